@@ -1,0 +1,27 @@
+"""sourcead: automatic differentiation of Python functions by source transformation.
+
+    import sourcead
+
+    @sourcead.grad
+    def f(x):
+        return x ** 2 + 4
+
+    f(3.0)                  # 6.0
+    sourcead.show(f)        # the generated derivative, as Python source
+"""
+
+from . import ad as _ad  # noqa: F401
+from .ad import rules as _rules  # noqa: F401  (registers the derivative rules)
+from .ad.registry import adjoint, nondifferentiable, tangent
+from .api import Derivative, grad, show, source, ssa, value_and_grad, vjp
+from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,
+                     UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError, UsageError)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "grad", "value_and_grad", "vjp", "source", "show", "ssa", "Derivative",
+    "adjoint", "tangent", "nondifferentiable",
+    "SourceADError", "UnsupportedSyntaxError", "UnsupportedCallError", "SourceUnavailableError",
+    "NonDifferentiableError", "UsageError", "RuleError", "UnboundNameError", "InternalError",
+]

@@ -1,0 +1,145 @@
+"""The derivative-rule registry: tables keyed by the real Python objects the rules differentiate.
+
+A rule is an ordinary Python function. Both kinds share one calling convention:
+
+    @adjoint(numpy.multiply)
+    def multiply(ct, ans, x, y):          # cotangent of the result, the result, the call's arguments
+        return unbroadcast(ct * y, x), unbroadcast(ct * x, y)
+
+    @tangent(numpy.multiply)
+    def multiply(t, ans, x, y):           # t: the tangent of the argument whose entry is computed
+        return t * y, x * t
+
+The *differentiable parameters* of a rule are its positional parameters after the first two that
+have no default value; parameters with a default are options (``axis=None``). A rule returns one
+entry per differentiable parameter (a bare expression when there is only one), ``None`` where that
+argument has no derivative (an index, a shape). An adjoint entry is the cotangent of that argument;
+a tangent entry is the tangent contribution of that argument alone, linear in ``t`` -- each entry is
+evaluated with ``t`` bound to its own argument's tangent, and the contributions are added.
+
+A rule whose body is a single ``return`` is inlined into generated code with names substituted;
+others are called. Rule bodies are written in the Python subset sourcead accepts, so that they can
+themselves be differentiated (higher order).
+
+Functions whose result carries no derivative (comparisons, ``len``, ``numpy.floor``, ``argmax``)
+are registered with `nondifferentiable`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import Any, Callable
+
+from ..errors import RuleError
+
+_version = 0
+_ADJOINT: dict[Any, "Rule"] = {}
+_TANGENT: dict[Any, "Rule"] = {}
+_NONDIFF: dict[Any, bool] = {}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Rule:
+    """A registered rule: the function, what it differentiates, and its parameter layout."""
+
+    fn: Callable
+    target: Any
+    kind: str  # "adjoint" | "tangent"
+    signature: inspect.Signature
+    diff_params: tuple[str, ...]  # names of the differentiable parameters, in order
+
+    @property
+    def name(self) -> str:
+        return getattr(self.fn, "__qualname__", repr(self.fn))
+
+
+def version() -> int:
+    """Increases on every registration; part of every cache key, so late rules are never missed."""
+    return _version
+
+
+def _key(target: Any) -> Any:
+    # Bound methods of the same descriptor compare equal; everything else by identity/hash.
+    try:
+        hash(target)
+    except TypeError as err:
+        raise RuleError(f"cannot register a rule for unhashable object {target!r}") from err
+    return target
+
+
+def _make_rule(fn: Callable, target: Any, kind: str) -> Rule:
+    if not callable(fn):
+        raise RuleError(f"a {kind} rule must be a function, got {fn!r}")
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    if len(params) < 2 or any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params[:2]):
+        first = "ct" if kind == "adjoint" else "t"
+        raise RuleError(
+            f"{kind} rule {fn.__qualname__} must take ({first}, ans, *arguments)",
+            hint=f"write it as def rule({first}, ans, x, ...): return ...",
+        )
+    diff = tuple(
+        p.name
+        for p in params[2:]
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+    )
+    return Rule(fn=fn, target=target, kind=kind, signature=sig, diff_params=diff)
+
+
+def _register(table: dict, kind: str, targets: tuple) -> Callable[[Callable], Callable]:
+    if not targets:
+        raise RuleError(f"@{kind}() needs the function the rule differentiates")
+
+    def decorate(fn: Callable) -> Callable:
+        global _version
+        for target in targets:
+            table[_key(target)] = _make_rule(fn, target, kind)
+            _NONDIFF.pop(target, None)
+        _version += 1
+        return fn
+
+    return decorate
+
+
+def adjoint(*targets: Any) -> Callable[[Callable], Callable]:
+    """Register a reverse-mode rule ``rule(ct, ans, *args)`` for each of `targets`."""
+    return _register(_ADJOINT, "adjoint", targets)
+
+
+def tangent(*targets: Any) -> Callable[[Callable], Callable]:
+    """Register a forward-mode rule ``rule(t, ans, *args)`` for each of `targets`."""
+    return _register(_TANGENT, "tangent", targets)
+
+
+def nondifferentiable(*targets: Any) -> None:
+    """Declare that the results of `targets` carry no derivative (piecewise constant or discrete)."""
+    global _version
+    for target in targets:
+        _NONDIFF[_key(target)] = True
+    _version += 1
+
+
+def lookup_adjoint(obj: Any) -> Rule | None:
+    try:
+        return _ADJOINT.get(obj)
+    except TypeError:
+        return None
+
+
+def lookup_tangent(obj: Any) -> Rule | None:
+    try:
+        return _TANGENT.get(obj)
+    except TypeError:
+        return None
+
+
+def is_nondifferentiable(obj: Any) -> bool:
+    try:
+        return obj in _NONDIFF
+    except TypeError:
+        return False
+
+
+def has_rule(obj: Any) -> bool:
+    return lookup_adjoint(obj) is not None or is_nondifferentiable(obj)

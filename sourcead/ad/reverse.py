@@ -1,0 +1,424 @@
+"""reverse: a primal function -> one function that runs it and then its reverse sweep.
+
+Output guarantees: the result is a `Function` with the primal's parameters (plus the output
+cotangent for a vjp), whose body is the primal (the forward sweep) followed by the adjoint
+statements, tagged "grad" and located at the primal line they differentiate; it returns
+``(*values, *cotangents)``: the primal results when asked for, then one cotangent per `wrt`.
+
+    z = mul(x, y)                  z = mul(x, y)
+    return z             ->        # grad of z = x * y
+                                   dx = unbroadcast(dz * y, x)     (rules inlined)
+                                   dy = unbroadcast(dz * x, y)
+                                   return dx, dy
+
+Cotangents accumulate: the first contribution is bound, later ones are added. A zero cotangent is
+simply absent from the environment, so it produces no code. An `If` becomes an `If` on the same
+condition whose branches are the adjoints of the primal branches; values a reverse branch reads
+from its primal branch are yielded out of the primal `If`.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError, UnsupportedSyntaxError
+from ..ir.builder import clone_region, defined_in, substitute, used_in
+from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Region, Var, While, call_value,
+                       make_list, make_tuple, walk)
+from ..passes import kinds as kinds_mod
+from ..backend.naming import TEMP_HINTS
+from ..passes.activity import rule_key, varied
+from .. import runtime
+from . import registry, templates
+
+GRAD = "grad"
+_IDENTITY_OPS = {runtime.check_bound}
+
+
+def _is_unpack_check(op) -> bool:
+    return getattr(op, "__name__", "") == "_unpack_check" and getattr(op, "__module__", "").endswith("to_ssa")
+
+
+class Reverse:
+    def __init__(self, fn: Function, wrt: list[int], kinds: dict):
+        self.fn = fn
+        self.wrt = wrt
+        self.kinds = kinds
+        self.active = varied(fn, [fn.params[i].var for i in wrt])
+        self._tape = None
+        self.facts: dict = {}  # kinds the transform knows and the IR cannot show (cotangents, pops)
+        self.prologue: list = []  # statements the function starts with (the tape)
+        self.defs = {o: s for s in walk(fn.body.body) if isinstance(s, Call) for o in s.outs}
+
+    # ---- cotangent environment ------------------------------------------------------------------
+    def accumulate(self, ct: dict, var: Var, contribution: Operand | None, emit: list, loc,
+                   fresh: list = ()) -> None:
+        """Add `contribution` to var's cotangent; `fresh` lists the statements that computed it,
+        whose result then takes the cotangent's name."""
+        if contribution is None:
+            return
+        name = "d" + var.hint
+        prev = ct.get(var)
+        if prev is None:
+            if isinstance(contribution, Var) and contribution.hint in TEMP_HINTS \
+                    and any(contribution in s.outs for s in fresh):
+                contribution.hint = name
+            ct[var] = contribution
+            self.know(contribution, var)
+            return
+        total = Var(name)
+        emit.append(Call([total], operator.add, [prev, contribution], {}, loc, None, GRAD))
+        ct[var] = total
+        self.know(total, var)
+
+    def know(self, ct_var, primal) -> None:
+        """A cotangent has its primal's kind (rules promise the argument's shape)."""
+        if isinstance(ct_var, Var) and isinstance(primal, Var):
+            k = self.kinds.get(primal)
+            if k is not None and ct_var not in self.kinds:
+                self.kinds[ct_var] = k
+                self.facts[ct_var] = k
+
+    def zero(self, var: Var, emit: list, loc) -> Operand:
+        if kinds_mod.of(var, self.kinds) == kinds_mod.SCALAR:
+            return Const(0.0)
+        z = Var("d" + var.hint)
+        emit.append(Call([z], runtime.zeros_like_input, [var], {}, loc, None, GRAD))
+        return z
+
+    # ---- statements ---------------------------------------------------------------------------
+    def region(self, region: Region, ct: dict, emit: list) -> None:
+        for stmt in reversed(region.body):
+            if isinstance(stmt, Call):
+                self.call(stmt, ct, emit)
+            elif isinstance(stmt, If):
+                self.if_(stmt, ct, emit)
+            elif isinstance(stmt, (While, For)):
+                self.loop(stmt, ct, emit)
+            else:
+                raise InternalError(f"unknown statement {stmt!r}")
+
+    def call(self, stmt: Call, ct: dict, emit: list) -> None:
+        if not stmt.outs:
+            return
+        out = stmt.outs[0]
+        g = ct.get(out)
+        if g is None:
+            return
+        args, kwargs = stmt.args, stmt.kwargs
+        if not any(isinstance(a, Var) and a in self.active for a in (*args, *kwargs.values())):
+            return
+        op = stmt.op
+        loc = stmt.loc
+        if op is make_tuple or op is make_list:
+            for i, a in enumerate(args):
+                if isinstance(a, Var) and a in self.active:
+                    item = Var("t")
+                    emit.append(Call([item], operator.getitem, [g, Const(i)], {}, loc, None, GRAD))
+                    self.accumulate(ct, a, item, emit, loc, emit[-1:])
+            return
+        if op in _IDENTITY_OPS or _is_unpack_check(op):
+            self.accumulate(ct, args[0], g, emit, loc)
+            return
+        key = rule_key(op)
+        rule = registry.lookup_adjoint(key)
+        if rule is None:
+            if registry.is_nondifferentiable(key):
+                return
+            raise UnsupportedCallError(
+                f"sourcead has no derivative rule for {_describe(stmt)}, and it is called here with a "
+                "value that depends on the differentiated inputs", loc,
+                f"register one: @sourcead.adjoint({_describe(stmt)})\\n"
+                f"def rule(ct, ans, *args): return <cotangent of each differentiable argument>")
+        bound = templates.bind(rule, g, out, args, kwargs, loc)
+        for index, name in enumerate(rule.diff_params):
+            arg = bound.get(name)
+            if isinstance(arg, Var) and arg in self.active:
+                start = len(emit)
+                contribution = templates.instantiate(rule, bound, index, emit, loc, GRAD)
+                self.accumulate(ct, arg, contribution, emit, loc, emit[start:])
+        for name in list(rule.signature.parameters)[2:]:
+            value = bound.get(name)
+            if name in rule.diff_params or value is None:
+                continue
+            values = value if isinstance(value, tuple) else (value,) if not isinstance(value, dict) else ()
+            if any(isinstance(v, Var) and v in self.active for v in values):
+                raise NonDifferentiableError(
+                    f"the argument {name!r} of {_describe(stmt)} depends on the differentiated inputs, but "
+                    f"the rule {rule.name} treats it as a constant", loc,
+                    "make it independent of the inputs, or register a rule that differentiates it")
+
+    def if_(self, stmt: If, ct: dict, emit: list) -> None:
+        if not any(ct.get(o) is not None for o in stmt.outs):
+            return
+        loc = stmt.loc
+        if isinstance(stmt.cond, Var) and stmt.cond.hint in TEMP_HINTS:
+            stmt.cond.hint = "cond"  # the branch flag: read again by the reverse sweep
+        branches = []
+        for region in (stmt.then, stmt.orelse):
+            local = dict(ct)
+            body: list = []
+            for out, y in zip(stmt.outs, region.yields, strict=True):
+                g = ct.get(out)
+                if g is not None and isinstance(y, Var) and y in self.active:
+                    self.accumulate(local, y, g, body, loc)
+            self.region(region, local, body)
+            branches.append((region, local, body))
+        inside = defined_in(stmt.then) | defined_in(stmt.orelse)
+        changed = []
+        for var in list(dict.fromkeys([*branches[0][1], *branches[1][1]])):
+            if var in inside or var in stmt.outs:
+                continue
+            if any(local.get(var) is not ct.get(var) for _, local, _ in branches):
+                changed.append(var)
+        outs = [Var("d" + v.hint) for v in changed]
+        regions = []
+        for region, local, body in branches:
+            yields = []
+            for v in changed:
+                g = local.get(v)
+                if g is None:
+                    g = self.zero(v, body, loc)
+                yields.append(g)
+            adj = Region([], body, yields)
+            self.escape(stmt, region, adj)
+            regions.append(adj)
+        emit.append(If(outs, stmt.cond, regions[0], regions[1], loc, GRAD))
+        for v, o in zip(changed, outs, strict=True):
+            ct[v] = o
+
+    def loop(self, stmt, ct: dict, emit: list) -> None:
+        """A loop's adjoint is a loop over the same indices backwards (a `for`) or over the recorded
+        trip count (a `while`). It carries the cotangents of the loop-carried values and of the
+        outer values the body reads; per iteration the forward loop pushes exactly the values of
+        its body that the adjoint body reads, and the adjoint pops them."""
+        loc = stmt.loc
+        is_for = isinstance(stmt, For)
+        body = stmt.body
+        offset = 1 if is_for else 0
+        params = body.params[offset:]
+        carried = [i for i, o in enumerate(stmt.outs) if ct.get(o) is not None or params[i] in self.active]
+        carried = [i for i in carried if params[i] in self.active]
+        if not carried or not any(ct.get(stmt.outs[i]) is not None for i in carried):
+            return
+        inside = defined_in(body)
+        outer = [v for v in _ordered_uses(body) if v in self.active and v not in inside]
+        # The adjoint body: cotangents of this iteration's results in, of its parameters out.
+        d_next = {i: Var("d" + params[i].hint) for i in carried}
+        accs = {v: Var("d" + v.hint) for v in outer}
+        for i in carried:
+            self.know(d_next[i], params[i])
+        for v in outer:
+            self.know(accs[v], v)
+        local: dict = dict(accs)
+        adj: list = []
+        for i in carried:
+            y = body.yields[i]
+            if isinstance(y, Var) and y in self.active:
+                self.accumulate(local, y, d_next[i], adj, loc)
+        self.region(body, local, adj)
+        adj_region = Region([], adj, [])
+        changed = [v for v in outer if local.get(v) is not accs[v]]
+        d_params = [d_next[i] for i in carried] + [accs[v] for v in changed]
+        inits = []
+        for i in carried:
+            g = ct.get(stmt.outs[i])
+            inits.append(g if g is not None else self.zero(stmt.outs[i], emit, loc))
+        for v in changed:
+            g = ct.get(v)
+            inits.append(g if g is not None else self.zero(v, emit, loc))
+        results = []
+        for i in carried:
+            g = local.get(params[i])
+            results.append(g if g is not None else self.zero(params[i], adj_region.body, loc))
+        results += [local[v] for v in changed]
+        adj_region.yields = results
+        # Tidy the adjoint body before deciding what it needs from the forward loop.
+        from ..passes import dce, simplify
+
+        kinds_mod._region(adj_region, self.kinds)
+        simplify._Simplifier(self.kinds).region(adj_region)
+        dce._region(adj_region, set())
+        index = body.params[0] if is_for else None
+        uses = set(_ordered_uses(adj_region))
+        position = {p: -1 for p in body.params}
+        for k, st in enumerate(body.body):
+            for o in st.outs:
+                position[o] = k
+        needed = sorted((v for v in uses if v in inside and v is not index), key=lambda v: position[v])
+        if any(v not in position for v in needed):
+            raise InternalError("a loop's adjoint reads a value nested in its body's regions")
+        # Forward loop: push each value the adjoint reads right after it is computed.
+        tape = self.tape(loc)
+        new_body = [Call([], call_value, [tape[0], v], {}, None) for v in needed if position[v] < 0]
+        for k, st in enumerate(body.body):
+            new_body.append(st)
+            new_body.extend(Call([], call_value, [tape[0], v], {}, None) for v in needed if position[v] == k)
+        body.body[:] = new_body
+        if is_for:
+            source = stmt.iterable
+            made = self.defs.get(source)
+            if made is not None and made.op is range and not made.kwargs:  # reversed(range(n)), read anew
+                source = Var("t")
+                emit.append(Call([source], range, list(made.args), {}, loc, made.ref, GRAD))
+            iterable = Var("t")
+            emit.append(Call([iterable], reversed, [source], {}, loc, Const(reversed, "reversed"), GRAD))
+            item = Var(index.hint) if index in used_in(adj_region) else Var("_")
+            if item.hint != "_":
+                substitute(adj_region, {index: item})
+        else:
+            count = self.count_iterations(stmt)
+            iterable = Var("t")
+            emit.append(Call([iterable], range, [count], {}, loc, Const(range, "range"), GRAD))
+            item = Var("_")
+        pops = []
+        mapping = {}
+        for v in reversed(needed):
+            w = Var(v.hint)
+            pops.append(Call([w], call_value, [tape[1]], {}, None, None, GRAD))
+            mapping[v] = w
+            self.facts[w] = self.kinds[w] = self.kinds.get(v)
+            if self.kinds[w] is None:
+                del self.kinds[w], self.facts[w]
+        substitute(adj_region, mapping)
+        adj_region.body[:0] = pops
+        adj_region.params = [item, *d_params]
+        outs = [Var("d" + params[i].hint) for i in carried] + [Var("d" + v.hint) for v in changed]
+        emit.append(For(outs, iterable, inits, adj_region, loc, GRAD))
+        for v, o in zip(changed, outs[len(carried):], strict=True):
+            ct[v] = o
+            self.know(o, v)
+        for i, o in zip(carried, outs[:len(carried)], strict=True):
+            self.know(o, params[i])
+            self.accumulate_init(ct, stmt.inits[i], o, emit, loc)
+
+    def accumulate_init(self, ct, init, g, emit, loc) -> None:
+        if isinstance(init, Var) and init in self.active:
+            self.accumulate(ct, init, g, emit, loc)
+
+    def tape(self, loc):
+        """The function's tape: ``stack = []; push, pop = stack.append, stack.pop`` (made once)."""
+        if self._tape is None:
+            from ..ir.core import Attr
+
+            stack, push, pop = Var("stack"), Var("push"), Var("pop")
+            self.prologue.extend([
+                Call([stack], list, [], {}, None, Const(list, "list")),
+                Call([push], Attr("append"), [stack], {}, None),
+                Call([pop], Attr("pop"), [stack], {}, None),
+            ])
+            self._tape = (push, pop)
+        return self._tape
+
+    def count_iterations(self, stmt: While) -> Var:
+        """Give a while loop a carried counter; its final value is the trip count."""
+        n_cond, n_body, n_next, n_out = (Var("iterations") for _ in range(4))
+        stmt.inits.append(Const(0))
+        stmt.cond.params.append(n_cond)
+        stmt.body.params.append(n_body)
+        stmt.body.body.append(Call([n_next], operator.add, [n_body, Const(1)], {}, stmt.loc))
+        stmt.body.yields.append(n_next)
+        stmt.outs.append(n_out)
+        return n_out
+
+    def escape(self, stmt: If, primal: Region, adjoint: Region) -> None:
+        """Values the adjoint branch reads from its primal branch leave the primal If as outputs."""
+        inside = defined_in(primal)
+        needed = [v for v in used_in(adjoint) if v in inside]
+        if not needed:
+            return
+        needed.sort(key=lambda v: _definition_order(primal, v))
+        mapping = {}
+        for v in needed:
+            out = Var(v.hint)
+            stmt.outs.append(out)
+            for region in (stmt.then, stmt.orelse):
+                region.yields.append(v if region is primal else Const(None))
+            mapping[v] = out
+        substitute(adjoint, mapping)
+
+
+def _ordered_uses(region: Region) -> list[Var]:
+    """The Vars `region` reads, in order of first reading, each once."""
+    from ..ir.core import operands, regions
+
+    seen: dict = {}
+
+    def visit(r: Region):
+        for stmt in r.body:
+            for x in operands(stmt):
+                if isinstance(x, Var):
+                    seen.setdefault(x, None)
+            for sub in regions(stmt):
+                visit(sub)
+        for y in r.yields:
+            if isinstance(y, Var):
+                seen.setdefault(y, None)
+
+    visit(region)
+    return list(seen)
+
+
+def _definition_order(region: Region, v: Var) -> int:
+    for i, stmt in enumerate(region.body):
+        if v in stmt.outs:
+            return i
+    return -1
+
+
+def _describe(stmt: Call) -> str:
+    if stmt.ref is not None and stmt.ref.spelling:
+        return stmt.ref.spelling
+    from ..ir.printer import op_name
+
+    return op_name(stmt.op)
+
+
+def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, *, seed: str = "ones",
+            with_value: bool = False) -> Function:
+    """Build the gradient function of `fn` with respect to the parameters at positions `wrt`.
+
+    seed="ones": the output's cotangent is 1 (or ones of its shape): the gradient of the sum of the
+    outputs. seed="param": the function takes one extra parameter per output, its cotangent (vjp).
+    """
+    mapping: dict = {}
+    params = [Param(_fresh(p.var, mapping), p.default, p.keyword_only) for p in fn.params]
+    body = clone_region(fn.body, mapping)
+    primal = Function(fn.name, params, body, fn.returns_tuple, fn.loc, fn.lines, fn.filename)
+    kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()})
+    rev = Reverse(primal, wrt, kinds)
+    ct: dict = {}
+    emit: list = []
+    seeds = []
+    loc = fn.loc
+    for i, y in enumerate(body.yields):
+        if seed == "param":
+            s = Var("d" + (y.hint if isinstance(y, Var) else "out"))
+            seeds.append(s)
+        elif kinds_mod.of(y, kinds) == kinds_mod.SCALAR:
+            s = Const(1.0)
+        else:
+            s = Var("d" + (y.hint if isinstance(y, Var) else "out"))
+            emit.append(Call([s], runtime.ones_like_output, [y], {}, None, None, GRAD))
+        if isinstance(y, Var) and y in rev.active:
+            rev.accumulate(ct, y, s, emit, loc)
+    rev.region(body, ct, emit)
+    results = []
+    for i in wrt:
+        v = params[i].var
+        g = ct.get(v)
+        if g is None:
+            g = rev.zero(v, emit, loc)
+        results.append(g)
+    out_params = list(params) + [Param(s) for s in seeds]
+    values = list(body.yields) if with_value else []
+    new_body = Region([], rev.prologue + body.body + emit, values + results)
+    out = Function(fn.name, out_params, new_body, True, fn.loc, fn.lines, fn.filename)
+    out.facts = rev.facts
+    return out
+
+
+def _fresh(v: Var, mapping: dict) -> Var:
+    new = Var(v.hint)
+    mapping[v] = new
+    return new

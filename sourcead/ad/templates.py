@@ -1,0 +1,160 @@
+"""Rule templates: a rule's body lowered to IR once, instantiated with operands substituted.
+
+A rule whose body is one ``return`` is *inlined*: its IR is copied into the derivative with the
+rule's parameters replaced by the call's operands, so generated code reads ``dx = dy * np.cos(x)``
+rather than a call to a helper. Any other rule is called.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import gast
+
+from ..errors import InternalError, RuleError, SourceADError
+from ..ir.builder import clone_region
+from ..ir.core import Call, Const, Function, Operand, Var
+from .registry import Rule
+
+_TEMPLATES: dict[int, tuple[Rule, "Template | None"]] = {}
+
+
+@dataclasses.dataclass
+class Template:
+    fn: Function
+    names: list[str]  # parameter names, in order
+
+
+class _Placeholder:
+    """Stands for an operand while binding a call's arguments to a rule's signature."""
+
+    __slots__ = ("operand",)
+
+    def __init__(self, operand):
+        self.operand = operand
+
+
+def template(rule: Rule) -> Template | None:
+    """The rule's IR if it can be inlined (one return, fixed parameters), else None."""
+    cached = _TEMPLATES.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    result = _lower(rule)
+    _TEMPLATES[id(rule)] = (rule, result)
+    return result
+
+
+def _lower(rule: Rule) -> Template | None:
+    from ..frontend.desugar import desugar
+    from ..frontend.fence import fence
+    from ..frontend.parse import parse
+    from ..lower.to_ssa import to_ssa
+
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in rule.signature.parameters.values()):
+        return None
+    try:
+        parsed = parse(rule.fn)
+    except SourceADError:
+        return None
+    body = [s for s in parsed.tree.body
+            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], gast.Return):
+        return None
+    try:
+        fn = to_ssa(desugar(fence(parsed)))
+    except SourceADError as err:
+        raise RuleError(f"the {rule.kind} rule {rule.name} is outside the subset sourcead inlines: "
+                        f"{err.message}", err.loc) from err
+    return Template(fn, [p.var.hint for p in fn.params])
+
+
+def bind(rule: Rule, first: Operand, ans: Operand, args, kwargs, loc=None) -> dict[str, object]:
+    """Bind (first, ans, *args, **kwargs) to the rule's parameters: name -> Operand (or tuple of
+    Operands for a *args parameter). Defaults are filled in as constants."""
+    try:
+        bound = rule.signature.bind(_Placeholder(first), _Placeholder(ans),
+                                    *[_Placeholder(a) for a in args],
+                                    **{k: _Placeholder(v) for k, v in kwargs.items()})
+    except TypeError as err:
+        from ..errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            f"this call to {getattr(rule.target, '__name__', rule.target)} uses arguments its derivative "
+            f"rule {rule.name} does not take ({err})", loc,
+            "call it with the arguments the rule supports, or register your own rule with "
+            "@sourcead.adjoint") from None
+    bound.apply_defaults()
+    out = {}
+    for name, value in bound.arguments.items():
+        if isinstance(value, _Placeholder):
+            out[name] = value.operand
+        elif isinstance(value, tuple):
+            out[name] = tuple(v.operand if isinstance(v, _Placeholder) else Const(v) for v in value)
+        elif isinstance(value, dict):
+            out[name] = {k: v.operand if isinstance(v, _Placeholder) else Const(v) for k, v in value.items()}
+        else:
+            out[name] = Const(value)
+    return out
+
+
+def instantiate(rule: Rule, bound: dict, index: int, emit: list, loc, tag: str) -> Operand | None:
+    """Emit the statements computing entry `index` of the rule's result; return its operand."""
+    tpl = template(rule)
+    n = len(rule.diff_params)
+    if tpl is not None:
+        mapping = {p.var: bound[name] for p, name in zip(tpl.fn.params, tpl.names, strict=True)}
+        region = clone_region(tpl.fn.body, mapping)
+        for stmt in region.body:
+            _relocate(stmt, loc, tag)
+        emit.extend(region.body)
+        results = region.yields
+        if tpl.fn.returns_tuple:
+            if len(results) != n:
+                raise RuleError(f"the {rule.kind} rule {rule.name} returns {len(results)} values for "
+                                f"{n} differentiable parameters {rule.diff_params}")
+            result = results[index]
+        else:
+            if n != 1:
+                raise RuleError(f"the {rule.kind} rule {rule.name} returns one value for {n} "
+                                f"differentiable parameters {rule.diff_params}")
+            result = results[0]
+        if isinstance(result, Const) and result.value is None and result.spelling is None:
+            return None
+        return result
+    # Called, not inlined.
+    args, kwargs = [], {}
+    for name, param in rule.signature.parameters.items():
+        value = bound.get(name)
+        if value is None:
+            continue
+        if param.kind == param.VAR_POSITIONAL:
+            args.extend(value)
+        elif param.kind == param.VAR_KEYWORD:
+            kwargs.update(value)
+        elif param.kind == param.KEYWORD_ONLY:
+            kwargs[name] = value
+        else:
+            args.append(value)
+    res = Var("t")
+    emit.append(Call([res], rule.fn, args, kwargs, loc, Const(rule.fn, rule.fn.__name__), tag))
+    if n == 1:
+        return res
+    item = Var("t")
+    import operator
+
+    emit.append(Call([item], operator.getitem, [res, Const(index)], {}, loc, None, tag))
+    return item
+
+
+def _relocate(stmt, loc, tag) -> None:
+    from ..ir.core import regions
+
+    stmt.loc = loc
+    stmt.tag = tag
+    for r in regions(stmt):
+        for s in r.body:
+            _relocate(s, loc, tag)
+
+
+__all__ = ["template", "bind", "instantiate", "InternalError", "inspect"]

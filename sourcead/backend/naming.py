@@ -1,0 +1,270 @@
+"""naming: the one authority for every name in generated source.
+
+Values: each SSA value gets a Python name derived from its hint (the user's variable name, or `dx`
+for the cotangent of x); values that are copies of each other (a loop's carried value and its
+next value, a branch's result and the value it yields, `dx` and `dx + more`) share one name when
+their live ranges do not overlap, so the code reads `b = b * 2` and `dx = dx + t` as a person
+writes it. Values folded into the expression that uses them get no name at all.
+
+Objects: a resolved object is printed the way the source spelled it when that spelling means the
+same object inside the generated function (the user's `np.sin` stays `np.sin`); otherwise it gets a
+name of its own, bound in the generated function's closure, that collides with nothing.
+
+Nothing random or id-based is used, so the same input gives byte-identical source.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import types
+
+import numpy as np
+
+from ..ir.core import Call, Const, For, Function, If, Region, Var, While, operands
+
+TEMP_HINTS = {"t", "result", "dt", "dresult", "dout"}
+
+
+# ---- live ranges ---------------------------------------------------------------------------------
+
+
+class Ranges:
+    """Linear positions of definitions and last uses, in emission order."""
+
+    def __init__(self, fn: Function, folded: dict[Var, Call]):
+        self.folded = folded
+        self.start: dict[Var, int] = {}
+        self.end: dict[Var, int] = {}
+        self.pos = 0
+        for p in fn.param_vars:
+            self.define(p)
+        self.region(fn.body, [])
+
+    def define(self, v: Var) -> None:
+        if v in self.folded:
+            return
+        self.start[v] = self.pos
+        self.end.setdefault(v, self.pos)
+
+    def use(self, x, loops) -> None:
+        if not isinstance(x, Var):
+            return
+        if x in self.folded:
+            for y in operands(self.folded[x]):
+                self.use(y, loops)
+            return
+        end = self.pos
+        # A value defined outside a loop and read inside it lives through the whole loop.
+        for loop_start, loop_vars in loops:
+            if self.start.get(x, -1) < loop_start:
+                loop_vars.add(x)
+        self.end[x] = max(self.end.get(x, end), end)
+
+    def region(self, region: Region, loops) -> None:
+        self.pos += 1
+        for p in region.params:
+            self.define(p)
+        for stmt in region.body:
+            self.pos += 1
+            if isinstance(stmt, Call):
+                for x in operands(stmt):
+                    self.use(x, loops)
+                for v in stmt.outs:
+                    self.define(v)
+            elif isinstance(stmt, If):
+                self.use(stmt.cond, loops)
+                self.region(stmt.then, loops)
+                self.region(stmt.orelse, loops)
+                self.pos += 1
+                for v in stmt.outs:
+                    self.define(v)
+            elif isinstance(stmt, (While, For)):
+                for x in operands(stmt):
+                    self.use(x, loops)
+                start = self.pos
+                inside: set[Var] = set()
+                inner = loops + [(start, inside)]
+                if isinstance(stmt, While):
+                    self.region(stmt.cond, inner)
+                self.region(stmt.body, inner)
+                self.pos += 1
+                for x in inside:
+                    self.end[x] = max(self.end[x], self.pos)
+                for v in stmt.outs:
+                    self.define(v)
+        self.pos += 1
+        for y in region.yields:
+            self.use(y, loops)
+
+    def interferes(self, a: Var, b: Var) -> bool:
+        sa, ea, sb, eb = self.start[a], self.end[a], self.start[b], self.end[b]
+        if sa == sb:
+            return True
+        return sb < sa < eb or sa < sb < ea
+
+
+# ---- value names ----------------------------------------------------------------------------------
+
+
+class _Classes:
+    def __init__(self, ranges: Ranges):
+        self.ranges = ranges
+        self.parent: dict[Var, Var] = {}
+        self.members: dict[Var, list[Var]] = {}
+
+    def find(self, v: Var) -> Var:
+        root = v
+        while self.parent.get(root, root) is not root:
+            root = self.parent[root]
+        if root not in self.members:
+            self.members[root] = [root]
+        return root
+
+    def union(self, a, b, force=False) -> bool:
+        if not (isinstance(a, Var) and isinstance(b, Var)):
+            return False
+        if a not in self.ranges.start or b not in self.ranges.start:
+            return False
+        ra, rb = self.find(a), self.find(b)
+        if ra is rb:
+            return True
+        if not force and any(self.ranges.interferes(x, y) for x in self.members[ra] for y in self.members[rb]):
+            return False
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+        return True
+
+
+def value_names(fn: Function, folded: dict[Var, Call], reserved: set[str]) -> dict[Var, str]:
+    ranges = Ranges(fn, folded)
+    classes = _Classes(ranges)
+    optional: list[tuple[Var, Var]] = []
+
+    def visit(region: Region) -> None:
+        for stmt in region.body:
+            if isinstance(stmt, Call):
+                if stmt.outs and stmt.outs[0].hint not in TEMP_HINTS:
+                    for a in stmt.args:
+                        if isinstance(a, Var) and a.hint == stmt.outs[0].hint:
+                            optional.append((stmt.outs[0], a))
+                            break
+            elif isinstance(stmt, If):
+                visit(stmt.then)
+                visit(stmt.orelse)
+                for i, out in enumerate(stmt.outs):
+                    for y in (stmt.then.yields[i], stmt.orelse.yields[i]):
+                        # only values of the same variable: `c` does not become `b`
+                        if isinstance(y, Var) and (y.hint == out.hint or y.hint in TEMP_HINTS):
+                            optional.append((out, y))
+            elif isinstance(stmt, (While, For)):
+                offset = 0 if isinstance(stmt, While) else 1
+                for i, out in enumerate(stmt.outs):
+                    group = [out, stmt.body.params[i + offset]]
+                    if isinstance(stmt, While):
+                        group.append(stmt.cond.params[i])
+                    for member in group[1:]:
+                        classes.union(group[0], member, force=True)
+                if isinstance(stmt, While):
+                    visit(stmt.cond)
+                visit(stmt.body)
+                for i, out in enumerate(stmt.outs):
+                    optional.insert(0, (out, stmt.body.yields[i]))
+                    optional.insert(0, (out, stmt.inits[i]))
+
+    visit(fn.body)
+    for a, b in optional:
+        classes.union(a, b)
+
+    # Name each class after its first-defined member, in order of definition.
+    order = sorted(ranges.start, key=lambda v: ranges.start[v])
+    names: dict[Var, str] = {}
+    taken = set(reserved)
+    for v in order:
+        root = classes.find(v)
+        if root in names:
+            names[v] = names[root]
+            continue
+        base = _identifier(v.hint)
+        name, i = base, 0
+        while name in taken:
+            i += 1
+            name = f"{base}_{i}"
+        taken.add(name)
+        names[root] = name
+        names[v] = name
+    return names
+
+
+def _identifier(hint: str) -> str:
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in hint) or "t"
+    if name[0].isdigit():
+        name = "_" + name
+    if keyword.iskeyword(name) or name in dir(builtins):
+        name = name + "_"
+    return name
+
+
+# ---- object names ---------------------------------------------------------------------------------
+
+_CONVENTIONAL = {"numpy": "np", "math": "math", "operator": "operator"}
+
+
+class ObjectNames:
+    """How generated source refers to objects; collects the closure bindings it needs."""
+
+    def __init__(self, user_scope, local_names: set[str]):
+        self.user = user_scope
+        self.locals = local_names
+        self.bindings: dict[str, object] = {}  # our closure names -> objects
+        self.user_free: dict[str, str] = {}  # user free names used -> "global" | "closure" | "builtin"
+        self._by_id: dict[int, str] = {}
+
+    def _user_resolves(self, name: str, obj) -> bool:
+        if self.user is None or name in self.locals or name in self.bindings:
+            return False
+        found, value, where = self.user.lookup(name)
+        if found and value is obj:
+            self.user_free[name] = where
+            return True
+        return False
+
+    def spelled(self, const: Const) -> str:
+        """A dotted reference for a Const with a spelling."""
+        root, _, rest = const.spelling.partition(".")
+        scope = const.scope
+        if scope is not None:
+            found, root_obj, where = scope.lookup(root)
+            if scope is self.user and root not in self.locals and root not in self.bindings:
+                if found:
+                    self.user_free[root] = where
+                return const.spelling
+            if found and self._user_resolves(root, root_obj):
+                return const.spelling
+            if found:
+                return self.bind(root_obj, root) + ("." + rest if rest else "")
+        return self.bind(const.value, root if not rest else None)
+
+    def bind(self, obj, preferred: str | None = None) -> str:
+        name = self._by_id.get(id(obj))
+        if name is not None:
+            return name
+        if preferred is None:
+            if isinstance(obj, types.ModuleType):
+                preferred = _CONVENTIONAL.get(obj.__name__, obj.__name__.split(".")[-1])
+            else:
+                preferred = getattr(obj, "__name__", None) or type(obj).__name__.lower()
+        if self._user_resolves(preferred, obj):
+            self._by_id[id(obj)] = preferred
+            return preferred
+        base = _identifier(preferred)
+        name, i = base, 0
+        while name in self.locals or name in self.bindings or name in self.user_free:
+            i += 1
+            name = f"{base}_{i}"
+        self.bindings[name] = obj
+        self._by_id[id(obj)] = name
+        return name
+
+
+__all__ = ["value_names", "ObjectNames", "TEMP_HINTS", "np"]

@@ -1,0 +1,326 @@
+"""to_ast: IR -> Python source text.
+
+Expressions are built as gast nodes and printed with `gast.unparse` (the standard library's
+`ast.unparse`), which parenthesises correctly and prints ``x[1:3, ::2]`` as valid code. Statements
+are laid out here, because `ast.unparse` drops comments and every group of reverse-sweep
+statements carries one naming the primal line it differentiates:
+
+    def seed_poly_grad(x, y):
+        t_1 = x ** 2 + 4
+        # grad of: return (x ** 2 + 4) * y - x / y
+        dx = -1.0 / y
+        ...
+
+A temporary used once, in the same region, is folded into the expression that uses it; values
+the user named keep their own lines.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import gast
+
+from .. import runtime
+from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Region, Var, While, call_value, make_list,
+                       make_tuple)
+from ..lower.to_ssa import in_, not_in
+from ..passes.dce import is_effect
+from .naming import TEMP_HINTS, ObjectNames, value_names
+
+_BINOPS = {
+    operator.add: gast.Add, operator.sub: gast.Sub, operator.mul: gast.Mult, operator.truediv: gast.Div,
+    operator.floordiv: gast.FloorDiv, operator.mod: gast.Mod, operator.pow: gast.Pow,
+    operator.matmul: gast.MatMult, operator.and_: gast.BitAnd, operator.or_: gast.BitOr,
+    operator.xor: gast.BitXor, operator.lshift: gast.LShift, operator.rshift: gast.RShift,
+}
+_UNARY = {operator.neg: gast.USub, operator.pos: gast.UAdd, operator.not_: gast.Not, operator.invert: gast.Invert}
+_CMP = {
+    operator.lt: gast.Lt, operator.le: gast.LtE, operator.gt: gast.Gt, operator.ge: gast.GtE,
+    operator.eq: gast.Eq, operator.ne: gast.NotEq, operator.is_: gast.Is, operator.is_not: gast.IsNot,
+    in_: gast.In, not_in: gast.NotIn,
+}
+INDENT = "    "
+
+
+def _name(id_: str):
+    return gast.Name(id=id_, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def _store(id_: str):
+    return gast.Name(id=id_, ctx=gast.Store(), annotation=None, type_comment=None)
+
+
+def _unparse(node) -> str:
+    return gast.unparse(node).strip()
+
+
+def fold_candidates(fn: Function) -> dict[Var, Call]:
+    """Temporaries defined by a pure call and read exactly once, by a statement of the same region."""
+    uses: dict[Var, int] = {}
+    home: dict[Var, Region] = {}
+    defs: dict[Var, tuple[Call, Region]] = {}
+
+    def count(x, region):
+        if isinstance(x, Var):
+            uses[x] = uses.get(x, 0) + 1
+            home[x] = region
+
+    def visit(region: Region):
+        for stmt in region.body:
+            if isinstance(stmt, Call):
+                for x in (*stmt.args, *stmt.kwargs.values()):
+                    count(x, region)
+                if len(stmt.outs) == 1 and stmt.outs[0].hint in TEMP_HINTS and not is_effect(stmt.op):
+                    defs[stmt.outs[0]] = (stmt, region)
+            elif isinstance(stmt, If):
+                count(stmt.cond, region)
+                visit(stmt.then)
+                visit(stmt.orelse)
+            elif isinstance(stmt, While):
+                for x in stmt.inits:
+                    count(x, region)
+                visit(stmt.cond)
+                visit(stmt.body)
+            elif isinstance(stmt, For):
+                for x in (stmt.iterable, *stmt.inits):
+                    count(x, region)
+                visit(stmt.body)
+        for y in region.yields:
+            count(y, region)
+
+    visit(fn.body)
+    return {v: call for v, (call, region) in defs.items() if uses.get(v) == 1 and home.get(v) is region}
+
+
+class Emitter:
+    def __init__(self, fn: Function, name: str, user_scope):
+        self.fn = fn
+        self.name = name
+        self.folded = fold_candidates(fn)
+        reserved = set(_free_roots(fn, user_scope)) | {name}
+        self.names = value_names(fn, self.folded, reserved)
+        self.objects = ObjectNames(user_scope, set(self.names.values()) | {name})
+        for c in _consts(fn):
+            if c.spelling and c.scope is user_scope:
+                self.objects.spelled(c)
+        self.lines: list[str] = []
+        self.last_comment_line: int | None = None
+
+    # ---- expressions ----------------------------------------------------------------------------
+    def operand(self, x):
+        if isinstance(x, Var):
+            if x in self.folded:
+                return self.call_expr(self.folded[x])
+            return _name(self.names[x])
+        return self.const(x)
+
+    def const(self, c: Const):
+        if c.spelling:
+            return _expr(self.objects.spelled(c))
+        v = c.value
+        if isinstance(v, bool) or v is None or isinstance(v, (int, str, complex)) or v is Ellipsis:
+            return gast.Constant(value=v, kind=None)
+        if isinstance(v, float):
+            if math.isfinite(v):
+                return gast.Constant(value=v, kind=None)
+            return _expr(f"{self.objects.bind(__import__('numpy'), 'np')}.{'nan' if v != v else 'inf'}") \
+                if v > 0 or v != v else gast.UnaryOp(op=gast.USub(), operand=_expr(
+                    f"{self.objects.bind(__import__('numpy'), 'np')}.inf"))
+        if isinstance(v, slice):
+            return gast.Slice(*(self.const(Const(p)) if p is not None else None for p in (v.start, v.stop, v.step)))
+        if isinstance(v, tuple):
+            return gast.Tuple(elts=[self.const(Const(e)) for e in v], ctx=gast.Load())
+        if v is runtime.UNBOUND:
+            return _expr(self.objects.bind(v, "UNBOUND"))
+        return _expr(self.objects.bind(v))
+
+    def index(self, x):
+        """A subscript's index: slices print as `a:b:c`, tuples of them without parentheses."""
+        if isinstance(x, Var) and x in self.folded:
+            call = self.folded[x]
+            if call.op is slice and not call.kwargs:
+                parts = [None if isinstance(p, Const) and p.value is None and p.spelling is None else self.operand(p)
+                         for p in call.args]
+                return gast.Slice(*(parts + [None] * (3 - len(parts))))
+            if call.op is make_tuple:
+                return gast.Tuple(elts=[self.index(e) for e in call.args], ctx=gast.Load())
+        return self.operand(x)
+
+    def call_expr(self, call: Call):
+        op, args = call.op, call.args
+        if not call.kwargs:
+            if op in _BINOPS and len(args) == 2:
+                return gast.BinOp(left=self.operand(args[0]), op=_BINOPS[op](), right=self.operand(args[1]))
+            if op in _UNARY and len(args) == 1:
+                return gast.UnaryOp(op=_UNARY[op](), operand=self.operand(args[0]))
+            if op in _CMP and len(args) == 2:
+                return gast.Compare(left=self.operand(args[0]), ops=[_CMP[op]()],
+                                    comparators=[self.operand(args[1])])
+            if op is operator.getitem and len(args) == 2:
+                return gast.Subscript(value=self.operand(args[0]), slice=self.index(args[1]), ctx=gast.Load())
+            if op is make_tuple:
+                return gast.Tuple(elts=[self.operand(a) for a in args], ctx=gast.Load())
+            if op is make_list:
+                return gast.List(elts=[self.operand(a) for a in args], ctx=gast.Load())
+            if isinstance(op, Attr) and len(args) == 1:
+                return gast.Attribute(value=self.operand(args[0]), attr=op.name, ctx=gast.Load())
+        keywords = [gast.keyword(arg=k, value=self.operand(v)) for k, v in call.kwargs.items()]
+        if isinstance(op, Method):
+            func = gast.Attribute(value=self.operand(args[0]), attr=op.name, ctx=gast.Load())
+            args = args[1:]
+        elif op is call_value:
+            func = self.operand(args[0])
+            args = args[1:]
+        elif call.ref is not None and call.ref.spelling:
+            func = _expr(self.objects.spelled(call.ref))
+        else:
+            func = _expr(self.objects.bind(op))
+        return gast.Call(func=func, args=[self.operand(a) for a in args], keywords=keywords)
+
+    # ---- statements ---------------------------------------------------------------------------
+    def emit(self, text: str, indent: str) -> None:
+        self.lines.append(indent + text)
+
+    def comment(self, stmt, indent: str) -> None:
+        if stmt.tag != "grad" or stmt.loc is None:
+            self.last_comment_line = None
+            return
+        if stmt.loc.line == self.last_comment_line:
+            return
+        self.last_comment_line = stmt.loc.line
+        text = stmt.loc.text.strip() or f"line {stmt.loc.line}"
+        self.emit(f"# grad of: {text}", indent)
+
+    def copies(self, targets, values, indent: str) -> None:
+        """Parallel assignment of `values` to the names of `targets` where they differ."""
+        pairs = [(self.names[t], v) for t, v in zip(targets, values, strict=True)
+                 if not (isinstance(v, Var) and v not in self.folded and self.names.get(v) == self.names[t])]
+        if not pairs:
+            return
+        if len(pairs) == 1:
+            name, v = pairs[0]
+            self.emit(f"{name} = {_unparse(self.operand(v))}", indent)
+            return
+        lhs = ", ".join(n for n, _ in pairs)
+        rhs = ", ".join(_unparse(self.operand(v)) for _, v in pairs)
+        self.emit(f"{lhs} = {rhs}", indent)
+
+    def region(self, region: Region, indent: str, targets=None) -> int:
+        start = len(self.lines)
+        self.last_comment_line = None
+        for stmt in region.body:
+            self.stmt(stmt, indent)
+        if targets is not None:
+            self.copies(targets, region.yields, indent)
+        return len(self.lines) - start
+
+    def stmt(self, stmt, indent: str) -> None:
+        if isinstance(stmt, Call):
+            if stmt.outs and stmt.outs[0] in self.folded:
+                return
+            self.comment(stmt, indent)
+            expr = _unparse(self.call_expr(stmt))
+            if stmt.outs and stmt.outs[0] in self.names:
+                self.emit(f"{self.names[stmt.outs[0]]} = {expr}", indent)
+            else:
+                self.emit(expr, indent)
+            return
+        self.comment(stmt, indent)
+        saved = self.last_comment_line
+        if isinstance(stmt, If):
+            cond = _unparse(self.operand(stmt.cond))
+            header = len(self.lines)
+            self.emit(f"if {cond}:", indent)
+            n_then = self.region(stmt.then, indent + INDENT, stmt.outs)
+            else_at = len(self.lines)
+            self.emit("else:", indent)
+            n_else = self.region(stmt.orelse, indent + INDENT, stmt.outs)
+            if n_else == 0:
+                del self.lines[else_at]
+                if n_then == 0:
+                    self.emit("pass", indent + INDENT)
+            elif n_then == 0:
+                body = self.lines[else_at + 1:]
+                del self.lines[header:]
+                self.emit(f"if not {_paren(cond)}:", indent)
+                self.lines.extend(body)
+        elif isinstance(stmt, While):
+            self.copies(stmt.cond.params, stmt.inits, indent)
+            cond_only = all(s.outs and s.outs[0] in self.folded for s in stmt.cond.body)
+            if cond_only:
+                self.emit(f"while {_unparse(self.operand(stmt.cond.yields[0]))}:", indent)
+            else:
+                self.emit("while True:", indent)
+                self.region(Region([], stmt.cond.body, []), indent + INDENT)
+                self.emit(f"if not {_paren(_unparse(self.operand(stmt.cond.yields[0])))}:", indent + INDENT)
+                self.emit("break", indent + INDENT + INDENT)
+            n = self.region(stmt.body, indent + INDENT, stmt.body.params)
+            if n == 0:
+                self.emit("pass", indent + INDENT)
+        elif isinstance(stmt, For):
+            self.copies(stmt.body.params[1:], stmt.inits, indent)
+            item = stmt.body.params[0]
+            target = self.names.get(item, "_")
+            self.emit(f"for {target} in {_unparse(self.operand(stmt.iterable))}:", indent)
+            n = self.region(stmt.body, indent + INDENT, stmt.body.params[1:])
+            if n == 0:
+                self.emit("pass", indent + INDENT)
+        self.last_comment_line = saved if stmt.tag == "grad" else None
+
+    def function(self) -> str:
+        params = ", ".join(self.names.get(p.var, "_") for p in self.fn.params)
+        self.emit(f"def {self.name}({params}):", "")
+        self.region(self.fn.body, INDENT)
+        results = [_unparse(self.operand(y)) for y in self.fn.body.yields]
+        if self.fn.returns_tuple:
+            self.emit(f"return {', '.join(results)}{',' if len(results) == 1 else ''}", INDENT)
+        else:
+            self.emit(f"return {results[0] if results else 'None'}", INDENT)
+        return "\n".join(self.lines) + "\n"
+
+
+def _paren(text: str) -> str:
+    return text if text.isidentifier() else f"({text})"
+
+
+def _expr(text: str):
+    return gast.parse(text, mode="eval").body
+
+
+def _consts(fn: Function):
+    def visit(region):
+        for stmt in region.body:
+            if isinstance(stmt, Call):
+                if stmt.ref is not None:
+                    yield stmt.ref
+                for x in (*stmt.args, *stmt.kwargs.values()):
+                    if isinstance(x, Const):
+                        yield x
+            else:
+                from ..ir.core import operands, regions
+
+                for x in operands(stmt):
+                    if isinstance(x, Const):
+                        yield x
+                for r in regions(stmt):
+                    yield from visit(r)
+        for y in region.yields:
+            if isinstance(y, Const):
+                yield y
+
+    yield from visit(fn.body)
+
+
+def _free_roots(fn: Function, user_scope):
+    for c in _consts(fn):
+        if c.spelling and c.scope is user_scope:
+            yield c.spelling.partition(".")[0]
+
+
+def emit_source(fn: Function, name: str, user_scope) -> tuple[str, dict, dict]:
+    """The function's source, the closure bindings it needs, and the user free names it reads."""
+    emitter = Emitter(fn, name, user_scope)
+    text = emitter.function()
+    return text, dict(emitter.objects.bindings), dict(emitter.objects.user_free)

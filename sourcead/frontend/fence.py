@@ -1,0 +1,107 @@
+"""fence: refuse, at compile time, every construct outside the subset sourcead differentiates.
+
+Its output guarantees that the tree holds only the nodes the later stages understand; each refusal
+is an `UnsupportedSyntaxError` naming the file, the line (with a caret) and the construct, and
+saying what to write instead. Nothing half-understood reaches a later stage.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from .parse import Parsed, reject
+
+# node type -> (what it is, what to do instead)
+_REFUSED = {
+    gast.Lambda: ("a lambda inside a differentiated function", "define it with def at module level"),
+    gast.ListComp: ("a list comprehension", "write a for loop that builds the values, or use NumPy"),
+    gast.SetComp: ("a set comprehension", "use a list or an array"),
+    gast.DictComp: ("a dict comprehension", "pass the values as separate arguments or an array"),
+    gast.GeneratorExp: ("a generator expression", "write a for loop, or use NumPy on an array"),
+    gast.Dict: ("a dict", "use separate variables, a tuple, or an array"),
+    gast.Set: ("a set", "use a tuple or an array"),
+    gast.Await: ("await", "differentiate a plain synchronous function"),
+    gast.Yield: ("yield (a generator)", "return the values instead"),
+    gast.YieldFrom: ("yield from (a generator)", "return the values instead"),
+    gast.NamedExpr: ("an assignment expression (:=)", "assign the value in its own statement"),
+    gast.JoinedStr: ("an f-string", "compute strings outside the differentiated function"),
+    gast.Starred: ("a starred expression (*args)", "pass the arguments one by one"),
+    gast.Global: ("a global statement", "pass the value as an argument and return the new one"),
+    gast.Nonlocal: ("a nonlocal statement", "pass the value as an argument and return the new one"),
+    gast.Try: ("try/except", "move error handling outside the differentiated function"),
+    gast.Raise: ("raise", "validate inputs outside the differentiated function"),
+    gast.With: ("a with statement", "move the context manager outside the differentiated function"),
+    gast.AsyncWith: ("async with", "differentiate a plain synchronous function"),
+    gast.AsyncFor: ("async for", "differentiate a plain synchronous function"),
+    gast.AsyncFunctionDef: ("an async function", "differentiate a plain synchronous function"),
+    gast.FunctionDef: ("a nested function definition", "define the function at module level and call it"),
+    gast.ClassDef: ("a class definition", "define the class outside the differentiated function"),
+    gast.Import: ("an import statement", "import at module level"),
+    gast.ImportFrom: ("an import statement", "import at module level"),
+    gast.Delete: ("del", "drop the statement; values are freed when no longer used"),
+    gast.Assert: ("assert", "check inputs outside the differentiated function"),
+}
+for _name, _what in (("Match", ("a match statement", "write it with if/elif/else")),
+                     ("TryStar", ("try/except*", "move error handling outside the function"))):
+    if hasattr(gast, _name):
+        _REFUSED[getattr(gast, _name)] = _what
+
+
+def fence(parsed: Parsed) -> Parsed:
+    fn = parsed.tree
+    args = fn.args
+    if args.vararg is not None or args.kwarg is not None:
+        reject(parsed, fn, f"{fn.name} takes *args or **kwargs, which sourcead does not support yet",
+               "give the function explicit parameters")
+    if getattr(args, "posonlyargs", None):
+        pass  # positional-only parameters are fine
+    for stmt in fn.body:
+        _check(parsed, stmt, top=True)
+    return parsed
+
+
+def _check(parsed: Parsed, node, top: bool = False) -> None:
+    for child in gast.walk(node):
+        what = _REFUSED.get(type(child))
+        if what is not None:
+            reject(parsed, child, f"{what[0]} is not supported by sourcead", what[1])
+        if isinstance(child, gast.Expr):
+            _check_expr_statement(parsed, child)
+        elif isinstance(child, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
+            targets = child.targets if isinstance(child, gast.Assign) else [child.target]
+            for target in targets:
+                _check_target(parsed, target)
+        elif isinstance(child, gast.For):
+            _check_target(parsed, child.target)
+        elif isinstance(child, gast.Call):
+            for kw in child.keywords:
+                if kw.arg is None:
+                    reject(parsed, kw.value, "**kwargs in a call is not supported by sourcead",
+                           "pass the keyword arguments one by one")
+        elif isinstance(child, gast.Constant) and isinstance(child.value, bytes):
+            reject(parsed, child, "bytes literals are not supported by sourcead")
+
+
+def _check_expr_statement(parsed: Parsed, node: gast.Expr) -> None:
+    if isinstance(node.value, gast.Constant):
+        return  # a docstring or a stray constant: no effect
+    reject(parsed, node,
+           "an expression statement (a call whose result is unused, such as print or an in-place "
+           "method) is not supported: sourcead differentiates pure functions",
+           "remove the statement, or assign its result and use it")
+
+
+def _check_target(parsed: Parsed, target) -> None:
+    if isinstance(target, gast.Name):
+        return
+    if isinstance(target, (gast.Tuple, gast.List)):
+        for elt in target.elts:
+            _check_target(parsed, elt)
+        return
+    if isinstance(target, gast.Subscript):
+        reject(parsed, target, "assignment into an array element or slice (x[i] = ...) is not "
+               "supported yet", "build the new array with np.where, np.concatenate or arithmetic")
+    if isinstance(target, gast.Attribute):
+        reject(parsed, target, "assignment to an attribute is not supported by sourcead",
+               "return the new value instead of storing it on an object")
+    reject(parsed, target, f"assignment to {type(target).__name__} is not supported by sourcead")

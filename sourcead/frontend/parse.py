@@ -1,0 +1,137 @@
+"""parse: a Python function object -> its gast tree, where it came from, and its namespace.
+
+The output guarantees: `tree` is the function's `gast.FunctionDef` with decorators dropped;
+`loc(node)` maps any node of it to the user's real file and line; `namespace` resolves the
+function's free names to the objects they denote now (globals, closure cells, builtins).
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import inspect
+import linecache
+import textwrap
+import types
+
+import gast
+
+from ..errors import Loc, SourceUnavailableError, UnsupportedSyntaxError
+
+
+@dataclasses.dataclass
+class Parsed:
+    fn: types.FunctionType
+    tree: gast.FunctionDef
+    filename: str
+    first_line: int  # the user's line number of the tree's line 1
+    dedent: int  # columns removed by dedent
+    lines: dict[int, str]  # the user's line number -> its text
+    name: str
+
+    def loc(self, node) -> Loc:
+        lineno = getattr(node, "lineno", None) or 1
+        line = self.first_line + lineno - 1
+        return Loc(self.filename, line, (getattr(node, "col_offset", 0) or 0) + self.dedent,
+                   self.lines.get(line, ""), self.name)
+
+    def lookup(self, name: str):
+        """Resolve a free name as Python would at call time: closure cell, global, builtin.
+
+        Returns (found, value, where) with where in {"closure", "global", "builtin"}.
+        """
+        code = self.fn.__code__
+        if name in code.co_freevars and self.fn.__closure__:
+            cell = self.fn.__closure__[code.co_freevars.index(name)]
+            try:
+                return True, cell.cell_contents, "closure"
+            except ValueError:
+                return False, None, "closure"
+        g = self.fn.__globals__
+        if name in g:
+            return True, g[name], "global"
+        b = g.get("__builtins__", builtins)
+        b = b.__dict__ if isinstance(b, types.ModuleType) else b
+        if name in b:
+            return True, b[name], "builtin"
+        return False, None, "global"
+
+
+def parse(fn) -> Parsed:
+    if isinstance(fn, types.MethodType):
+        raise SourceUnavailableError(
+            f"{fn.__qualname__} is a bound method; sourcead differentiates plain functions",
+            hint="differentiate the underlying function and pass the instance explicitly")
+    if not isinstance(fn, types.FunctionType):
+        raise SourceUnavailableError(
+            f"{fn!r} is not a Python function, so sourcead cannot read its source",
+            hint="pass a function defined with def in a file, a notebook cell or a module")
+    name = fn.__name__
+    try:
+        src_lines, first = inspect.getsourcelines(fn)
+        filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    except (OSError, TypeError) as err:
+        raise SourceUnavailableError(
+            f"the source of {fn.__qualname__} (defined in {fn.__code__.co_filename}) is not available",
+            hint="functions typed at a plain interactive prompt have no source file; define the "
+                 "function in a file or a notebook cell, or register a rule for it with "
+                 "@sourcead.adjoint") from err
+    first = max(first, 1)
+    raw = "".join(src_lines)
+    text = textwrap.dedent(raw)
+    dedent = _indent(src_lines[0]) - _indent(text.splitlines()[0] if text else "")
+    all_lines = linecache.getlines(filename) or src_lines
+    lines = {first + i: line.rstrip("\n") for i, line in enumerate(src_lines)}
+    for i, line in enumerate(all_lines, start=1):
+        lines.setdefault(i, line.rstrip("\n"))
+    if fn.__name__ == "<lambda>":
+        tree = _find_lambda(text, fn, filename, first, lines)
+    else:
+        try:
+            module = gast.parse(text)
+        except SyntaxError as err:
+            raise SourceUnavailableError(
+                f"could not parse the source of {fn.__qualname__}: {err.msg}",
+                Loc(filename, first + (err.lineno or 1) - 1, 0, lines.get(first + (err.lineno or 1) - 1, ""), name)) from err
+        defs = [n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == name]
+        if not defs:
+            raise SourceUnavailableError(f"could not find the definition of {name} in its source")
+        tree = defs[0]
+    tree.decorator_list = []
+    return Parsed(fn, tree, filename, first, dedent, lines, name)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _find_lambda(text, fn, filename, first, lines):
+    """A lambda's source is the whole line it is on: find the one lambda there with its params."""
+    try:
+        module = gast.parse(text.strip().rstrip(",") if not text.lstrip().startswith(("def", "@")) else text)
+    except SyntaxError:
+        try:
+            module = gast.parse("(" + text.strip().rstrip(",") + ")")
+        except SyntaxError as err:
+            raise SourceUnavailableError(
+                "could not isolate the lambda's source on its line",
+                Loc(filename, first, 0, lines.get(first, ""), "<lambda>"),
+                hint="define the function with def") from err
+    params = list(fn.__code__.co_varnames[: fn.__code__.co_argcount])
+    found = [n for n in gast.walk(module) if isinstance(n, gast.Lambda)
+             and [a.id for a in n.args.args] == params]
+    if len(found) != 1:
+        raise SourceUnavailableError(
+            "there is more than one lambda with these parameters on its line; sourcead cannot tell which",
+            Loc(filename, first, 0, lines.get(first, ""), "<lambda>"), hint="define the function with def")
+    lam = found[0]
+    ret = gast.Return(value=lam.body)
+    gast.copy_location(ret, lam.body)
+    tree = gast.FunctionDef(name="<lambda>", args=lam.args, body=[ret], decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
+    gast.copy_location(tree, lam)
+    return tree
+
+
+def reject(parsed: Parsed, node, message: str, hint: str | None = None, cls=UnsupportedSyntaxError):
+    raise cls(message, parsed.loc(node), hint)

@@ -1,0 +1,97 @@
+"""Building and copying IR: fresh copies of regions with values renamed, and substitution."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .core import Call, Const, For, If, Region, Var, While
+
+
+def clone_region(region: Region, mapping: dict) -> Region:
+    """A copy of `region` whose definitions are fresh Vars; `mapping` (old -> new operand) is
+    extended with them, and pre-seeded entries substitute free values."""
+    params = [_fresh(p, mapping) for p in region.params]
+    body = [clone_stmt(s, mapping) for s in region.body]
+    return Region(params, body, [_sub(y, mapping) for y in region.yields])
+
+
+def clone_stmt(stmt, mapping: dict):
+    if isinstance(stmt, Call):
+        new = dataclasses.replace(stmt, args=[_sub(a, mapping) for a in stmt.args],
+                                  kwargs={k: _sub(v, mapping) for k, v in stmt.kwargs.items()}, outs=[])
+    elif isinstance(stmt, If):
+        new = dataclasses.replace(stmt, cond=_sub(stmt.cond, mapping), then=clone_region(stmt.then, mapping),
+                                  orelse=clone_region(stmt.orelse, mapping), outs=[])
+    elif isinstance(stmt, While):
+        new = dataclasses.replace(stmt, inits=[_sub(a, mapping) for a in stmt.inits],
+                                  cond=clone_region(stmt.cond, mapping), body=clone_region(stmt.body, mapping),
+                                  outs=[])
+    elif isinstance(stmt, For):
+        new = dataclasses.replace(stmt, iterable=_sub(stmt.iterable, mapping),
+                                  inits=[_sub(a, mapping) for a in stmt.inits],
+                                  body=clone_region(stmt.body, mapping), outs=[])
+    else:
+        raise TypeError(stmt)
+    new.outs = [_fresh(v, mapping) for v in stmt.outs]
+    return new
+
+
+def _fresh(v: Var, mapping: dict) -> Var:
+    new = Var(v.hint)
+    mapping[v] = new
+    return new
+
+
+def _sub(x, mapping: dict):
+    if isinstance(x, Var):
+        return mapping.get(x, x)
+    return x
+
+
+def substitute(region: Region, mapping: dict) -> None:
+    """Replace operands in place throughout `region` (definitions are untouched)."""
+    for stmt in region.body:
+        if isinstance(stmt, Call):
+            stmt.args = [_sub(a, mapping) for a in stmt.args]
+            stmt.kwargs = {k: _sub(v, mapping) for k, v in stmt.kwargs.items()}
+        elif isinstance(stmt, If):
+            stmt.cond = _sub(stmt.cond, mapping)
+            substitute(stmt.then, mapping)
+            substitute(stmt.orelse, mapping)
+        elif isinstance(stmt, While):
+            stmt.inits = [_sub(a, mapping) for a in stmt.inits]
+            substitute(stmt.cond, mapping)
+            substitute(stmt.body, mapping)
+        elif isinstance(stmt, For):
+            stmt.iterable = _sub(stmt.iterable, mapping)
+            stmt.inits = [_sub(a, mapping) for a in stmt.inits]
+            substitute(stmt.body, mapping)
+    region.yields = [_sub(y, mapping) for y in region.yields]
+
+
+def defined_in(region: Region) -> set:
+    """Every Var defined inside `region`, its nested regions included (params too)."""
+    out = set(region.params)
+    for stmt in region.body:
+        out.update(stmt.outs)
+        from .core import regions
+
+        for r in regions(stmt):
+            out |= defined_in(r)
+    return out
+
+
+def used_in(region: Region) -> set:
+    """Every Var read inside `region`, nested regions included."""
+    from .core import operands, regions
+
+    out = set()
+    for stmt in region.body:
+        out.update(x for x in operands(stmt) if isinstance(x, Var))
+        for r in regions(stmt):
+            out |= used_in(r)
+    out.update(y for y in region.yields if isinstance(y, Var))
+    return out
+
+
+__all__ = ["clone_region", "clone_stmt", "substitute", "defined_in", "used_in", "Const"]

@@ -1,0 +1,221 @@
+"""The structured SSA IR: a handful of plain data classes and nothing else.
+
+A `Function` is a `Region` with parameters: a list of statements over SSA values, then the values
+it yields (for a function, its results). Every `Var` is assigned exactly once; its `hint` remembers
+the user's variable name so that printed code reads like the input. Control flow is structured:
+
+    outs = If(cond, then_region, else_region)      # each region yields len(outs) values (the phis)
+    outs = While(inits, cond_region, body_region)  # regions take the carried values as params;
+                                                   # cond yields one bool, body yields next values
+    outs = For(iterable, inits, body_region)       # body takes (item, *carried), yields carried
+
+Operations are plain Python objects (``numpy.sin``, ``operator.mul``) or the few IR-level operations
+defined here (`Method`, `Attr`, container builders, tape ops). Transformations live in passes, not
+on these classes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Union
+
+from ..errors import Loc
+
+
+class Var:
+    """An SSA value. Identity is the value: two Vars with the same hint are different values."""
+
+    __slots__ = ("hint",)
+
+    def __init__(self, hint: str = "t"):
+        self.hint = hint
+
+    def __repr__(self) -> str:
+        return f"%{self.hint}@{id(self) % 10000:04d}"
+
+
+class Const:
+    """A compile-time constant: a literal, or a resolved object (module, function, global array).
+
+    `spelling` is how the source named it (``np.sin``), and `scope` resolves the spelling's first
+    name (the user's function, or a rule's module); the back end prints the reference from them.
+    """
+
+    __slots__ = ("value", "spelling", "scope")
+
+    def __init__(self, value: Any, spelling: str | None = None, scope: Any = None):
+        self.value = value
+        self.spelling = spelling
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        return f"Const({self.spelling or repr(self.value)})"
+
+
+Operand = Union[Var, Const]
+
+
+@dataclasses.dataclass(eq=False)
+class Call:
+    """``outs[0] = op(*args, **kwargs)``. `outs` is empty for effect-only calls (tape pushes)."""
+
+    outs: list[Var]
+    op: Any
+    args: list[Operand]
+    kwargs: dict[str, Operand] = dataclasses.field(default_factory=dict)
+    loc: Loc | None = None
+    ref: Const | None = None  # how the source named `op`, when it did
+    tag: str = ""  # "grad" for statements of a reverse sweep (the back end comments them)
+
+
+@dataclasses.dataclass(eq=False)
+class Region:
+    params: list[Var]
+    body: list["Stmt"]
+    yields: list[Operand]
+
+
+@dataclasses.dataclass(eq=False)
+class If:
+    outs: list[Var]
+    cond: Operand
+    then: Region
+    orelse: Region
+    loc: Loc | None = None
+    tag: str = ""
+
+
+@dataclasses.dataclass(eq=False)
+class While:
+    outs: list[Var]
+    inits: list[Operand]
+    cond: Region  # params: carried values; yields: [condition]
+    body: Region  # params: carried values; yields: next carried values
+    loc: Loc | None = None
+    tag: str = ""
+
+
+@dataclasses.dataclass(eq=False)
+class For:
+    outs: list[Var]
+    iterable: Operand
+    inits: list[Operand]
+    body: Region  # params: [item, *carried]; yields: next carried values
+    loc: Loc | None = None
+    tag: str = ""
+
+
+Stmt = Union[Call, If, While, For]
+
+
+@dataclasses.dataclass(eq=False)
+class Param:
+    var: Var
+    default: Const | None = None
+    keyword_only: bool = False
+
+
+@dataclasses.dataclass(eq=False)
+class Function:
+    """A function: parameters, a body region (no region params) and its results."""
+
+    name: str
+    params: list[Param]
+    body: Region
+    returns_tuple: bool = False  # ``return a, b``: the results are a tuple, not one value
+    loc: Loc | None = None
+    lines: dict[int, str] = dataclasses.field(default_factory=dict)  # user's line number -> text
+    filename: str = "<unknown>"
+    facts: dict = dataclasses.field(default_factory=dict)  # Var -> kind, established by a transform
+
+    @property
+    def param_vars(self) -> list[Var]:
+        return [p.var for p in self.params]
+
+
+# ---- IR-level operations -------------------------------------------------------------------
+# Interned, so that they compare and hash by name and can key rule tables and caches.
+
+
+class Method:
+    """``obj.name(*args, **kwargs)``; rules are looked up under ``numpy.ndarray.<name>``."""
+
+    _interned: dict[str, "Method"] = {}
+
+    def __new__(cls, name: str):
+        self = cls._interned.get(name)
+        if self is None:
+            self = super().__new__(cls)
+            self.name = name
+            cls._interned[name] = self
+        return self
+
+    def __call__(self, obj, *args, **kwargs):
+        return getattr(obj, self.name)(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"method.{self.name}"
+
+
+class Attr:
+    """``obj.name`` on a value; rules are looked up under ``numpy.ndarray.<name>``."""
+
+    _interned: dict[str, "Attr"] = {}
+
+    def __new__(cls, name: str):
+        self = cls._interned.get(name)
+        if self is None:
+            self = super().__new__(cls)
+            self.name = name
+            cls._interned[name] = self
+        return self
+
+    def __call__(self, obj):
+        return getattr(obj, self.name)
+
+    def __repr__(self) -> str:
+        return f"attr.{self.name}"
+
+
+def call_value(f, *args):
+    """``f(*args)`` where f is a value of the program (the tape's bound ``push`` and ``pop``)."""
+    return f(*args)
+
+
+def make_tuple(*elts):
+    return elts
+
+
+def make_list(*elts):
+    return list(elts)
+
+
+def walk(stmts: list[Stmt]):
+    """Yield every statement, depth first, regions included."""
+    for stmt in stmts:
+        yield stmt
+        for region in regions(stmt):
+            yield from walk(region.body)
+
+
+def regions(stmt: Stmt) -> list[Region]:
+    if isinstance(stmt, If):
+        return [stmt.then, stmt.orelse]
+    if isinstance(stmt, While):
+        return [stmt.cond, stmt.body]
+    if isinstance(stmt, For):
+        return [stmt.body]
+    return []
+
+
+def operands(stmt: Stmt) -> list[Operand]:
+    """The operands a statement reads directly (not those read inside its regions)."""
+    if isinstance(stmt, Call):
+        return [*stmt.args, *stmt.kwargs.values()]
+    if isinstance(stmt, If):
+        return [stmt.cond]
+    if isinstance(stmt, While):
+        return list(stmt.inits)
+    if isinstance(stmt, For):
+        return [stmt.iterable, *stmt.inits]
+    raise TypeError(stmt)

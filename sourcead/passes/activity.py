@@ -1,0 +1,65 @@
+"""activity: which values depend on the differentiated inputs (are *varied*).
+
+Only varied values get derivatives; integer counters, shapes, comparisons and constants do not.
+The output of a call to a `nondifferentiable` function is never varied. Loop-carried values are
+solved to a fixed point. (Whether the output depends on a value is implicit in the reverse sweep,
+which only visits values that received a cotangent.)
+"""
+
+from __future__ import annotations
+
+from ..ad import registry
+from ..ir.core import Attr, Call, For, Function, If, Method, Region, Var, While
+
+
+def rule_key(op):
+    """The object rules for `op` are registered under (methods and attributes: on ndarray)."""
+    if isinstance(op, (Method, Attr)):
+        import numpy
+
+        return getattr(numpy.ndarray, op.name, op)
+    return op
+
+
+def varied(fn: Function, wrt_vars) -> set[Var]:
+    active: set[Var] = set(wrt_vars)
+    _region(fn.body, active)
+    return active
+
+
+def _is_varied(x, active) -> bool:
+    return isinstance(x, Var) and x in active
+
+
+def _region(region: Region, active: set) -> None:
+    for stmt in region.body:
+        if isinstance(stmt, Call):
+            if stmt.outs and not registry.is_nondifferentiable(rule_key(stmt.op)):
+                if any(_is_varied(a, active) for a in (*stmt.args, *stmt.kwargs.values())):
+                    active.update(stmt.outs)
+        elif isinstance(stmt, If):
+            _region(stmt.then, active)
+            _region(stmt.orelse, active)
+            for out, a, b in zip(stmt.outs, stmt.then.yields, stmt.orelse.yields, strict=True):
+                if _is_varied(a, active) or _is_varied(b, active):
+                    active.add(out)
+        elif isinstance(stmt, (While, For)):
+            body = stmt.body
+            params = body.params if isinstance(stmt, While) else body.params[1:]
+            if isinstance(stmt, For) and _is_varied(stmt.iterable, active):
+                active.add(body.params[0])
+            while True:
+                size = len(active)
+                for i, init in enumerate(stmt.inits):
+                    if _is_varied(init, active) or _is_varied(body.yields[i], active):
+                        active.add(params[i])
+                        if isinstance(stmt, While):
+                            active.add(stmt.cond.params[i])
+                if isinstance(stmt, While):
+                    _region(stmt.cond, active)
+                _region(body, active)
+                if len(active) == size:
+                    break
+            for i, out in enumerate(stmt.outs):
+                if params[i] in active:
+                    active.add(out)

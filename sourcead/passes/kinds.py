@@ -1,0 +1,153 @@
+"""kinds: what each value is known to be, from the kinds of the arguments a derivative is
+specialised for. A kind is SCALAR (a Python or NumPy number), an array `("array", token)` whose
+`token` names a shape class (values with the same token have the same shape), or None (unknown).
+
+It is a performance and readability device, never a correctness one: it lets `simplify` drop an
+`unbroadcast(g, x)` that cannot change `g`, and pick `1.0` rather than `ones_like_output(y)`.
+"""
+
+from __future__ import annotations
+
+import operator
+import types
+
+import numpy as np
+
+from .. import runtime
+from ..ir.core import Call, Const, For, Function, If, Method, Region, Var, While
+
+SCALAR = "scalar"
+
+_ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
+                operator.pos, operator.floordiv, operator.mod, abs, pow}
+_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std}
+_METHOD_REDUCTIONS = {"sum", "mean", "prod", "max", "min", "var", "std"}
+
+
+def kind_of_value(x):
+    """The kind of a run-time value (used for arguments, to key specialisations)."""
+    if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_)):
+        return SCALAR
+    if isinstance(x, np.ndarray):
+        return ("array", x.ndim)
+    return None
+
+
+def infer(fn: Function, arg_kinds: dict[Var, object]) -> dict[Var, object]:
+    kinds: dict[Var, object] = dict(fn.facts)
+    for v, k in arg_kinds.items():
+        if k == SCALAR:
+            kinds[v] = SCALAR
+        elif isinstance(k, tuple) and k[0] == "array":
+            kinds[v] = ("array", v)
+    _region(fn.body, kinds)
+    return kinds
+
+
+def of(x, kinds):
+    if isinstance(x, Const):
+        v = x.value
+        number = isinstance(v, (float, int)) and not isinstance(v, bool)
+        # a literal, or a module constant such as np.pi; never a user's global, which may change
+        if number and (x.spelling is None or _module_constant(x)):
+            return SCALAR
+        return None
+    return kinds.get(x)
+
+
+def _module_constant(c: Const) -> bool:
+    root = c.spelling.split(".")[0] if c.spelling else ""
+    return "." in (c.spelling or "") and isinstance(getattr(c.scope, "lookup", None) and c.scope.lookup(root)[1],
+                                                   types.ModuleType)
+
+
+def _join(a, b):
+    return a if a == b else None
+
+
+def _elementwise(ks):
+    if any(k is None for k in ks):
+        return None
+    arrays = [k for k in ks if k != SCALAR]
+    if not arrays:
+        return SCALAR
+    tokens = {k[1] for k in arrays}
+    return ("array", tokens.pop()) if len(tokens) == 1 else ("array", None)
+
+
+def _is_none(x):
+    return isinstance(x, Const) and x.value is None and x.spelling is None
+
+
+def _call(stmt: Call, kinds):
+    op = stmt.op
+    args = stmt.args
+    ks = [of(a, kinds) for a in args]
+    if op in _ELEMENTWISE or isinstance(op, np.ufunc):
+        if stmt.kwargs:
+            return None
+        return _elementwise(ks)
+    if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":
+        return SCALAR if all(k == SCALAR for k in ks) else None
+    if op is runtime.unbroadcast:
+        return ks[1] if len(ks) == 2 else None
+    if op is runtime.ones_like_output or op is runtime.check_bound:
+        return ks[0]
+    if op is float:
+        return SCALAR
+    reduction = op in _REDUCTIONS or (isinstance(op, Method) and op.name in _METHOD_REDUCTIONS)
+    if reduction:
+        rest = args[1:]
+        axis = stmt.kwargs.get("axis", rest[0] if rest else None)
+        keep = stmt.kwargs.get("keepdims")
+        if (axis is None or _is_none(axis)) and (keep is None or isinstance(keep, Const) and not keep.value) \
+                and len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims", "ddof"}:
+            return SCALAR if ks and ks[0] is not None else None
+        return None
+    return None
+
+
+def _region(region: Region, kinds) -> None:
+    for stmt in region.body:
+        if isinstance(stmt, Call):
+            if stmt.outs:
+                k = _call(stmt, kinds)
+                if k is not None:
+                    kinds[stmt.outs[0]] = k
+        elif isinstance(stmt, If):
+            _region(stmt.then, kinds)
+            _region(stmt.orelse, kinds)
+            for out, a, b in zip(stmt.outs, stmt.then.yields, stmt.orelse.yields, strict=True):
+                k = _join(of(a, kinds), of(b, kinds))
+                if k is not None:
+                    kinds[out] = k
+        elif isinstance(stmt, (While, For)):
+            params = stmt.body.params if isinstance(stmt, While) else stmt.body.params[1:]
+            current = [of(a, kinds) for a in stmt.inits]
+            for _ in range(4):
+                for i, p in enumerate(params):
+                    _set(kinds, p, current[i])
+                    if isinstance(stmt, While):
+                        _set(kinds, stmt.cond.params[i], current[i])
+                if isinstance(stmt, While):
+                    _region(stmt.cond, kinds)
+                _region(stmt.body, kinds)
+                new = [_join(c, of(y, kinds)) for c, y in zip(current, stmt.body.yields, strict=True)]
+                if new == current:
+                    break
+                current = new
+            else:
+                current = [None] * len(params)
+                for i, p in enumerate(params):
+                    _set(kinds, p, None)
+                _region(stmt.body, kinds)
+            for out, k in zip(stmt.outs, current, strict=True):
+                _set(kinds, out, k)
+
+
+def _set(kinds, v, k):
+    if k is None:
+        kinds.pop(v, None)
+    else:
+        kinds[v] = k
+

@@ -1,0 +1,100 @@
+"""The pipeline: the one place that writes down the order of the stages.
+
+    parse -> fence -> desugar -> to_ssa -> simplify            (lower: the primal IR, per function)
+    reverse -> simplify -> dce -> to_ast -> compile            (derive: per mode, wrt and kinds)
+
+Each stage is a pure function from one form to the next. With ``SOURCEAD_VERIFY=1`` (the test
+suite sets it) the IR checker runs after every stage; with ``SOURCEAD_TRACE=1`` every stage's form
+is printed to stderr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+
+from .ad.reverse import reverse
+from .backend.compile import compile_function
+from .backend.to_ast import emit_source
+from .errors import InternalError, SourceADError
+from .frontend.desugar import desugar
+from .frontend.fence import fence
+from .frontend.parse import Parsed, parse
+from .ir.core import Function
+from .ir.printer import format_function
+from .ir.verify import verify
+from .lower.to_ssa import to_ssa
+from .passes import dce, simplify
+
+
+def _verify_enabled() -> bool:
+    return os.environ.get("SOURCEAD_VERIFY", "") not in ("", "0")
+
+
+def _checked(fn: Function, stage: str) -> Function:
+    if _verify_enabled():
+        verify(fn, stage)
+    if os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
+        print(f"---- after {stage} ----\n{format_function(fn)}", file=sys.stderr)
+    return fn
+
+
+@dataclasses.dataclass
+class Lowered:
+    parsed: Parsed
+    ir: Function
+
+
+def lower(f) -> Lowered:
+    """The primal function's IR: parse, fence, desugar, to_ssa, simplify."""
+    with _internal_errors(f):
+        parsed = desugar(fence(parse(f)))
+        ir = _checked(to_ssa(parsed), "to_ssa")
+        ir = _checked(simplify.run(ir), "simplify")
+        return Lowered(parsed, ir)
+
+
+@dataclasses.dataclass
+class Derived:
+    ir: Function
+    source: str
+    fn: object  # the compiled function
+    name: str
+
+
+def derive(lowered: Lowered, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict, name: str) -> Derived:
+    """One derivative of a lowered function, specialised for the kinds of its arguments."""
+    f = lowered.parsed.fn
+    with _internal_errors(f):
+        if mode in ("grad", "value_and_grad"):
+            ir = reverse(lowered.ir, list(wrt), arg_kinds, seed="ones", with_value=mode == "value_and_grad")
+            ir.returns_tuple = len(ir.body.yields) != 1
+        elif mode == "vjp":
+            ir = reverse(lowered.ir, list(wrt), arg_kinds, seed="param", with_value=False)
+        else:
+            raise InternalError(f"unknown mode {mode!r}")
+        ir = _checked(ir, "reverse")
+        ir = _checked(simplify.run(ir, arg_kinds), "simplify")
+        ir = _checked(dce.run(ir), "dce")
+        source, bindings, _ = emit_source(ir, name, lowered.parsed)
+        compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")
+        return Derived(ir, source, compiled, name)
+
+
+class _internal_errors:
+    """Anything but a SourceADError escaping a stage is our bug: label it so."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        if err is None or isinstance(err, SourceADError):
+            return False
+        if isinstance(err, Exception):
+            raise InternalError(f"{kind.__name__} while compiling the derivative of "
+                                f"{getattr(self.f, '__qualname__', self.f)}: {err}") from err
+        return False

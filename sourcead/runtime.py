@@ -1,0 +1,516 @@
+"""What generated derivatives call at run time.
+
+Everything here is small, plain and fast on floats: generated code runs these in its inner loops.
+Rule helpers that need more than one line live here too, so that rules themselves stay one line.
+Each of these functions has derivative rules of its own (``ad/rules/runtime_.py``), so generated
+code can be differentiated again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_float = float
+_ndarray = np.ndarray
+
+
+def unbroadcast(g, x):
+    """Sum the cotangent `g` down to the shape of `x`: the adjoint of broadcasting `x` up to g."""
+    xs = np.shape(x)
+    gs = np.shape(g)
+    if gs == xs:
+        return g
+    lead = len(gs) - len(xs)
+    if lead < 0:  # a cotangent smaller than x (a scalar cotangent of an array): broadcast it
+        return np.broadcast_to(g, xs) * 1.0
+    if lead:
+        g = np.sum(g, axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(xs) if n == 1 and np.shape(g)[i] != 1)
+    if axes:
+        g = np.sum(g, axis=axes, keepdims=True)
+    return g
+
+
+def ones_like_output(y):
+    """The seed cotangent of a result whose sum is differentiated: 1.0, or ones of y's shape."""
+    if isinstance(y, _ndarray):
+        return np.ones(y.shape)
+    return 1.0
+
+
+def zeros_like_input(x):
+    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape for an array."""
+    if isinstance(x, _ndarray):
+        return np.zeros(x.shape)
+    return 0.0
+
+
+def to_float(x):
+    """Promote an input that is differentiated to float, as autograd does (never a zero gradient)."""
+    if isinstance(x, _ndarray):
+        return x if x.dtype.kind in "fc" else x.astype(np.float64)
+    if isinstance(x, (bool, np.bool_)):
+        return x
+    if isinstance(x, (int, np.integer)):
+        return _float(x)
+    return x
+
+
+def as_gradient(g, x):
+    """Give the gradient `g` the type and shape of the primal `x` (float, or float64 ndarray)."""
+    if isinstance(x, _ndarray):
+        if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
+            return g
+        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, np.float64)), x.shape).copy()
+    if isinstance(g, _ndarray):
+        if g.size != 1:
+            return g
+        g = g.reshape(())[()]
+    if isinstance(g, complex):
+        return g
+    return _float(g)
+
+
+class _Unbound:
+    """The value of a variable that a path through the function never assigned."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNBOUND"
+
+    def __reduce__(self):
+        return "UNBOUND"
+
+
+UNBOUND = _Unbound()
+
+
+def check_bound(value, name):
+    """Raise as Python would when a variable bound on only some paths is read on another."""
+    if value is UNBOUND:
+        from .errors import UnboundNameError
+
+        raise UnboundNameError(f"local variable {name!r} is read before it is assigned on this path")
+    return value
+
+
+# ---- rule helpers ----
+# Called from the one-line rules in ad/rules/ when a derivative needs a branch or a loop. Each takes
+# the cotangent (or tangent) first when it is linear in it; each has rules in ad/rules/runtime_.py.
+
+
+def _axes_tuple(axis, ndim):
+    """`axis` (None, an int or a tuple, possibly negative) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % ndim for a in axis))
+    return (axis % ndim,)
+
+
+def _with_kept_dims(r, axis, keepdims):
+    """A reduction's result `r` with the reduced axes restored as length-1 axes (broadcastable)."""
+    if keepdims or axis is None:
+        return r
+    return np.expand_dims(r, axis)
+
+
+def broadcast_like(g, x):
+    """`g` given x's shape: broadcast up (the adjoint of `unbroadcast`), or summed down if larger.
+
+    Returns `g` itself when the shapes agree, else a fresh writable array.
+    """
+    xs = np.shape(x)
+    if np.shape(g) == xs:
+        return g
+    try:
+        out = np.empty(xs, dtype=np.result_type(g, 1.0))
+        out[...] = g
+    except ValueError:
+        return unbroadcast(g, x)
+    return out if xs else out[()]
+
+
+def expand_reduced(g, x, axis=None, keepdims=False):
+    """The cotangent `g` of a reduction of `x` over `axis`, spread back over x's shape (a copy)."""
+    xs = np.shape(x)
+    g = _with_kept_dims(g, axis, keepdims)
+    out = np.empty(xs, dtype=np.result_type(g, 1.0))
+    out[...] = g
+    return out if xs else out[()]
+
+
+def _is_basic_index(idx):
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice)) for p in parts)
+
+
+def unindex(g, x, idx):
+    """Zeros shaped like `x` with `g` added at ``x[idx]``: the adjoint of indexing.
+
+    Repeated integer indices accumulate. `x` may be a list or tuple (the result is then a list).
+    """
+    if isinstance(x, (list, tuple)):
+        out = [zeros_like_input(e) for e in x]
+        out[idx] = g
+        return out
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    if _is_basic_index(idx):
+        out[idx] = g
+    else:
+        np.add.at(out, idx, g)
+    return out
+
+
+def log_or_zero(x):
+    """log(x), and 0 where x == 0: the factor of d(x**y)/dy, finite where x**y is 0."""
+    return np.log(np.where(x == 0, 1.0, x))
+
+
+def tie_share(x, ans, y):
+    """The share of ``maximum(x, y)`` (or minimum) that comes from x: 1, 0, or 0.5 on a tie."""
+    return (x == ans) / (1.0 + (x == y))
+
+
+def extremum_share(x, ans, axis=None, keepdims=False):
+    """The share of a max/min reduction each element of `x` supplies: ties split it evenly."""
+    won = x == _with_kept_dims(ans, axis, keepdims)
+    return won / np.sum(won, axis=axis, keepdims=True)
+
+
+def clip_mask(x, a_min, a_max, part):
+    """1.0 where `part` ('x', 'a_min' or 'a_max') is what np.clip returns, else 0.0.
+
+    A bound of None is absent. On a tie the value is taken from x; when a_min > a_max, NumPy
+    returns a_max.
+    """
+    low = np.False_ if a_min is None else np.less(x, a_min)
+    high = np.False_ if a_max is None else np.greater(x, a_max)
+    if a_min is not None and a_max is not None:
+        high = np.logical_or(high, np.greater(a_min, a_max))
+    if part == "x":
+        return 1.0 * np.logical_not(np.logical_or(low, high))
+    if part == "a_min":
+        return 1.0 * np.logical_and(low, np.logical_not(high))
+    return 1.0 * high
+
+
+def prod_others(x, axis=None):
+    """For each element of `x`, the product of the other elements it is reduced with along `axis`.
+
+    This is d prod / d x, computed without dividing, so it is exact where x has zeros.
+    """
+    if np.ndim(x) == 0:
+        return np.ones_like(x, dtype=np.result_type(x, 1.0))[()]
+    axes = _axes_tuple(axis, np.ndim(x))
+    ends = tuple(range(-len(axes), 0))
+    moved = np.moveaxis(np.asarray(x), axes, ends)
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=np.result_type(flat, 1.0))
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis((before * after).reshape(moved.shape), ends, axes)
+
+
+def _norm_power(x, ord, axis):
+    """The p of the elementwise p-norm np.linalg.norm(x, ord, axis) computes (2 for Frobenius)."""
+    ndim = np.ndim(x)
+    matrix = (isinstance(axis, (tuple, list)) and len(axis) == 2) or (
+        axis is None and ord is not None and ndim == 2)
+    if ord is None or (matrix and ord == "fro"):
+        return 2.0
+    if matrix:
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
+            hint="use ord=None or 'fro', or register a rule with @sourcead.adjoint")
+    return float(ord)
+
+
+def norm_weight(x, norm, ord=None, axis=None, keepdims=False):
+    """d norm / d x for ``norm = np.linalg.norm(x, ord, axis, keepdims)``, in x's shape.
+
+    Where the norm is not differentiable (a zero vector, a tie in the inf-norm) it gives a
+    subgradient: 0 for a zero vector, ties shared evenly.
+    """
+    p = _norm_power(x, ord, axis)
+    a = _with_kept_dims(norm, axis, keepdims)
+    if p == 2.0:
+        return x / np.where(a == 0, 1.0, a)
+    if p == 1.0:
+        return np.sign(x)
+    if np.isinf(p):
+        return np.sign(x) * extremum_share(np.abs(x), norm, axis, keepdims)
+    if p == 0.0:
+        return np.zeros(np.shape(x))
+    return np.sign(x) * (np.abs(x) / np.where(a == 0, 1.0, a)) ** (p - 1)
+
+
+def _nonzero_norm(norm, axis, keepdims):
+    a = _with_kept_dims(norm, axis, keepdims)
+    return np.where(a == 0, 1.0, a)
+
+
+def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
+    """d norm_weight / d x (elementwise: the weight of x_i depends on x_i and its group's norm).
+
+    Has no rules of its own: third derivatives of np.linalg.norm are not supported.
+    """
+    p = _norm_power(x, ord, axis)
+    if p in (0.0, 1.0) or np.isinf(p):
+        return np.zeros(np.shape(x))
+    a = _nonzero_norm(norm, axis, keepdims)
+    if p == 2.0:
+        return np.broadcast_to(1.0 / a, np.shape(x)).copy()
+    return (p - 1) * np.abs(x) ** (p - 2) / a ** (p - 1)
+
+
+def norm_weight_dnorm(x, norm, ord=None, axis=None, keepdims=False):
+    """d norm_weight / d norm, in x's shape (no rules of its own, like norm_weight_dx)."""
+    p = _norm_power(x, ord, axis)
+    if p in (0.0, 1.0) or np.isinf(p):
+        return np.zeros(np.shape(x))
+    return (1 - p) * norm_weight(x, norm, ord, axis, keepdims) / _nonzero_norm(norm, axis, keepdims)
+
+
+def _pair_axes(na, nb, axes):
+    """np.tensordot's `axes` as two lists of non-negative axes of a and b."""
+    if isinstance(axes, (int, np.integer)):
+        return list(range(na - axes, na)), list(range(axes))
+    a_axes, b_axes = axes
+    a_axes = [a_axes] if isinstance(a_axes, (int, np.integer)) else list(a_axes)
+    b_axes = [b_axes] if isinstance(b_axes, (int, np.integer)) else list(b_axes)
+    return [a % na for a in a_axes], [b % nb for b in b_axes]
+
+
+def tensordot_adjoint_left(g, a, b, axes=2):
+    """The cotangent of `a` in ``np.tensordot(a, b, axes)`` given the result's cotangent `g`."""
+    na, nb = np.ndim(a), np.ndim(b)
+    a_axes, b_axes = _pair_axes(na, nb, axes)
+    a_free = [i for i in range(na) if i not in a_axes]
+    b_free = [i for i in range(nb) if i not in b_axes]
+    r = np.tensordot(g, b, axes=(list(range(len(a_free), np.ndim(g))), b_free))
+    # r's axes: a's free axes, then a's contracted axes in the order of their partners in b
+    order = a_free + [a_axes[k] for k in np.argsort(b_axes, kind="stable")]
+    return np.transpose(r, np.argsort(order, kind="stable"))
+
+
+def tensordot_adjoint_right(g, a, b, axes=2):
+    """The cotangent of `b` in ``np.tensordot(a, b, axes)`` given the result's cotangent `g`."""
+    na, nb = np.ndim(a), np.ndim(b)
+    a_axes, b_axes = _pair_axes(na, nb, axes)
+    a_free = [i for i in range(na) if i not in a_axes]
+    b_free = [i for i in range(nb) if i not in b_axes]
+    r = np.tensordot(a, g, axes=(a_free, list(range(len(a_free)))))
+    # r's axes: b's contracted axes in the order of their partners in a, then b's free axes
+    order = [b_axes[k] for k in np.argsort(a_axes, kind="stable")] + b_free
+    return np.transpose(r, np.argsort(order, kind="stable"))
+
+
+def dot_axes(a, b):
+    """np.dot(a, b) as np.tensordot(a, b, dot_axes(a, b))."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return 0
+    return [np.ndim(a) - 1], [max(np.ndim(b) - 2, 0)]
+
+
+def inner_axes(a, b):
+    """np.inner(a, b) as np.tensordot(a, b, inner_axes(a, b))."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return 0
+    return [np.ndim(a) - 1], [np.ndim(b) - 1]
+
+
+def matmul_adjoint_left(g, a, b):
+    """The cotangent of `a` in ``a @ b`` (1-D operands promoted, batch axes broadcast)."""
+    if np.ndim(b) == 1:
+        g = np.expand_dims(g, -1)
+        b = b[:, None]
+    if np.ndim(a) == 1:
+        g = np.expand_dims(g, -2)
+        return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2))[..., 0, :], a)
+    return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+
+
+def matmul_adjoint_right(g, a, b):
+    """The cotangent of `b` in ``a @ b`` (1-D operands promoted, batch axes broadcast)."""
+    if np.ndim(a) == 1:
+        g = np.expand_dims(g, -2)
+        a = a[None, :]
+    if np.ndim(b) == 1:
+        g = np.expand_dims(g, -1)
+        return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g)[..., 0], b)
+    return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_spec(subscripts, a, b):
+    """Two-operand einsum subscripts with '...' spelled out and the output made explicit."""
+    s = subscripts.replace(" ", "")
+    ins, out = s.split("->") if "->" in s else (s, None)
+    subs = ins.split(",")
+    if len(subs) != 2:
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(f"np.einsum rules take two operands, got {subscripts!r}")
+    free = [c for c in _LETTERS if c not in s]
+    spans = [np.ndim(x) - (len(sub) - 3) if "..." in sub else 0 for sub, x in zip(subs, (a, b))]
+    width = max(spans)
+    ell = "".join(free[:width])
+    sa, sb = (sub.replace("...", ell[width - n:]) for sub, n in zip(subs, spans))
+    if out is None:
+        plain = ins.replace("...", "").replace(",", "")
+        out = ell + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
+    return sa, sb, out.replace("...", ell)
+
+
+def _einsum_adjoint(g, s_out, s_x, s_other, other, x):
+    """The cotangent of operand `x` (subscripts s_x) of einsum(s_x, s_other -> s_out)."""
+    unique = "".join(dict.fromkeys(s_x))
+    have = set(s_out) | set(s_other)
+    kept = "".join(c for c in unique if c in have)
+    r = np.einsum(f"{s_out},{s_other}->{kept}", g, other)
+    # letters that only x carries were summed away: they come back by broadcasting
+    r = np.reshape(r, [np.shape(r)[kept.index(c)] if c in have else 1 for c in unique])
+    sizes = dict(zip(s_x, np.shape(x)))
+    full = np.zeros([sizes[c] for c in unique], dtype=np.result_type(r, 1.0))
+    full[...] = unbroadcast(r, full)
+    if len(unique) == len(s_x):
+        return full
+    out = np.zeros(np.shape(x), dtype=full.dtype)  # repeated letters: x's diagonal
+    np.einsum(f"{s_x}->{unique}", out)[...] = full
+    return out
+
+
+def einsum_adjoint_left(g, subscripts, a, b):
+    """The cotangent of `a` in ``np.einsum(subscripts, a, b)``."""
+    sa, sb, so = _einsum_spec(subscripts, a, b)
+    return _einsum_adjoint(g, so, sa, sb, b, a)
+
+
+def einsum_adjoint_right(g, subscripts, a, b):
+    """The cotangent of `b` in ``np.einsum(subscripts, a, b)``."""
+    sa, sb, so = _einsum_spec(subscripts, a, b)
+    return _einsum_adjoint(g, so, sb, sa, a, b)
+
+
+def untrace(g, x, offset=0, axis1=0, axis2=1):
+    """Zeros shaped like `x` with `g` on the diagonal that np.trace(x, offset, axis1, axis2) sums."""
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    view = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    n, m = view.shape[-2:]
+    i = np.arange(max(0, -offset), max(0, min(n, m - offset)))
+    view[..., i, i + offset] = np.expand_dims(g, -1)
+    return out
+
+
+def transpose_axes(axes):
+    """ndarray.transpose's *axes ((), (None,), ((1, 0),) or (1, 0)) as np.transpose's axes."""
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        axes = axes[0]
+    return None if axes is None or len(axes) == 0 else tuple(axes)
+
+
+def inverse_axes(axes, ndim):
+    """The permutation that undoes np.transpose(x, axes) for an x of `ndim` axes."""
+    if axes is None:
+        return None
+    return tuple(int(i) for i in np.argsort([a % ndim for a in axes]))
+
+
+def cast_like(g, like, dtype=None):
+    """`g` in like's float dtype; zeros of like's shape when `dtype` is boolean or integer."""
+    if dtype is not None and np.dtype(dtype).kind in "biu":
+        return np.zeros(np.shape(like)) if np.ndim(like) else 0.0
+    if isinstance(like, _ndarray) and like.dtype.kind in "fc" and np.result_type(g) != like.dtype:
+        return np.asarray(g, dtype=like.dtype)
+    return g
+
+
+def unpack_like(g, obj, dtype=None):
+    """The cotangent of np.array(obj) split back into obj's nesting of lists, tuples and arrays."""
+    if dtype is not None and np.dtype(dtype).kind in "biu":
+        g = np.zeros(np.shape(g))
+    if isinstance(obj, (list, tuple)):
+        return [unpack_like(g[i], o) for i, o in enumerate(obj)]
+    if isinstance(obj, _ndarray):
+        return np.reshape(g, obj.shape)
+    return g[()] if isinstance(g, _ndarray) else g
+
+
+def unsum(g, xs):
+    """The cotangent of builtin ``sum(xs)``: g for each element of xs, summed to its shape."""
+    if isinstance(xs, _ndarray):
+        return expand_reduced(g, xs, 0)
+    return [unbroadcast(g, x) for x in xs]
+
+
+def _piece_shapes(arrays, like, axis):
+    """The shapes the pieces of np.concatenate/hstack/vstack have inside the result `like`."""
+    shape = list(np.shape(like))
+    rest = max(int(np.prod(shape[:axis] + shape[axis + 1:])), 1)
+    return [tuple(shape[:axis] + [np.size(a) // rest] + shape[axis + 1:]) for a in arrays]
+
+
+def unconcatenate(g, arrays, axis=0):
+    """`g` cut into pieces shaped like `arrays`: the adjoint of np.concatenate, hstack, vstack."""
+    if axis is None:
+        g, axis = np.ravel(g), 0
+    sizes = [s[axis] for s in _piece_shapes(arrays, g, axis)]
+    pieces = np.split(g, np.cumsum(sizes)[:-1], axis=axis)
+    return [np.reshape(p, np.shape(a)) for p, a in zip(pieces, arrays, strict=True)]
+
+
+def reconcatenate(pieces, like, axis=0):
+    """Pieces shaped like the arrays of np.concatenate/hstack/vstack joined into like's shape."""
+    if axis is None:
+        return np.concatenate([np.ravel(p) for p in pieces])
+    shapes = _piece_shapes(pieces, like, axis)
+    return np.concatenate([np.reshape(p, s) for p, s in zip(pieces, shapes, strict=True)], axis=axis)
+
+
+def hstack_axis(g):
+    """The axis np.hstack joins along, for its result `g`."""
+    return 0 if np.ndim(g) == 1 else 1
+
+
+def unstack(g, axis=0):
+    """`g` cut along `axis` into a list: the adjoint of np.stack(arrays, axis)."""
+    return list(np.moveaxis(np.asarray(g), axis, 0))
+
+
+def unrepeat(g, x, repeats, axis=None):
+    """The cotangent of np.repeat(x, repeats, axis): the copies of each element summed."""
+    if axis is None:
+        g, axis, n = np.ravel(g), 0, np.size(x)
+    else:
+        n = np.shape(x)[axis]
+    g = np.moveaxis(g, axis, 0)
+    counts = np.ravel(repeats)
+    if counts.size == 1:
+        out = g.reshape((n, int(counts[0])) + g.shape[1:]).sum(axis=1)
+    else:
+        out = np.zeros((n,) + g.shape[1:], dtype=np.result_type(g, 1.0))
+        np.add.at(out, np.repeat(np.arange(n), counts), g)
+    return np.reshape(np.moveaxis(out, 0, axis), np.shape(x))
+
+
+def untile(g, x, reps):
+    """The cotangent of np.tile(x, reps): the tiles summed."""
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    d = max(np.ndim(x), len(reps))
+    shape = (1,) * (d - np.ndim(x)) + np.shape(x)
+    reps = (1,) * (d - len(reps)) + reps
+    pairs = np.reshape(g, [k for r, s in zip(reps, shape) for k in (r, s)])
+    return np.reshape(np.sum(pairs, axis=tuple(range(0, 2 * d, 2))), np.shape(x))
+
+
+def uncumsum(g, x, axis=None):
+    """The cotangent of np.cumsum(x, axis): a cumulative sum from the end."""
+    if axis is None:
+        return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
