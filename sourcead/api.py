@@ -116,7 +116,7 @@ class Derivative:
         except TypeError as err:
             raise UsageError(f"{self.f.__name__}{self.signature}: {err}") from None
         bound.apply_defaults()
-        return list(bound.args)
+        return [bound.arguments[name] for name in self.signature.parameters]
 
     def compiled(self, args):
         kinds = tuple(kind_of_value(a) for a in args)
@@ -171,10 +171,14 @@ def vjp(f, *primals):
     if not primals:
         raise UsageError("vjp needs the primal arguments: vjp(f, x, y, ...)")
     positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
-    n = len(inspect.signature(f).parameters)
-    if len(primals) != n:
-        raise UsageError(f"{f.__name__} takes {n} arguments, vjp got {len(primals)}")
-    args = [to_float(p) if i in positions else p for i, p in enumerate(primals)]
+    signature = inspect.signature(f)
+    try:
+        bound = signature.bind(*primals)
+    except TypeError as err:
+        raise UsageError(f"vjp({f.__name__}, ...): {err}") from None
+    bound.apply_defaults()
+    args = [bound.arguments[name] for name in signature.parameters]
+    args = [to_float(p) if i in positions else p for i, p in enumerate(args)]
     out = f(*args)
     kinds = tuple(kind_of_value(a) for a in args)
 

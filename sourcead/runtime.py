@@ -39,9 +39,12 @@ def ones_like_output(y):
 
 
 def zeros_like_input(x):
-    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape for an array."""
+    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape for an array,
+    a list of zeros for a list or tuple."""
     if isinstance(x, _ndarray):
         return np.zeros(x.shape)
+    if isinstance(x, (list, tuple)):
+        return [zeros_like_input(e) for e in x]
     return 0.0
 
 
@@ -96,8 +99,10 @@ def check_bound(value, name):
 
 
 # ---- rule helpers ----
-# Called from the one-line rules in ad/rules/ when a derivative needs a branch or a loop. Each takes
-# the cotangent (or tangent) first when it is linear in it; each has rules in ad/rules/runtime_.py.
+# Called from the one-line rules in ad/rules/ when a derivative needs a branch or a loop. A helper
+# linear in a cotangent (or tangent) takes it first. Each helper has rules in ad/rules/runtime_.py or
+# is declared nondifferentiable there, except norm_weight_dx and norm_weight_dnorm (no third
+# derivatives of np.linalg.norm).
 
 
 def _axes_tuple(axis, ndim):
@@ -336,11 +341,12 @@ def matmul_adjoint_left(g, a, b):
 
 def matmul_adjoint_right(g, a, b):
     """The cotangent of `b` in ``a @ b`` (1-D operands promoted, batch axes broadcast)."""
+    if np.ndim(b) == 1:
+        g = np.expand_dims(g, -1)
     if np.ndim(a) == 1:
         g = np.expand_dims(g, -2)
         a = a[None, :]
     if np.ndim(b) == 1:
-        g = np.expand_dims(g, -1)
         return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g)[..., 0], b)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
 
@@ -514,3 +520,14 @@ def uncumsum(g, x, axis=None):
     if axis is None:
         return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+# ---- cotangent arithmetic for values of any structure -------------------------------------------
+
+
+def add_cotangents(a, b):
+    """a + b for cotangents: numbers and arrays add; a list or tuple's cotangent (a list) adds
+    element by element -- never concatenates."""
+    if isinstance(a, (list, tuple)):
+        return [add_cotangents(x, y) for x, y in zip(a, b, strict=True)]
+    return a + b

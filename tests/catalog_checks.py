@@ -139,6 +139,25 @@ def check_grad(case):
         assert_close(got, autograd_grad(case.fn, args, case.wrt, kwargs=kwargs), EXACT_RTOL, EXACT_ATOL, "grad vs autograd")
 
 
+def scalar_wrt_cases(cases):
+    """Cases whose differentiated arguments are all Python scalars (float or int)."""
+    out = []
+    for c in cases:
+        names, _ = resolve_wrt(c.fn, c.wrt)
+        bound = inspect.signature(c.fn).bind(*c.make_args(), **c.make_kwargs()).arguments
+        if all(type(bound[n]) in (float, int) for n in names):
+            out.append(c)
+    return out
+
+
+def check_python_float_gradients(case):
+    """The gradient of a Python float or int argument is a Python float: not np.float64 (which
+    assert_close lets pass, being a float subclass) and not a 0-d array."""
+    got = sourcead().grad(case.fn, wrt=case.wrt)(*case.make_args(), **case.make_kwargs())
+    for g in got if isinstance(got, tuple) else (got,):
+        assert type(g) is float, f"expected a Python float, got {type(g).__module__}.{type(g).__name__} {g!r}"
+
+
 def check_value_and_grad(case):
     """value_and_grad returns f's value and the same gradient as the references."""
     args, kwargs = case.make_args(), case.make_kwargs()

@@ -11,6 +11,14 @@ sourcead's derivatives are checked against two references that share no code wit
   by a small shim over ``autograd.numpy`` (helpers defined next to the function are rebuilt the same
   way, so calls between catalog functions stay traced).
 
+autograd lacks a few things plain NumPy code uses; the oracle fills them in, for this process only
+and with rules of its own (never sourcead's): ``np.cbrt``, ``np.flip``, ``np.broadcast_to`` (as
+new primitives), forward-mode rules for ``hypot`` and ``astype``, the ndarray methods ``copy``,
+``dot``, ``transpose(*axes)``, unary ``+`` and ``//`` on traced arrays, and ``float(x)`` / ``int(x)``
+on traced values (the builtins are shadowed in the rebuilt function's globals). Known gaps that
+remain -- ``norm(ord=1)``, ``norm(ord=inf)``, ``norm(..., keepdims=True)``, adding a traced value in
+place into a plain ndarray -- are catalog cases marked ``oracle=False``.
+
 `assert_close` compares a result with an expected value and checks its *kind* as well as its
 numbers: a float where a float is expected (never a 0-d array), an ndarray of the expected shape
 and a floating dtype where an array is expected, tuples element by element.
@@ -481,12 +489,6 @@ def autograd_grad(f, args, wrt=0, kwargs=None):
     grads = autograd.grad(lambda packed: anp.sum(h(*packed)))(xs)
     grads = tuple(_shaped_like(g, x) for g, x in zip(grads, xs, strict=True))
     return grads[0] if single else grads
-
-
-def autograd_value_and_grad(f, args, wrt=0, kwargs=None):
-    h, xs, names, single, _ = _wrt_function(f, args, wrt, kwargs)
-    value = _call(f, _bind(f, args, kwargs))
-    return value, autograd_grad(f, args, wrt, kwargs)
 
 
 def autograd_hessian(f, args, wrt=0, kwargs=None):

@@ -32,7 +32,6 @@ from catalog_checks import (  # noqa: E402
     output_of,
     params,
     scalar_second_derivative_cases,
-    wrt_argument,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore:Output seems independent of input")

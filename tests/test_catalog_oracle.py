@@ -70,7 +70,7 @@ def test_case_ids_are_unique():
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
-def test_every_control_flow_function_has_several_labelled_paths():
+def test_control_flow_cases_are_labelled():
     for fn in catalog.functions(control_flow):
         fn_cases = [c for c in catalog.cases(control_flow) if c.fn is fn]
         if len(fn_cases) > 1:

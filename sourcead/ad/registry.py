@@ -68,7 +68,7 @@ def _key(target: Any) -> Any:
     return target
 
 
-def _make_rule(fn: Callable, target: Any, kind: str) -> Rule:
+def _make_rule(fn: Callable, target: Any, kind: str, differentiable=None) -> Rule:
     if not callable(fn):
         raise RuleError(f"a {kind} rule must be a function, got {fn!r}")
     sig = inspect.signature(fn)
@@ -79,22 +79,30 @@ def _make_rule(fn: Callable, target: Any, kind: str) -> Rule:
             f"{kind} rule {fn.__qualname__} must take ({first}, ans, *arguments)",
             hint=f"write it as def rule({first}, ans, x, ...): return ...",
         )
-    diff = tuple(
-        p.name
-        for p in params[2:]
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-    )
+    if differentiable is not None:
+        names = [p.name for p in params[2:]]
+        diff = tuple(differentiable)
+        unknown = [d for d in diff if d not in names]
+        if unknown:
+            raise RuleError(f"{kind} rule {fn.__qualname__} has no parameter {unknown[0]!r}")
+        diff = tuple(n for n in names if n in diff)
+    else:
+        diff = tuple(
+            p.name
+            for p in params[2:]
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+        )
     return Rule(fn=fn, target=target, kind=kind, signature=sig, diff_params=diff)
 
 
-def _register(table: dict, kind: str, targets: tuple) -> Callable[[Callable], Callable]:
+def _register(table: dict, kind: str, targets: tuple, differentiable=None) -> Callable[[Callable], Callable]:
     if not targets:
         raise RuleError(f"@{kind}() needs the function the rule differentiates")
 
     def decorate(fn: Callable) -> Callable:
         global _version
         for target in targets:
-            table[_key(target)] = _make_rule(fn, target, kind)
+            table[_key(target)] = _make_rule(fn, target, kind, differentiable)
             _NONDIFF.pop(target, None)
         _version += 1
         return fn
@@ -102,14 +110,26 @@ def _register(table: dict, kind: str, targets: tuple) -> Callable[[Callable], Ca
     return decorate
 
 
-def adjoint(*targets: Any) -> Callable[[Callable], Callable]:
-    """Register a reverse-mode rule ``rule(ct, ans, *args)`` for each of `targets`."""
-    return _register(_ADJOINT, "adjoint", targets)
+def adjoint(*targets: Any, differentiable=None) -> Callable[[Callable], Callable]:
+    """Register a reverse-mode rule ``rule(ct, ans, *args)`` for each of `targets`.
+
+    `differentiable` names the parameters the rule returns entries for, when that is not simply
+    those without a default (``math.log(x, base=e)`` is differentiable in both)."""
+    return _register(_ADJOINT, "adjoint", targets, differentiable)
 
 
-def tangent(*targets: Any) -> Callable[[Callable], Callable]:
+def tangent(*targets: Any, differentiable=None) -> Callable[[Callable], Callable]:
     """Register a forward-mode rule ``rule(t, ans, *args)`` for each of `targets`."""
-    return _register(_TANGENT, "tangent", targets)
+    return _register(_TANGENT, "tangent", targets, differentiable)
+
+
+def rules(kind: str = "adjoint") -> dict:
+    """The registered rules of a kind ("adjoint" or "tangent"): target -> Rule."""
+    return dict(_ADJOINT if kind == "adjoint" else _TANGENT)
+
+
+def nondifferentiable_targets() -> list:
+    return list(_NONDIFF)
 
 
 def nondifferentiable(*targets: Any) -> None:

@@ -67,7 +67,8 @@ class Reverse:
             self.know(contribution, var)
             return
         total = Var(name)
-        emit.append(Call([total], operator.add, [prev, contribution], {}, loc, None, GRAD))
+        add = operator.add if kinds_mod.numeric(self.kinds.get(var)) else runtime.add_cotangents
+        emit.append(Call([total], add, [prev, contribution], {}, loc, None, GRAD))
         ct[var] = total
         self.know(total, var)
 
@@ -197,9 +198,12 @@ class Reverse:
         body = stmt.body
         offset = 1 if is_for else 0
         params = body.params[offset:]
-        carried = [i for i, o in enumerate(stmt.outs) if ct.get(o) is not None or params[i] in self.active]
-        carried = [i for i in carried if params[i] in self.active]
-        if not carried or not any(ct.get(stmt.outs[i]) is not None for i in carried):
+        read = used_in(body)
+        # A carried value needs a cotangent if its result has one, or if the body reads it (then
+        # cotangent flows from one iteration to the one before).
+        carried = [i for i, o in enumerate(stmt.outs)
+                   if params[i] in self.active and (ct.get(o) is not None or params[i] in read)]
+        if not any(ct.get(stmt.outs[i]) is not None for i in carried):
             return
         inside = defined_in(body)
         outer = [v for v in _ordered_uses(body) if v in self.active and v not in inside]
@@ -238,8 +242,9 @@ class Reverse:
 
         kinds_mod._region(adj_region, self.kinds)
         simplify._Simplifier(self.kinds).region(adj_region)
-        dce._region(adj_region, set())
+        dce.prune_region(adj_region)
         index = body.params[0] if is_for else None
+        inside = defined_in(body)  # again: the adjoint may have made an `if` yield more values
         uses = set(_ordered_uses(adj_region))
         position = {p: -1 for p in body.params}
         for k, st in enumerate(body.body):

@@ -69,9 +69,32 @@ def _lower(rule: Rule) -> Template | None:
     return Template(fn, [p.var.hint for p in fn.params])
 
 
+def _normalize(target, args, kwargs):
+    """Pass arguments positionally where the target's own signature allows, so a call written
+    with the library's parameter names (``np.mean(a=x)``) binds to a rule whatever it names them."""
+    try:
+        sig = inspect.signature(target)
+        bound = sig.bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return args, kwargs
+    positional, rest = [], dict(bound.arguments)
+    for p in sig.parameters.values():
+        if p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or p.name not in rest:
+            break
+        positional.append(rest.pop(p.name))
+    for p in sig.parameters.values():
+        if p.kind == p.VAR_POSITIONAL and p.name in rest:
+            positional.extend(rest.pop(p.name))
+        elif p.kind == p.VAR_KEYWORD and p.name in rest:
+            rest.update(rest.pop(p.name))
+    return positional, rest
+
+
 def bind(rule: Rule, first: Operand, ans: Operand, args, kwargs, loc=None) -> dict[str, object]:
     """Bind (first, ans, *args, **kwargs) to the rule's parameters: name -> Operand (or tuple of
     Operands for a *args parameter). Defaults are filled in as constants."""
+    if kwargs:
+        args, kwargs = _normalize(rule.target, list(args), dict(kwargs))
     try:
         bound = rule.signature.bind(_Placeholder(first), _Placeholder(ans),
                                     *[_Placeholder(a) for a in args],

@@ -32,7 +32,7 @@ TEMP_HINTS = {"t", "result", "dt", "dresult", "dout"}
 class Ranges:
     """Linear positions of definitions and last uses, in emission order."""
 
-    def __init__(self, fn: Function, folded: dict[Var, Call]):
+    def __init__(self, fn: Function, folded: dict):
         self.folded = folded
         self.start: dict[Var, int] = {}
         self.end: dict[Var, int] = {}
@@ -51,8 +51,17 @@ class Ranges:
         if not isinstance(x, Var):
             return
         if x in self.folded:
-            for y in operands(self.folded[x]):
-                self.use(y, loops)
+            d = self.folded[x]
+            if isinstance(d, If):
+                for r in (d.then, d.orelse):
+                    for st in r.body:
+                        self.use(st.outs[0], loops)
+                    for y in r.yields:
+                        self.use(y, loops)
+                self.use(d.cond, loops)
+            else:
+                for y in operands(d):
+                    self.use(y, loops)
             return
         end = self.pos
         # A value defined outside a loop and read inside it lives through the whole loop.
@@ -68,11 +77,15 @@ class Ranges:
         for stmt in region.body:
             self.pos += 1
             if isinstance(stmt, Call):
+                if stmt.outs and stmt.outs[0] in self.folded:
+                    continue
                 for x in operands(stmt):
                     self.use(x, loops)
                 for v in stmt.outs:
                     self.define(v)
             elif isinstance(stmt, If):
+                if stmt.outs and stmt.outs[0] in self.folded:
+                    continue
                 self.use(stmt.cond, loops)
                 self.region(stmt.then, loops)
                 self.region(stmt.orelse, loops)
@@ -136,7 +149,7 @@ class _Classes:
         return True
 
 
-def value_names(fn: Function, folded: dict[Var, Call], reserved: set[str]) -> dict[Var, str]:
+def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str]:
     ranges = Ranges(fn, folded)
     classes = _Classes(ranges)
     optional: list[tuple[Var, Var]] = []

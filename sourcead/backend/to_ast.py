@@ -56,11 +56,12 @@ def _unparse(node) -> str:
     return gast.unparse(node).strip()
 
 
-def fold_candidates(fn: Function) -> dict[Var, Call]:
-    """Temporaries defined by a pure call and read exactly once, by a statement of the same region."""
+def fold_candidates(fn: Function) -> dict[Var, object]:
+    """Temporaries read exactly once, by a statement of the same region, defined by a pure call or
+    by an `if` that only selects one of two such expressions (``a and b``, ``x if c else y``)."""
     uses: dict[Var, int] = {}
     home: dict[Var, Region] = {}
-    defs: dict[Var, tuple[Call, Region]] = {}
+    defs: dict[Var, tuple[object, Region]] = {}
 
     def count(x, region):
         if isinstance(x, Var):
@@ -78,6 +79,8 @@ def fold_candidates(fn: Function) -> dict[Var, Call]:
                 count(stmt.cond, region)
                 visit(stmt.then)
                 visit(stmt.orelse)
+                if len(stmt.outs) == 1 and stmt.outs[0].hint in TEMP_HINTS:
+                    defs[stmt.outs[0]] = (stmt, region)
             elif isinstance(stmt, While):
                 for x in stmt.inits:
                     count(x, region)
@@ -91,7 +94,17 @@ def fold_candidates(fn: Function) -> dict[Var, Call]:
             count(y, region)
 
     visit(fn.body)
-    return {v: call for v, (call, region) in defs.items() if uses.get(v) == 1 and home.get(v) is region}
+    folded = {v: d for v, (d, region) in defs.items() if uses.get(v) == 1 and home.get(v) is region}
+    # An `if` folds only if each branch is nothing but folded expressions (pure, evaluated lazily).
+    changed = True
+    while changed:
+        changed = False
+        for v, d in list(folded.items()):
+            if isinstance(d, If) and not all(
+                    all(len(st.outs) == 1 and st.outs[0] in folded for st in r.body) for r in (d.then, d.orelse)):
+                del folded[v]
+                changed = True
+    return folded
 
 
 class Emitter:
@@ -116,7 +129,8 @@ class Emitter:
             return _name(self.names[x])
         return self.const(x)
 
-    def const(self, c: Const):
+    def const(self, c: Const, index: bool = False):
+        """A constant as an expression; slices print as `a:b` only inside a subscript (`index`)."""
         if c.spelling:
             return _expr(self.objects.spelled(c))
         v = c.value
@@ -129,9 +143,12 @@ class Emitter:
                 if v > 0 or v != v else gast.UnaryOp(op=gast.USub(), operand=_expr(
                     f"{self.objects.bind(__import__('numpy'), 'np')}.inf"))
         if isinstance(v, slice):
-            return gast.Slice(*(self.const(Const(p)) if p is not None else None for p in (v.start, v.stop, v.step)))
+            parts = [self.const(Const(p)) for p in (v.start, v.stop, v.step)]
+            if index:
+                return gast.Slice(*(None if p is None else q for p, q in zip((v.start, v.stop, v.step), parts)))
+            return gast.Call(func=_expr("slice"), args=parts, keywords=[])
         if isinstance(v, tuple):
-            return gast.Tuple(elts=[self.const(Const(e)) for e in v], ctx=gast.Load())
+            return gast.Tuple(elts=[self.const(Const(e), index) for e in v], ctx=gast.Load())
         if v is runtime.UNBOUND:
             return _expr(self.objects.bind(v, "UNBOUND"))
         return _expr(self.objects.bind(v))
@@ -146,9 +163,22 @@ class Emitter:
                 return gast.Slice(*(parts + [None] * (3 - len(parts))))
             if call.op is make_tuple:
                 return gast.Tuple(elts=[self.index(e) for e in call.args], ctx=gast.Load())
+        if isinstance(x, Const) and not x.spelling:
+            return self.const(x, index=True)
         return self.operand(x)
 
-    def call_expr(self, call: Call):
+    def select_expr(self, stmt: If):
+        """An `if` that selects between two expressions, as an expression."""
+        cond, a, b = stmt.cond, stmt.then.yields[0], stmt.orelse.yields[0]
+        if b is cond:
+            return gast.BoolOp(op=gast.And(), values=[self.operand(cond), self.operand(a)])
+        if a is cond:
+            return gast.BoolOp(op=gast.Or(), values=[self.operand(cond), self.operand(b)])
+        return gast.IfExp(test=self.operand(cond), body=self.operand(a), orelse=self.operand(b))
+
+    def call_expr(self, call):
+        if isinstance(call, If):
+            return self.select_expr(call)
         op, args = call.op, call.args
         if not call.kwargs:
             if op in _BINOPS and len(args) == 2:
@@ -226,6 +256,8 @@ class Emitter:
                 self.emit(f"{self.names[stmt.outs[0]]} = {expr}", indent)
             else:
                 self.emit(expr, indent)
+            return
+        if stmt.outs and stmt.outs[0] in self.folded:
             return
         self.comment(stmt, indent)
         saved = self.last_comment_line

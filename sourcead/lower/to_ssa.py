@@ -15,7 +15,9 @@ follow are lowered into the branches that fall through), so the function has one
 
 from __future__ import annotations
 
+import inspect
 import operator
+import sys
 import types
 
 import gast
@@ -24,6 +26,7 @@ from ..errors import Loc, UnboundNameError, UnsupportedCallError, UnsupportedSyn
 from ..frontend.parse import Parsed
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Operand, Param, Region, Var, While,
                        make_list, make_tuple)
+from ..ir.builder import clone_region
 from ..runtime import UNBOUND, check_bound
 
 BINOPS = {
@@ -47,16 +50,13 @@ def not_in(x, container):
     return x not in container
 
 
-class _Returned(Exception):
-    """Internal signal: the block being lowered ended in a return."""
-
-
 class Lowerer:
     def __init__(self, parsed: Parsed):
         self.parsed = parsed
         self.stmts: list = []  # the statement list being appended to
         self.env: dict[str, Operand] = {}
         self.maybe_unbound: set[str] = set()
+        self.return_shape: tuple[int, bool] | None = None  # (number of values, a tuple?)
         tree = parsed.tree
         self.locals = _assigned_names(tree.body) | {a.id for a in _all_args(tree.args)}
 
@@ -101,67 +101,133 @@ class Lowerer:
             v = Var(a.id)
             self.env[a.id] = v
             params.append(Param(v, Const(kwdefaults[a.id]) if a.id in kwdefaults else None, keyword_only=True))
-        results, returns_tuple = self.block(tree.body, top=True)
+        ended = self.block(tree.body, None)
+        results, returns_tuple = ended if ended is not None else ([Const(None)], False)
         return Function(name=tree.name, params=params, body=Region([], self.stmts, results),
                         returns_tuple=returns_tuple, loc=self.loc(tree), lines=self.parsed.lines,
                         filename=self.parsed.filename)
 
     # ---- statements ----------------------------------------------------------------------------
-    def block(self, stmts, top=False):
-        """Lower a statement list. Returns (results, returns_tuple) if it returns, else None."""
+    # A block is lowered in a context: None for the function's own body, or the loop whose body it
+    # is. A path ends at `return`, `break` or `continue`; statements after an `if` some of whose
+    # paths end are lowered into the paths that fall through (so every region has one exit).
+    # In the function's body, `block` returns (results, is_tuple) once the function has returned
+    # on every path, and None if it falls off the end. In a loop's body, it returns None: the
+    # environment then holds the values the iteration yields (a `break` sets the loop's flag).
+
+    def block(self, stmts, ctx: "_Loop | None"):
         for i, stmt in enumerate(stmts):
+            rest = list(stmts[i + 1:])
             if isinstance(stmt, gast.Return):
-                return self.return_values(stmt)
-            if isinstance(stmt, gast.If) and _returns_inside(stmt):
-                return self.returning_if(stmt, stmts[i + 1:])
+                values, is_tuple = self.return_values(stmt)
+                if ctx is None:
+                    return values, is_tuple
+                self.record_return(stmt, values, is_tuple)
+                self.env[ctx.flag] = Const(True)
+                return None
+            if isinstance(stmt, gast.Break):
+                self.env[ctx.flag] = Const(True)
+                return None
+            if isinstance(stmt, gast.Continue):
+                return None
+            if isinstance(stmt, gast.If) and _ends_inside(stmt):
+                return self.ending_if(stmt, rest, ctx)
+            if isinstance(stmt, (gast.While, gast.For)):
+                loop = self.loop(stmt)
+                after = []
+                if stmt.orelse:
+                    if loop.flag is None:
+                        after.extend(stmt.orelse)
+                    else:
+                        after.append(_synth(gast.If(test=_not(_load(loop.flag)), body=stmt.orelse, orelse=[]), stmt))
+                if loop.returns:
+                    leave = [self.return_node(stmt)] if ctx is None else [_synth(gast.Break(), stmt)]
+                    after.append(_synth(gast.If(test=_load(_RETURNED), body=leave, orelse=[]), stmt))
+                if after:
+                    return self.block(after + rest, ctx)
+                continue
             self.stmt(stmt)
-        if top:
-            return [Const(None)], False
         return None
 
     def return_values(self, node: gast.Return):
         if node.value is None:
-            return [Const(None)], False
-        if isinstance(node.value, gast.Tuple):
-            return [self.expr(e) for e in node.value.elts], True
-        return [self.expr(node.value)], False
+            values, is_tuple = [Const(None)], False
+        elif isinstance(node.value, gast.Tuple):
+            values, is_tuple = [self.expr(e) for e in node.value.elts], True
+        else:
+            values, is_tuple = [self.expr(node.value)], False
+        if self.return_shape is None:
+            self.return_shape = (len(values), is_tuple)
+        elif self.return_shape != (len(values), is_tuple):
+            self.error(node, "this return gives a different number of values than another return of the function",
+                       "return the same number of values (a tuple of the same length) on every path")
+        return values, is_tuple
 
-    def returning_if(self, node: gast.If, rest):
-        """``if c: ...return...`` ends the function: lower `rest` into each branch that falls through."""
+    def record_return(self, node, values, is_tuple) -> None:
+        """A return inside a loop: remember the values, raise the flag; the loop then ends."""
+        self.env[_RETURNED] = Const(True)
+        for k, v in enumerate(values):
+            self.env[f"{_RESULT}{k}"] = v
+
+    def return_node(self, near):
+        n, is_tuple = self.return_shape
+        values = [_load(f"{_RESULT}{k}") for k in range(n)]
+        value = gast.Tuple(elts=values, ctx=gast.Load()) if is_tuple else values[0]
+        return _synth(gast.Return(value=value), near)
+
+    def ending_if(self, node: gast.If, rest, ctx):
+        """``if c: ...return/break/continue...``: the statements after the `if` run only on the
+        paths that fall through, so they are lowered into those paths."""
         cond = self.truth(node.test)
+        before, before_unbound = dict(self.env), set(self.maybe_unbound)
 
         def branch(body):
-            def lower():
-                saved_env, saved_unbound = dict(self.env), set(self.maybe_unbound)
-                try:
-                    result = self.block(list(body) + list(rest), top=True)
-                finally:
-                    self.env, self.maybe_unbound = saved_env, saved_unbound
-                return result
-            return self.region([], lower)
+            self.env, self.maybe_unbound = dict(before), set(before_unbound)
+            region, ended = self.region([], lambda: self.block(list(body) + list(rest), ctx))
+            return region, ended, self.env, self.maybe_unbound
 
-        then, (then_vals, then_tuple) = branch(node.body)
-        orelse, (else_vals, else_tuple) = branch(node.orelse)
-        if then_tuple != else_tuple or len(then_vals) != len(else_vals):
-            self.error(node, "the branches of this if return different numbers of values",
-                       "return the same number of values (a tuple of the same length) on every path")
-        then.yields, orelse.yields = then_vals, else_vals
-        outs = [Var("result") for _ in then_vals]
+        then, then_end, then_env, then_unb = branch(node.body)
+        orelse, else_end, else_env, else_unb = branch(node.orelse)
+        if ctx is None:  # the function returns on both paths (falling off its end returns None)
+            then_vals, then_tuple = then_end or self.fall_off(node)
+            else_vals, else_tuple = else_end or self.fall_off(node)
+            then.yields, orelse.yields = list(then_vals), list(else_vals)
+            outs = [Var("result") for _ in then_vals]
+            self.stmts.append(If(outs, cond, then, orelse, self.loc(node)))
+            self.env = before
+            return list(outs), then_tuple
+        self.merge(node, cond, before, (then, then_env, then_unb), (orelse, else_env, else_unb))
+        return None
+
+    def fall_off(self, node):
+        if self.return_shape is not None and self.return_shape != (1, False):
+            self.error(node, "a path through this function ends without a return, where others return "
+                       f"{self.return_shape[0]} values", "return on every path")
+        return [Const(None)], False
+
+    def merge(self, node, cond, before, then_side, else_side) -> None:
+        """Close an `if`: it yields every variable either branch rebound."""
+        (then, then_env, then_unb), (orelse, else_env, else_unb) = then_side, else_side
+        names = sorted(n for n in set(then_env) | set(else_env)
+                       if then_env.get(n) is not before.get(n) or else_env.get(n) is not before.get(n))
+        self.env = dict(before)
+        self.maybe_unbound = then_unb | else_unb
+        outs = []
+        for name in names:
+            out = Var(_hint(name))
+            then.yields.append(then_env.get(name, Const(UNBOUND)))
+            orelse.yields.append(else_env.get(name, Const(UNBOUND)))
+            if name not in then_env or name not in else_env:
+                self.maybe_unbound.add(name)
+            self.env[name] = out
+            outs.append(out)
         self.stmts.append(If(outs, cond, then, orelse, self.loc(node)))
-        return list(outs), then_tuple
 
     def stmt(self, node) -> None:
         if isinstance(node, gast.Assign):
             self.assign(node.targets[0], node.value, node)
         elif isinstance(node, gast.If):
             self.if_stmt(node)
-        elif isinstance(node, gast.While):
-            self.while_stmt(node)
-        elif isinstance(node, gast.For):
-            self.for_stmt(node)
-        elif isinstance(node, (gast.Break, gast.Continue)):
-            self.error(node, f"{type(node).__name__.lower()} is not supported yet",
-                       "rewrite the loop with a condition; break and continue arrive with control-flow support")
         else:
             self.error(node, f"the statement {type(node).__name__} is not supported by sourcead")
 
@@ -202,97 +268,104 @@ class Lowerer:
 
     def bind(self, name: str, value: Operand, n_before: int) -> None:
         # A value computed by this very statement takes the user's name.
-        if isinstance(value, Var) and len(self.stmts) > n_before:
-            last = self.stmts[-1]
-            if value in last.outs and value.hint in ("t", "result"):
-                value.hint = name
+        if isinstance(value, Var) and value.hint in ("t", "result") \
+                and any(value in s.outs for s in self.stmts[n_before:]):
+            value.hint = name
         self.env[name] = value
         self.maybe_unbound.discard(name)
 
     def if_stmt(self, node: gast.If) -> None:
         cond = self.truth(node.test)
-        before = dict(self.env)
-        before_unbound = set(self.maybe_unbound)
+        before, before_unbound = dict(self.env), set(self.maybe_unbound)
 
         def branch(body):
-            self.env = dict(before)
-            self.maybe_unbound = set(before_unbound)
-            region, _ = self.region([], lambda: self.block(body))
+            self.env, self.maybe_unbound = dict(before), set(before_unbound)
+            region, _ = self.region([], lambda: self.block(body, None))
             return region, self.env, self.maybe_unbound
 
-        then, then_env, then_unb = branch(node.body)
-        orelse, else_env, else_unb = branch(node.orelse)
-        names = sorted(n for n in set(then_env) | set(else_env)
-                       if then_env.get(n) is not before.get(n) or else_env.get(n) is not before.get(n))
-        outs = []
-        self.env = dict(before)
-        self.maybe_unbound = then_unb | else_unb
-        for name in names:
-            out = Var(name)
-            then.yields.append(then_env.get(name, Const(UNBOUND)))
-            orelse.yields.append(else_env.get(name, Const(UNBOUND)))
-            if name not in then_env or name not in else_env:
-                self.maybe_unbound.add(name)
-            self.env[name] = out
-            outs.append(out)
-        self.stmts.append(If(outs, cond, then, orelse, self.loc(node)))
+        self.merge(node, cond, before, branch(node.body), branch(node.orelse))
 
-    def loop_body(self, node) -> None:
-        if self.block(node.body) is not None:
-            returns = [n for n in gast.walk(node) if isinstance(n, gast.Return)]
-            self.error(returns[0] if returns else node, "return inside a loop is not supported yet",
-                       "store the result in a variable, leave the loop with a condition, and return after it")
+    # ---- loops ---------------------------------------------------------------------------------
+    def loop(self, node) -> "_Loop":
+        """Lower a loop. A `break` (or a `return`) inside it raises a carried flag that ends it; a
+        `for` with one becomes a `while` over the index."""
+        loop = _Loop(flag=f"$broke{len(self.stmts)}_{node.lineno}" if _breaks(node) else None,
+                     returns=_has_return(node))
+        if loop.returns:
+            if self.return_shape is None:
+                first = next(n for n in gast.walk(node) if isinstance(n, gast.Return))
+                value = first.value
+                self.return_shape = (len(value.elts), True) if isinstance(value, gast.Tuple) else (1, False)
+            self.env.setdefault(_RETURNED, Const(False))
+            for k in range(self.return_shape[0]):
+                self.env.setdefault(f"{_RESULT}{k}", Const(None))
+        if loop.flag is not None:
+            self.env[loop.flag] = Const(False)
+        if isinstance(node, gast.While):
+            self.while_loop(node, loop)
+        elif loop.flag is None:
+            self.for_loop(node, loop)
+        else:
+            self.for_as_while(node, loop)
+        return loop
 
-    def loop_carried(self, node) -> list[str]:
-        assigned = _assigned_names(node.body)
+    def carried(self, node, loop: "_Loop", extra=()) -> list[str]:
+        names = set(_assigned_names(node.body)) | set(extra)
         if isinstance(node, gast.For):
-            assigned |= _target_names(node.target)
-        return sorted(assigned)
+            names |= _target_names(node.target)
+        if loop.flag is not None:
+            names.add(loop.flag)
+        if loop.returns:
+            names.add(_RETURNED)
+            names.update(f"{_RESULT}{k}" for k in range(self.return_shape[0]))
+        return sorted(names)
 
-    def while_stmt(self, node: gast.While) -> None:
-        if node.orelse:
-            self.error(node, "while ... else is not supported yet", "move the else block after the loop")
-        names = self.loop_carried(node)
+    def enter(self, names, n_params: int):
+        """Start a loop: each region gets fresh parameters for the carried names."""
         inits = [self.env.get(n, Const(UNBOUND)) for n in names]
         before_unbound = set(self.maybe_unbound) | {n for n in names if n not in self.env}
-        cond_params = [Var(n) for n in names]
-        body_params = [Var(n) for n in names]
+        saved = dict(self.env)
+        param_sets = [[Var(_hint(n)) for n in names] for _ in range(n_params)]
+        return inits, before_unbound, saved, param_sets
 
-        def enter(params):
-            for n, p in zip(names, params, strict=True):
-                self.env[n] = p
-            self.maybe_unbound = set(before_unbound)
-
-        saved_env = dict(self.env)
-        enter(cond_params)
-        cond_region, cond = self.region(cond_params, lambda: self.truth(node.test))
-        cond_region.yields = [cond]
-        enter(body_params)
-        body_region, _ = self.region(body_params, lambda: self.loop_body(node))
-        body_region.yields = [self.env[n] for n in names]
-        self.env = saved_env
-        outs = [Var(n) for n in names]
-        for n, out in zip(names, outs, strict=True):
-            self.env[n] = out
-        self.maybe_unbound = before_unbound
-        self.stmts.append(While(outs, inits, cond_region, body_region, self.loc(node)))
-
-    def for_stmt(self, node: gast.For) -> None:
-        """Every for loop becomes a loop over a range of indices: ``for x in xs`` reads ``xs[i]``,
-        ``enumerate`` and ``zip`` likewise, so the reverse sweep can always run the indices
-        backwards (and a row's cotangent goes back through indexing)."""
-        if node.orelse:
-            self.error(node, "for ... else is not supported yet", "move the else block after the loop")
-        iterable, read_item = self.iteration(node.iter)
-        names = self.loop_carried(node)
-        inits = [self.env.get(n, Const(UNBOUND)) for n in names]
-        before_unbound = set(self.maybe_unbound) | {n for n in names if n not in self.env}
-        index = Var("i")
-        params = [Var(n) for n in names]
-        saved_env = dict(self.env)
+    def bind_params(self, names, params, unbound) -> None:
         for n, p in zip(names, params, strict=True):
             self.env[n] = p
-        self.maybe_unbound = set(before_unbound)
+        self.maybe_unbound = set(unbound)
+
+    def leave(self, names, saved, unbound) -> list[Var]:
+        self.env = saved
+        outs = [Var(_hint(n)) for n in names]
+        for n, out in zip(names, outs, strict=True):
+            self.env[n] = out
+        self.maybe_unbound = unbound
+        return outs
+
+    def loop_condition(self, test, loop: "_Loop"):
+        if loop.flag is None:
+            return test
+        return _synth(gast.BoolOp(op=gast.And(), values=[_not(_load(loop.flag)), test]), test)
+
+    def while_loop(self, node: gast.While, loop: "_Loop") -> None:
+        names = self.carried(node, loop)
+        inits, unbound, saved, (cond_params, body_params) = self.enter(names, 2)
+        self.bind_params(names, cond_params, unbound)
+        cond_region, cond = self.region(cond_params, lambda: self.truth(self.loop_condition(node.test, loop)))
+        cond_region.yields = [cond]
+        self.bind_params(names, body_params, unbound)
+        body_region, _ = self.region(body_params, lambda: self.block(node.body, loop))
+        body_region.yields = [self.env[n] for n in names]
+        outs = self.leave(names, saved, unbound)
+        self.stmts.append(While(outs, inits, cond_region, body_region, self.loc(node)))
+
+    def for_loop(self, node: gast.For, loop: "_Loop") -> None:
+        """Every for loop runs over a range of indices: ``for x in xs`` reads ``xs[i]``, and
+        ``enumerate`` and ``zip`` likewise, so the reverse sweep can run the indices backwards."""
+        iterable, read_item = self.iteration(node.iter)
+        names = self.carried(node, loop)
+        inits, unbound, saved, (params,) = self.enter(names, 1)
+        index = Var("i")
+        self.bind_params(names, params, unbound)
 
         def body():
             n_before = len(self.stmts)
@@ -300,16 +373,48 @@ class Lowerer:
             self.bind_target(node.target, item, n_before, node)
             if read_item is None and isinstance(node.target, gast.Name):
                 index.hint = node.target.id
-            self.loop_body(node)
+            self.block(node.body, loop)
 
         body_region, _ = self.region([index, *params], body)
         body_region.yields = [self.env[n] for n in names]
-        self.env = saved_env
-        outs = [Var(n) for n in names]
-        for n, out in zip(names, outs, strict=True):
-            self.env[n] = out
-        self.maybe_unbound = before_unbound
+        outs = self.leave(names, saved, unbound)
         self.stmts.append(For(outs, iterable, inits, body_region, self.loc(node)))
+
+    def for_as_while(self, node: gast.For, loop: "_Loop") -> None:
+        """``for x in xs: ... break ...`` -> ``k = 0; while not broke and k < len(r): x = r[k]...``"""
+        iterable, read_item = self.iteration(node.iter)
+        n = self.emit(len, [iterable], node=node, ref=Const(len, "len"))
+        counter = f"$k{node.lineno}"
+        self.env[counter] = Const(0)
+        names = self.carried(node, loop, extra=[counter])
+        inits, unbound, saved, (cond_params, body_params) = self.enter(names, 2)
+        self.bind_params(names, cond_params, unbound)
+
+        def condition():
+            self.env["$more"] = self.emit(operator.lt, [self.env[counter], n], node=node)
+            try:
+                return self.truth(self.loop_condition(_load("$more"), loop))
+            finally:
+                del self.env["$more"]
+
+        cond_region, cond = self.region(cond_params, condition)
+        cond_region.yields = [cond]
+        self.bind_params(names, body_params, unbound)
+
+        def body():
+            k = self.env[counter]
+            index = self.emit(operator.getitem, [iterable, k], node=node, hint="i")
+            self.env[counter] = self.emit(operator.add, [k, Const(1)], node=node, hint="k")
+            n_before = len(self.stmts)
+            item = read_item(index) if read_item is not None else index
+            self.bind_target(node.target, item, n_before, node)
+            self.block(node.body, loop)
+
+        body_region, _ = self.region(body_params, body)
+        body_region.yields = [self.env[n] for n in names]
+        outs = self.leave(names, saved, unbound)
+        self.stmts.append(While(outs, inits, cond_region, body_region, self.loc(node)))
+        self.env.pop(counter, None)
 
     def iteration(self, node):
         """(a range operand, a function index -> item operand, or None when the item is the index)."""
@@ -320,11 +425,15 @@ class Lowerer:
                 args = [self.expr(a) for a in node.args]
                 return self.emit(range, args, node=node, ref=callee), None
             if fn is enumerate and len(node.args) == 1:
-                seq = self.expr(node.args[0])
-                n = self.emit(len, [seq], node=node, ref=Const(len, "len"))
+                inner, read_inner = self.iteration(node.args[0])
+                n = self.emit(len, [inner], node=node, ref=Const(len, "len"))
                 r = self.emit(range, [n], node=node, ref=Const(range, "range"))
-                return r, lambda i: self.emit(make_tuple, [i, self.emit(operator.getitem, [seq, i], node=node)],
-                                              node=node)
+
+                def read(j):
+                    at = self.emit(operator.getitem, [inner, j], node=node)
+                    item = read_inner(at) if read_inner is not None else at
+                    return self.emit(make_tuple, [j, item], node=node)
+                return r, read
             if fn is zip and node.args:
                 seqs = [self.expr(a) for a in node.args]
                 lens = [self.emit(len, [q], node=node, ref=Const(len, "len")) for q in seqs]
@@ -383,6 +492,9 @@ class Lowerer:
         return self.emit(op, [left, right], node=node)
 
     def expr_UnaryOp(self, node):
+        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant) \
+                and isinstance(node.operand.value, (int, float)) and not isinstance(node.operand.value, bool):
+            return Const(-node.operand.value)
         operand = self.expr(node.operand)
         return self.emit(UNARYOPS[type(node.op)], [operand], node=node)
 
@@ -460,7 +572,63 @@ class Lowerer:
                        "call a function by its name", cls=UnsupportedCallError)
         args = [self.expr(a) for a in node.args]
         kwargs = {kw.arg: self.expr(kw.value) for kw in node.keywords}
+        if _inlinable(callee.value):
+            return self.inline(callee.value, args, kwargs, node)
         return self.emit(callee.value, args, kwargs, node=node, ref=callee)
+
+    def inline(self, fn, args, kwargs, node):
+        """A call to a user's Python function without a rule: its body, lowered, takes the call's
+        place (values renamed, parameters bound to the arguments, defaults filled in)."""
+        if fn in _INLINING:
+            self.error(node, f"{fn.__qualname__} calls itself (recursion), which sourcead does not differentiate",
+                       "rewrite the recursion as a loop", cls=UnsupportedCallError)
+        _INLINING.append(fn)
+        try:
+            from ..frontend.desugar import desugar
+            from ..frontend.fence import fence
+            from ..frontend.parse import parse
+
+            callee = to_ssa(desugar(fence(parse(fn))))
+        finally:
+            _INLINING.pop()
+        try:
+            bound = inspect.signature(fn).bind(*[_Arg(a) for a in args], **{k: _Arg(v) for k, v in kwargs.items()})
+        except TypeError as err:
+            self.error(node, f"this call to {fn.__qualname__} does not match its parameters: {err}",
+                       cls=UnsupportedCallError)
+        bound.apply_defaults()
+        mapping = {}
+        for param in callee.params:
+            value = bound.arguments[param.var.hint]
+            mapping[param.var] = value.operand if isinstance(value, _Arg) else Const(value)
+        region = clone_region(callee.body, mapping)
+        self.stmts.extend(region.body)
+        if callee.returns_tuple:
+            return self.emit(make_tuple, region.yields, node=node)
+        return region.yields[0]
+
+
+_INLINING: list = []  # the functions being inlined, innermost last (recursion is refused)
+_LIBRARIES = {"numpy", "scipy", "math", "builtins", "sourcead", "autograd", "operator", "functools"}
+
+
+class _Arg:
+    __slots__ = ("operand",)
+
+    def __init__(self, operand):
+        self.operand = operand
+
+
+def _inlinable(fn) -> bool:
+    """A plain Python function of the user's (not a library's) that has no rule of its own."""
+    if not isinstance(fn, types.FunctionType):
+        return False
+    from ..ad import registry
+
+    if registry.lookup_adjoint(fn) is not None or registry.is_nondifferentiable(fn):
+        return False
+    root = (fn.__module__ or "").split(".")[0]
+    return root not in _LIBRARIES and root not in sys.stdlib_module_names
 
 
 def _unpack_check(value, n):
@@ -487,18 +655,83 @@ def _assigned_names(stmts) -> set[str]:
     return names
 
 
-def _returns_inside(node) -> bool:
-    """Whether a return occurs in `node` outside of any loop (returns in loops are separate)."""
-    stack = [node]
+_RETURNED = "$returned"
+_RESULT = "$result"
+
+
+def _hint(name: str) -> str:
+    """The hint of a variable: the user's name, or a readable one for the lowering's own flags."""
+    if not name.startswith("$"):
+        return name
+    if name.startswith("$broke"):
+        return "broke"
+    if name == _RETURNED:
+        return "returned"
+    if name.startswith(_RESULT):
+        return "retval"
+    if name.startswith("$k"):
+        return "k"
+    return name.lstrip("$")
+
+
+class _Loop:
+    """What lowering a loop's body needs to know: its break flag (if any) and whether a return
+    inside it ends the function."""
+
+    def __init__(self, flag, returns):
+        self.flag = flag
+        self.returns = returns
+
+
+def _synth(node, near):
+    """A node the lowering makes up, located at `near`."""
+    for n in gast.walk(node):
+        gast.copy_location(n, near)
+    return node
+
+
+def _load(name: str):
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def _not(node):
+    return gast.UnaryOp(op=gast.Not(), operand=node)
+
+
+def _own(node):
+    """The statements of `node` that belong to it: not those of nested loops' bodies."""
+    stack = list(gast.iter_child_nodes(node))
     while stack:
         n = stack.pop()
-        if isinstance(n, gast.Return):
+        yield n
+        if not isinstance(n, (gast.While, gast.For)):
+            stack.extend(gast.iter_child_nodes(n))
+        else:
+            stack.extend(n.orelse)
+
+
+def _breaks(loop) -> bool:
+    """Whether the loop must be able to end early: a break of its own, or a return anywhere in it."""
+    return any(isinstance(n, gast.Break) for n in _own_body(loop)) or _has_return(loop)
+
+
+def _own_body(loop):
+    for stmt in loop.body:
+        yield stmt
+        yield from _own(stmt)
+
+
+def _has_return(node) -> bool:
+    return any(isinstance(n, gast.Return) for n in gast.walk(node))
+
+
+def _ends_inside(node: gast.If) -> bool:
+    """Whether some path through this `if` ends (return, or break/continue of the enclosing loop)."""
+    for n in _own(node):
+        if isinstance(n, (gast.Return, gast.Break, gast.Continue)):
             return True
-        if isinstance(n, (gast.While, gast.For)):
-            if any(isinstance(m, gast.Return) for m in gast.walk(n)):
-                return True
-            continue
-        stack.extend(gast.iter_child_nodes(n))
+        if isinstance(n, (gast.While, gast.For)) and _has_return(n):
+            return True
     return False
 
 

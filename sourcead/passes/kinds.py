@@ -14,9 +14,10 @@ import types
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Call, Const, For, Function, If, Method, Region, Var, While
+from ..ir.core import Call, Const, For, Function, If, Method, Region, Var, While, make_list, make_tuple
 
 SCALAR = "scalar"
+SEQ = "seq"  # a tuple or list
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                 operator.pos, operator.floordiv, operator.mod, abs, pow}
@@ -30,18 +31,25 @@ def kind_of_value(x):
         return SCALAR
     if isinstance(x, np.ndarray):
         return ("array", x.ndim)
+    if isinstance(x, (tuple, list)):
+        return SEQ
     return None
 
 
 def infer(fn: Function, arg_kinds: dict[Var, object]) -> dict[Var, object]:
     kinds: dict[Var, object] = dict(fn.facts)
     for v, k in arg_kinds.items():
-        if k == SCALAR:
-            kinds[v] = SCALAR
+        if k in (SCALAR, SEQ):
+            kinds[v] = k
         elif isinstance(k, tuple) and k[0] == "array":
             kinds[v] = ("array", v)
     _region(fn.body, kinds)
     return kinds
+
+
+def numeric(k) -> bool:
+    """Whether a kind is a number or an array (whose cotangents add with +)."""
+    return k == SCALAR or isinstance(k, tuple)
 
 
 def of(x, kinds):
@@ -66,7 +74,7 @@ def _join(a, b):
 
 
 def _elementwise(ks):
-    if any(k is None for k in ks):
+    if any(k is None or k == SEQ for k in ks):
         return None
     arrays = [k for k in ks if k != SCALAR]
     if not arrays:
@@ -89,6 +97,10 @@ def _call(stmt: Call, kinds):
         return _elementwise(ks)
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":
         return SCALAR if all(k == SCALAR for k in ks) else None
+    if op is make_tuple or op is make_list:
+        return SEQ
+    if getattr(op, "__name__", "") == "_unpack_check":
+        return ks[0]
     if op is runtime.unbroadcast:
         return ks[1] if len(ks) == 2 else None
     if op is runtime.ones_like_output or op is runtime.check_bound:

@@ -33,6 +33,11 @@ def _lit(x):
     return None
 
 
+def _literal(v) -> bool:
+    return v is None or v is Ellipsis or isinstance(v, (int, float, str, slice)) or \
+        isinstance(v, tuple) and all(_literal(e) for e in v)
+
+
 class _Simplifier:
     def __init__(self, kinds):
         self.kinds = kinds
@@ -68,7 +73,9 @@ class _Simplifier:
                     out.append(new)
                     self.defs[new.outs[0]] = new
                 else:
-                    self.rename(new, stmt.outs[0])
+                    made = self.defs.get(new) if isinstance(new, Var) else None
+                    if made is not None and made.tag == stmt.tag:
+                        self.rename(new, stmt.outs[0])
                     self.mapping[stmt.outs[0]] = new
                 continue
             if isinstance(stmt, If):
@@ -178,6 +185,16 @@ class _Simplifier:
             kg, kx = kinds_mod.of(g, self.kinds), kinds_mod.of(x, self.kinds)
             if kg is not None and kg == kx and (kg == kinds_mod.SCALAR or kg[1] is not None):
                 return g
+            return None
+        if op is slice and all(a.spelling is None and (a.value is None or _lit(a) is not None)
+                               for a in args if isinstance(a, Const)) and all(isinstance(a, Const) for a in args):
+            return Const(slice(*(a.value for a in args)))
+        if op is make_tuple and all(isinstance(a, Const) and a.spelling is None and _literal(a.value) for a in args):
+            return Const(tuple(a.value for a in args))
+        if getattr(op, "__name__", "") == "_unpack_check":
+            built = self.defining(args[0], make_tuple)
+            if built is not None and _lit(args[1]) == len(built.args):
+                return args[0]
             return None
         if op is operator.getitem:
             t, i = args

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import case, pos, rand
+from . import case, rand
 
 # ============================================================================================
 # The seed scenario: MXNet's data-dependent while and if
@@ -368,6 +368,7 @@ def exp_by_series(x):
 
 
 @case(args=(0.4,))
+@case(args=(-1.2,), path="negative")
 def for_range_constant(x):
     for i in range(3):
         x = x * 1.1 + np.sin(x)
@@ -414,6 +415,7 @@ def for_over_array_rows(X, w):
 
 
 @case(args=(0.9,))
+@case(args=(-1.4,), path="negative")
 def for_over_list(x):
     y = 0.0
     for c in [1.0, -2.0, 3.0, 0.5]:
@@ -422,6 +424,7 @@ def for_over_list(x):
 
 
 @case(args=(0.3, 0.5, -0.7, 1.2), wrt=(0, 1, 2, 3))
+@case(args=(-1.1, 2.0, 0.4, -0.3), wrt=(0, 1, 2, 3), path="other")
 def for_over_tuple_of_parameters(x, a, b, c):
     acc = 0.0
     for p in (a, b, c):
@@ -429,7 +432,9 @@ def for_over_tuple_of_parameters(x, a, b, c):
     return acc
 
 
-@case(args=(rand(4, seed=6),))
+@case(args=(rand(4, seed=6),), path="vector")
+@case(args=(np.zeros(0),), path="empty")
+@case(args=(rand(3, 2, seed=22),), path="rows-of-matrix")
 def for_enumerate(x):
     acc = 0.0
     for i, xi in enumerate(x):
@@ -437,7 +442,9 @@ def for_enumerate(x):
     return acc
 
 
-@case(args=(rand(3, seed=7), rand(3, seed=8)), wrt=(0, 1))
+@case(args=(rand(3, seed=7), rand(3, seed=8)), wrt=(0, 1), path="equal-lengths")
+@case(args=(rand(4, seed=7), rand(2, seed=8)), wrt=(0, 1), path="unequal-lengths")
+@case(args=(np.zeros(0), np.zeros(0)), wrt=(0, 1), path="empty")
 def for_zip(x, y):
     acc = 0.0
     for a, b in zip(x, y):
@@ -445,7 +452,8 @@ def for_zip(x, y):
     return acc
 
 
-@case(args=(rand(5, seed=9), [0.5, 1.5, 2.5]), wrt=0)
+@case(args=(rand(5, seed=9), [0.5, 1.5, 2.5]), wrt=0, path="short-weights")
+@case(args=(rand(2, seed=9), [0.5, 1.5, 2.5]), wrt=0, path="short-x")
 def for_zip_list_and_enumerate(x, weights):
     total = 0.0
     for k, (w, v) in enumerate(zip(weights, x)):
@@ -477,6 +485,7 @@ def for_with_continue(x):
 
 
 @case(args=(0.7,))
+@case(args=(-0.5,), path="negative")
 def for_with_index_continue(x):
     acc = 0.0
     for i in range(6):
@@ -510,7 +519,8 @@ def return_in_both_branches_in_loop(x):
     return x
 
 
-@case(args=(rand(4, seed=10), rand(4, seed=11)), wrt=(0, 1))
+@case(args=(rand(4, seed=10), rand(4, seed=11)), wrt=(0, 1), path="arrays")
+@case(args=(0.3, -0.8), wrt=(0, 1), path="scalars")
 def loop_carried_tuple(x, y):
     for _ in range(3):
         x, y = y, x * y + 0.1
@@ -521,6 +531,7 @@ W3 = np.array([[0.5, -0.3, 0.2], [0.1, 0.4, -0.6], [-0.2, 0.3, 0.7]])
 
 
 @case(args=(rand(3, seed=12),))
+@case(args=(rand(3, seed=23) * 3,), path="larger")
 def loop_carried_array(x):
     for _ in range(4):
         x = np.tanh(W3 @ x + 0.1)
@@ -528,6 +539,7 @@ def loop_carried_array(x):
 
 
 @case(args=(0.6,))
+@case(args=(-0.9,), path="negative")
 def nested_loops(x):
     acc = 0.0
     for i in range(3):
@@ -672,7 +684,9 @@ def argmin_via_loop(x):
     return x[best] * x[0]
 
 
-@case(args=(rand(4, seed=18), 0.7), wrt=(0, 1))
+@case(args=(rand(4, seed=18), 0.7), wrt=(0, 1), path="four")
+@case(args=(rand(1, seed=18), 0.7), wrt=(0, 1), path="one")
+@case(args=(np.zeros(0), 0.7), wrt=(0, 1), path="no-coefficients")
 def horner_polynomial(coeffs, x):
     acc = 0.0
     for c in coeffs:
@@ -703,7 +717,9 @@ def fixed_point_iteration(a):
     return x
 
 
-@case(args=(rand(4, seed=19),))
+@case(args=(rand(4, seed=19),), path="four")
+@case(args=(rand(1, seed=19),), path="one")
+@case(args=(np.zeros(0),), path="empty")
 def loop_over_range_len(x):
     acc = 0.0
     n = len(x)
@@ -713,6 +729,7 @@ def loop_over_range_len(x):
 
 
 @case(args=(1.0, 3.0), wrt=(0, 1))
+@case(args=(-2.0, 0.5), wrt=(0, 1), path="other")
 def gradient_descent_steps(x0, target):
     x = x0
     for _ in range(5):
@@ -720,7 +737,8 @@ def gradient_descent_steps(x0, target):
     return x ** 2
 
 
-@case(args=(0.7,))
+@case(args=(0.7,), tags=("list-append",))
+@case(args=(-0.5,), tags=("list-append",), path="negative")
 def collect_powers_in_list(x):
     out = []
     for i in range(4):
@@ -729,6 +747,7 @@ def collect_powers_in_list(x):
 
 
 @case(args=(rand(3, seed=20),))
+@case(args=(rand(3, seed=24),), path="other")
 def grow_array_by_concatenate(x):
     out = x[:1]
     for i in range(1, 3):
@@ -736,7 +755,8 @@ def grow_array_by_concatenate(x):
     return out
 
 
-@case(args=(rand(3, seed=21),))
+@case(args=(rand(3, seed=21),), tags=("list-append",), path="vector")
+@case(args=(rand(2, 2, seed=25),), tags=("list-append",), path="matrix")
 def stack_rows_from_loop(x):
     rows = []
     for k in range(3):
@@ -745,6 +765,8 @@ def stack_rows_from_loop(x):
 
 
 @case(args=(np.array([0.5, -1.5, 2.5]),), path="mixed")
+@case(args=(np.array([0.5, -0.3]),), path="all-middle")
+@case(args=(np.array([1.5, 3.0]),), path="all-above")
 def piecewise_elementwise_loop(x):
     total = 0.0
     for v in x:

@@ -327,7 +327,7 @@ def matrix_argument_vector_output(W):
     return np.tanh(W @ np.array([0.5, -1.0, 2.0]))
 
 
-@case(args=(rand(3, seed=19),))
+@case(args=(rand(3, seed=19),), tags=("list-append",))
 def cumulative_products_loop(x):
     out = []
     acc = 1.0

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from . import away, case, ints, pos, rand, unit
+from . import away, case, pos, rand, unit
 
 # ============================================================================================
 # The seed scenarios (/work/shared/acceptance/seed_scenarios.py)

@@ -1,8 +1,7 @@
 """Derivative rules for the `math` module.
 
 Its functions take and return Python floats, so the rules use `math` too (cheaper than NumPy on
-scalars) and never need `unbroadcast`. Options such as the base of ``math.log(x, base)`` are not
-differentiated.
+scalars) and never need `unbroadcast`. ``math.log(x, base)`` is differentiable in both.
 """
 
 from __future__ import annotations
@@ -194,14 +193,15 @@ def exp_tangent(t, ans, x):
     return t * ans
 
 
-@adjoint(math.exp2)
-def exp2_adjoint(ct, ans, x):
-    return ct * ans * math.log(2.0)
+if hasattr(math, "exp2"):  # Python 3.11+
 
+    @adjoint(math.exp2)
+    def exp2_adjoint(ct, ans, x):
+        return ct * ans * math.log(2.0)
 
-@tangent(math.exp2)
-def exp2_tangent(t, ans, x):
-    return t * ans * math.log(2.0)
+    @tangent(math.exp2)
+    def exp2_tangent(t, ans, x):
+        return t * ans * math.log(2.0)
 
 
 @adjoint(math.expm1)
@@ -214,15 +214,15 @@ def expm1_tangent(t, ans, x):
     return t * (ans + 1.0)
 
 
-# math.log(x) and math.log(x, base); the base is not differentiated
-@adjoint(math.log)
+# math.log(x) and math.log(x, base); both are differentiable
+@adjoint(math.log, differentiable=("x", "base"))
 def log_adjoint(ct, ans, x, base=math.e):
-    return ct / (x * math.log(base))
+    return ct / (x * math.log(base)), -ct * ans / (base * math.log(base))
 
 
-@tangent(math.log)
+@tangent(math.log, differentiable=("x", "base"))
 def log_tangent(t, ans, x, base=math.e):
-    return t / (x * math.log(base))
+    return t / (x * math.log(base)), -t * ans / (base * math.log(base))
 
 
 @adjoint(math.log1p)
@@ -268,14 +268,15 @@ def sqrt_tangent(t, ans, x):
     return t * 0.5 / ans
 
 
-@adjoint(math.cbrt)
-def cbrt_adjoint(ct, ans, x):
-    return ct / (3.0 * ans ** 2)
+if hasattr(math, "cbrt"):  # Python 3.11+
 
+    @adjoint(math.cbrt)
+    def cbrt_adjoint(ct, ans, x):
+        return ct / (3.0 * ans ** 2)
 
-@tangent(math.cbrt)
-def cbrt_tangent(t, ans, x):
-    return t / (3.0 * ans ** 2)
+    @tangent(math.cbrt)
+    def cbrt_tangent(t, ans, x):
+        return t / (3.0 * ans ** 2)
 
 
 @adjoint(math.pow)

@@ -342,12 +342,12 @@ def absolute_tangent(t, ans, x):
 
 
 @adjoint(np.maximum, np.minimum, np.fmax, np.fmin)
-def maximum_adjoint(ct, ans, x, y):
+def maximum_minimum_adjoint(ct, ans, x, y):
     return unbroadcast(ct * tie_share(x, ans, y), x), unbroadcast(ct * tie_share(y, ans, x), y)
 
 
 @tangent(np.maximum, np.minimum, np.fmax, np.fmin)
-def maximum_tangent(t, ans, x, y):
+def maximum_minimum_tangent(t, ans, x, y):
     return t * tie_share(x, ans, y), t * tie_share(y, ans, x)
 
 
@@ -410,12 +410,12 @@ def prod_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
 
 
 @adjoint(np.max, np.amax, np.ndarray.max, np.min, np.amin, np.ndarray.min)
-def max_adjoint(ct, ans, x, axis=None, out=None, keepdims=False):
+def max_min_adjoint(ct, ans, x, axis=None, out=None, keepdims=False):
     return expand_reduced(ct, x, axis, keepdims) * extremum_share(x, ans, axis, keepdims)
 
 
 @tangent(np.max, np.amax, np.ndarray.max, np.min, np.amin, np.ndarray.min)
-def max_tangent(t, ans, x, axis=None, out=None, keepdims=False):
+def max_min_tangent(t, ans, x, axis=None, out=None, keepdims=False):
     return np.sum(t * extremum_share(x, ans, axis, keepdims), axis=axis, keepdims=keepdims)
 
 

@@ -142,7 +142,7 @@ def einsum_left_tangent(t, ans, g, subscripts, a, b):
 
 @adjoint(runtime.einsum_adjoint_right)
 def einsum_right_adjoint(ct, ans, g, subscripts, a, b):
-    return np.einsum(subscripts, a, ct), None, einsum_adjoint_left(g, subscripts, ct, b), None
+    return np.einsum(subscripts, a, ct), None, einsum_adjoint_left(g, subscripts, a, ct), None
 
 
 @tangent(runtime.einsum_adjoint_right)

@@ -1,0 +1,727 @@
+"""Spec table for the derivative rules: every registered rule checked on its own, no compiler.
+
+Each case is one call ``target(*args, **kwargs)``. For every differentiable parameter of the rule
+whose argument holds floats, with a random direction v (shaped like the argument) and a random
+cotangent c (shaped like the result), central finite differences with step e must agree with
+
+* the adjoint entry a:   vdot(a, v) == (<c, f(x + e v)> - <c, f(x - e v)>) / 2e
+* the tangent entry t:   entry(t=v) == (f(x + e v) - f(x - e v)) / 2e   (elementwise)
+
+A tangent entry is evaluated on its own, by compiling that element of the rule's returned tuple,
+as the compiler inlines it (its ``t`` is the tangent of that argument only). An entry of None
+claims the argument has no derivative, so the finite difference must then vanish. Adjoint entries
+must have their argument's shape and a float dtype and must not be read-only views; tangent
+entries must have the result's shape.
+
+Adding a rule means adding a case here: `test_every_rule_has_a_case` fails otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import inspect
+import math
+import operator
+import textwrap
+import zlib
+
+import numpy as np
+import pytest
+
+import sourcead.ad.rules  # noqa: F401  (registers the rules)
+from sourcead import runtime
+from sourcead.ad import registry
+
+EPS = 1e-6
+RTOL = 1e-6
+ATOL = 1e-7
+
+_rng = np.random.default_rng(20240601)
+
+
+def rnd(*shape):
+    """Standard normal values (a Python float when no shape is given)."""
+    return float(_rng.standard_normal()) if not shape else _rng.standard_normal(shape)
+
+
+def pos(*shape):
+    """Values in [0.5, 2): positive and away from 0 and 1."""
+    return float(_rng.uniform(0.5, 2.0)) if not shape else _rng.uniform(0.5, 2.0, shape)
+
+
+def unit(*shape):
+    """Values in (-0.8, 0.8): inside the domain of arcsin, arccos, arctanh."""
+    return float(_rng.uniform(-0.8, 0.8)) if not shape else _rng.uniform(-0.8, 0.8, shape)
+
+
+def big(*shape):
+    """Values in [1.5, 3): inside the domain of arccosh."""
+    return float(_rng.uniform(1.5, 3.0)) if not shape else _rng.uniform(1.5, 3.0, shape)
+
+
+def frac(*shape):
+    """Values whose fractional part is in [0.2, 0.8]: casts and floors are locally constant."""
+    return _rng.integers(-3, 3, shape) + _rng.uniform(0.2, 0.8, shape)
+
+
+class Case:
+    def __init__(self, label, target, args, kwargs):
+        self.label, self.target, self.args, self.kwargs = label, target, args, kwargs
+
+    @property
+    def id(self):
+        return f"{target_name(self.target)}[{self.label}]"
+
+
+def C(label, target, *args, **kwargs):
+    return Case(label, target, args, kwargs)
+
+
+def target_name(target):
+    if isinstance(target, np.ufunc):
+        return "np." + target.__name__
+    qual = getattr(target, "__qualname__", None) or getattr(target, "__name__", repr(target))
+    module = getattr(target, "__module__", None)
+    if module is None and qual.startswith("ndarray."):
+        return qual
+    prefix = {"numpy": "np.", "numpy.linalg": "np.linalg.", "math": "math.", "_operator": "operator.",
+              "builtins": "", "sourcead.runtime": "runtime."}.get(module, (module or "") + ".")
+    return prefix + qual
+
+
+def _unary(targets, make, *shapes):
+    out = []
+    for target in targets:
+        out.append(C("scalar", target, make()))
+        for shape in shapes:
+            out.append(C("x" + "x".join(map(str, shape)), target, make(*shape)))
+    return out
+
+
+def _binary(targets, make_x, make_y=None):
+    make_y = make_y or make_x
+    out = []
+    for target in targets:
+        out += [C("scalars", target, make_x(), make_y()),
+                C("(3,1)-(4,)", target, make_x(3, 1), make_y(4)),
+                C("scalar-(2,3)", target, make_x(), make_y(2, 3)),
+                C("(2,3)-scalar", target, make_x(2, 3), make_y())]
+    return out
+
+
+def _reductions(target, make, **extra):
+    x = make(3, 4, 5)
+    return [C("all", target, x, **extra),
+            C("axis0", target, x, axis=0, **extra),
+            C("axis-1-keep", target, x, axis=-1, keepdims=True, **extra),
+            C("axes(0,2)", target, x, axis=(0, 2), **extra),
+            C("all-keep", target, make(3, 4), keepdims=True, **extra),
+            C("1d", target, make(6), **extra)]
+
+
+
+_mask = _rng.uniform(size=(3, 4)) > 0.5
+_mask_5 = np.array([True, False, True, True, False])
+
+CASES = [
+    # ---- arith: operators and their ufunc twins ----
+    *_binary([operator.add, np.add, operator.sub, np.subtract, operator.mul, np.multiply], rnd),
+    *_binary([operator.truediv, np.divide], rnd, pos),
+    *_binary([operator.pow, np.power, np.float_power], pos, rnd),
+    C("int-exponent", operator.pow, pos(3), 2),
+    C("builtin", pow, pos(), rnd()),
+    C("(3,4)-(4,)", operator.mod, pos(3, 4) * 3, pos(4)),
+    C("scalars", operator.mod, 5.3, 1.7),
+    C("(3,4)-scalar", np.mod, pos(3, 4) * 3, 0.7),
+    *_unary([operator.neg, np.negative, operator.pos, np.positive], rnd, (3, 4)),
+    C("1d@1d", operator.matmul, rnd(3), rnd(3)),
+    C("2d@1d", operator.matmul, rnd(2, 3), rnd(3)),
+    C("1d@2d", operator.matmul, rnd(3), rnd(3, 4)),
+    C("2d@2d", operator.matmul, rnd(2, 3), rnd(3, 4)),
+    C("3d@2d", np.matmul, rnd(5, 2, 3), rnd(3, 4)),
+    C("2d@3d", np.matmul, rnd(2, 3), rnd(5, 3, 4)),
+    C("batch-broadcast", np.matmul, rnd(5, 1, 2, 3), rnd(4, 3, 2)),
+    C("1d@3d", np.matmul, rnd(3), rnd(5, 3, 4)),
+    C("3d@1d", np.matmul, rnd(5, 2, 3), rnd(3)),
+    C("int", operator.getitem, rnd(5, 4), 2),
+    C("slice", operator.getitem, rnd(5, 4), slice(1, 4)),
+    C("tuple", operator.getitem, rnd(5, 4), (1, slice(None, None, 2))),
+    C("none-ellipsis", operator.getitem, rnd(5, 4), (None, Ellipsis, 2)),
+    C("mask", operator.getitem, rnd(5, 4), _mask_5),
+    C("int-array-repeats", operator.getitem, rnd(5, 4), np.array([0, 2, 2, 4, 0])),
+    C("list-repeats", operator.getitem, rnd(5), [1, 1, 3]),
+    C("pair-arrays", operator.getitem, rnd(5, 4), (np.array([0, 0, 3]), np.array([1, 1, 2]))),
+    C("mask-2d", operator.getitem, rnd(3, 4), _mask),
+    C("python-list", operator.getitem, [rnd(), rnd(), rnd()], 1),
+    C("scalar", abs, rnd()),
+    C("array", abs, rnd(3, 4)),
+    C("scalar", operator.abs, rnd()),
+    C("first", max, 1.5, 0.5),
+    C("second", max, -0.5, 0.25),
+    C("first", min, -1.5, 0.5),
+    C("second", min, 0.5, 0.25),
+    C("list", sum, [rnd(3), rnd(2, 3), rnd()]),
+    C("tuple", sum, (rnd(), rnd())),
+    C("array", sum, rnd(4, 3)),
+    C("float", float, rnd()),
+    C("float64", np.float64, rnd()),
+
+    # ---- math ----
+    *[C("x", f, rnd()) for f in (math.sin, math.cos, math.atan, math.sinh, math.cosh, math.tanh,
+                                 math.asinh, math.exp, math.expm1, math.degrees, math.radians,
+                                 math.erf, math.erfc, math.fabs)],
+    *[C("x", getattr(math, name), rnd()) for name in ("exp2", "cbrt") if hasattr(math, name)],
+    C("x", math.tan, unit()),
+    *[C("x", f, unit()) for f in (math.asin, math.acos, math.atanh)],
+    C("x", math.acosh, big()),
+    *[C("x", f, pos()) for f in (math.log, math.log1p, math.log2, math.log10, math.sqrt)],
+    C("base", math.log, pos(), 3.0),
+    C("x", math.pow, pos(), rnd()),
+    C("x", math.atan2, rnd(), rnd()),
+    C("x", math.hypot, rnd(), rnd()),
+
+    # ---- numpy: elementwise ----
+    *_unary([np.sin, np.cos, np.arctan, np.sinh, np.cosh, np.tanh, np.arcsinh, np.exp, np.exp2,
+             np.expm1, np.cbrt, np.square, np.absolute, np.fabs, np.deg2rad, np.radians,
+             np.rad2deg, np.degrees], rnd, (3, 4)),
+    *_unary([np.tan, np.arcsin, np.arccos, np.arctanh], unit, (3, 4)),
+    *_unary([np.arccosh], big, (3, 4)),
+    *_unary([np.log, np.log2, np.log10, np.log1p, np.sqrt, np.reciprocal], pos, (3, 4)),
+    *_binary([np.arctan2, np.hypot, np.logaddexp, np.logaddexp2,
+              np.maximum, np.minimum, np.fmax, np.fmin], rnd),
+    C("broadcast", np.where, _mask, rnd(3, 1), rnd(4)),
+    C("scalar-y", np.where, _mask, rnd(3, 4), 0.5),
+    C("y-larger", np.where, _mask[0], rnd(4), rnd(3, 4)),
+    C("bounds", np.clip, rnd(3, 4), -0.5, np.array([0.2, 0.4, 0.6, 5.0])),
+    C("array-bounds", np.clip, rnd(3, 4), rnd(3, 1) - 1.0, rnd(4) + 1.0),
+    C("no-min", np.clip, rnd(3, 4), None, 0.3),
+    C("no-max", np.clip, rnd(3, 4), -0.3, None),
+    C("method", np.ndarray.clip, rnd(3, 4), -0.5, 0.5),
+
+    # ---- numpy: reductions ----
+    *_reductions(np.sum, rnd), *_reductions(np.ndarray.sum, rnd),
+    *_reductions(np.mean, rnd), *_reductions(np.ndarray.mean, rnd),
+    *_reductions(np.prod, pos), *_reductions(np.ndarray.prod, pos),
+    C("with-zero", np.prod, np.array([[1.5, 0.0, 2.0], [0.7, 1.2, -0.4]]), axis=1),
+    C("two-zeros", np.prod, np.array([0.0, 1.5, 0.0, 2.0])),
+    *_reductions(np.max, rnd), *_reductions(np.amax, rnd), *_reductions(np.ndarray.max, rnd),
+    *_reductions(np.min, rnd), *_reductions(np.amin, rnd), *_reductions(np.ndarray.min, rnd),
+    *_reductions(np.var, rnd), *_reductions(np.ndarray.var, rnd, ddof=1),
+    *_reductions(np.std, rnd), *_reductions(np.ndarray.std, rnd, ddof=1),
+    C("ddof1-axis", np.var, rnd(3, 4), axis=1, ddof=1),
+    C("ddof1-axis", np.std, rnd(3, 4), axis=0, ddof=1),
+    C("vector", np.linalg.norm, rnd(5)),
+    C("ord1", np.linalg.norm, rnd(5), ord=1),
+    C("ord-inf", np.linalg.norm, rnd(5), ord=np.inf),
+    C("ord-minus-inf", np.linalg.norm, rnd(5), ord=-np.inf),
+    C("ord3", np.linalg.norm, rnd(5), ord=3),
+    C("ord2", np.linalg.norm, rnd(5), ord=2),
+    C("frobenius", np.linalg.norm, rnd(3, 4)),
+    C("fro", np.linalg.norm, rnd(3, 4), ord="fro"),
+    C("flattened-3d", np.linalg.norm, rnd(2, 3, 4)),
+    C("axis1-keep", np.linalg.norm, rnd(3, 4), axis=1, keepdims=True),
+    C("axis0-ord1", np.linalg.norm, rnd(3, 4), ord=1, axis=0),
+    C("axis-inf", np.linalg.norm, rnd(3, 4), ord=np.inf, axis=-1),
+    C("axes(1,2)", np.linalg.norm, rnd(2, 3, 4), axis=(1, 2)),
+    C("all", np.cumsum, rnd(3, 4)),
+    C("axis1", np.cumsum, rnd(3, 4), axis=1),
+    C("axis0", np.ndarray.cumsum, rnd(3, 4), 0),
+
+    # ---- numpy: linear algebra ----
+    C("scalar-array", np.dot, rnd(), rnd(3)),
+    C("1d-1d", np.dot, rnd(3), rnd(3)),
+    C("2d-1d", np.dot, rnd(2, 3), rnd(3)),
+    C("1d-2d", np.dot, rnd(3), rnd(3, 4)),
+    C("2d-2d", np.dot, rnd(2, 3), rnd(3, 4)),
+    C("3d-2d", np.dot, rnd(2, 2, 3), rnd(3, 4)),
+    C("3d-3d", np.dot, rnd(2, 3, 4), rnd(5, 4, 2)),
+    C("2d-2d", np.ndarray.dot, rnd(2, 3), rnd(3, 4)),
+    C("1d", np.inner, rnd(3), rnd(3)),
+    C("2d", np.inner, rnd(2, 3), rnd(4, 3)),
+    C("scalar", np.inner, rnd(), rnd(2, 3)),
+    C("1d", np.outer, rnd(3), rnd(4)),
+    C("flattens", np.outer, rnd(2, 2), rnd(3)),
+    C("axes1", np.tensordot, rnd(2, 3), rnd(3, 4), axes=1),
+    C("axes2", np.tensordot, rnd(2, 3, 4), rnd(3, 4, 5)),
+    C("axes0", np.tensordot, rnd(2), rnd(3), axes=0),
+    C("pairs", np.tensordot, rnd(3, 2, 4), rnd(2, 5, 3), axes=([1, 0], [0, 2])),
+    C("matmul", np.einsum, "ij,jk->ik", rnd(2, 3), rnd(3, 4)),
+    C("full-contraction", np.einsum, "ij,ij->", rnd(2, 3), rnd(2, 3)),
+    C("diagonal", np.einsum, "ii,i->i", rnd(3, 3), rnd(3)),
+    C("only-in-a", np.einsum, "ij,k->k", rnd(2, 3), rnd(4)),
+    C("outer", np.einsum, "i,j->ij", rnd(2), rnd(3)),
+    C("implicit", np.einsum, "ij,jk", rnd(2, 3), rnd(3, 4)),
+    C("ellipsis-broadcast", np.einsum, "...ij,...jk->...ik", rnd(2, 3, 4), rnd(1, 4, 5)),
+    C("square", np.trace, rnd(4, 4)),
+    C("offset", np.trace, rnd(3, 4), 1),
+    C("negative-offset", np.trace, rnd(4, 3), -1),
+    C("3d-axes", np.trace, rnd(2, 3, 3), 0, 1, 2),
+    C("method", np.ndarray.trace, rnd(3, 3)),
+
+    # ---- numpy: axes and shapes ----
+    C("reverse", np.transpose, rnd(2, 3, 4)),
+    C("axes", np.transpose, rnd(2, 3, 4), (1, 2, 0)),
+    C("negative-axes", np.transpose, rnd(2, 3, 4), (-1, 0, 1)),
+    C("no-axes", np.ndarray.transpose, rnd(2, 3)),
+    C("varargs", np.ndarray.transpose, rnd(2, 3, 4), 2, 0, 1),
+    C("tuple", np.ndarray.transpose, rnd(2, 3, 4), (1, 2, 0)),
+    C("matrix", np.ndarray.T, rnd(2, 3)),
+    C("3d", np.swapaxes, rnd(2, 3, 4), 0, 2),
+    C("method", np.ndarray.swapaxes, rnd(2, 3), 0, 1),
+    C("3d", np.moveaxis, rnd(2, 3, 4), 0, -1),
+    C("several", np.moveaxis, rnd(2, 3, 4), (0, 1), (2, 0)),
+    C("all", np.flip, rnd(2, 3)),
+    C("axis1", np.flip, rnd(2, 3), 1),
+    C("tuple", np.reshape, rnd(3, 4), (6, 2)),
+    C("minus-one", np.reshape, rnd(3, 4), (2, -1)),
+    C("order-F", np.reshape, rnd(3, 4), (2, 6), order="F"),
+    C("varargs", np.ndarray.reshape, rnd(3, 4), 2, 6),
+    C("tuple", np.ndarray.reshape, rnd(3, 4), (4, 3)),
+    C("order-F", np.ndarray.reshape, rnd(3, 4), 6, 2, order="F"),
+    C("2d", np.ravel, rnd(3, 4)),
+    C("order-F", np.ravel, rnd(3, 4), order="F"),
+    C("2d", np.ndarray.ravel, rnd(3, 4)),
+    C("2d", np.ndarray.flatten, rnd(3, 4)),
+    C("all", np.squeeze, rnd(3, 1, 4, 1)),
+    C("axis", np.ndarray.squeeze, rnd(3, 1, 4, 1), axis=1),
+    C("axis1", np.expand_dims, rnd(3, 4), 1),
+    C("axes", np.expand_dims, rnd(3, 4), (0, 3)),
+    C("(3,1)", np.broadcast_to, rnd(3, 1), (2, 3, 4)),
+    C("scalar", np.broadcast_to, rnd(), (2, 2)),
+    C("flat", np.repeat, rnd(2, 3), 2),
+    C("counts-axis0", np.repeat, rnd(3, 2), [1, 0, 2], axis=0),
+    C("axis1", np.ndarray.repeat, rnd(2, 3), 3, 1),
+    C("2d", np.tile, rnd(2, 3), (2, 1)),
+    C("1d", np.tile, rnd(3), 3),
+    C("promote", np.tile, rnd(2, 3), (2, 1, 2)),
+    C("array", np.copy, rnd(3, 4)),
+    C("method", np.ndarray.copy, rnd(3, 4)),
+    C("float", np.ndarray.astype, rnd(3, 4), float),
+    C("int", np.ndarray.astype, frac(3, 4), int),
+    C("nested-floats", np.array, [[rnd(), rnd()], [rnd(), 1]]),
+    C("arrays", np.array, [rnd(3), rnd(3)]),
+    C("int-dtype", np.array, [frac(), frac()], dtype=int),
+    C("array", np.array, rnd(2, 3)),
+    C("list", np.asarray, [rnd(), rnd(), rnd()]),
+    C("axis0", np.concatenate, [rnd(2, 3), rnd(4, 3)]),
+    C("axis1", np.concatenate, [rnd(2, 3), rnd(2, 1)], axis=1),
+    C("axis-none", np.concatenate, [rnd(2, 2), rnd(3)], axis=None),
+    C("1d-and-scalar", np.hstack, [rnd(3), rnd(), rnd(2)]),
+    C("2d", np.hstack, (rnd(2, 3), rnd(2, 1))),
+    C("1d", np.vstack, [rnd(3), rnd(3)]),
+    C("2d", np.vstack, [rnd(2, 3), rnd(1, 3)]),
+    C("axis0", np.stack, [rnd(2, 3), rnd(2, 3)]),
+    C("axis1", np.stack, [rnd(2, 3), rnd(2, 3), rnd(2, 3)], axis=1),
+    C("scalars", np.stack, [rnd(), rnd()]),
+    C("scalar", np.full, (2, 3), rnd()),
+    C("row", np.full, (2, 3), rnd(3)),
+    C("scalar", np.full_like, rnd(2, 3), rnd()),
+    C("scalars", np.linspace, rnd(), rnd(), 5),
+    C("no-endpoint", np.linspace, rnd(), rnd(), 4, endpoint=False),
+    C("arrays", np.linspace, rnd(3), rnd(3), 4),
+
+    # ---- runtime helpers (rules for higher-order derivatives) ----
+    C("sum-leading", runtime.unbroadcast, rnd(2, 3, 4), rnd(3, 1)),
+    C("same", runtime.unbroadcast, rnd(3), rnd(3)),
+    C("scalar-up", runtime.unbroadcast, rnd(), rnd(2, 3)),
+    C("up", runtime.broadcast_like, rnd(3, 1), rnd(2, 3, 4)),
+    C("down", runtime.broadcast_like, rnd(2, 3, 4), rnd(3, 4)),
+    C("axis1", runtime.expand_reduced, rnd(3), rnd(3, 4), 1),
+    C("keep", runtime.expand_reduced, rnd(3, 1), rnd(3, 4), 1, True),
+    C("all", runtime.expand_reduced, rnd(), rnd(3, 4)),
+    C("repeats", runtime.unindex, rnd(4), rnd(5), np.array([0, 2, 2, 4])),
+    C("basic", runtime.unindex, rnd(4), rnd(5, 4), 1),
+    C("x", runtime.log_or_zero, pos(3, 4)),
+    C("axis1", runtime.prod_others, pos(3, 4), 1),
+    C("all", runtime.prod_others, pos(3, 4) * np.sign(rnd(3, 4))),
+    C("2-norm", runtime.norm_weight, rnd(3, 4), pos(3), None, 1),
+    C("3-norm-keep", runtime.norm_weight, rnd(3, 4), pos(3, 1), 3, 1, True),
+    C("1-norm", runtime.norm_weight, rnd(5), pos(), 1),
+    C("axes1", runtime.tensordot_adjoint_left, rnd(2, 4), rnd(2, 3), rnd(3, 4), 1),
+    C("pairs", runtime.tensordot_adjoint_left, rnd(2, 5), rnd(3, 2, 4), rnd(4, 5, 3), ([2, 0], [0, 2])),
+    C("axes1", runtime.tensordot_adjoint_right, rnd(2, 4), rnd(2, 3), rnd(3, 4), 1),
+    C("pairs", runtime.tensordot_adjoint_right, rnd(2, 5), rnd(3, 2, 4), rnd(4, 5, 3), ([2, 0], [0, 2])),
+    C("batch", runtime.matmul_adjoint_left, rnd(5, 2, 4), rnd(2, 3), rnd(5, 3, 4)),
+    C("1d-1d", runtime.matmul_adjoint_left, rnd(), rnd(3), rnd(3)),
+    C("batch", runtime.matmul_adjoint_right, rnd(5, 2, 4), rnd(5, 2, 3), rnd(3, 4)),
+    C("2d-1d", runtime.matmul_adjoint_right, rnd(2), rnd(2, 3), rnd(3)),
+    C("matmul", runtime.einsum_adjoint_left, rnd(2, 4), "ij,jk->ik", rnd(2, 3), rnd(3, 4)),
+    C("diagonal", runtime.einsum_adjoint_left, rnd(3), "ii,i->i", rnd(3, 3), rnd(3)),
+    C("matmul", runtime.einsum_adjoint_right, rnd(2, 4), "ij,jk->ik", rnd(2, 3), rnd(3, 4)),
+    C("only-in-b", runtime.einsum_adjoint_right, rnd(2), "i,jk->i", rnd(2), rnd(3, 4)),
+    C("2d", runtime.untrace, rnd(), rnd(3, 3)),
+    C("3d-offset", runtime.untrace, rnd(2), rnd(2, 3, 4), 1, 1, 2),
+    C("float", runtime.cast_like, rnd(3), rnd(3), float),
+    C("int", runtime.cast_like, rnd(3), rnd(3), int),
+    C("nested", runtime.unpack_like, rnd(2, 2), [[rnd(), rnd()], [rnd(), rnd()]]),
+    C("arrays", runtime.unpack_like, rnd(2, 3), [rnd(3), rnd(3)]),
+    C("list", runtime.unsum, rnd(2, 3), [rnd(3), rnd(2, 3), rnd()]),
+    C("array", runtime.unsum, rnd(3), rnd(4, 3)),
+    C("axis0", runtime.unconcatenate, rnd(6, 3), [rnd(2, 3), rnd(4, 3)]),
+    C("hstack-like", runtime.unconcatenate, rnd(5), [rnd(3), rnd(), rnd(1)]),
+    C("vstack-like", runtime.unconcatenate, rnd(2, 3), [rnd(3), rnd(3)], 0),
+    C("axis-none", runtime.unconcatenate, rnd(7), [rnd(2, 2), rnd(3)], None),
+    C("vstack-like", runtime.reconcatenate, [rnd(3), rnd(3)], rnd(2, 3), 0),
+    C("axis1", runtime.reconcatenate, [rnd(2, 3), rnd(2, 1)], rnd(2, 4), 1),
+    C("axis-none", runtime.reconcatenate, [rnd(2, 2), rnd(3)], rnd(7), None),
+    C("axis1", runtime.unstack, rnd(2, 3), 1),
+    C("flat", runtime.unrepeat, rnd(6), rnd(3), 2),
+    C("counts", runtime.unrepeat, rnd(3, 2), rnd(3, 2), [1, 0, 2], 0),
+    C("2d", runtime.untile, rnd(4, 3), rnd(2, 3), (2, 1)),
+    C("axis1", runtime.uncumsum, rnd(3, 4), rnd(3, 4), 1),
+    C("all", runtime.uncumsum, rnd(12), rnd(3, 4)),
+    C("array", runtime.to_float, rnd(3)),
+    C("scalar", runtime.to_float, rnd()),
+    C("same", runtime.as_gradient, rnd(3), rnd(3)),
+    C("broadcast", runtime.as_gradient, rnd(), rnd(2, 3)),
+    C("one-element", runtime.as_gradient, rnd(1), rnd()),
+]
+
+
+# ---- machinery ------------------------------------------------------------------------------------
+
+
+def call(target, args, kwargs):
+    if not callable(target):  # an attribute descriptor such as np.ndarray.T
+        return target.__get__(args[0])
+    return target(*args, **kwargs)
+
+
+def is_float_leaf(v):
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind == "f"
+    return isinstance(v, (float, np.floating))
+
+
+def leaves(v):
+    if isinstance(v, (list, tuple)):
+        return [leaf for item in v for leaf in leaves(item)]
+    return [v]
+
+
+def has_floats(v):
+    return any(is_float_leaf(leaf) for leaf in leaves(v))
+
+
+def direction(v, rng):
+    """A random value with v's structure: normal on float leaves, zero elsewhere."""
+    if isinstance(v, (list, tuple)):
+        return type(v)(direction(item, rng) for item in v)
+    if is_float_leaf(v) and np.ndim(v):
+        return rng.standard_normal(np.shape(v))
+    if is_float_leaf(v):
+        return float(rng.standard_normal())
+    return np.zeros(np.shape(v)) if np.ndim(v) else 0.0
+
+
+def shifted(v, d, e):
+    if isinstance(v, (list, tuple)):
+        return type(v)(shifted(item, di, e) for item, di in zip(v, d, strict=True))
+    if not is_float_leaf(v):
+        return v
+    return float(v + e * d) if isinstance(v, float) else v + e * d
+
+
+def vdot(a, b):
+    la, lb = leaves(a), leaves(b)
+    assert len(la) == len(lb), f"structure mismatch: {len(la)} leaves vs {len(lb)}"
+    return float(sum(np.sum(np.asarray(x, dtype=float) * np.asarray(y, dtype=float)) for x, y in zip(la, lb)))
+
+
+def cotangent_like(ans, rng):
+    if isinstance(ans, (list, tuple)):
+        return [cotangent_like(item, rng) for item in ans]
+    return rng.standard_normal(np.shape(ans)) if np.ndim(ans) else float(rng.standard_normal())
+
+
+def locate(rule, name, args, kwargs):
+    """Where the argument bound to rule parameter `name` sits in (args, kwargs)."""
+    position = list(rule.signature.parameters).index(name) - 2
+    return ("args", position) if position < len(args) else ("kwargs", name)
+
+
+def with_argument(where, value, args, kwargs):
+    args, kwargs = list(args), dict(kwargs)
+    if where[0] == "args":
+        args[where[1]] = value
+    else:
+        kwargs[where[1]] = value
+    return args, kwargs
+
+
+_ENTRY_CACHE = {}
+
+
+def entry_expressions(fn):
+    """The rule's returned expressions, one per differentiable parameter, compiled."""
+    if fn not in _ENTRY_CACHE:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        ret = tree.body[0].body[-1]
+        assert isinstance(ret, ast.Return), f"{fn.__qualname__} does not end in a return"
+        parts = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
+        _ENTRY_CACHE[fn] = [compile(ast.Expression(p), f"<entry of {fn.__qualname__}>", "eval") for p in parts]
+    return _ENTRY_CACHE[fn]
+
+
+def tangent_entry(rule, index, t, ans, args, kwargs):
+    bound = rule.signature.bind(t, ans, *args, **kwargs)
+    bound.apply_defaults()
+    return eval(entry_expressions(rule.fn)[index], rule.fn.__globals__, dict(bound.arguments))
+
+
+def fd_points(case, where, v):
+    args_p, kw_p = with_argument(where, shifted(value_at(case, where), v, EPS), case.args, case.kwargs)
+    args_m, kw_m = with_argument(where, shifted(value_at(case, where), v, -EPS), case.args, case.kwargs)
+    return call(case.target, args_p, kw_p), call(case.target, args_m, kw_m)
+
+
+def value_at(case, where):
+    return case.args[where[1]] if where[0] == "args" else case.kwargs[where[1]]
+
+
+def assert_structure(entry, like, what):
+    le, ll = leaves(entry), leaves(like)
+    assert len(le) == len(ll), f"{what}: {len(le)} leaves, expected {len(ll)}"
+    for e, x in zip(le, ll):
+        assert np.shape(e) == np.shape(x), f"{what}: shape {np.shape(e)}, expected {np.shape(x)}"
+
+
+def close(a, b):
+    return abs(a - b) <= RTOL * max(abs(a), abs(b)) + ATOL
+
+
+def rng_for(case):
+    return np.random.default_rng(zlib.crc32(case.id.encode()))
+
+
+# ---- the spec table ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_adjoint(case):
+    rule = registry.lookup_adjoint(case.target)
+    assert rule is not None, f"no adjoint rule for {case.id}"
+    rng = rng_for(case)
+    ans = call(case.target, case.args, case.kwargs)
+    c = cotangent_like(ans, rng)
+    entries = rule.fn(c, ans, *case.args, **case.kwargs)
+    if len(rule.diff_params) == 1:
+        entries = (entries,)
+    assert len(entries) == len(rule.diff_params)
+    checked = 0
+    for name, entry in zip(rule.diff_params, entries, strict=True):
+        where = locate(rule, name, case.args, case.kwargs)
+        if where[0] == "kwargs" and where[1] not in case.kwargs:
+            continue  # a differentiable option left at its default (math.log's base)
+        x = value_at(case, where)
+        if not has_floats(x):
+            continue
+        v = direction(x, rng)
+        plus, minus = fd_points(case, where, v)
+        fd = (vdot(c, plus) - vdot(c, minus)) / (2 * EPS)
+        if entry is None:
+            assert close(fd, 0.0), f"entry for {name} is None but the result depends on it ({fd})"
+            continue
+        assert_structure(entry, x, f"adjoint entry for {name}")
+        for leaf in leaves(entry):
+            assert np.result_type(leaf).kind == "f", f"adjoint entry for {name} has dtype {np.result_type(leaf)}"
+            if isinstance(leaf, np.ndarray):
+                assert leaf.flags.writeable, f"adjoint entry for {name} is a read-only view"
+        an = vdot(entry, v)
+        assert close(an, fd), f"adjoint entry for {name}: <entry, v> = {an}, finite differences {fd}"
+        checked += 1
+    assert checked or all(e is None for e in entries)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_tangent(case):
+    rule = registry.lookup_tangent(case.target)
+    assert rule is not None, f"no tangent rule for {case.id}"
+    rng = rng_for(case)
+    ans = call(case.target, case.args, case.kwargs)
+    for index, name in enumerate(rule.diff_params):
+        where = locate(rule, name, case.args, case.kwargs)
+        if where[0] == "kwargs" and where[1] not in case.kwargs:
+            continue  # a differentiable option left at its default (math.log's base)
+        x = value_at(case, where)
+        if not has_floats(x):
+            continue
+        v = direction(x, rng)
+        plus, minus = fd_points(case, where, v)
+        fd = [(np.asarray(p, dtype=float) - np.asarray(m, dtype=float)) / (2 * EPS)
+              for p, m in zip(leaves(plus), leaves(minus), strict=True)]
+        entry = tangent_entry(rule, index, v, ans, case.args, case.kwargs)
+        if entry is None:
+            assert all(np.allclose(f, 0.0, atol=ATOL) for f in fd), f"entry for {name} is None"
+            continue
+        assert_structure(entry, ans, f"tangent entry for {name}")
+        for got, want in zip(leaves(entry), fd, strict=True):
+            np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=RTOL, atol=ATOL,
+                                       err_msg=f"tangent entry for {name}")
+
+
+# ---- the table covers the registry -------------------------------------------------------------
+
+
+def _builtin_rules(table):
+    return {target: rule for target, rule in table.items() if rule.fn.__module__.startswith("sourcead.ad.rules")}
+
+
+def test_every_rule_has_a_case():
+    covered = {id(c.target) for c in CASES}
+    missing = [target_name(t) for t in {**_builtin_rules(registry._ADJOINT), **_builtin_rules(registry._TANGENT)}
+               if id(t) not in covered]
+    assert not missing, f"rules without a spec case: {sorted(missing)}"
+
+
+def test_adjoint_and_tangent_rules_come_in_pairs():
+    adjoints, tangents = _builtin_rules(registry._ADJOINT), _builtin_rules(registry._TANGENT)
+    assert set(adjoints) == set(tangents)
+    for target in adjoints:
+        assert adjoints[target].diff_params == tangents[target].diff_params, target_name(target)
+
+
+_ALLOWED_NODES = (ast.Return, ast.Tuple, ast.Call, ast.Attribute, ast.Subscript, ast.Slice, ast.Name,
+                  ast.Constant, ast.BinOp, ast.UnaryOp, ast.Compare, ast.keyword, ast.Load,
+                  ast.operator, ast.unaryop, ast.cmpop)
+
+
+@pytest.mark.parametrize("fn", sorted({r.fn for t in (registry._ADJOINT, registry._TANGENT)
+                                        for r in _builtin_rules(t).values()}, key=lambda f: f.__qualname__
+                                       + f.__module__),
+                         ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__qualname__}")
+def test_rule_is_one_inlinable_return(fn):
+    """Each rule body is a single return of an expression the inliner can substitute into."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    body = tree.body[0].body
+    assert len(body) == 1 and isinstance(body[0], ast.Return), f"{fn.__qualname__} is not one return"
+    params = set(inspect.signature(fn).parameters)
+    for node in ast.walk(body[0]):
+        assert isinstance(node, _ALLOWED_NODES), f"{fn.__qualname__} uses {type(node).__name__}"
+        if isinstance(node, ast.Name) and node.id not in params:
+            assert node.id in fn.__globals__ or hasattr(builtins, node.id), \
+                f"{fn.__qualname__} uses {node.id}, which its module does not define"
+            assert not (node.id in fn.__globals__ and getattr(fn.__globals__[node.id], "__module__", "")
+                        .startswith("sourcead.ad.rules")), f"{fn.__qualname__} calls a rule ({node.id})"
+
+
+# Helpers a rule may call without rules of their own: differentiating through them is refused by the
+# compiler (no rule), which is the intended limit (third derivatives of np.linalg.norm).
+_NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm}
+
+
+def _resolve(node, namespace):
+    if isinstance(node, ast.Name):
+        return namespace.get(node.id, getattr(builtins, node.id, None))
+    base = _resolve(node.value, namespace)
+    return getattr(base if base is not None else np.ndarray, node.attr, None)
+
+
+@pytest.mark.parametrize("fn", sorted({r.fn for t in (registry._ADJOINT, registry._TANGENT)
+                                        for r in _builtin_rules(t).values()}, key=lambda f: f.__qualname__
+                                       + f.__module__),
+                         ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__qualname__}")
+def test_rule_bodies_can_be_differentiated_again(fn):
+    """Everything a rule body calls (or reads as an array attribute) has rules of its own."""
+    ret = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0].body[-1]
+    params = set(inspect.signature(fn).parameters)
+    for node in ast.walk(ret):
+        if isinstance(node, ast.Call):
+            obj = _resolve(node.func, {} if isinstance(node.func, ast.Name) and node.func.id in params
+                           else fn.__globals__)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in params:
+            obj = getattr(np.ndarray, node.attr)  # an attribute of an array value, such as ct.T
+        else:
+            continue
+        if obj in _NO_RULES_ON_PURPOSE:
+            continue
+        assert registry.lookup_adjoint(obj) or registry.is_nondifferentiable(obj), \
+            f"{fn.__qualname__} uses {getattr(obj, '__qualname__', obj)}, which has no rule"
+
+
+# ---- nondifferentiable registrations -------------------------------------------------------------
+
+NONDIFFERENTIABLE = [
+    operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne, operator.not_,
+    operator.truth, operator.floordiv, int, len, round, bool,
+    math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
+    np.sign, np.floor, np.ceil, np.round, np.around, np.trunc, np.rint, np.argmax, np.argmin,
+    np.shape, np.ndim, np.size, np.zeros, np.ones, np.eye, np.identity, np.arange,
+    np.empty, np.zeros_like, np.ones_like, np.empty_like, np.isnan, np.isfinite, np.isinf,
+    np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+    np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.floor_divide,
+    np.ndarray.shape, np.ndarray.ndim, np.ndarray.size, np.ndarray.argmax, np.ndarray.argmin,
+    runtime.tie_share, runtime.extremum_share, runtime.clip_mask, runtime.ones_like_output,
+    runtime.zeros_like_input,
+]
+
+
+@pytest.mark.parametrize("target", NONDIFFERENTIABLE, ids=target_name)
+def test_nondifferentiable(target):
+    assert registry.is_nondifferentiable(target)
+    assert registry.lookup_adjoint(target) is None
+
+
+# ---- conventions at non-differentiable points --------------------------------------------------
+
+
+def test_maximum_splits_ties_evenly():
+    rule = registry.lookup_adjoint(np.maximum).fn
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 5.0])
+    dx, dy = rule(np.ones(3), np.maximum(x, y), x, y)
+    np.testing.assert_array_equal(dx, [0.5, 1.0, 0.0])
+    np.testing.assert_array_equal(dy, [0.5, 0.0, 1.0])
+
+
+def test_builtin_max_tie_goes_to_first():
+    assert registry.lookup_adjoint(max).fn(1.0, 2.0, 2.0, 2.0) == (1.0, 0.0)
+    assert registry.lookup_adjoint(min).fn(1.0, 2.0, 2.0, 2.0) == (1.0, 0.0)
+
+
+def test_max_reduction_shares_ties():
+    rule = registry.lookup_adjoint(np.max).fn
+    x = np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(rule(np.array([1.0, 1.0]), x.max(axis=1), x, axis=1),
+                                  [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])
+
+
+def test_abs_has_zero_derivative_at_zero():
+    assert registry.lookup_adjoint(abs).fn(1.0, 0.0, 0.0) == 0.0
+    assert registry.lookup_adjoint(np.absolute).fn(np.ones(2), np.zeros(2), np.zeros(2)).tolist() == [0.0, 0.0]
+
+
+def test_clip_tie_goes_to_x():
+    rule = registry.lookup_adjoint(np.clip).fn
+    x = np.array([0.0, 1.0, 2.0])
+    dx, dlo, dhi = rule(np.ones(3), np.clip(x, 0.0, 2.0), x, 0.0, 2.0)
+    np.testing.assert_array_equal(dx, [1.0, 1.0, 1.0])
+    assert dlo == 0.0 and dhi == 0.0
+
+
+def test_pow_exponent_cotangent_is_finite_at_zero_base():
+    rule = registry.lookup_adjoint(operator.pow).fn
+    x, y = np.array([0.0, 2.0]), 3.0
+    dx, dy = rule(np.ones(2), x ** y, x, y)
+    np.testing.assert_allclose(dx, [0.0, 12.0])
+    assert np.isfinite(dy) and np.isclose(dy, 8.0 * math.log(2.0))
+
+
+def test_prod_is_exact_with_zeros():
+    rule = registry.lookup_adjoint(np.prod).fn
+    x = np.array([2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(rule(1.0, 0.0, x), [0.0, 6.0, 0.0])
+
+
+def test_norm_of_zero_vector_has_zero_subgradient():
+    rule = registry.lookup_adjoint(np.linalg.norm).fn
+    np.testing.assert_array_equal(rule(1.0, 0.0, np.zeros(3)), np.zeros(3))
+
+
+def test_unsupported_matrix_norm_is_a_clear_error():
+    from sourcead.errors import UnsupportedCallError
+
+    rule = registry.lookup_adjoint(np.linalg.norm).fn
+    x = rnd(3, 3)
+    with pytest.raises(UnsupportedCallError, match="ord=2"):
+        rule(1.0, np.linalg.norm(x, 2), x, 2)
