@@ -13,14 +13,14 @@
 from . import ad as _ad  # noqa: F401
 from .ad import rules as _rules  # noqa: F401  (registers the derivative rules)
 from .ad.registry import adjoint, nondifferentiable, tangent
-from .api import Derivative, grad, show, source, ssa, value_and_grad, vjp
+from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, value_and_grad, vjp
 from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,
                      UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError, UsageError)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "grad", "value_and_grad", "vjp", "source", "show", "ssa", "Derivative",
+    "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "source", "show", "ssa", "Derivative",
     "adjoint", "tangent", "nondifferentiable",
     "SourceADError", "UnsupportedSyntaxError", "UnsupportedCallError", "SourceUnavailableError",
     "NonDifferentiableError", "UsageError", "RuleError", "UnboundNameError", "InternalError",

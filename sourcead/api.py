@@ -1,9 +1,11 @@
-"""The public API: grad, value_and_grad, vjp, source, show, ssa.
+"""The public API: grad, value_and_grad, vjp, jvp, hessian, hvp, jacobian, source, show, ssa.
 
 `grad(f)` returns a `Derivative`: a callable with f's signature. On a call it binds the arguments,
 promotes the differentiated ones to float, and runs the generated derivative specialised for the
-kinds of the arguments (floats need no `unbroadcast`); derivatives are compiled once per function
-object, mode, wrt, argument kinds and rule-registry version, and kept (weakly, per function).
+kinds of the arguments (floats need no `unbroadcast`). Derivatives are compiled once per function
+object, chain of transforms, argument kinds and rule-registry version, and kept (weakly, per
+function). A derivative of a derivative (``grad(grad(f))``, the Hessian) is compiled by running
+the transforms again on the IR the first one generated: a *chain* of (mode, wrt) steps.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .runtime import as_gradient, to_float
 
 _LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _DERIVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "jvp": "jvp"}
 
 
 def _lowered(f):
@@ -33,40 +36,50 @@ def _lowered(f):
     return entry[1]
 
 
-def _derived(f, mode, wrt, kinds):
+def _derived(f, chain: tuple, kinds: tuple):
+    """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
+    for argument `kinds`; each step transforms the IR the step before generated."""
     table = _DERIVED.get(f)
     if table is None:
         table = _DERIVED[f] = {}
-    key = (mode, wrt, kinds, registry.version())
+    key = (chain, kinds, registry.version())
     d = table.get(key)
     if d is None:
         lowered = _lowered(f)
+        primal = lowered.ir if len(chain) == 1 else _derived(f, chain[:-1], kinds).ir
+        mode, wrt = chain[-1]
         arg_kinds = {i: k for i, k in enumerate(kinds) if k is not None}
-        d = pipeline.derive(lowered, mode=mode, wrt=wrt, arg_kinds=arg_kinds, name=_name(f, mode))
+        d = pipeline.derive(lowered, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, name=_name(f, chain))
         table[key] = d
     return d
 
 
-def _name(f, mode) -> str:
+def _name(f, chain) -> str:
     base = f.__name__ if f.__name__.isidentifier() else "f"
-    return {"grad": f"{base}_grad", "value_and_grad": f"{base}_value_and_grad", "vjp": f"{base}_vjp"}[mode]
+    return "_".join([base] + [_SUFFIX[mode] for mode, _ in chain])
 
 
-def _check_function(f, what: str):
+def _base(f, what: str):
+    """(user function, chain so far) for a plain function or a Derivative."""
     if isinstance(f, Derivative):
-        raise UsageError(
-            f"{what} of a derivative (higher-order differentiation) is not supported yet",
-            hint="second derivatives arrive with forward mode and higher order")
+        if f.chain[-1][0] not in ("grad",):
+            raise UsageError(f"{what} of a {f.chain[-1][0]} is not supported; differentiate a grad or a function")
+        return f.f, f.chain
     if not callable(f):
         raise UsageError(f"{what} needs a function, got {f!r}")
+    return f, ()
+
+
+def _signature(f):
+    try:
+        return inspect.signature(f)
+    except (TypeError, ValueError) as err:
+        raise UsageError(f"cannot read the signature of {f!r}") from err
 
 
 def _positions(f, wrt) -> tuple[tuple[int, ...], bool]:
     """wrt (a position, a name, or a tuple of them) -> parameter positions, and whether a tuple."""
-    try:
-        params = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError) as err:
-        raise UsageError(f"cannot read the signature of {f!r}") from err
+    params = list(_signature(f).parameters.values())
     names = [p.name for p in params]
     several = isinstance(wrt, (tuple, list))
     items = list(wrt) if several else [wrt]
@@ -93,62 +106,82 @@ def _positions(f, wrt) -> tuple[tuple[int, ...], bool]:
     return tuple(out), several
 
 
-class Derivative:
-    """A derivative of `f`: call it like f. `source(df)` shows its generated code."""
+class _Bound:
+    """Argument handling shared by everything that calls generated code."""
 
-    def __init__(self, f, mode: str, wrt=0):
-        _check_function(f, mode)
-        self.f = f
-        self.mode = mode
-        self.wrt, self.several = _positions(f, wrt)
-        self.signature = inspect.signature(f)
+    def __init__(self, f):
+        self.signature = _signature(f)
         self.n_params = len(self.signature.parameters)
-        self._last = None
-        functools.update_wrapper(self, f)
-        self.__name__ = _name(f, mode)
-        self.__qualname__ = self.__name__
+        self.fname = getattr(f, "__name__", "f")
 
-    def _args(self, args, kwargs) -> list:
+    def args(self, args, kwargs) -> list:
         if not kwargs and len(args) == self.n_params:
             return list(args)
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as err:
-            raise UsageError(f"{self.f.__name__}{self.signature}: {err}") from None
+            raise UsageError(f"{self.fname}{self.signature}: {err}") from None
         bound.apply_defaults()
         return [bound.arguments[name] for name in self.signature.parameters]
 
+
+class Derivative:
+    """A derivative of `f`: call it like f. `source(df)` shows its generated code."""
+
+    def __init__(self, f, mode: str, wrt=0):
+        base, chain = _base(f, mode)
+        self.f = base
+        self.wrt, self.several = _positions(base, wrt)
+        self.chain = chain + ((mode, self.wrt),)
+        self.mode = mode
+        self.bound = _Bound(base)
+        self.floats = tuple(sorted({i for _, w in self.chain for i in w}))
+        self._last = None
+        self._returns_tuple = None
+        functools.update_wrapper(self, base)
+        self.__name__ = _name(base, self.chain)
+        self.__qualname__ = self.__name__
+
+    def prepare(self, args) -> list:
+        for i in self.floats:
+            args[i] = to_float(args[i])
+        return args
+
     def compiled(self, args):
-        kinds = tuple(kind_of_value(a) for a in args)
-        return _derived(self.f, self.mode, self.wrt, kinds)
+        return _derived(self.f, self.chain, tuple(kind_of_value(a) for a in args))
 
     def __call__(self, *args, **kwargs):
-        args = self._args(args, kwargs)
+        args = self.bound.args(args, kwargs)
         originals = list(args)
-        for i in self.wrt:
-            args[i] = to_float(args[i])
-        d = self.compiled(args)
+        d = self.compiled(self.prepare(args))
         self._last = d
         results = d.fn(*args)
         if not d.ir.returns_tuple:
             results = (results,)
-        grads = tuple(as_gradient(g, originals[i]) for g, i in zip(results[-len(self.wrt):], self.wrt, strict=True))
+        n = len(self.wrt)
+        grads = tuple(as_gradient(g, originals[i]) for g, i in zip(results[len(results) - n:], self.wrt, strict=True))
         grads = grads if self.several else grads[0]
         if self.mode == "value_and_grad":
-            values = results[: len(results) - len(self.wrt)]
-            value = values[0] if len(values) == 1 and not _lowered(self.f).ir.returns_tuple else tuple(values)
+            values = results[: len(results) - n]
+            value = values[0] if len(values) == 1 and not self._primal_returns_tuple() else tuple(values)
             return value, grads
         return grads
 
+    def _primal_returns_tuple(self) -> bool:
+        if self._returns_tuple is None:
+            self._returns_tuple = _lowered(self.f).ir.returns_tuple if len(self.chain) == 1 else True
+        return self._returns_tuple
+
     def __repr__(self) -> str:
-        return f"<sourcead {self.mode} of {self.f.__qualname__} wrt {self.wrt if self.several else self.wrt[0]}>"
+        steps = " of ".join(f"{m} wrt {w if len(w) > 1 else w[0]}" for m, w in reversed(self.chain))
+        return f"<sourcead {steps} of {self.f.__qualname__}>"
 
 
 def grad(f=None, wrt=0):
     """The gradient of `f` with respect to the parameter(s) `wrt` (positions or names).
 
     A non-scalar result's gradient is the gradient of its sum. Also a decorator: ``@grad`` and
-    ``@grad(wrt=(0, 1))``.
+    ``@grad(wrt=(0, 1))``. `f` may itself be a gradient: ``grad(grad(f))``.
     """
     if f is None:
         return lambda g: Derivative(g, "grad", wrt)
@@ -164,58 +197,204 @@ def value_and_grad(f=None, wrt=0):
     return Derivative(f, "value_and_grad", wrt)
 
 
+def _differentiable(x) -> bool:
+    """Whether vjp and jvp differentiate a primal they are given: floats and float arrays (an
+    integer there is a count or an index; pass it as a float, or use grad's wrt, to differentiate)."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, (float, np.floating)):
+        return True
+    return isinstance(x, np.ndarray) and x.dtype.kind == "f"
+
+
+def _call_args(f, primals, what):
+    """(user function, chain, args with defaults, positions of differentiable primals)."""
+    base, chain = _base(f, what)
+    if not primals:
+        raise UsageError(f"{what} needs the primal arguments")
+    bound = _Bound(base)
+    try:
+        b = bound.signature.bind(*primals)
+    except TypeError as err:
+        raise UsageError(f"{what}({bound.fname}, ...): {err}") from None
+    b.apply_defaults()
+    args = [b.arguments[name] for name in bound.signature.parameters]
+    positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
+    floats = {i for _, w in chain for i in w}
+    args = [to_float(a) if i in floats else a for i, a in enumerate(args)]
+    return base, chain, args, positions
+
+
+def _value_of(f, args):
+    return f(*args)
+
+
 def vjp(f, *primals):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
     result (same structure as `out`) to one cotangent per primal."""
-    _check_function(f, "vjp")
-    if not primals:
-        raise UsageError("vjp needs the primal arguments: vjp(f, x, y, ...)")
-    positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
-    signature = inspect.signature(f)
-    try:
-        bound = signature.bind(*primals)
-    except TypeError as err:
-        raise UsageError(f"vjp({f.__name__}, ...): {err}") from None
-    bound.apply_defaults()
-    args = [bound.arguments[name] for name in signature.parameters]
-    args = [to_float(p) if i in positions else p for i, p in enumerate(args)]
-    out = f(*args)
+    base, chain, args, positions = _call_args(f, primals, "vjp")
     kinds = tuple(kind_of_value(a) for a in args)
+    out = f(*primals) if isinstance(f, Derivative) else base(*args)
+    n_out = len(out) if isinstance(out, tuple) else 1
 
     def pullback(ct):
-        lowered = _lowered(f)
-        cts = tuple(ct) if lowered.ir.returns_tuple else (ct,)
-        if len(cts) != len(lowered.ir.body.yields):
-            raise UsageError(f"the cotangent has {len(cts)} parts; {f.__name__} returns {len(lowered.ir.body.yields)}")
+        cts = tuple(ct) if isinstance(out, tuple) else (ct,)
+        if len(cts) != n_out:
+            raise UsageError(f"the cotangent has {len(cts)} parts; the function returns {n_out}")
         if not positions:
             return tuple(None for _ in primals)
-        d = _derived(f, "vjp", positions, kinds)
+        d = _derived(base, chain + (("vjp", positions),), kinds)
         results = d.fn(*args, *cts)
+        if not d.ir.returns_tuple:
+            results = (results,)
         grads = {i: as_gradient(g, primals[i]) for i, g in zip(positions, results, strict=True)}
         return tuple(grads.get(i) for i in range(len(primals)))
 
     return out, pullback
 
 
-def _differentiable(x) -> bool:
-    if isinstance(x, (bool, np.bool_)):
-        return False
-    if isinstance(x, (int, float, np.integer, np.floating)):
-        return True
-    return isinstance(x, np.ndarray) and x.dtype.kind in "biuf" and x.dtype.kind != "b"
+def jvp(f, primals, tangents):
+    """``(out, tangent_out)``: f's result at `primals` and its directional derivative along
+    `tangents` (one per primal; None or 0 for a primal that is not differentiated). Forward mode,
+    as generated source; `f` may be a gradient (forward over reverse)."""
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise UsageError(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents")
+    base, chain, args, positions = _call_args(f, primals, "jvp")
+    wrt = tuple(i for i in positions if tangents[i] is not None)
+    kinds = tuple(kind_of_value(a) for a in args)
+    d = _derived(base, chain + (("jvp", wrt),), kinds)
+    tans = [_tangent_like(tangents[i], args[i]) for i in wrt]
+    results = d.fn(*args, *tans)
+    n = len(results) // 2
+    outs, touts = results[:n], results[n:]
+    touts = tuple(as_gradient(t, o) if _numeric(o) else t for t, o in zip(touts, outs, strict=True))
+    if isinstance(f, Derivative):
+        single = not f.several and f.mode == "grad"
+        if single:
+            return _as_grad(outs[0], primals[f.wrt[0]]), as_gradient(touts[0], primals[f.wrt[0]])
+        return tuple(outs), tuple(touts)
+    if _lowered(base).ir.returns_tuple:
+        return tuple(outs), tuple(touts)
+    return outs[0], touts[0]
+
+
+def _as_grad(g, x):
+    return as_gradient(g, x)
+
+
+def _numeric(x) -> bool:
+    return isinstance(x, (int, float, np.ndarray, np.number)) and not isinstance(x, bool)
+
+
+def _tangent_like(t, x):
+    t = to_float(t) if not isinstance(t, np.ndarray) else t.astype(np.float64)
+    if isinstance(x, np.ndarray):
+        t = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
+    return t
+
+
+def _basis(x):
+    """The unit vectors of x's space, shaped like x."""
+    if isinstance(x, np.ndarray):
+        for k in range(x.size):
+            e = np.zeros(x.size)
+            e[k] = 1.0
+            yield e.reshape(x.shape)
+    else:
+        yield 1.0
+
+
+def hvp(f, wrt=0):
+    """A function of ``(*args, v)``: the Hessian of `f` (w.r.t. parameter `wrt`) times `v`,
+    forward over reverse."""
+    g = Derivative(f, "grad", wrt)
+    if g.several:
+        raise UsageError("hvp takes one parameter; for several, use hessian")
+
+    def hessian_vector_product(*args):
+        if len(args) != g.bound.n_params + 1:
+            raise UsageError(f"hvp: pass the {g.bound.n_params} arguments of {g.f.__name__}, then v")
+        *primals, v = args
+        tangents = [None] * len(primals)
+        tangents[g.wrt[0]] = v
+        return jvp(g, primals, tangents)[1]
+
+    return hessian_vector_product
+
+
+def hessian(f, wrt=0):
+    """A function of f's arguments returning the Hessian of `f` (the gradient of its sum, for a
+    non-scalar result) w.r.t. `wrt`: shape x.shape + x.shape (a float for a float x); for a tuple
+    `wrt`, a nested tuple of blocks. Forward over reverse, one pass per input dimension."""
+    g = Derivative(f, "grad", wrt)
+
+    def hess(*args, **kwargs):
+        primals = g.bound.args(args, kwargs)
+        blocks = []
+        for i in g.wrt:
+            row = []
+            for j in g.wrt:
+                columns = []
+                for e in _basis(to_float(primals[j])):
+                    tangents = [None] * len(primals)
+                    tangents[j] = e
+                    _, t = jvp(g, primals, tangents)
+                    t = t if g.several else (t,)
+                    columns.append(np.asarray(t[g.wrt.index(i)], dtype=float))
+                xi, xj = primals[i], primals[j]
+                block = np.stack(columns, axis=-1).reshape(np.shape(xi) + np.shape(xj))
+                row.append(float(block) if block.ndim == 0 else block)
+            blocks.append(tuple(row))
+        return tuple(blocks) if g.several else blocks[0][0]
+
+    return hess
+
+
+def jacobian(f, wrt=0):
+    """A function of f's arguments returning the Jacobian of f's result w.r.t. `wrt`: shape
+    out.shape + x.shape (a float when both are scalars). Reverse rows or forward columns,
+    whichever needs fewer passes."""
+    base, _ = _base(f, "jacobian")
+    positions, several = _positions(base, wrt)
+    if several:
+        return lambda *a, **k: tuple(jacobian(f, i)(*a, **k) for i in positions)
+    i = positions[0]
+    bound = _Bound(base)
+
+    def jac(*args, **kwargs):
+        primals = bound.args(args, kwargs)
+        x = to_float(primals[i])
+        out = f(*primals)
+        if isinstance(out, tuple):
+            raise UsageError("jacobian of a function returning a tuple: take each result separately")
+        m, n = int(np.size(out)), int(np.size(x))
+        if n <= m:
+            cols = []
+            for e in _basis(x):
+                tangents = [None] * len(primals)
+                tangents[i] = e
+                cols.append(np.asarray(jvp(f, primals, tangents)[1], dtype=float).reshape(np.shape(out)))
+            J = np.stack(cols, axis=-1).reshape(np.shape(out) + np.shape(x))
+        else:
+            _, pullback = vjp(f, *primals)
+            rows = []
+            for e in _basis(np.asarray(out, dtype=float) if isinstance(out, np.ndarray) else float(out)):
+                rows.append(np.asarray(pullback(e if isinstance(out, np.ndarray) else float(e))[i], dtype=float))
+            J = np.stack(rows, axis=0).reshape(np.shape(out) + np.shape(x))
+        return float(J) if J.ndim == 0 else J
+
+    return jac
 
 
 def _derived_for(df, args):
     if not isinstance(df, Derivative):
         raise UsageError(f"{df!r} is not a derivative made by sourcead (grad, value_and_grad)")
     if args:
-        args = df._args(args, {})
-        for i in df.wrt:
-            args[i] = to_float(args[i])
-        return df.compiled(args)
+        return df.compiled(df.prepare(df.bound.args(args, {})))
     if df._last is not None:
         return df._last
-    return _derived(df.f, df.mode, df.wrt, tuple(None for _ in range(df.n_params)))
+    return _derived(df.f, df.chain, tuple(None for _ in range(df.bound.n_params)))
 
 
 def source(df, *args) -> str:
@@ -233,8 +412,10 @@ def ssa(f) -> str:
     """The SSA IR of a function (or of a derivative's generated program) as text."""
     if isinstance(f, Derivative):
         return format_function(_derived_for(f, ()).ir)
-    _check_function(f, "ssa")
+    if not callable(f):
+        raise UsageError(f"ssa needs a function, got {f!r}")
     return format_function(_lowered(f).ir)
 
 
-__all__ = ["grad", "value_and_grad", "vjp", "source", "show", "ssa", "Derivative", "SourceADError"]
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "source", "show", "ssa",
+           "Derivative", "SourceADError"]

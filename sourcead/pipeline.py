@@ -1,7 +1,9 @@
 """The pipeline: the one place that writes down the order of the stages.
 
     parse -> fence -> desugar -> to_ssa -> simplify            (lower: the primal IR, per function)
-    reverse -> simplify -> dce -> to_ast -> compile            (derive: per mode, wrt and kinds)
+    reverse|forward -> simplify -> dce -> to_ast -> compile    (derive: per mode, wrt and kinds)
+
+Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
 
 Each stage is a pure function from one form to the next. With ``SOURCEAD_VERIFY=1`` (the test
 suite sets it) the IR checker runs after every stage; with ``SOURCEAD_TRACE=1`` every stage's form
@@ -14,6 +16,7 @@ import dataclasses
 import os
 import sys
 
+from .ad.forward import forward
 from .ad.reverse import reverse
 from .backend.compile import compile_function
 from .backend.to_ast import emit_source
@@ -63,18 +66,22 @@ class Derived:
     name: str
 
 
-def derive(lowered: Lowered, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict, name: str) -> Derived:
-    """One derivative of a lowered function, specialised for the kinds of its arguments."""
+def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
+           name: str) -> Derived:
+    """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
+    specialised for the kinds of its arguments."""
     f = lowered.parsed.fn
     with _internal_errors(f):
         if mode in ("grad", "value_and_grad"):
-            ir = reverse(lowered.ir, list(wrt), arg_kinds, seed="ones", with_value=mode == "value_and_grad")
+            ir = reverse(primal, list(wrt), arg_kinds, seed="ones", with_value=mode == "value_and_grad")
             ir.returns_tuple = len(ir.body.yields) != 1
         elif mode == "vjp":
-            ir = reverse(lowered.ir, list(wrt), arg_kinds, seed="param", with_value=False)
+            ir = reverse(primal, list(wrt), arg_kinds, seed="param", with_value=False)
+        elif mode == "jvp":
+            ir = forward(primal, list(wrt), arg_kinds)
         else:
             raise InternalError(f"unknown mode {mode!r}")
-        ir = _checked(ir, "reverse")
+        ir = _checked(ir, "forward" if mode == "jvp" else "reverse")
         ir = _checked(simplify.run(ir, arg_kinds), "simplify")
         ir = _checked(dce.run(ir), "dce")
         source, bindings, _ = emit_source(ir, name, lowered.parsed)

@@ -49,13 +49,11 @@ def zeros_like_input(x):
 
 
 def to_float(x):
-    """Promote an input that is differentiated to float, as autograd does (never a zero gradient)."""
-    if isinstance(x, _ndarray):
-        return x if x.dtype.kind in "fc" else x.astype(np.float64)
-    if isinstance(x, (bool, np.bool_)):
-        return x
-    if isinstance(x, (int, np.integer)):
-        return _float(x)
+    """Promote a differentiated integer array to float64, as autograd does. An integer scalar
+    stays as it is -- it may be a count (`range(n)`); its gradient is a float all the same, since
+    derivative rules do not depend on the primal's type: never a silent zero."""
+    if isinstance(x, _ndarray) and x.dtype.kind in "biu" and x.dtype.kind != "b":
+        return x.astype(np.float64)
     return x
 
 

@@ -23,7 +23,7 @@ import operator
 
 from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError, UnsupportedSyntaxError
 from ..ir.builder import clone_region, defined_in, substitute, used_in
-from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Region, Var, While, call_value,
+from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Slot, Tape, Var, While,
                        make_list, make_tuple, walk)
 from ..passes import kinds as kinds_mod
 from ..backend.naming import TEMP_HINTS
@@ -32,6 +32,7 @@ from .. import runtime
 from . import registry, templates
 
 GRAD = "grad"
+ADJOINT = "adjoint"
 _IDENTITY_OPS = {runtime.check_bound}
 
 
@@ -46,6 +47,8 @@ class Reverse:
         self.kinds = kinds
         self.active = varied(fn, [fn.params[i].var for i in wrt])
         self._tape = None
+        self._ctapes: dict = {}
+        self.own_tape = Tape()
         self.facts: dict = {}  # kinds the transform knows and the IR cannot show (cotangents, pops)
         self.prologue: list = []  # statements the function starts with (the tape)
         self.defs = {o: s for s in walk(fn.body.body) if isinstance(s, Call) for o in s.outs}
@@ -100,6 +103,23 @@ class Reverse:
                 raise InternalError(f"unknown statement {stmt!r}")
 
     def call(self, stmt: Call, ct: dict, emit: list) -> None:
+        if isinstance(stmt.op, Push):  # the value's cotangent comes back from the pop's
+            v = stmt.args[1]
+            if isinstance(v, Var) and v in self.active:
+                g = Var("d" + v.hint)
+                slot = stmt.op.slot.derived(ADJOINT)
+                emit.append(Call([g], Pop(slot), [self.cotangent_tape(slot.tape)[1]], {}, None, None, GRAD))
+                self.accumulate(ct, v, g, emit, stmt.loc, emit[-1:])
+            return
+        if isinstance(stmt.op, Pop):  # a popped value's cotangent goes back to where it was pushed
+            w = stmt.outs[0]
+            if w in self.active:
+                g = ct.get(w)
+                if g is None:
+                    g = self.zero(w, emit, stmt.loc)
+                slot = stmt.op.slot.derived(ADJOINT)
+                emit.append(Call([], Push(slot), [self.cotangent_tape(slot.tape)[0], g], {}, None, None, GRAD))
+            return
         if not stmt.outs:
             return
         out = stmt.outs[0]
@@ -203,7 +223,10 @@ class Reverse:
         # cotangent flows from one iteration to the one before).
         carried = [i for i, o in enumerate(stmt.outs)
                    if params[i] in self.active and (ct.get(o) is not None or params[i] in read)]
-        if not any(ct.get(stmt.outs[i]) is not None for i in carried):
+        tape_flow = any(isinstance(st, Call) and (
+            isinstance(st.op, Push) and isinstance(st.args[1], Var) and st.args[1] in self.active
+            or isinstance(st.op, Pop) and st.outs[0] in self.active) for st in walk(body.body))
+        if not tape_flow and not any(ct.get(stmt.outs[i]) is not None for i in carried):
             return
         inside = defined_in(body)
         outer = [v for v in _ordered_uses(body) if v in self.active and v not in inside]
@@ -245,29 +268,38 @@ class Reverse:
         dce.prune_region(adj_region)
         index = body.params[0] if is_for else None
         inside = defined_in(body)  # again: the adjoint may have made an `if` yield more values
-        uses = set(_ordered_uses(adj_region))
         position = {p: -1 for p in body.params}
         for k, st in enumerate(body.body):
             for o in st.outs:
                 position[o] = k
-        needed = sorted((v for v in uses if v in inside and v is not index), key=lambda v: position[v])
+        needed = [v for v in _ordered_uses(adj_region) if v in inside and v is not index]
+        needed.sort(key=lambda v: position.get(v, -2))  # stable: ties keep first-use order
         if any(v not in position for v in needed):
             raise InternalError("a loop's adjoint reads a value nested in its body's regions")
         # Forward loop: push each value the adjoint reads right after it is computed.
         tape = self.tape(loc)
-        new_body = [Call([], call_value, [tape[0], v], {}, None) for v in needed if position[v] < 0]
+        slots = {v: Slot(self.own_tape) for v in needed}
+        # The adjoint pops these before its inner loops pop theirs: so each is pushed after its
+        # definition and after every statement that pushes onto this tape itself (inner loops).
+        last = max((k for k, st in enumerate(body.body) if self.pushes(st)), default=-1)
+        at = {v: max(position[v], last) for v in needed}
+        new_body = [Call([], Push(slots[v]), [tape[0], v], {}, None) for v in needed if at[v] < 0]
         for k, st in enumerate(body.body):
             new_body.append(st)
-            new_body.extend(Call([], call_value, [tape[0], v], {}, None) for v in needed if position[v] == k)
+            new_body.extend(Call([], Push(slots[v]), [tape[0], v], {}, None) for v in needed if at[v] == k)
         body.body[:] = new_body
         if is_for:
             source = stmt.iterable
             made = self.defs.get(source)
-            if made is not None and made.op is range and not made.kwargs:  # reversed(range(n)), read anew
-                source = Var("t")
-                emit.append(Call([source], range, list(made.args), {}, loc, made.ref, GRAD))
-            iterable = Var("t")
-            emit.append(Call([iterable], reversed, [source], {}, loc, Const(reversed, "reversed"), GRAD))
+            if made is not None and made.op is reversed and not made.kwargs:
+                # a loop over reversed(r) (generated code, differentiated again) runs back over r
+                iterable = made.args[0]
+            else:
+                if made is not None and made.op is range and not made.kwargs:  # reversed(range(n)), anew
+                    source = Var("t")
+                    emit.append(Call([source], range, list(made.args), {}, loc, made.ref, GRAD))
+                iterable = Var("t")
+                emit.append(Call([iterable], reversed, [source], {}, loc, Const(reversed, "reversed"), GRAD))
             item = Var(index.hint) if index in used_in(adj_region) else Var("_")
             if item.hint != "_":
                 substitute(adj_region, {index: item})
@@ -280,7 +312,7 @@ class Reverse:
         mapping = {}
         for v in reversed(needed):
             w = Var(v.hint)
-            pops.append(Call([w], call_value, [tape[1]], {}, None, None, GRAD))
+            pops.append(Call([w], Pop(slots[v]), [tape[1]], {}, None, None, GRAD))
             mapping[v] = w
             self.facts[w] = self.kinds[w] = self.kinds.get(v)
             if self.kinds[w] is None:
@@ -296,6 +328,11 @@ class Reverse:
         for i, o in zip(carried, outs[:len(carried)], strict=True):
             self.know(o, params[i])
             self.accumulate_init(ct, stmt.inits[i], o, emit, loc)
+
+    def pushes(self, stmt) -> bool:
+        """Whether `stmt` (or a region inside it) pushes onto this transform's own tape."""
+        return any(isinstance(st, Call) and isinstance(st.op, Push) and st.op.slot.tape is self.own_tape
+                   for st in walk([stmt]))
 
     def accumulate_init(self, ct, init, g, emit, loc) -> None:
         if isinstance(init, Var) and init in self.active:
@@ -315,6 +352,22 @@ class Reverse:
             self._tape = (push, pop)
         return self._tape
 
+    def cotangent_tape(self, tape: Tape):
+        """The tape for the cotangents of values that went through one of the primal's tapes
+        (generated code differentiated again): one per primal tape, made once."""
+        made = self._ctapes.get(tape)
+        if made is None:
+            from ..ir.core import Attr
+
+            stack, push, pop = Var("cstack"), Var("cpush"), Var("cpop")
+            self.prologue.extend([
+                Call([stack], list, [], {}, None, Const(list, "list")),
+                Call([push], Attr("append"), [stack], {}, None),
+                Call([pop], Attr("pop"), [stack], {}, None),
+            ])
+            made = self._ctapes[tape] = (push, pop)
+        return made
+
     def count_iterations(self, stmt: While) -> Var:
         """Give a while loop a carried counter; its final value is the trip count."""
         n_cond, n_body, n_next, n_out = (Var("iterations") for _ in range(4))
@@ -329,10 +382,10 @@ class Reverse:
     def escape(self, stmt: If, primal: Region, adjoint: Region) -> None:
         """Values the adjoint branch reads from its primal branch leave the primal If as outputs."""
         inside = defined_in(primal)
-        needed = [v for v in used_in(adjoint) if v in inside]
+        needed = [v for v in _ordered_uses(adjoint) if v in inside]
         if not needed:
             return
-        needed.sort(key=lambda v: _definition_order(primal, v))
+        needed.sort(key=lambda v: _definition_order(primal, v))  # stable: ties keep first-use order
         mapping = {}
         for v in needed:
             out = Var(v.hint)
@@ -390,6 +443,7 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, *, seed
     params = [Param(_fresh(p.var, mapping), p.default, p.keyword_only) for p in fn.params]
     body = clone_region(fn.body, mapping)
     primal = Function(fn.name, params, body, fn.returns_tuple, fn.loc, fn.lines, fn.filename)
+    primal.facts = {mapping.get(v, v): k for v, k in fn.facts.items()}
     kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()})
     rev = Reverse(primal, wrt, kinds)
     ct: dict = {}

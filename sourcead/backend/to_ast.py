@@ -23,7 +23,7 @@ import operator
 import gast
 
 from .. import runtime
-from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Region, Var, While, call_value, make_list,
+from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_list,
                        make_tuple)
 from ..lower.to_ssa import in_, not_in
 from ..passes.dce import is_effect
@@ -200,7 +200,7 @@ class Emitter:
         if isinstance(op, Method):
             func = gast.Attribute(value=self.operand(args[0]), attr=op.name, ctx=gast.Load())
             args = args[1:]
-        elif op is call_value:
+        elif isinstance(op, (Push, Pop)):
             func = self.operand(args[0])
             args = args[1:]
         elif call.ref is not None and call.ref.spelling:
@@ -214,6 +214,8 @@ class Emitter:
         self.lines.append(indent + text)
 
     def comment(self, stmt, indent: str) -> None:
+        if isinstance(stmt, Call) and isinstance(stmt.op, (Push, Pop)):
+            return  # tape traffic does not interrupt a group
         if stmt.tag != "grad" or stmt.loc is None:
             self.last_comment_line = None
             return

@@ -177,9 +177,70 @@ class Attr:
         return f"attr.{self.name}"
 
 
-def call_value(f, *args):
-    """``f(*args)`` where f is a value of the program (the tape's bound ``push`` and ``pop``)."""
-    return f(*args)
+class Tape:
+    """One stack of generated code. A transform of code with a tape makes a tape of its own for
+    what flows back through it (`derived("adjoint")`: the cotangents of the values it carried),
+    one per primal tape, so each keeps its own last-in-first-out order."""
+
+    __slots__ = ("_derived",)
+
+    def __init__(self):
+        self._derived = {}
+
+    def derived(self, kind: str) -> "Tape":
+        tape = self._derived.get(kind)
+        if tape is None:
+            tape = self._derived[kind] = Tape()
+        return tape
+
+
+class Slot:
+    """Pairs a tape push with the pop that returns its value (across clones and rewrites), so a
+    later transform can differentiate through the tape. `derived(kind)` gives the slot of the pair
+    a transform makes from this one (the tangent or the cotangent of the value)."""
+
+    __slots__ = ("tape", "_derived")
+
+    def __init__(self, tape: Tape):
+        self.tape = tape
+        self._derived = {}
+
+    def derived(self, kind: str) -> "Slot":
+        slot = self._derived.get(kind)
+        if slot is None:
+            tape = self.tape if kind == "tangent" else self.tape.derived(kind)
+            slot = self._derived[kind] = Slot(tape)
+        return slot
+
+
+class Push:
+    """``push(value)``: the tape's bound append, called with a value; no result."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Slot):
+        self.slot = slot
+
+    def __call__(self, push, value):
+        push(value)
+
+    def __repr__(self) -> str:
+        return "push"
+
+
+class Pop:
+    """``value = pop()``: the tape's bound pop; returns what the paired `Push` pushed."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Slot):
+        self.slot = slot
+
+    def __call__(self, pop):
+        return pop()
+
+    def __repr__(self) -> str:
+        return "pop"
 
 
 def make_tuple(*elts):

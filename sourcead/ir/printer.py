@@ -29,6 +29,8 @@ def op_name(op) -> str:
         return "." + op.name
     if isinstance(op, Attr):
         return "." + op.name
+    if type(op).__name__ in ("Push", "Pop"):
+        return type(op).__name__.lower()
     if op is make_tuple:
         return "tuple"
     if op is make_list:

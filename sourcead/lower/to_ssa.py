@@ -563,6 +563,12 @@ class Lowerer:
             if not (isinstance(base, Const) and isinstance(base.value, types.ModuleType)):
                 args = [self.expr(a) for a in node.args]
                 kwargs = {kw.arg: self.expr(kw.value) for kw in node.keywords}
+                if func.attr in ("reshape", "transpose") and len(args) > 1:
+                    # x.reshape(2, 3) is x.reshape((2, 3)): one form for rules and readers alike
+                    if all(isinstance(a, Const) and a.spelling is None for a in args):
+                        args = [Const(tuple(a.value for a in args))]
+                    else:
+                        args = [self.emit(make_tuple, args, node=node)]
                 return self.emit(Method(func.attr), [base, *args], kwargs, node=node)
             callee = self.expr_Attribute(func)
         else:

@@ -2,28 +2,30 @@
 
 Only varied values get derivatives; integer counters, shapes, comparisons and constants do not.
 The output of a call to a `nondifferentiable` function is never varied. Loop-carried values are
-solved to a fixed point. (Whether the output depends on a value is implicit in the reverse sweep,
-which only visits values that received a cotangent.)
+solved to a fixed point. A value popped from a tape is varied when the value pushed in its slot
+is (generated code differentiated again). Whether the output depends on a value is implicit in
+the reverse sweep, which only visits values that received a cotangent.
 """
 
 from __future__ import annotations
 
+import numpy
+
 from ..ad import registry
-from ..ir.core import Attr, Call, For, Function, If, Method, Region, Var, While
+from ..ir.core import Attr, Call, For, Function, If, Method, Pop, Push, Region, Var, While, walk
 
 
 def rule_key(op):
     """The object rules for `op` are registered under (methods and attributes: on ndarray)."""
     if isinstance(op, (Method, Attr)):
-        import numpy
-
         return getattr(numpy.ndarray, op.name, op)
     return op
 
 
 def varied(fn: Function, wrt_vars) -> set[Var]:
+    pushed = {s.op.slot: s.args[1] for s in walk(fn.body.body) if isinstance(s, Call) and isinstance(s.op, Push)}
     active: set[Var] = set(wrt_vars)
-    _region(fn.body, active)
+    _region(fn.body, active, pushed)
     return active
 
 
@@ -31,23 +33,24 @@ def _is_varied(x, active) -> bool:
     return isinstance(x, Var) and x in active
 
 
-def _region(region: Region, active: set) -> None:
+def _region(region: Region, active: set, pushed: dict) -> None:
     for stmt in region.body:
         if isinstance(stmt, Call):
-            if stmt.outs and not registry.is_nondifferentiable(rule_key(stmt.op)):
+            if isinstance(stmt.op, Pop):
+                if _is_varied(pushed.get(stmt.op.slot), active):
+                    active.update(stmt.outs)
+            elif stmt.outs and not registry.is_nondifferentiable(rule_key(stmt.op)):
                 if any(_is_varied(a, active) for a in (*stmt.args, *stmt.kwargs.values())):
                     active.update(stmt.outs)
         elif isinstance(stmt, If):
-            _region(stmt.then, active)
-            _region(stmt.orelse, active)
+            _region(stmt.then, active, pushed)
+            _region(stmt.orelse, active, pushed)
             for out, a, b in zip(stmt.outs, stmt.then.yields, stmt.orelse.yields, strict=True):
                 if _is_varied(a, active) or _is_varied(b, active):
                     active.add(out)
         elif isinstance(stmt, (While, For)):
             body = stmt.body
             params = body.params if isinstance(stmt, While) else body.params[1:]
-            if isinstance(stmt, For) and _is_varied(stmt.iterable, active):
-                active.add(body.params[0])
             while True:
                 size = len(active)
                 for i, init in enumerate(stmt.inits):
@@ -56,8 +59,8 @@ def _region(region: Region, active: set) -> None:
                         if isinstance(stmt, While):
                             active.add(stmt.cond.params[i])
                 if isinstance(stmt, While):
-                    _region(stmt.cond, active)
-                _region(body, active)
+                    _region(stmt.cond, active, pushed)
+                _region(body, active, pushed)
                 if len(active) == size:
                     break
             for i, out in enumerate(stmt.outs):

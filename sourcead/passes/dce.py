@@ -12,13 +12,13 @@ pruned once.
 from __future__ import annotations
 
 from .. import runtime
-from ..ir.core import Call, For, Function, If, Region, Var, While, call_value, operands
+from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, operands
 
-EFFECTS: set = {runtime.check_bound, call_value}
+EFFECTS: set = {runtime.check_bound}
 
 
 def is_effect(op) -> bool:
-    if op in EFFECTS:
+    if isinstance(op, (Push, Pop)) or op in EFFECTS:
         return True
     return getattr(op, "__name__", "") == "_unpack_check"
 

@@ -180,7 +180,7 @@ class _Simplifier:
             if inner is not None:
                 return inner.args[0]
             return None
-        if op is runtime.unbroadcast:
+        if op is runtime.unbroadcast or op is getattr(runtime, "broadcast_like", None):
             g, x = args
             kg, kx = kinds_mod.of(g, self.kinds), kinds_mod.of(x, self.kinds)
             if kg is not None and kg == kx and (kg == kinds_mod.SCALAR or kg[1] is not None):

@@ -20,7 +20,7 @@ import numpy as np
 from ...runtime import (broadcast_like, cast_like, clip_mask, dot_axes, einsum_adjoint_left,
                         einsum_adjoint_right, expand_reduced, extremum_share, hstack_axis, inner_axes,
                         inverse_axes, norm_weight, prod_others, tensordot_adjoint_left,
-                        tensordot_adjoint_right, tie_share, transpose_axes, unbroadcast,
+                        tensordot_adjoint_right, tie_share, unbroadcast,
                         unconcatenate, uncumsum, unpack_like, unrepeat, unstack, untile, untrace)
 from ..registry import adjoint, nondifferentiable, tangent
 
@@ -546,14 +546,14 @@ def transpose_tangent(t, ans, x, axes=None):
 
 
 # x.transpose(), x.transpose(1, 0) and x.transpose((1, 0))
-@adjoint(np.ndarray.transpose)
-def transpose_method_adjoint(ct, ans, x, *axes):
-    return np.transpose(ct, inverse_axes(transpose_axes(axes), np.ndim(x)))
+@adjoint(np.ndarray.transpose, differentiable=("x",))
+def transpose_method_adjoint(ct, ans, x, axes=None):
+    return np.transpose(ct, inverse_axes(axes, np.ndim(x)))
 
 
-@tangent(np.ndarray.transpose)
-def transpose_method_tangent(t, ans, x, *axes):
-    return np.transpose(t, transpose_axes(axes))
+@tangent(np.ndarray.transpose, differentiable=("x",))
+def transpose_method_tangent(t, ans, x, axes=None):
+    return np.transpose(t, axes)
 
 
 @adjoint(np.ndarray.T)
@@ -610,13 +610,13 @@ def reshape_tangent(t, ans, x, shape, order="C"):
 
 
 # x.reshape(2, 3) and x.reshape((2, 3))
-@adjoint(np.ndarray.reshape)
-def reshape_method_adjoint(ct, ans, x, *shape, order="C"):
+@adjoint(np.ndarray.reshape, differentiable=("x",))
+def reshape_method_adjoint(ct, ans, x, shape, order="C"):
     return np.reshape(ct, np.shape(x), order=order)
 
 
-@tangent(np.ndarray.reshape)
-def reshape_method_tangent(t, ans, x, *shape, order="C"):
+@tangent(np.ndarray.reshape, differentiable=("x",))
+def reshape_method_tangent(t, ans, x, shape, order="C"):
     return np.reshape(t, np.shape(ans), order=order)
 
 

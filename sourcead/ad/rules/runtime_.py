@@ -295,3 +295,14 @@ nondifferentiable(
     runtime.inner_axes, runtime.inverse_axes, runtime.transpose_axes, runtime.hstack_axis,
     runtime.ones_like_output, runtime.zeros_like_input,
 )
+
+
+# add_cotangents: the sum of two cotangents of any structure (linear in both)
+@adjoint(runtime.add_cotangents)
+def add_cotangents_adjoint(ct, ans, a, b):
+    return ct, ct
+
+
+@tangent(runtime.add_cotangents)
+def add_cotangents_tangent(t, ans, a, b):
+    return t, t
