@@ -36,9 +36,17 @@ def _lowered(f):
     return entry[1]
 
 
+def _kinds(f, args) -> tuple:
+    """What a derivative is specialised for: the kinds of the arguments and of the user's
+    globals holding data that f reads (read live, so checked on every call)."""
+    lowered = _lowered(f)
+    lookup = lowered.parsed.lookup
+    return tuple(kind_of_value(a) for a in args), tuple(kind_of_value(lookup(n)[1]) for n in lowered.guards)
+
+
 def _derived(f, chain: tuple, kinds: tuple):
     """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
-    for argument `kinds`; each step transforms the IR the step before generated."""
+    for `kinds` (see `_kinds`); each step transforms the IR the step before generated."""
     table = _DERIVED.get(f)
     if table is None:
         table = _DERIVED[f] = {}
@@ -48,8 +56,10 @@ def _derived(f, chain: tuple, kinds: tuple):
         lowered = _lowered(f)
         primal = lowered.ir if len(chain) == 1 else _derived(f, chain[:-1], kinds).ir
         mode, wrt = chain[-1]
-        arg_kinds = {i: k for i, k in enumerate(kinds) if k is not None}
-        d = pipeline.derive(lowered, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, name=_name(f, chain))
+        arg_kinds = {i: k for i, k in enumerate(kinds[0]) if k is not None}
+        global_kinds = dict(zip(lowered.guards, kinds[1], strict=True))
+        d = pipeline.derive(lowered, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=global_kinds,
+                            name=_name(f, chain))
         table[key] = d
     return d
 
@@ -106,6 +116,25 @@ def _positions(f, wrt) -> tuple[tuple[int, ...], bool]:
     return tuple(out), several
 
 
+_FAST_KIND = {float: "f", int: "i", np.float64: "f", bool: "b"}
+
+
+def _fast_kind(a):
+    """A cheap key for what a derivative is specialised on: a type, and an array's rank and dtype."""
+    if type(a) is np.ndarray:
+        return (a.ndim, a.dtype.kind)
+    return (type(a), kind_of_value(a))
+
+
+def _gradient(g, x):
+    """as_gradient, short-circuited where g already is what the user gets back."""
+    if type(g) is float and type(x) in (float, int):
+        return g
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and g.dtype.kind == "f":
+        return g
+    return as_gradient(g, x)
+
+
 class _Bound:
     """Argument handling shared by everything that calls generated code."""
 
@@ -138,6 +167,7 @@ class Derivative:
         self.floats = tuple(sorted({i for _, w in self.chain for i in w}))
         self._last = None
         self._returns_tuple = None
+        self._entries: dict = {}
         functools.update_wrapper(self, base)
         self.__name__ = _name(base, self.chain)
         self.__qualname__ = self.__name__
@@ -148,24 +178,57 @@ class Derivative:
         return args
 
     def compiled(self, args):
-        return _derived(self.f, self.chain, tuple(kind_of_value(a) for a in args))
+        return _derived(self.f, self.chain, _kinds(self.f, args))
 
     def __call__(self, *args, **kwargs):
-        args = self.bound.args(args, kwargs)
-        originals = list(args)
-        d = self.compiled(self.prepare(args))
+        if kwargs or len(args) != self.bound.n_params:
+            args = self.bound.args(args, kwargs)
+        # The fast path: one dictionary hit on the arguments' types (and ranks and dtypes).
+        entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
+        if entry is None or entry[0] != registry._version:
+            entry = self._entry(list(args))
+        return entry[1](args)
+
+    def _entry(self, args):
+        """Compile (or find) the derivative for these arguments' kinds, and make the function
+        that calls it and gives the results their arguments' types."""
+        key = tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args])
+        lowered = _lowered(self.f)
+        promote = any(isinstance(args[i], np.ndarray) and args[i].dtype.kind in "iu" for i in self.floats)
+        d = self.compiled(self.prepare(list(args)))
         self._last = d
-        results = d.fn(*args)
-        if not d.ir.returns_tuple:
-            results = (results,)
-        n = len(self.wrt)
-        grads = tuple(as_gradient(g, originals[i]) for g, i in zip(results[len(results) - n:], self.wrt, strict=True))
-        grads = grads if self.several else grads[0]
-        if self.mode == "value_and_grad":
-            values = results[: len(results) - n]
-            value = values[0] if len(values) == 1 and not self._primal_returns_tuple() else tuple(values)
-            return value, grads
-        return grads
+        fn, n, wrt = d.fn, len(self.wrt), self.wrt
+        prepare = self.prepare
+        if self.mode == "grad" and not self.several and not d.ir.returns_tuple and not promote:
+            i = wrt[0]
+
+            def run(args):  # the common case, kept short: it runs on every call
+                return _gradient(fn(*args), args[i])
+        else:
+            several, value_mode = self.several, self.mode == "value_and_grad"
+            returns_tuple, single_value = d.ir.returns_tuple, not self._primal_returns_tuple()
+
+            def run(args):
+                results = fn(*(prepare(list(args)) if promote else args))
+                if not returns_tuple:
+                    results = (results,)
+                grads = tuple([_gradient(g, args[i]) for g, i in zip(results[len(results) - n:], wrt)])
+                grads = grads if several else grads[0]
+                if value_mode:
+                    values = results[: len(results) - n]
+                    return (values[0] if len(values) == 1 and single_value else tuple(values)), grads
+                return grads
+
+        if lowered.guards:  # the key does not cover the globals' kinds: look them up on every call
+            def guarded(args, run=run, lowered_kinds=_kinds(self.f, self.prepare(list(args)))[1]):
+                if _kinds(self.f, args)[1] != lowered_kinds:
+                    return self._entry(list(args))[1](args)
+                return run(args)
+            entry = (registry._version, guarded)
+        else:
+            entry = (registry._version, run)
+        self._entries[key] = entry
+        return entry
 
     def _primal_returns_tuple(self) -> bool:
         if self._returns_tuple is None:
@@ -233,7 +296,7 @@ def vjp(f, *primals):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
     result (same structure as `out`) to one cotangent per primal."""
     base, chain, args, positions = _call_args(f, primals, "vjp")
-    kinds = tuple(kind_of_value(a) for a in args)
+    kinds = _kinds(base, args)
     out = f(*primals) if isinstance(f, Derivative) else base(*args)
     n_out = len(out) if isinstance(out, tuple) else 1
 
@@ -262,7 +325,7 @@ def jvp(f, primals, tangents):
         raise UsageError(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents")
     base, chain, args, positions = _call_args(f, primals, "jvp")
     wrt = tuple(i for i in positions if tangents[i] is not None)
-    kinds = tuple(kind_of_value(a) for a in args)
+    kinds = _kinds(base, args)
     d = _derived(base, chain + (("jvp", wrt),), kinds)
     tans = [_tangent_like(tangents[i], args[i]) for i in wrt]
     results = d.fn(*args, *tans)
@@ -394,12 +457,13 @@ def _derived_for(df, args):
         return df.compiled(df.prepare(df.bound.args(args, {})))
     if df._last is not None:
         return df._last
-    return _derived(df.f, df.chain, tuple(None for _ in range(df.bound.n_params)))
+    return _derived(df.f, df.chain, (tuple(None for _ in range(df.bound.n_params)),
+                                     tuple(None for _ in _lowered(df.f).guards)))
 
 
 def source(df, *args) -> str:
     """The generated source of a derivative: specialised for `args` when given, else the one that
-    last ran, else the general one (valid for any argument kinds)."""
+    was compiled last, else the general one (valid for any argument kinds)."""
     return _derived_for(df, args).source
 
 

@@ -47,6 +47,7 @@ def _checked(fn: Function, stage: str) -> Function:
 class Lowered:
     parsed: Parsed
     ir: Function
+    guards: tuple[str, ...]  # the user's globals (and closure variables) holding data it reads
 
 
 def lower(f) -> Lowered:
@@ -55,7 +56,24 @@ def lower(f) -> Lowered:
         parsed = desugar(fence(parse(f)))
         ir = _checked(to_ssa(parsed), "to_ssa")
         ir = _checked(simplify.run(ir), "simplify")
-        return Lowered(parsed, ir)
+        return Lowered(parsed, ir, _data_globals(ir, parsed))
+
+
+def _data_globals(ir: Function, parsed: Parsed) -> tuple[str, ...]:
+    """Names of the user's free variables that hold data (not modules or functions): generated
+    code reads them live, and a derivative is specialised for their kinds, so they are guarded."""
+    import types
+
+    from .ir.core import Const, operands, walk
+
+    names = []
+    for stmt in walk(ir.body.body):
+        for x in operands(stmt):
+            if isinstance(x, Const) and x.scope is parsed and x.spelling and "." not in x.spelling:
+                v = x.value
+                if not (isinstance(v, (types.ModuleType, type)) or callable(v)) and x.spelling not in names:
+                    names.append(x.spelling)
+    return tuple(names)
 
 
 @dataclasses.dataclass
@@ -67,22 +85,22 @@ class Derived:
 
 
 def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
-           name: str) -> Derived:
+           global_kinds: dict, name: str) -> Derived:
     """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
     specialised for the kinds of its arguments."""
     f = lowered.parsed.fn
     with _internal_errors(f):
         if mode in ("grad", "value_and_grad"):
-            ir = reverse(primal, list(wrt), arg_kinds, seed="ones", with_value=mode == "value_and_grad")
+            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="ones", with_value=mode == "value_and_grad")
             ir.returns_tuple = len(ir.body.yields) != 1
         elif mode == "vjp":
-            ir = reverse(primal, list(wrt), arg_kinds, seed="param", with_value=False)
+            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="param", with_value=False)
         elif mode == "jvp":
-            ir = forward(primal, list(wrt), arg_kinds)
+            ir = forward(primal, list(wrt), arg_kinds, global_kinds)
         else:
             raise InternalError(f"unknown mode {mode!r}")
         ir = _checked(ir, "forward" if mode == "jvp" else "reverse")
-        ir = _checked(simplify.run(ir, arg_kinds), "simplify")
+        ir = _checked(simplify.run(ir, arg_kinds, global_kinds), "simplify")
         ir = _checked(dce.run(ir), "dce")
         source, bindings, _ = emit_source(ir, name, lowered.parsed)
         compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")

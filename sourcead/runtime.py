@@ -62,6 +62,8 @@ def as_gradient(g, x):
     if isinstance(x, _ndarray):
         if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
             return g
+        if not isinstance(g, _ndarray) or g.ndim == 0:
+            return np.full(x.shape, g, dtype=np.result_type(g, np.float64))
         return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, np.float64)), x.shape).copy()
     if isinstance(g, _ndarray):
         if g.size != 1:

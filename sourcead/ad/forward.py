@@ -200,7 +200,7 @@ class Forward:
             self.know(o, params[i])
 
 
-def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None) -> Function:
+def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_kinds: dict | None = None) -> Function:
     """The jvp function of `fn`: takes (*params, *tangents of the wrt params), returns
     (*results, *tangents of the results)."""
     mapping: dict = {}
@@ -212,7 +212,7 @@ def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None) -> Func
     body = clone_region(fn.body, mapping)
     primal = Function(fn.name, params, body, fn.returns_tuple, fn.loc, fn.lines, fn.filename)
     primal.facts = {mapping.get(v, v): k for v, k in fn.facts.items()}
-    kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()})
+    kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()}, global_kinds)
     fwd = Forward(primal, wrt, kinds)
     tan: dict = {}
     t_params = []
@@ -229,5 +229,5 @@ def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None) -> Func
         results.append(t if t is not None else fwd.zero(y, emit, fn.loc))
     new_body = Region([], emit, list(body.yields) + results)
     out = Function(fn.name, params + t_params, new_body, True, fn.loc, fn.lines, fn.filename)
-    out.facts = dict(fwd.kinds)
+    out.facts = {v: k for v, k in fwd.kinds.items() if isinstance(v, Var)}
     return out

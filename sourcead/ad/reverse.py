@@ -149,7 +149,7 @@ class Reverse:
             raise UnsupportedCallError(
                 f"sourcead has no derivative rule for {_describe(stmt)}, and it is called here with a "
                 "value that depends on the differentiated inputs", loc,
-                f"register one: @sourcead.adjoint({_describe(stmt)})\\n"
+                f"register one: @sourcead.adjoint({_describe(stmt)})\n"
                 f"def rule(ct, ans, *args): return <cotangent of each differentiable argument>")
         bound = templates.bind(rule, g, out, args, kwargs, loc)
         for index, name in enumerate(rule.diff_params):
@@ -432,8 +432,8 @@ def _describe(stmt: Call) -> str:
     return op_name(stmt.op)
 
 
-def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, *, seed: str = "ones",
-            with_value: bool = False) -> Function:
+def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_kinds: dict | None = None, *,
+            seed: str = "ones", with_value: bool = False) -> Function:
     """Build the gradient function of `fn` with respect to the parameters at positions `wrt`.
 
     seed="ones": the output's cotangent is 1 (or ones of its shape): the gradient of the sum of the
@@ -444,8 +444,9 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, *, seed
     body = clone_region(fn.body, mapping)
     primal = Function(fn.name, params, body, fn.returns_tuple, fn.loc, fn.lines, fn.filename)
     primal.facts = {mapping.get(v, v): k for v, k in fn.facts.items()}
-    kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()})
+    kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()}, global_kinds)
     rev = Reverse(primal, wrt, kinds)
+    params_set = {p.var for p in params}
     ct: dict = {}
     emit: list = []
     seeds = []
@@ -458,7 +459,11 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, *, seed
             s = Const(1.0)
         else:
             s = Var("d" + (y.hint if isinstance(y, Var) else "out"))
-            emit.append(Call([s], runtime.ones_like_output, [y], {}, None, None, GRAD))
+            k = kinds_mod.of(y, kinds)
+            # ones of the result's shape: read it from a parameter of the same shape, if one is known
+            like = k[1] if isinstance(k, tuple) and isinstance(k[1], Var) and k[1] in params_set else y
+            emit.append(Call([s], runtime.ones_like_output, [like], {}, None, None, GRAD))
+            rev.know(s, y)
         if isinstance(y, Var) and y in rev.active:
             rev.accumulate(ct, y, s, emit, loc)
     rev.region(body, ct, emit)

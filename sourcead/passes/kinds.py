@@ -14,10 +14,11 @@ import types
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Call, Const, For, Function, If, Method, Region, Var, While, make_list, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_list, make_tuple
 
 SCALAR = "scalar"
 SEQ = "seq"  # a tuple or list
+SHAPE = "shape"  # a tuple of ints (x.shape): its items are scalars
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                 operator.pos, operator.floordiv, operator.mod, abs, pow}
@@ -36,8 +37,13 @@ def kind_of_value(x):
     return None
 
 
-def infer(fn: Function, arg_kinds: dict[Var, object]) -> dict[Var, object]:
-    kinds: dict[Var, object] = dict(fn.facts)
+def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict[str, object] | None = None) -> dict:
+    """Kinds of the values of `fn`, given its arguments' and (by name) the kinds of the user's
+    globals it reads, which the specialisation key guards (they are read live)."""
+    kinds: dict = dict(fn.facts)
+    for name, k in (global_kinds or {}).items():
+        if k is not None:
+            kinds[("global", name)] = k
     for v, k in arg_kinds.items():
         if k in (SCALAR, SEQ):
             kinds[v] = k
@@ -56,9 +62,13 @@ def of(x, kinds):
     if isinstance(x, Const):
         v = x.value
         number = isinstance(v, (float, int)) and not isinstance(v, bool)
-        # a literal, or a module constant such as np.pi; never a user's global, which may change
+        # a literal, or a module constant such as np.pi
         if number and (x.spelling is None or _module_constant(x)):
             return SCALAR
+        # a user's global: the kind it has now, which the specialisation key guards
+        if x.spelling and "." not in x.spelling:
+            k = kinds.get(("global", x.spelling))
+            return ("array", ("global", x.spelling)) if isinstance(k, tuple) else k
         return None
     return kinds.get(x)
 
@@ -74,7 +84,7 @@ def _join(a, b):
 
 
 def _elementwise(ks):
-    if any(k is None or k == SEQ for k in ks):
+    if any(k is None or k == SEQ or k == SHAPE for k in ks):
         return None
     arrays = [k for k in ks if k != SCALAR]
     if not arrays:
@@ -101,11 +111,19 @@ def _call(stmt: Call, kinds):
         return SEQ
     if getattr(op, "__name__", "") == "_unpack_check":
         return ks[0]
-    if op is runtime.unbroadcast:
+    if op is runtime.unbroadcast or op is getattr(runtime, "broadcast_like", None):
         return ks[1] if len(ks) == 2 else None
+    if op in (getattr(runtime, "expand_reduced", None), getattr(runtime, "unindex", None)) and len(ks) >= 2:
+        return ks[1]  # a cotangent shaped like the argument it belongs to
     if op is runtime.ones_like_output or op is runtime.check_bound:
         return ks[0]
-    if op is float:
+    if op is float or op is len or op is int or op in (np.ndim, np.size) \
+            or isinstance(op, Attr) and op.name in ("ndim", "size"):
+        return SCALAR
+    if isinstance(op, Attr) and op.name == "shape" or op is np.shape:
+        return SHAPE
+    if op is operator.getitem and ks and ks[0] == SHAPE and len(args) == 2 and isinstance(args[1], Const) \
+            and type(args[1].value) is int:
         return SCALAR
     reduction = op in _REDUCTIONS or (isinstance(op, Method) and op.name in _METHOD_REDUCTIONS)
     if reduction:
@@ -114,7 +132,7 @@ def _call(stmt: Call, kinds):
         keep = stmt.kwargs.get("keepdims")
         if (axis is None or _is_none(axis)) and (keep is None or isinstance(keep, Const) and not keep.value) \
                 and len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims", "ddof"}:
-            return SCALAR if ks and ks[0] is not None else None
+            return SCALAR  # a full reduction is a number, whatever it reduces
         return None
     return None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from .. import runtime
 from ..ir.builder import substitute
 from ..ir.core import Call, Const, For, Function, If, Region, Var, While, make_tuple
@@ -18,8 +20,8 @@ from . import kinds as kinds_mod
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
 
 
-def run(fn: Function, arg_kinds: dict | None = None) -> Function:
-    kinds = kinds_mod.infer(fn, {fn.params[i].var: k for i, k in (arg_kinds or {}).items()})
+def run(fn: Function, arg_kinds: dict | None = None, global_kinds: dict | None = None) -> Function:
+    kinds = kinds_mod.infer(fn, {fn.params[i].var: k for i, k in (arg_kinds or {}).items()}, global_kinds)
     s = _Simplifier(kinds)
     s.region(fn.body)
     return fn
@@ -43,6 +45,7 @@ class _Simplifier:
         self.kinds = kinds
         self.mapping: dict = {}
         self.defs: dict[Var, Call] = {}
+        self.pending: list[Call] = []  # statements a rewrite needs before its result
 
     def sub(self, x):
         while isinstance(x, Var) and x in self.mapping:
@@ -65,6 +68,10 @@ class _Simplifier:
                 stmt.args = [self.sub(a) for a in stmt.args]
                 stmt.kwargs = {k: self.sub(v) for k, v in stmt.kwargs.items()}
                 new = self.call(stmt)
+                for extra in self.pending:
+                    out.append(extra)
+                    self.defs[extra.outs[0]] = extra
+                self.pending.clear()
                 if new is None:
                     out.append(stmt)
                     if stmt.outs:
@@ -112,6 +119,18 @@ class _Simplifier:
     def derive(self, stmt: Call, op, args) -> Call:
         return Call(stmt.outs, op, list(args), {}, stmt.loc, None, stmt.tag)
 
+    def pull_negation(self, stmt: Call, op, na, nb):
+        """(-a) * b  ->  -(a * b), so that a sum of such terms reads a - b * c."""
+        a, b = stmt.args
+        if na is not None and nb is not None:
+            return self.derive(stmt, op, [na.args[0], nb.args[0]])
+        if na is None and nb is None:
+            return None
+        inner = Var("t")
+        args = [na.args[0], b] if na is not None else [a, nb.args[0]]
+        self.pending.append(Call([inner], op, args, {}, stmt.loc, None, stmt.tag))
+        return self.derive(stmt, operator.neg, [inner])
+
     def defining(self, x, op):
         d = self.defs.get(x) if isinstance(x, Var) else None
         return d if d is not None and d.op is op and not d.kwargs else None
@@ -146,7 +165,11 @@ class _Simplifier:
                 return self.derive(stmt, operator.mul, [na.args[0], Const(-lb)])
             if la is not None and nb is not None:  # c * (-b)  ->  -c * b
                 return self.derive(stmt, operator.mul, [Const(-la), nb.args[0]])
-            return None
+            return self.pull_negation(stmt, operator.mul, na, nb)
+        if op is operator.truediv:
+            if self.neutral(lits[1], args[0], 1):
+                return args[0]
+            return self.pull_negation(stmt, operator.truediv, self.defining(args[0], operator.neg), None)
         if op is operator.add:
             a, b = args
             if self.neutral(lits[1], a, 0):
@@ -166,10 +189,6 @@ class _Simplifier:
             nb = self.defining(b, operator.neg)
             if nb is not None:  # a - (-b)  ->  a + b
                 return self.derive(stmt, operator.add, [a, nb.args[0]])
-            return None
-        if op is operator.truediv:
-            if self.neutral(lits[1], args[0], 1):
-                return args[0]
             return None
         if op is operator.pow:
             if lits[1] is not None and lits[1] == 1 and (self.scalar(args[0]) or type(lits[1]) is int):
@@ -196,6 +215,8 @@ class _Simplifier:
             if built is not None and _lit(args[1]) == len(built.args):
                 return args[0]
             return None
+        if op is np.size and len(args) == 1 and self.scalar(args[0]):
+            return Const(1)
         if op is operator.getitem:
             t, i = args
             built = self.defining(t, make_tuple)

@@ -10,6 +10,7 @@ is skipped here: the catalog tests are where a refusal shows up as a failure.
 """
 
 import inspect
+import operator
 import os
 import sys
 import warnings
@@ -25,7 +26,7 @@ import catalog.straight_line as straight_line  # noqa: E402
 
 import sourcead  # noqa: E402
 from sourcead import pipeline  # noqa: E402
-from sourcead.errors import UnsupportedCallError, UnsupportedSyntaxError  # noqa: E402
+from sourcead.errors import InternalError, UnsupportedCallError, UnsupportedSyntaxError  # noqa: E402
 from sourcead.ir.interpret import interpret  # noqa: E402
 from sourcead.ir.verify import verify  # noqa: E402
 from sourcead.runtime import to_float  # noqa: E402
@@ -138,3 +139,83 @@ def test_the_vjp_ir_verifies(case):
     assert compiled, "the vjp left no compiled derivative in the cache"
     for d in compiled:
         verify(d.ir, "derive")
+
+
+# ---- loops over iterables without a length -------------------------------------------------------
+
+
+def over_reversed_range(x):
+    s = 0.0
+    for i in reversed(range(3)):
+        s = s * x + i
+    return s
+
+
+def over_a_map(x):
+    s = 0.0
+    for v in map(float, (1, 2)):
+        s = s + v * x
+    return s
+
+
+@pytest.mark.xfail(strict=True, reason="to_ssa lowers every `for` to an index loop over range(len(iterable)): an "
+                                       "iterator without a length (reversed(...), map, a generator) passes the "
+                                       "front end and then fails at run time with a bare TypeError "
+                                       "(\"object of type 'range_iterator' has no len()\") in both the "
+                                       "interpreter and the generated derivative")
+@pytest.mark.parametrize("fn", [over_reversed_range, over_a_map], ids=["reversed-range", "map"])
+def test_a_loop_over_an_iterator_without_a_length_interprets_like_python(fn):
+    assert interpret(pipeline.lower(fn).ir, 0.7) == fn(0.7)
+
+
+# ---- the checker catches what it promises to catch ------------------------------------------------
+# Hand-made faulty IR: each fault is an InternalError that names it and prints the IR around it.
+
+
+def _faulty(kind):
+    from sourcead.ir.core import Call, Const, For, Function, If, Param, Region, Var, While
+
+    x, t, u = Var("x"), Var("t"), Var("u")
+    mul = operator.mul
+    if kind == "use-before-definition":
+        body = [Call([t], mul, [x, u]), Call([u], mul, [x, x])]
+        return Function("f", [Param(x)], Region([], body, [t]))
+    if kind == "defined-twice":
+        body = [Call([t], mul, [x, x]), Call([t], mul, [t, x])]
+        return Function("f", [Param(x)], Region([], body, [t]))
+    if kind == "branch-value-used-after-the-if":
+        inner = Call([u], mul, [x, x])
+        body = [If([t], Const(True), Region([], [inner], [u]), Region([], [], [x])), Call([Var("w")], mul, [u, t])]
+        return Function("f", [Param(x)], Region([], body, [t]))
+    if kind == "if-yields-too-few":
+        body = [If([t, u], Const(True), Region([], [], [x, x]), Region([], [], [x]))]
+        return Function("f", [Param(x)], Region([], body, [t]))
+    if kind == "while-params-mismatch":
+        a, b, c = Var("a"), Var("b"), Var("c")
+        loop = While([t], [x], Region([a], [], [Const(False)]), Region([b, c], [], [b]))
+        return Function("f", [Param(x)], Region([], [loop], [t]))
+    if kind == "for-yields-too-many":
+        i, a = Var("i"), Var("a")
+        loop = For([t], Const(range(2)), [x], Region([i, a], [], [a, a]))
+        return Function("f", [Param(x)], Region([], [loop], [t]))
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind, words", [
+    ("use-before-definition", "not defined in scope"),
+    ("defined-twice", "defined twice"),
+    ("branch-value-used-after-the-if", "not defined in scope"),
+    ("if-yields-too-few", "yields 1 values where 2"),
+    ("while-params-mismatch", "mismatched"),
+    ("for-yields-too-many", "yields 2 values where 1"),
+])
+def test_the_checker_reports_a_fault_with_the_ir_around_it(kind, words):
+    with pytest.raises(InternalError, match=words) as info:
+        verify(_faulty(kind), "hand-made")
+    text = str(info.value)
+    assert "after stage hand-made" in text and "def f(x):" in text and "please report" in text
+
+
+def test_the_checker_accepts_a_well_formed_function_and_returns_it():
+    fn = pipeline.lower(straight_line.seed_poly).ir
+    assert verify(fn, "lower") is fn

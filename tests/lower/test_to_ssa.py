@@ -15,6 +15,7 @@ import sourcead
 
 # ---- the snippets ------------------------------------------------------------------------------
 
+
 def arithmetic(x, y):
     return (x ** 2 + 4) * y - x / y
 

@@ -1,0 +1,21 @@
+def mx_control_grad(a):
+    b = a * 2
+    iterations = 0
+    while np.linalg.norm(b) < 1000:
+        b = b * 2
+        iterations = iterations + 1
+    cond = np.sum(b) > 0
+    dc = ones_like_output(a)
+    # grad of: if np.sum(b) > 0:
+    if cond:
+        db = dc
+    else:
+        # grad of: c = 100 * b
+        db = 100 * dc
+    # grad of: while np.linalg.norm(b) < 1000:
+    for _ in range(iterations):
+        # grad of: b = b * 2
+        db = db * 2
+    # grad of: b = a * 2
+    da = db * 2
+    return da
