@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 import weakref
 
 import numpy as np
@@ -30,9 +31,10 @@ _SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "jv
 
 def _lowered(f):
     entry = _LOWERED.get(f)
-    if entry is None or entry[0] != registry.version():
+    if entry is None or entry[0] != registry.version() or not entry[1].current():
         entry = (registry.version(), pipeline.lower(f))
         _LOWERED[f] = entry
+        _DERIVED.pop(f, None)
     return entry[1]
 
 
@@ -40,24 +42,24 @@ def _kinds(f, args) -> tuple:
     """What a derivative is specialised for: the kinds of the arguments and of the user's
     globals holding data that f reads (read live, so checked on every call)."""
     lowered = _lowered(f)
-    lookup = lowered.parsed.lookup
-    return tuple(kind_of_value(a) for a in args), tuple(kind_of_value(lookup(n)[1]) for n in lowered.guards)
+    return (tuple(kind_of_value(a) for a in args),
+            tuple(kind_of_value(scope.lookup(n)[1]) for scope, n in lowered.guards))
 
 
 def _derived(f, chain: tuple, kinds: tuple):
     """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
     for `kinds` (see `_kinds`); each step transforms the IR the step before generated."""
+    lowered = _lowered(f)  # first: a stale lowering drops the derivatives made from it
     table = _DERIVED.get(f)
     if table is None:
         table = _DERIVED[f] = {}
     key = (chain, kinds, registry.version())
     d = table.get(key)
     if d is None:
-        lowered = _lowered(f)
         primal = lowered.ir if len(chain) == 1 else _derived(f, chain[:-1], kinds).ir
         mode, wrt = chain[-1]
         arg_kinds = {i: k for i, k in enumerate(kinds[0]) if k is not None}
-        global_kinds = dict(zip(lowered.guards, kinds[1], strict=True))
+        global_kinds = {(id(scope), n): k for (scope, n), k in zip(lowered.guards, kinds[1], strict=True)}
         d = pipeline.derive(lowered, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=global_kinds,
                             name=_name(f, chain))
         table[key] = d
@@ -77,6 +79,18 @@ def _base(f, what: str):
         return f.f, f.chain
     if not callable(f):
         raise UsageError(f"{what} needs a function, got {f!r}")
+    if not isinstance(f, types.FunctionType):
+        from .errors import SourceUnavailableError
+
+        name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or type(f).__name__
+        if isinstance(f, types.MethodType):
+            raise SourceUnavailableError(
+                f"{name} is a bound method; {what} differentiates plain functions",
+                hint="differentiate the underlying function and pass the instance explicitly")
+        raise SourceUnavailableError(
+            f"{name} is not a Python function (it is a {type(f).__name__}), so {what} cannot read its source",
+            hint="wrap it in a def: def f(x): return ... (functools.partial and callable objects: call them "
+                 "from a def; a NumPy or math function: sourcead already has its rule, call it from a def)")
     return f, ()
 
 
@@ -187,6 +201,7 @@ class Derivative:
         entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
         if entry is None or entry[0] != registry._version:
             entry = self._entry(list(args))
+        self._last = entry[2]
         return entry[1](args)
 
     def _entry(self, args):
@@ -219,14 +234,15 @@ class Derivative:
                     return (values[0] if len(values) == 1 and single_value else tuple(values)), grads
                 return grads
 
-        if lowered.guards:  # the key does not cover the globals' kinds: look them up on every call
-            def guarded(args, run=run, lowered_kinds=_kinds(self.f, self.prepare(list(args)))[1]):
-                if _kinds(self.f, args)[1] != lowered_kinds:
+        if lowered.guards or lowered.ir.callees:
+            # The key does not cover the globals' kinds nor the helpers inlined: check on every call.
+            def guarded(args, run=run, lowered=lowered, global_kinds=_kinds(self.f, self.prepare(list(args)))[1]):
+                if _lowered(self.f) is not lowered or _kinds(self.f, args)[1] != global_kinds:
                     return self._entry(list(args))[1](args)
                 return run(args)
-            entry = (registry._version, guarded)
+            entry = (registry._version, guarded, d)
         else:
-            entry = (registry._version, run)
+            entry = (registry._version, run, d)
         self._entries[key] = entry
         return entry
 
@@ -297,7 +313,7 @@ def vjp(f, *primals):
     result (same structure as `out`) to one cotangent per primal."""
     base, chain, args, positions = _call_args(f, primals, "vjp")
     kinds = _kinds(base, args)
-    out = f(*primals) if isinstance(f, Derivative) else base(*args)
+    out = f(*primals)
     n_out = len(out) if isinstance(out, tuple) else 1
 
     def pullback(ct):

@@ -47,7 +47,21 @@ def _checked(fn: Function, stage: str) -> Function:
 class Lowered:
     parsed: Parsed
     ir: Function
-    guards: tuple[str, ...]  # the user's globals (and closure variables) holding data it reads
+    guards: tuple  # (scope, name): the free variables holding data it reads (user's and helpers')
+
+    def current(self) -> bool:
+        """Whether every function inlined into this lowering is still what its caller's name
+        denotes (a helper rebound after differentiating must not leave a stale derivative)."""
+        for scope, spelling, fn in self.ir.callees:
+            if scope is None or not spelling:
+                continue
+            root, *attrs = spelling.split(".")
+            found, value, _ = scope.lookup(root)
+            for attr in attrs:
+                value = getattr(value, attr, None)
+            if not found or value is not fn:
+                return False
+        return True
 
 
 def lower(f) -> Lowered:
@@ -59,21 +73,24 @@ def lower(f) -> Lowered:
         return Lowered(parsed, ir, _data_globals(ir, parsed))
 
 
-def _data_globals(ir: Function, parsed: Parsed) -> tuple[str, ...]:
-    """Names of the user's free variables that hold data (not modules or functions): generated
-    code reads them live, and a derivative is specialised for their kinds, so they are guarded."""
+def _data_globals(ir: Function, parsed: Parsed) -> tuple:
+    """(scope, name) of the free variables holding data (not modules or functions) that the
+    function and the helpers inlined into it read: generated code reads them live, and a
+    derivative is specialised for their kinds, so they are guarded."""
     import types
 
     from .ir.core import Const, operands, walk
 
-    names = []
+    found = []
     for stmt in walk(ir.body.body):
         for x in operands(stmt):
-            if isinstance(x, Const) and x.scope is parsed and x.spelling and "." not in x.spelling:
+            if isinstance(x, Const) and x.scope is not None and x.spelling and "." not in x.spelling:
                 v = x.value
-                if not (isinstance(v, (types.ModuleType, type)) or callable(v)) and x.spelling not in names:
-                    names.append(x.spelling)
-    return tuple(names)
+                key = (x.scope, x.spelling)
+                if not (isinstance(v, (types.ModuleType, type)) or callable(v)) and \
+                        not any(s is key[0] and n == key[1] for s, n in found):
+                    found.append(key)
+    return tuple(found)
 
 
 @dataclasses.dataclass

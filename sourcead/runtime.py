@@ -32,10 +32,26 @@ def unbroadcast(g, x):
 
 
 def ones_like_output(y):
-    """The seed cotangent of a result whose sum is differentiated: 1.0, or ones of y's shape."""
+    """The seed cotangent of a result whose sum is differentiated: 1.0, ones of y's shape, or a
+    list of those for a list or tuple of results."""
     if isinstance(y, _ndarray):
+        if y.dtype.kind not in "biufc":
+            raise _not_numeric(y)
         return np.ones(y.shape)
-    return 1.0
+    if isinstance(y, (list, tuple)):
+        return [ones_like_output(e) for e in y]
+    if isinstance(y, (int, float, complex, np.number)) and not isinstance(y, (bool, np.bool_)):
+        return 1.0
+    raise _not_numeric(y)
+
+
+def _not_numeric(y):
+    from .errors import NonDifferentiableError
+
+    return NonDifferentiableError(
+        f"the function returned a {type(y).__name__} ({y!r:.60}), which has no gradient",
+        hint="grad differentiates a function returning numbers or arrays (or tuples or lists of them); "
+             "check that it ends with a return of the value you want to differentiate")
 
 
 def zeros_like_input(x):
@@ -58,7 +74,12 @@ def to_float(x):
 
 
 def as_gradient(g, x):
-    """Give the gradient `g` the type and shape of the primal `x` (float, or float64 ndarray)."""
+    """Give the gradient `g` the type and shape of the primal `x` (float, or float64 ndarray;
+    a list of gradients for a list or tuple)."""
+    if isinstance(x, (list, tuple)):
+        if isinstance(g, (list, tuple)):
+            return type(x)(as_gradient(gi, xi) for gi, xi in zip(g, x, strict=True))
+        return type(x)(as_gradient(g, xi) for xi in x)
     if isinstance(x, _ndarray):
         if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
             return g
@@ -89,12 +110,14 @@ class _Unbound:
 UNBOUND = _Unbound()
 
 
-def check_bound(value, name):
-    """Raise as Python would when a variable bound on only some paths is read on another."""
+def check_bound(value, name, where=""):
+    """Raise as Python would when a variable bound on only some paths is read on another;
+    `where` is the user's file and line of the read."""
     if value is UNBOUND:
         from .errors import UnboundNameError
 
-        raise UnboundNameError(f"local variable {name!r} is read before it is assigned on this path")
+        raise UnboundNameError(f"{where}\nlocal variable {name!r} is read before it is assigned on this path"
+                               .lstrip(), hint="assign it on every path before this line")
     return value
 
 

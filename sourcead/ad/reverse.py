@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError, UnsupportedSyntaxError
 from ..ir.builder import clone_region, defined_in, substitute, used_in
 from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Slot, Tape, Var, While,
@@ -452,6 +454,10 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
     seeds = []
     loc = fn.loc
     for i, y in enumerate(body.yields):
+        if isinstance(y, Const) and (y.value is None or isinstance(y.value, (str, bytes))) and not y.spelling:
+            raise NonDifferentiableError(
+                f"{fn.name} returns {y.value!r} on some path, which has no gradient", fn.loc,
+                "end every path with a return of the value to differentiate")
         if seed == "param":
             s = Var("d" + (y.hint if isinstance(y, Var) else "out"))
             seeds.append(s)
@@ -474,12 +480,100 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
         if g is None:
             g = rev.zero(v, emit, loc)
         results.append(g)
+    if seed == "ones" and len(body.yields) == 1 and isinstance(s, Var):
+        results = _uniform_seed(rev, emit, s, kinds_mod.of(body.yields[0], kinds), [params[i].var for i in wrt],
+                                results)
     out_params = list(params) + [Param(s) for s in seeds]
     values = list(body.yields) if with_value else []
     new_body = Region([], rev.prologue + body.body + emit, values + results)
     out = Function(fn.name, out_params, new_body, True, fn.loc, fn.lines, fn.filename)
     out.facts = rev.facts
     return out
+
+
+_ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos,
+                runtime.add_cotangents}
+
+
+def _uniform_seed(rev: Reverse, emit: list, seed: Var, kind, wrt_vars: list, results: list) -> list:
+    """The gradient of the sum of an array result starts from ones of its shape. Where every
+    operation the cotangent then flows through is elementwise, among numbers and arrays of that very
+    shape, a plain 1.0 broadcasts to the same values: the reverse sweep then computes on numbers
+    (a person's `db = db * 2`, not a loop over an array), and the results are broadcast to their
+    parameters' shape once, at the end. This checks that condition on the adjoint statements; where
+    it does not hold, the seed stays an array."""
+    if not (isinstance(kind, tuple) and kind[1] is not None):
+        return results
+    token = ("array", kind[1])
+    uniform = {seed}  # values that may be a number standing for a uniform array of that shape
+    elided: dict = {}
+
+    def fine(x) -> bool:  # an operand that broadcasts like a number or an array of that shape
+        k = kinds_mod.of(x, rev.kinds)
+        return x in uniform or k == kinds_mod.SCALAR or k == token
+
+    def region(stmts) -> bool:
+        for st in stmts:
+            if isinstance(st, Call):
+                touched = [a for a in (*st.args, *st.kwargs.values()) if isinstance(a, Var) and a in uniform]
+                if not touched:
+                    continue
+                if st.op is runtime.unbroadcast and st.args[0] in uniform and st.args[1] not in uniform \
+                        and kinds_mod.of(st.args[1], rev.kinds) == token:
+                    uniform.add(st.outs[0])
+                    elided[st.outs[0]] = st.args[0]
+                    continue
+                elementwise = st.op in _ELEMENTWISE or isinstance(st.op, np.ufunc)
+                if not elementwise or st.kwargs or not st.outs or not all(fine(a) for a in st.args):
+                    return False
+                if all(a in uniform or kinds_mod.of(a, rev.kinds) == kinds_mod.SCALAR for a in st.args):
+                    uniform.add(st.outs[0])
+            elif isinstance(st, If):
+                for _ in range(2):
+                    if not region(st.then.body) or not region(st.orelse.body):
+                        return False
+                    for out, a, b in zip(st.outs, st.then.yields, st.orelse.yields, strict=True):
+                        if a in uniform or b in uniform:
+                            uniform.add(out)
+            else:
+                offset = 1 if isinstance(st, For) else 0
+                for _ in range(3):  # carried values: to a fixed point
+                    for i, init in enumerate(st.inits):
+                        if init in uniform or st.body.yields[i] in uniform:
+                            uniform.add(st.body.params[i + offset])
+                            uniform.add(st.outs[i])
+                    if isinstance(st, While) and not region(st.cond.body) or not region(st.body.body):
+                        return False
+        return True
+
+    if not region(emit):
+        return results
+    for v, g in zip(wrt_vars, results, strict=True):
+        if g in uniform and kinds_mod.of(v, rev.kinds) != token:
+            return results  # a number standing for an array cannot be summed down to a number here
+    # Rewrite: the seed is 1.0, the elided unbroadcasts go, and the results take their shapes.
+    emit[:] = [st for st in emit if not (isinstance(st, Call) and seed in st.outs)]
+    mapping = {seed: Const(1.0), **elided}
+    for out in list(mapping):
+        g = mapping[out]
+        while isinstance(g, Var) and g in mapping:
+            g = mapping[g]
+        mapping[out] = g
+    region_all = Region([], emit, list(results))
+    substitute(region_all, mapping)
+    for v in uniform:
+        rev.facts.pop(v, None)
+        rev.kinds.pop(v, None)
+    final = []
+    made = {o: st for st in emit if isinstance(st, Call) for o in st.outs}
+    for v, g in zip(wrt_vars, region_all.yields, strict=True):
+        if isinstance(g, Var) and g in uniform or isinstance(g, Const):
+            shaped = Var("d" + v.hint)
+            loc = made[g].loc if g in made else None  # grouped with the line that computed it
+            emit.append(Call([shaped], runtime.broadcast_like, [g, v], {}, loc, None, GRAD))
+            g = shaped
+        final.append(g)
+    return final
 
 
 def _fresh(v: Var, mapping: dict) -> Var:

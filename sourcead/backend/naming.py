@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import sys
 import types
 
 import numpy as np
@@ -223,6 +224,10 @@ def _identifier(hint: str) -> str:
 _CONVENTIONAL = {"numpy": "np", "math": "math", "operator": "operator"}
 
 
+def _is_data(obj) -> bool:
+    return not (isinstance(obj, (types.ModuleType, type)) or callable(obj))
+
+
 class ObjectNames:
     """How generated source refers to objects; collects the closure bindings it needs."""
 
@@ -254,6 +259,11 @@ class ObjectNames:
                 return const.spelling
             if found and self._user_resolves(root, root_obj):
                 return const.spelling
+            if found and where == "global" and not rest and _is_data(root_obj):
+                # a helper's module global holding data: read it live, through its module
+                module = sys.modules.get(getattr(getattr(scope, "fn", None), "__module__", None) or "")
+                if module is not None:
+                    return self.bind(module) + "." + root
             if found:
                 return self.bind(root_obj, root) + ("." + rest if rest else "")
         return self.bind(const.value, root if not rest else None)

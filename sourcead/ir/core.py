@@ -127,6 +127,7 @@ class Function:
     lines: dict[int, str] = dataclasses.field(default_factory=dict)  # user's line number -> text
     filename: str = "<unknown>"
     facts: dict = dataclasses.field(default_factory=dict)  # Var -> kind, established by a transform
+    callees: list = dataclasses.field(default_factory=list)  # (scope, spelling, function) inlined
 
     @property
     def param_vars(self) -> list[Var]:

@@ -58,6 +58,8 @@ def const_text(c: Const) -> str:
         return repr(v)
     if isinstance(v, types.ModuleType):
         return v.__name__
+    if type(v).__name__ == "_Unbound":
+        return "UNBOUND"
     if callable(v):
         return op_name(v)
     return f"<{type(v).__name__}>"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import inspect
 import operator
-import sys
+import os
 import types
 
 import gast
@@ -57,6 +57,7 @@ class Lowerer:
         self.env: dict[str, Operand] = {}
         self.maybe_unbound: set[str] = set()
         self.return_shape: tuple[int, bool] | None = None  # (number of values, a tuple?)
+        self.callees: list = []  # the functions inlined, and how their callers named them
         tree = parsed.tree
         self.locals = _assigned_names(tree.body) | {a.id for a in _all_args(tree.args)}
 
@@ -105,7 +106,7 @@ class Lowerer:
         results, returns_tuple = ended if ended is not None else ([Const(None)], False)
         return Function(name=tree.name, params=params, body=Region([], self.stmts, results),
                         returns_tuple=returns_tuple, loc=self.loc(tree), lines=self.parsed.lines,
-                        filename=self.parsed.filename)
+                        filename=self.parsed.filename, callees=self.callees)
 
     # ---- statements ----------------------------------------------------------------------------
     # A block is lowered in a context: None for the function's own body, or the loop whose body it
@@ -434,6 +435,10 @@ class Lowerer:
                     item = read_inner(at) if read_inner is not None else at
                     return self.emit(make_tuple, [j, item], node=node)
                 return r, read
+            if fn is reversed and len(node.args) == 1:
+                inner, read_inner = self.iteration(node.args[0])
+                backwards = self.emit(operator.getitem, [inner, Const(slice(None, None, -1))], node=node)
+                return backwards, read_inner  # the same items, the indices backwards (still a range)
             if fn is zip and node.args:
                 seqs = [self.expr(a) for a in node.args]
                 lens = [self.emit(len, [q], node=node, ref=Const(len, "len")) for q in seqs]
@@ -442,6 +447,10 @@ class Lowerer:
                 return r, lambda i: self.emit(make_tuple, [self.emit(operator.getitem, [q, i], node=node)
                                                            for q in seqs], node=node)
         seq = self.expr(node)
+        if isinstance(node, gast.Call) and isinstance(seq, Var) and self.stmts and \
+                self.stmts[-1].op in (reversed, map, filter, iter, sorted):
+            # an iterator without a length: its items, as a list, read by index
+            seq = self.emit(list, [seq], node=node, ref=Const(list, "list"))
         n = self.emit(len, [seq], node=node, ref=Const(len, "len"))
         r = self.emit(range, [n], node=node, ref=Const(range, "range"))
         return r, lambda i: self.emit(operator.getitem, [seq, i], node=node)
@@ -464,7 +473,9 @@ class Lowerer:
         if name in self.env:
             value = self.env[name]
             if name in self.maybe_unbound:
-                value = self.emit(check_bound, [value, Const(name)], node=node, hint=name)
+                loc = self.loc(node)
+                value = self.emit(check_bound, [value, Const(name), Const(f'File "{loc.filename}", line {loc.line}')],
+                                  node=node, hint=name)
                 self.env[name] = value
                 self.maybe_unbound.discard(name)
             return value
@@ -579,6 +590,7 @@ class Lowerer:
         args = [self.expr(a) for a in node.args]
         kwargs = {kw.arg: self.expr(kw.value) for kw in node.keywords}
         if _inlinable(callee.value):
+            self.callees.append((callee.scope, callee.spelling, callee.value))
             return self.inline(callee.value, args, kwargs, node)
         return self.emit(callee.value, args, kwargs, node=node, ref=callee)
 
@@ -603,6 +615,7 @@ class Lowerer:
             self.error(node, f"this call to {fn.__qualname__} does not match its parameters: {err}",
                        cls=UnsupportedCallError)
         bound.apply_defaults()
+        self.callees.extend(callee.callees)
         mapping = {}
         for param in callee.params:
             value = bound.arguments[param.var.hint]
@@ -634,7 +647,19 @@ def _inlinable(fn) -> bool:
     if registry.lookup_adjoint(fn) is not None or registry.is_nondifferentiable(fn):
         return False
     root = (fn.__module__ or "").split(".")[0]
-    return root not in _LIBRARIES and root not in sys.stdlib_module_names
+    if root in _LIBRARIES:
+        return False
+    # a library's own Python function is not the user's to differentiate through: anything that
+    # lives in the standard library's or an installed package's directory
+    path = os.path.abspath(fn.__code__.co_filename)
+    return not any(path.startswith(p + os.sep) for p in _library_dirs())
+
+
+def _library_dirs() -> tuple[str, ...]:
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return tuple(os.path.abspath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
 
 
 def _unpack_check(value, n):

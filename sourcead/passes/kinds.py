@@ -37,13 +37,14 @@ def kind_of_value(x):
     return None
 
 
-def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict[str, object] | None = None) -> dict:
-    """Kinds of the values of `fn`, given its arguments' and (by name) the kinds of the user's
-    globals it reads, which the specialisation key guards (they are read live)."""
+def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None = None) -> dict:
+    """Kinds of the values of `fn`, given its arguments' and those of the free variables holding
+    data that it reads (keyed (id(scope), name)); the specialisation key guards them, since
+    generated code reads them live."""
     kinds: dict = dict(fn.facts)
-    for name, k in (global_kinds or {}).items():
+    for key, k in (global_kinds or {}).items():
         if k is not None:
-            kinds[("global", name)] = k
+            kinds[("global", key)] = k
     for v, k in arg_kinds.items():
         if k in (SCALAR, SEQ):
             kinds[v] = k
@@ -65,10 +66,11 @@ def of(x, kinds):
         # a literal, or a module constant such as np.pi
         if number and (x.spelling is None or _module_constant(x)):
             return SCALAR
-        # a user's global: the kind it has now, which the specialisation key guards
-        if x.spelling and "." not in x.spelling:
-            k = kinds.get(("global", x.spelling))
-            return ("array", ("global", x.spelling)) if isinstance(k, tuple) else k
+        # a free variable holding data: the kind it has now, which the specialisation key guards
+        if x.spelling and "." not in x.spelling and x.scope is not None:
+            key = ("global", (id(x.scope), x.spelling))
+            k = kinds.get(key)
+            return ("array", key) if isinstance(k, tuple) else k
         return None
     return kinds.get(x)
 

@@ -5,17 +5,15 @@ def mx_control_grad(a):
         b = b * 2
         iterations = iterations + 1
     cond = np.sum(b) > 0
-    dc = ones_like_output(a)
     # grad of: if np.sum(b) > 0:
     if cond:
-        db = dc
+        db = 1.0
     else:
-        # grad of: c = 100 * b
-        db = 100 * dc
+        db = 100.0
     # grad of: while np.linalg.norm(b) < 1000:
     for _ in range(iterations):
         # grad of: b = b * 2
         db = db * 2
     # grad of: b = a * 2
-    da = db * 2
+    da = broadcast_like(db * 2, a)
     return da

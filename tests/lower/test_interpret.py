@@ -158,11 +158,6 @@ def over_a_map(x):
     return s
 
 
-@pytest.mark.xfail(strict=True, reason="to_ssa lowers every `for` to an index loop over range(len(iterable)): an "
-                                       "iterator without a length (reversed(...), map, a generator) passes the "
-                                       "front end and then fails at run time with a bare TypeError "
-                                       "(\"object of type 'range_iterator' has no len()\") in both the "
-                                       "interpreter and the generated derivative")
 @pytest.mark.parametrize("fn", [over_reversed_range, over_a_map], ids=["reversed-range", "map"])
 def test_a_loop_over_an_iterator_without_a_length_interprets_like_python(fn):
     assert interpret(pipeline.lower(fn).ir, 0.7) == fn(0.7)

@@ -381,10 +381,10 @@ CASES = [
             then:
               yield x
             else:
-              yield <_Unbound>
-          y_1 = check_bound(y, 'y')
+              yield UNBOUND
+          y_1 = check_bound(y, 'y', 'READ_OF_Y')
           return y_1
-    """)),
+    """).replace("READ_OF_Y", f'File "{__file__}", line {bound_in_one_branch.__code__.co_firstlineno + 3}')),
     (conditional_expression, ir("""
         def conditional_expression(x):
           t = gt(x, 0)
@@ -488,7 +488,7 @@ CASES = [
     (for_range, ir("""
         def for_range(x, n):
           t = range(n)
-          i, s = for(t; <_Unbound>, 0.0):
+          i, s = for(t; UNBOUND, 0.0):
             body(i_1, i_2, s_1):
               t_1 = mul(x, i_1)
               s_2 = add(s_1, t_1)
@@ -499,7 +499,7 @@ CASES = [
         def for_sequence(xs):
           t = len(xs)
           t_1 = range(t)
-          s, v = for(t_1; 0.0, <_Unbound>):
+          s, v = for(t_1; 0.0, UNBOUND):
             body(i, s_1, v_1):
               v_2 = getitem(xs, i)
               s_2 = add(s_1, v_2)
@@ -512,7 +512,7 @@ CASES = [
           t_1 = range(t)
           t_2 = len(t_1)
           t_3 = range(t_2)
-          i, s, v = for(t_3; <_Unbound>, 0.0, <_Unbound>):
+          i, s, v = for(t_3; UNBOUND, 0.0, UNBOUND):
             body(i_1, i_2, s_1, v_1):
               t_4 = getitem(t_1, i_1)
               v_2 = getitem(xs, t_4)
@@ -528,7 +528,7 @@ CASES = [
           t_1 = len(ys)
           t_2 = min(t, t_1)
           t_3 = range(t_2)
-          a, b, s = for(t_3; <_Unbound>, <_Unbound>, 0.0):
+          a, b, s = for(t_3; UNBOUND, UNBOUND, 0.0):
             body(i, a_1, b_1, s_1):
               a_2 = getitem(xs, i)
               b_2 = getitem(ys, i)
@@ -541,7 +541,7 @@ CASES = [
     (nested_loops, ir("""
         def nested_loops(x):
           t = range(2)
-          i, j, x_1 = for(t; <_Unbound>, <_Unbound>, x):
+          i, j, x_1 = for(t; UNBOUND, UNBOUND, x):
             body(i_1, i_2, j_1, x_2):
               t_1 = range(3)
               j_2, x_3 = for(t_1; j_1, x_2):
@@ -556,7 +556,7 @@ CASES = [
         def for_break(x):
           t = range(10)
           t_1 = len(t)
-          broke, k, i, x_1 = while(False, 0, <_Unbound>, x):
+          broke, k, i, x_1 = while(False, 0, UNBOUND, x):
             cond(broke_1, k_1, i_1, x_2):
               t_2 = lt(k_1, t_1)
               t_3 = not_(broke_1)
@@ -582,7 +582,7 @@ CASES = [
     (for_continue, ir("""
         def for_continue(x):
           t = range(4)
-          i, x_1 = for(t; <_Unbound>, x):
+          i, x_1 = for(t; UNBOUND, x):
             body(i_1, i_2, x_2):
               t_1 = eq(i_1, 2)
               x_3 = if t_1:
@@ -627,7 +627,7 @@ CASES = [
         def return_in_loop(x):
           t = range(5)
           t_1 = len(t)
-          broke, k, retval, returned, i, x_1 = while(False, 0, None, False, <_Unbound>, x):
+          broke, k, retval, returned, i, x_1 = while(False, 0, None, False, UNBOUND, x):
             cond(broke_1, k_1, retval_1, returned_1, i_1, x_2):
               t_2 = lt(k_1, t_1)
               t_3 = not_(broke_1)
@@ -660,7 +660,7 @@ CASES = [
         def for_else(x):
           t = range(3)
           t_1 = len(t)
-          broke, k, i, x_1 = while(False, 0, <_Unbound>, x):
+          broke, k, i, x_1 = while(False, 0, UNBOUND, x):
             cond(broke_1, k_1, i_1, x_2):
               t_2 = lt(k_1, t_1)
               t_3 = not_(broke_1)
