@@ -10,8 +10,7 @@
     sourcead.show(f)        # the generated derivative, as Python source
 """
 
-from . import ad as _ad  # noqa: F401
-from .ad import rules as _rules  # noqa: F401  (registers the derivative rules)
+from .ad import rules as _rules  # noqa: F401  (importing it registers the derivative rules)
 from .ad.registry import adjoint, nondifferentiable, tangent
 from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, value_and_grad, vjp
 from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,

@@ -13,62 +13,17 @@ from __future__ import annotations
 import functools
 import inspect
 import types
-import weakref
 
 import numpy as np
 
-from . import pipeline
 from .ad import registry
 from .errors import SourceADError, UsageError
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
 from .runtime import as_gradient, to_float
 
-_LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_DERIVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "jvp": "jvp"}
-
-
-def _lowered(f):
-    entry = _LOWERED.get(f)
-    if entry is None or entry[0] != registry.version() or not entry[1].current():
-        entry = (registry.version(), pipeline.lower(f))
-        _LOWERED[f] = entry
-        _DERIVED.pop(f, None)
-    return entry[1]
-
-
-def _kinds(f, args) -> tuple:
-    """What a derivative is specialised for: the kinds of the arguments and of the user's
-    globals holding data that f reads (read live, so checked on every call)."""
-    lowered = _lowered(f)
-    return (tuple(kind_of_value(a) for a in args),
-            tuple(kind_of_value(scope.lookup(n)[1]) for scope, n in lowered.guards))
-
-
-def _derived(f, chain: tuple, kinds: tuple):
-    """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
-    for `kinds` (see `_kinds`); each step transforms the IR the step before generated."""
-    lowered = _lowered(f)  # first: a stale lowering drops the derivatives made from it
-    table = _DERIVED.get(f)
-    if table is None:
-        table = _DERIVED[f] = {}
-    key = (chain, kinds, registry.version())
-    d = table.get(key)
-    if d is None:
-        primal = lowered.ir if len(chain) == 1 else _derived(f, chain[:-1], kinds).ir
-        mode, wrt = chain[-1]
-        arg_kinds = {i: k for i, k in enumerate(kinds[0]) if k is not None}
-        global_kinds = {(id(scope), n): k for (scope, n), k in zip(lowered.guards, kinds[1], strict=True)}
-        d = pipeline.derive(lowered, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=global_kinds,
-                            name=_name(f, chain))
-        table[key] = d
-    return d
-
-
-def _name(f, chain) -> str:
-    base = f.__name__ if f.__name__.isidentifier() else "f"
-    return "_".join([base] + [_SUFFIX[mode] for mode, _ in chain])
+from .cache import DERIVED as _DERIVED, LOWERED as _LOWERED  # noqa: F401  (tests look inside)
+from .cache import derived as _derived, kinds as _kinds, lowered as _lowered, name as _name
 
 
 def _base(f, what: str):
@@ -466,9 +421,26 @@ def jacobian(f, wrt=0):
     return jac
 
 
-def _derived_for(df, args):
+def _derived_for(df, args, mode=None, wrt=None):
     if not isinstance(df, Derivative):
-        raise UsageError(f"{df!r} is not a derivative made by sourcead (grad, value_and_grad)")
+        # a plain function: the derivative `mode` would compile for these arguments
+        base, chain = _base(df, "source")
+        mode = mode or "grad"
+        if mode not in ("grad", "value_and_grad", "jvp", "vjp"):
+            raise UsageError(f"mode must be 'grad', 'value_and_grad', 'jvp' or 'vjp', not {mode!r}")
+        if not args:
+            raise UsageError("source(f, *args) of a plain function needs the arguments to specialise for",
+                             hint="or pass a derivative: source(sourcead.grad(f))")
+        primals = _Bound(base).args(args, {})
+        if wrt is not None:
+            positions = _positions(base, wrt)[0]
+        elif mode in ("jvp", "vjp"):
+            positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
+        else:
+            positions = (0,)
+        return _derived(base, ((mode, positions),), _kinds(base, primals))
+    if mode is not None or wrt is not None:
+        raise UsageError("mode and wrt are for a plain function; a derivative already has its own")
     if args:
         return df.compiled(df.prepare(df.bound.args(args, {})))
     if df._last is not None:
@@ -477,15 +449,19 @@ def _derived_for(df, args):
                                      tuple(None for _ in _lowered(df.f).guards)))
 
 
-def source(df, *args) -> str:
+def source(df, *args, mode=None, wrt=None) -> str:
     """The generated source of a derivative: specialised for `args` when given, else the one that
-    was compiled last, else the general one (valid for any argument kinds)."""
-    return _derived_for(df, args).source
+    was compiled last, else the general one (valid for any argument kinds).
+
+    `df` may also be a plain function, with `mode` "grad" (the default), "value_and_grad", "jvp" or
+    "vjp", and `wrt`: ``source(f, 101.0, 12.0, mode="jvp")`` is the forward-mode code `jvp` runs.
+    """
+    return _derived_for(df, args, mode, wrt).source
 
 
-def show(df, *args) -> None:
-    """Print `source(df, *args)`."""
-    print(source(df, *args), end="")
+def show(df, *args, mode=None, wrt=None) -> None:
+    """Print `source(df, *args, mode=..., wrt=...)`."""
+    print(source(df, *args, mode=mode, wrt=wrt), end="")
 
 
 def ssa(f) -> str:

@@ -40,10 +40,8 @@ CASES = {
     "sin_loop_grad": lambda: sourcead.source(sourcead.grad(demo.sin_loop), 0.5),
     "newton_sqrt_grad": lambda: sourcead.source(sourcead.grad(demo.newton_sqrt), 2.0),
     # forward mode and higher order
-    "seed_poly_jvp": lambda: sourcead.api._derived(
-        demo.seed_poly, (("jvp", (0, 1)),), sourcead.api._kinds(demo.seed_poly, (1.0, 1.0))).source,
-    "sin_loop_jvp": lambda: sourcead.api._derived(
-        demo.sin_loop, (("jvp", (0,)),), sourcead.api._kinds(demo.sin_loop, (0.5, 10))).source,
+    "seed_poly_jvp": lambda: sourcead.source(demo.seed_poly, 101.0, 12.0, mode="jvp"),
+    "sin_loop_jvp": lambda: sourcead.source(demo.sin_loop, 0.5, 10, mode="jvp"),
     "fourth_grad_grad": lambda: sourcead.source(sourcead.grad(sourcead.grad(demo.fourth)), 3.0),
 }
 

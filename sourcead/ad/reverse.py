@@ -23,7 +23,7 @@ import operator
 
 import numpy as np
 
-from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError, UnsupportedSyntaxError
+from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError
 from ..ir.builder import clone_region, defined_in, substitute, used_in
 from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Slot, Tape, Var, While,
                        make_list, make_tuple, walk)

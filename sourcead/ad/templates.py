@@ -12,7 +12,7 @@ import inspect
 
 import gast
 
-from ..errors import InternalError, RuleError, SourceADError
+from ..errors import RuleError, SourceADError
 from ..ir.builder import clone_region
 from ..ir.core import Call, Const, Function, Operand, Var
 from .registry import Rule
@@ -179,5 +179,3 @@ def _relocate(stmt, loc, tag) -> None:
         for s in r.body:
             _relocate(s, loc, tag)
 
-
-__all__ = ["template", "bind", "instantiate", "InternalError", "inspect"]

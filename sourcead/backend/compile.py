@@ -19,7 +19,6 @@ import types
 
 from ..errors import InternalError
 
-_counter = {}
 
 
 def _filename(qualname: str, source: str) -> str:

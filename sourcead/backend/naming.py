@@ -20,8 +20,6 @@ import keyword
 import sys
 import types
 
-import numpy as np
-
 from ..ir.core import Call, Const, For, Function, If, Region, Var, While, operands
 
 TEMP_HINTS = {"t", "result", "dt", "dresult", "dout"}
@@ -289,5 +287,3 @@ class ObjectNames:
         self._by_id[id(obj)] = name
         return name
 
-
-__all__ = ["value_names", "ObjectNames", "TEMP_HINTS", "np"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .core import Call, Const, For, If, Region, Var, While
+from .core import Call, For, If, Region, Var, While
 
 
 def clone_region(region: Region, mapping: dict) -> Region:
@@ -93,5 +93,3 @@ def used_in(region: Region) -> set:
     out.update(y for y in region.yields if isinstance(y, Var))
     return out
 
-
-__all__ = ["clone_region", "clone_stmt", "substitute", "defined_in", "used_in", "Const"]

@@ -13,7 +13,6 @@ import operator
 import numpy as np
 
 from .. import runtime
-from ..ir.builder import substitute
 from ..ir.core import Call, Const, For, Function, If, Region, Var, While, make_tuple
 from . import kinds as kinds_mod
 
@@ -229,5 +228,3 @@ class _Simplifier:
             return None
         return None
 
-
-__all__ = ["run", "substitute"]

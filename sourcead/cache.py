@@ -1,0 +1,64 @@
+"""cache: derivatives are compiled once and kept.
+
+Per function object (weakly: a function that goes away takes its derivatives along), per chain of
+transforms ((mode, wrt), ...), per kinds of the arguments and of the free variables holding data
+that the function reads, and per rule-registry version (a rule registered later is never missed).
+A lowering is used only while every helper inlined into it is still what its name denotes. A hit
+costs a dictionary lookup; `api.Derivative` adds a per-object fast path on the arguments' types.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from . import pipeline
+from .ad import registry
+from .passes.kinds import kind_of_value
+
+LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+DERIVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "jvp": "jvp"}
+
+
+def lowered(f) -> pipeline.Lowered:
+    """The primal IR of `f`, lowered once (again when a rule is registered or a helper rebound)."""
+    entry = LOWERED.get(f)
+    if entry is None or entry[0] != registry.version() or not entry[1].current():
+        entry = (registry.version(), pipeline.lower(f))
+        LOWERED[f] = entry
+        DERIVED.pop(f, None)
+    return entry[1]
+
+
+def kinds(f, args) -> tuple:
+    """What a derivative is specialised for: the kinds of the arguments and of the user's
+    globals holding data that f reads (read live, so checked on every call)."""
+    low = lowered(f)
+    return (tuple(kind_of_value(a) for a in args),
+            tuple(kind_of_value(scope.lookup(n)[1]) for scope, n in low.guards))
+
+
+def derived(f, chain: tuple, specialised: tuple) -> pipeline.Derived:
+    """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
+    for `specialised` (see `kinds`); each step transforms the IR the step before generated."""
+    low = lowered(f)  # first: a stale lowering drops the derivatives made from it
+    table = DERIVED.get(f)
+    if table is None:
+        table = DERIVED[f] = {}
+    key = (chain, specialised, registry.version())
+    d = table.get(key)
+    if d is None:
+        primal = low.ir if len(chain) == 1 else derived(f, chain[:-1], specialised).ir
+        mode, wrt = chain[-1]
+        arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None}
+        global_kinds = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
+        d = pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=global_kinds,
+                            name=name(f, chain))
+        table[key] = d
+    return d
+
+
+def name(f, chain) -> str:
+    """The generated function's name: f's, then one suffix per transform (``f_grad_grad``)."""
+    base = f.__name__ if f.__name__.isidentifier() else "f"
+    return "_".join([base] + [_SUFFIX[mode] for mode, _ in chain])
