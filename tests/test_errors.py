@@ -283,8 +283,8 @@ def test_calling_a_derivative_with_the_wrong_arguments_is_a_usage_error(call, wo
         call(sourcead.grad(two_params))
 
 
-def test_source_of_something_that_is_not_a_derivative_is_a_usage_error():
-    with pytest.raises(UsageError, match="not a derivative"):
+def test_source_of_a_plain_function_needs_arguments_to_specialise_for():
+    with pytest.raises(UsageError, match="needs the arguments"):
         sourcead.source(two_params)
 
 

@@ -341,17 +341,10 @@ _SCALAR_CASES = {c.id: c for c in catalog.cases(straight_line) + CONTROL}
 _SPECIALISED = ["seed_poly", "seed_poly-seed", "product", "both", "for_with_break-break-third", "for_else-else",
                 "euler_integration", "power_by_squaring-odd", "fixed_point_iteration", "loop_carried_tuple-scalars",
                 "return_in_both_branches_in_loop-after-loop", "while_input_dependent_bound-grow"]
-_MISSES = {
-    "huber-linear": "a value computed in one branch of an `if` and read by the reverse sweep is yielded "
-                    "out of the primal If with None from the other branch; kinds.py joins SCALAR with the "
-                    "kind of None and loses it, so `unbroadcast(0.5, t_1)` stays in the float specialisation",
-    "if_elif_else-elif": "same as huber: branch-local values read by the reverse sweep lose their kind "
-                         "(`unbroadcast(x * 3, t)` in the float specialisation)",
-    "for_range_input_bound-many": "values popped from the tape have no kind, so a loop body's adjoint keeps "
-                                  "`unbroadcast(dacc, acc_1)` in the float specialisation",
-    "power_both_active": "runtime.log_or_zero has no kind rule in passes/kinds.py, so dy = "
-                         "unbroadcast(x ** y * log_or_zero(x), y) stays in the float specialisation",
-}
+# Once misses, now regression tests: branch-local values read by the reverse sweep lost their kind
+# (joined with the None of the other branch), popped values had none, and log_or_zero had no rule.
+_SPECIALISED += ["huber-linear", "if_elif_else-elif", "for_range_input_bound-many", "power_both_active"]
+_MISSES: dict = {}
 
 
 def _scalar_params():

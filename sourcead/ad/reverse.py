@@ -391,6 +391,8 @@ class Reverse:
         mapping = {}
         for v in needed:
             out = Var(v.hint)
+            if self.kinds.get(v) is not None:
+                self.kinds[out] = self.kinds[v]
             stmt.outs.append(out)
             for region in (stmt.then, stmt.orelse):
                 region.yields.append(v if region is primal else Const(None))
@@ -504,7 +506,7 @@ def _uniform_seed(rev: Reverse, emit: list, seed: Var, kind, wrt_vars: list, res
     it does not hold, the seed stays an array."""
     if not (isinstance(kind, tuple) and kind[1] is not None):
         return results
-    token = ("array", kind[1])
+    token = kind
     uniform = {seed}  # values that may be a number standing for a uniform array of that shape
     elided: dict = {}
 

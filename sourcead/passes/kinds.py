@@ -1,6 +1,7 @@
 """kinds: what each value is known to be, from the kinds of the arguments a derivative is
-specialised for. A kind is SCALAR (a Python or NumPy number), an array `("array", token)` whose
-`token` names a shape class (values with the same token have the same shape), or None (unknown).
+specialised for. A kind is SCALAR (a Python or NumPy number), an array `("array", token, ndim)`
+whose `token` names a shape class (values with the same token have the same shape; None: not
+known) and `ndim` its rank (None: not known), SEQ (a tuple or list), SHAPE, or None (unknown).
 
 It is a performance and readability device, never a correctness one: it lets `simplify` drop an
 `unbroadcast(g, x)` that cannot change `g`, and pick `1.0` rather than `ones_like_output(y)`.
@@ -49,7 +50,7 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
         if k in (SCALAR, SEQ):
             kinds[v] = k
         elif isinstance(k, tuple) and k[0] == "array":
-            kinds[v] = ("array", v)
+            kinds[v] = ("array", v, k[1])
     _region(fn.body, kinds)
     return kinds
 
@@ -70,7 +71,7 @@ def of(x, kinds):
         if x.spelling and "." not in x.spelling and x.scope is not None:
             key = ("global", (id(x.scope), x.spelling))
             k = kinds.get(key)
-            return ("array", key) if isinstance(k, tuple) else k
+            return ("array", key, k[2] if len(k) > 2 else None) if isinstance(k, tuple) else k
         return None
     return kinds.get(x)
 
@@ -92,7 +93,9 @@ def _elementwise(ks):
     if not arrays:
         return SCALAR
     tokens = {k[1] for k in arrays}
-    return ("array", tokens.pop()) if len(tokens) == 1 else ("array", None)
+    ndims = {k[2] for k in arrays}
+    ndim = max(ndims) if None not in ndims else None  # broadcasting: the largest rank
+    return ("array", tokens.pop(), ndim) if len(tokens) == 1 else ("array", None, ndim)
 
 
 def _is_none(x):
@@ -103,7 +106,7 @@ def _call(stmt: Call, kinds):
     op = stmt.op
     args = stmt.args
     ks = [of(a, kinds) for a in args]
-    if op in _ELEMENTWISE or isinstance(op, np.ufunc):
+    if op in _ELEMENTWISE or isinstance(op, np.ufunc) or op is getattr(runtime, "log_or_zero", None):
         if stmt.kwargs:
             return None
         return _elementwise(ks)
@@ -127,6 +130,15 @@ def _call(stmt: Call, kinds):
     if op is operator.getitem and ks and ks[0] == SHAPE and len(args) == 2 and isinstance(args[1], Const) \
             and type(args[1].value) is int:
         return SCALAR
+    if op is operator.getitem and len(args) == 2 and isinstance(ks[0], tuple) and ks[0][2] is not None:
+        index = args[1]
+        ints = 1 if (isinstance(index, Const) and type(index.value) is int) or \
+            (isinstance(index, Var) and kinds.get(index) == SCALAR) else \
+            len(index.value) if isinstance(index, Const) and isinstance(index.value, tuple) and \
+            all(type(i) is int for i in index.value) else 0
+        if ints:  # integers only: one axis fewer each
+            rank = ks[0][2] - ints
+            return SCALAR if rank == 0 else ("array", None, rank)
     reduction = op in _REDUCTIONS or (isinstance(op, Method) and op.name in _METHOD_REDUCTIONS)
     if reduction:
         rest = args[1:]
@@ -150,11 +162,14 @@ def _region(region: Region, kinds) -> None:
             _region(stmt.then, kinds)
             _region(stmt.orelse, kinds)
             for out, a, b in zip(stmt.outs, stmt.then.yields, stmt.orelse.yields, strict=True):
-                k = _join(of(a, kinds), of(b, kinds))
+                # a None yielded by one branch is a placeholder that path never reads
+                k = of(b, kinds) if _is_none(a) else of(a, kinds) if _is_none(b) else _join(of(a, kinds), of(b, kinds))
                 if k is not None:
                     kinds[out] = k
         elif isinstance(stmt, (While, For)):
             params = stmt.body.params if isinstance(stmt, While) else stmt.body.params[1:]
+            if isinstance(stmt, For):
+                kinds[stmt.body.params[0]] = SCALAR  # an index from a range
             current = [of(a, kinds) for a in stmt.inits]
             for _ in range(4):
                 for i, p in enumerate(params):
