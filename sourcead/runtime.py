@@ -110,14 +110,20 @@ class _Unbound:
 UNBOUND = _Unbound()
 
 
-def check_bound(value, name, where=""):
+def check_bound(value, name, where=None):
     """Raise as Python would when a variable bound on only some paths is read on another;
-    `where` is the user's file and line of the read."""
+    `where` is (file, line, column) of the read in the user's source."""
     if value is UNBOUND:
-        from .errors import UnboundNameError
+        import linecache
 
-        raise UnboundNameError(f"{where}\nlocal variable {name!r} is read before it is assigned on this path"
-                               .lstrip(), hint="assign it on every path before this line")
+        from .errors import Loc, UnboundNameError
+
+        loc = None
+        if where is not None:
+            filename, line, col = where
+            loc = Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n"))
+        raise UnboundNameError(f"local variable {name!r} is read before it is assigned on this path", loc,
+                               "assign it on every path before this line")
     return value
 
 

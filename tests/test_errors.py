@@ -238,9 +238,6 @@ def test_a_variable_unbound_on_the_path_taken_raises_at_call_time():
         bound_on_one_path(-1.0)  # as Python itself does
 
 
-@pytest.mark.xfail(strict=True, reason="the run-time UnboundNameError (runtime.check_bound) carries no Loc: its "
-                                       "message names neither the user's file nor the line of the read, which "
-                                       "errors.py promises of every error a user can cause")
 def test_a_variable_unbound_on_the_path_taken_is_located_in_the_users_file():
     with pytest.raises(UnboundNameError) as info:
         sourcead.grad(bound_on_one_path)(-1.0)

@@ -474,7 +474,7 @@ class Lowerer:
             value = self.env[name]
             if name in self.maybe_unbound:
                 loc = self.loc(node)
-                value = self.emit(check_bound, [value, Const(name), Const(f'File "{loc.filename}", line {loc.line}')],
+                value = self.emit(check_bound, [value, Const(name), Const((loc.filename, loc.line, loc.col))],
                                   node=node, hint=name)
                 self.env[name] = value
                 self.maybe_unbound.discard(name)

@@ -382,9 +382,9 @@ CASES = [
               yield x
             else:
               yield UNBOUND
-          y_1 = check_bound(y, 'y', 'READ_OF_Y')
+          y_1 = check_bound(y, 'y', READ_OF_Y)
           return y_1
-    """).replace("READ_OF_Y", f'File "{__file__}", line {bound_in_one_branch.__code__.co_firstlineno + 3}')),
+    """).replace("READ_OF_Y", repr((__file__, bound_in_one_branch.__code__.co_firstlineno + 3, 11)))),
     (conditional_expression, ir("""
         def conditional_expression(x):
           t = gt(x, 0)
