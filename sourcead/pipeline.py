@@ -119,6 +119,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir = _checked(ir, "forward" if mode == "jvp" else "reverse")
         ir = _checked(simplify.run(ir, arg_kinds, global_kinds), "simplify")
         ir = _checked(dce.run(ir), "dce")
+        ir.name = name
         source, bindings, _ = emit_source(ir, name, lowered.parsed)
         compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")
         return Derived(ir, source, compiled, name)
