@@ -25,22 +25,14 @@ import gast
 from .. import runtime
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_list,
                        make_tuple)
-from ..lower.to_ssa import in_, not_in
+from ..lower.to_ssa import BINOPS, CMPOPS, UNARYOPS, in_, not_in
 from ..passes.dce import is_effect
 from .naming import TEMP_HINTS, ObjectNames, value_names
 
-_BINOPS = {
-    operator.add: gast.Add, operator.sub: gast.Sub, operator.mul: gast.Mult, operator.truediv: gast.Div,
-    operator.floordiv: gast.FloorDiv, operator.mod: gast.Mod, operator.pow: gast.Pow,
-    operator.matmul: gast.MatMult, operator.and_: gast.BitAnd, operator.or_: gast.BitOr,
-    operator.xor: gast.BitXor, operator.lshift: gast.LShift, operator.rshift: gast.RShift,
-}
-_UNARY = {operator.neg: gast.USub, operator.pos: gast.UAdd, operator.not_: gast.Not, operator.invert: gast.Invert}
-_CMP = {
-    operator.lt: gast.Lt, operator.le: gast.LtE, operator.gt: gast.Gt, operator.ge: gast.GtE,
-    operator.eq: gast.Eq, operator.ne: gast.NotEq, operator.is_: gast.Is, operator.is_not: gast.IsNot,
-    in_: gast.In, not_in: gast.NotIn,
-}
+# The lowering's tables (syntax -> operation), turned around (operation -> syntax).
+_BINOPS = {op: node for node, op in BINOPS.items()}
+_UNARY = {op: node for node, op in UNARYOPS.items()}
+_CMP = {op: node for node, op in CMPOPS.items()} | {in_: gast.In, not_in: gast.NotIn}
 INDENT = "    "
 
 

@@ -138,10 +138,10 @@ class Function:
 # Interned, so that they compare and hash by name and can key rule tables and caches.
 
 
-class Method:
-    """``obj.name(*args, **kwargs)``; rules are looked up under ``numpy.ndarray.<name>``."""
+class _Named:
+    """An operation named by an attribute; interned, so it compares and hashes by its name."""
 
-    _interned: dict[str, "Method"] = {}
+    _interned: dict
 
     def __new__(cls, name: str):
         self = cls._interned.get(name)
@@ -150,6 +150,12 @@ class Method:
             self.name = name
             cls._interned[name] = self
         return self
+
+
+class Method(_Named):
+    """``obj.name(*args, **kwargs)``; rules are looked up under ``numpy.ndarray.<name>``."""
+
+    _interned: dict = {}
 
     def __call__(self, obj, *args, **kwargs):
         return getattr(obj, self.name)(*args, **kwargs)
@@ -158,18 +164,10 @@ class Method:
         return f"method.{self.name}"
 
 
-class Attr:
+class Attr(_Named):
     """``obj.name`` on a value; rules are looked up under ``numpy.ndarray.<name>``."""
 
-    _interned: dict[str, "Attr"] = {}
-
-    def __new__(cls, name: str):
-        self = cls._interned.get(name)
-        if self is None:
-            self = super().__new__(cls)
-            self.name = name
-            cls._interned[name] = self
-        return self
+    _interned: dict = {}
 
     def __call__(self, obj):
         return getattr(obj, self.name)
