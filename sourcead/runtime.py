@@ -110,6 +110,14 @@ class _Unbound:
 UNBOUND = _Unbound()
 
 
+def unpacked(value, n):
+    """Tuple unpacking (``a, b = value``): Python's own error when the counts differ, else the
+    value itself."""
+    if len(value) != n:
+        raise ValueError(f"cannot unpack {len(value)} values into {n} names")
+    return value
+
+
 def check_bound(value, name, where=None):
     """Raise as Python would when a variable bound on only some paths is read on another;
     `where` is (file, line, column) of the read in the user's source."""

@@ -25,10 +25,9 @@ from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push
 from ..passes import kinds as kinds_mod
 from ..passes.activity import rule_key, varied
 from . import registry, templates
-from .reverse import _describe, _is_unpack_check
+from .reverse import _IDENTITY_OPS, _describe
 
 TANGENT = "tangent"
-_IDENTITY_OPS = {runtime.check_bound}
 
 
 class Forward:
@@ -109,7 +108,7 @@ class Forward:
             emit.append(Call([t], op, elts, {}, loc, None, TANGENT))
             tan[out] = t
             return
-        if op in _IDENTITY_OPS or _is_unpack_check(op):
+        if op in _IDENTITY_OPS:
             tan[out] = self.tangent_of(args[0], tan)
             return
         key = rule_key(op)

@@ -35,11 +35,7 @@ from . import registry, templates
 
 GRAD = "grad"
 ADJOINT = "adjoint"
-_IDENTITY_OPS = {runtime.check_bound}
-
-
-def _is_unpack_check(op) -> bool:
-    return getattr(op, "__name__", "") == "_unpack_check" and getattr(op, "__module__", "").endswith("to_ssa")
+_IDENTITY_OPS = {runtime.check_bound, runtime.unpacked}  # the value itself, after a check
 
 
 class Reverse:
@@ -140,7 +136,7 @@ class Reverse:
                     emit.append(Call([item], operator.getitem, [g, Const(i)], {}, loc, None, GRAD))
                     self.accumulate(ct, a, item, emit, loc, emit[-1:])
             return
-        if op in _IDENTITY_OPS or _is_unpack_check(op):
+        if op in _IDENTITY_OPS:
             self.accumulate(ct, args[0], g, emit, loc)
             return
         key = rule_key(op)

@@ -27,7 +27,7 @@ from ..frontend.parse import Parsed
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Operand, Param, Region, Var, While,
                        make_list, make_tuple)
 from ..ir.builder import clone_region
-from ..runtime import UNBOUND, check_bound
+from ..runtime import UNBOUND, check_bound, unpacked
 
 BINOPS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul, gast.Div: operator.truediv,
@@ -255,7 +255,7 @@ class Lowerer:
 
     def unpack(self, target, value: Operand, node) -> None:
         n = len(target.elts)
-        checked = self.emit(_unpack_check, [value, Const(n)], node=node, hint="t")
+        checked = self.emit(unpacked, [value, Const(n)], node=node, hint="t")
         for i, elt in enumerate(target.elts):
             n_before = len(self.stmts)
             item = self.emit(operator.getitem, [checked, Const(i)], node=node)
@@ -660,13 +660,6 @@ def _library_dirs() -> tuple[str, ...]:
 
     paths = sysconfig.get_paths()
     return tuple(os.path.abspath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
-
-
-def _unpack_check(value, n):
-    """Tuple unpacking: Python's own error when the counts differ, then the value itself."""
-    if len(value) != n:
-        raise ValueError(f"cannot unpack {len(value)} values into {n} names")
-    return value
 
 
 def _all_args(args):

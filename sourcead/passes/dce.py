@@ -14,13 +14,11 @@ from __future__ import annotations
 from .. import runtime
 from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, operands
 
-EFFECTS: set = {runtime.check_bound}
+EFFECTS: set = {runtime.check_bound, runtime.unpacked}  # they raise as Python would
 
 
 def is_effect(op) -> bool:
-    if isinstance(op, (Push, Pop)) or op in EFFECTS:
-        return True
-    return getattr(op, "__name__", "") == "_unpack_check"
+    return isinstance(op, (Push, Pop)) or op in EFFECTS
 
 
 def run(fn: Function) -> Function:

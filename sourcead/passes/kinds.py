@@ -114,7 +114,7 @@ def _call(stmt: Call, kinds):
         return SCALAR if all(k == SCALAR for k in ks) else None
     if op is make_tuple or op is make_list:
         return SEQ
-    if getattr(op, "__name__", "") == "_unpack_check":
+    if op is runtime.unpacked:
         return ks[0]
     if op is runtime.unbroadcast or op is getattr(runtime, "broadcast_like", None):
         return ks[1] if len(ks) == 2 else None

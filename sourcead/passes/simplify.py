@@ -209,7 +209,7 @@ class _Simplifier:
             return Const(slice(*(a.value for a in args)))
         if op is make_tuple and all(isinstance(a, Const) and a.spelling is None and _literal(a.value) for a in args):
             return Const(tuple(a.value for a in args))
-        if getattr(op, "__name__", "") == "_unpack_check":
+        if op is runtime.unpacked:
             built = self.defining(args[0], make_tuple)
             if built is not None and _lit(args[1]) == len(built.args):
                 return args[0]

@@ -321,7 +321,7 @@ CASES = [
     """)),
     (unpack_value, ir("""
         def unpack_value(p):
-          t = _unpack_check(p, 2)
+          t = unpacked(p, 2)
           a = getitem(t, 0)
           b = getitem(t, 1)
           t_1 = sub(a, b)
@@ -329,9 +329,9 @@ CASES = [
     """)),
     (unpack_nested, ir("""
         def unpack_nested(p):
-          t = _unpack_check(p, 2)
+          t = unpacked(p, 2)
           t_1 = getitem(t, 0)
-          t_2 = _unpack_check(t_1, 2)
+          t_2 = unpacked(t_1, 2)
           a = getitem(t_2, 0)
           b = getitem(t_2, 1)
           c = getitem(t, 1)
