@@ -98,6 +98,16 @@ def _elementwise(ks):
     return ("array", tokens.pop(), ndim) if len(tokens) == 1 else ("array", None, ndim)
 
 
+def _matmul(a, b):
+    """The kind of a @ b from the operands' ranks (NumPy's rules: vectors lose their axis)."""
+    if a == SCALAR and b == SCALAR:
+        return SCALAR
+    if not (isinstance(a, tuple) and isinstance(b, tuple)) or a[2] is None or b[2] is None:
+        return None
+    rank = max(a[2], b[2]) if min(a[2], b[2]) >= 2 else a[2] + b[2] - 2
+    return SCALAR if rank == 0 else ("array", None, rank)
+
+
 def _is_none(x):
     return isinstance(x, Const) and x.value is None and x.spelling is None
 
@@ -122,6 +132,14 @@ def _call(stmt: Call, kinds):
         return ks[1]  # a cotangent shaped like the argument it belongs to
     if op is runtime.ones_like_output or op is runtime.check_bound:
         return ks[0]
+    if (op in (operator.matmul, np.matmul, np.dot) or isinstance(op, Method) and op.name == "dot") \
+            and len(ks) == 2 and not stmt.kwargs:
+        k = _matmul(*ks)
+        # a shape known to no one, but the same for everything computed from it elementwise
+        return ("array", stmt.outs[0], k[2]) if isinstance(k, tuple) else k
+    if (isinstance(op, Attr) and op.name == "T" or op is np.transpose and len(args) == 1) \
+            and isinstance(ks[0], tuple):
+        return ("array", stmt.outs[0] if ks[0][2] != 1 else ks[0][1], ks[0][2])  # same rank; a vector's .T is itself
     if op is float or op is len or op is int or op in (np.ndim, np.size) \
             or isinstance(op, Attr) and op.name in ("ndim", "size"):
         return SCALAR
