@@ -1,4 +1,4 @@
-"""The command line: ``python -m sourcead demo`` and ``python -m sourcead show FILE:FUNCTION``.
+"""The command line: ``python -m sourcead demo`` and ``python -m sourcead show FILE:FUNCTION [ARGS]``.
 
 `demo` differentiates the seed examples and prints each derivative's generated source and its
 values next to central finite differences. `show` prints the derivative of a function in a file.
@@ -79,7 +79,15 @@ def run_demo() -> int:
     return 0 if ok else 1
 
 
-def run_show(target: str, mode: str) -> int:
+def _literal(text: str):
+    """An example argument from the command line: a Python literal; a list becomes an array."""
+    import ast
+
+    value = ast.literal_eval(text)
+    return np.array(value, dtype=float) if isinstance(value, list) else value
+
+
+def run_show(target: str, mode: str, args=()) -> int:
     path, _, name = target.rpartition(":")
     if not path or not name:
         print("usage: python -m sourcead show FILE.py:FUNCTION", file=sys.stderr)
@@ -92,7 +100,8 @@ def run_show(target: str, mode: str) -> int:
     if mode == "ssa":
         print(sourcead.ssa(f))
     else:
-        sourcead.show(sourcead.grad(f))
+        # with example arguments: the derivative specialised for their kinds, as a call would run
+        sourcead.show(sourcead.grad(f), *[_literal(a) for a in args])
     return 0
 
 
@@ -102,13 +111,15 @@ def main(argv=None) -> int:
     sub.add_parser("demo", help="differentiate the seed examples and print the generated code")
     show = sub.add_parser("show", help="print the generated gradient of FILE.py:FUNCTION")
     show.add_argument("target")
+    show.add_argument("args", nargs="*", help="example arguments (Python literals; a list is an array) "
+                                             "to specialise for, e.g. 0.5 '[1.0, 2.0]'")
     show.add_argument("--ssa", action="store_true", help="print the SSA IR instead")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return run_demo()
         if args.command == "show":
-            return run_show(args.target, "ssa" if args.ssa else "grad")
+            return run_show(args.target, "ssa" if args.ssa else "grad", args.args)
     except sourcead.SourceADError as err:
         print(f"sourcead: {err}", file=sys.stderr)
         return 1

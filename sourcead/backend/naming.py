@@ -181,8 +181,10 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
                     visit(stmt.cond)
                 visit(stmt.body)
                 for i, out in enumerate(stmt.outs):
-                    optional.insert(0, (out, stmt.body.yields[i]))
-                    optional.insert(0, (out, stmt.inits[i]))
+                    for y in (stmt.body.yields[i], stmt.inits[i]):
+                        # only values of the same variable: a cotangent starting at `y` stays `dx`
+                        if isinstance(y, Var) and (y.hint == out.hint or y.hint in TEMP_HINTS):
+                            optional.insert(0, (out, y))
 
     visit(fn.body)
     for a, b in optional:
