@@ -118,6 +118,25 @@ def unpacked(value, n):
     return value
 
 
+def not_shared(value, name, where, others):
+    """Before ``name op= ...``: an array that shares memory with another variable's value would be
+    changed in place behind that variable's back, which sourcead does not differentiate (yet)."""
+    if type(value) is _ndarray:
+        for other in others:
+            if type(other) is _ndarray and np.may_share_memory(value, other):
+                import linecache
+
+                from .errors import Loc, UnsupportedSyntaxError
+
+                filename, line, col = where
+                raise UnsupportedSyntaxError(
+                    f"{name} is an array that another variable also refers to, and an augmented assignment "
+                    f"(+=, *=, ...) changes it in place: sourcead does not differentiate mutation yet",
+                    Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n")),
+                    f"write {name} = {name} + ... (a new array) instead")
+    return value
+
+
 def check_bound(value, name, where=None):
     """Raise as Python would when a variable bound on only some paths is read on another;
     `where` is (file, line, column) of the read in the user's source."""

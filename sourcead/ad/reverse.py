@@ -35,7 +35,7 @@ from . import registry, templates
 
 GRAD = "grad"
 ADJOINT = "adjoint"
-_IDENTITY_OPS = {runtime.check_bound, runtime.unpacked}  # the value itself, after a check
+_IDENTITY_OPS = {runtime.check_bound, runtime.unpacked, runtime.not_shared}  # the value itself, after a check
 
 
 class Reverse:
@@ -167,8 +167,15 @@ class Reverse:
                     f"the rule {rule.name} treats it as a constant", loc,
                     "make it independent of the inputs, or register a rule that differentiates it")
 
+    def tape_flow(self, stmts) -> bool:
+        """Whether statements push or pop varied values: their cotangents travel through a tape,
+        so the reverse sweep must visit them even when no result of theirs has a cotangent."""
+        return any(isinstance(st, Call) and (
+            isinstance(st.op, Push) and isinstance(st.args[1], Var) and st.args[1] in self.active
+            or isinstance(st.op, Pop) and st.outs[0] in self.active) for st in walk(stmts))
+
     def if_(self, stmt: If, ct: dict, emit: list) -> None:
-        if not any(ct.get(o) is not None for o in stmt.outs):
+        if not any(ct.get(o) is not None for o in stmt.outs) and not self.tape_flow([stmt]):
             return
         loc = stmt.loc
         if isinstance(stmt.cond, Var) and stmt.cond.hint in TEMP_HINTS:
@@ -221,10 +228,7 @@ class Reverse:
         # cotangent flows from one iteration to the one before).
         carried = [i for i, o in enumerate(stmt.outs)
                    if params[i] in self.active and (ct.get(o) is not None or params[i] in read)]
-        tape_flow = any(isinstance(st, Call) and (
-            isinstance(st.op, Push) and isinstance(st.args[1], Var) and st.args[1] in self.active
-            or isinstance(st.op, Pop) and st.outs[0] in self.active) for st in walk(body.body))
-        if not tape_flow and not any(ct.get(stmt.outs[i]) is not None for i in carried):
+        if not self.tape_flow(body.body) and not any(ct.get(stmt.outs[i]) is not None for i in carried):
             return
         inside = defined_in(body)
         outer = [v for v in _ordered_uses(body) if v in self.active and v not in inside]

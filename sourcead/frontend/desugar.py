@@ -1,7 +1,9 @@
 """desugar: rewrite Python's conveniences into the core the lowering understands, keeping lines.
 
 Output guarantees (on top of fence's): no AugAssign, AnnAssign or Pass; every Assign has one
-target; comparisons have one operator (chains become `and`); docstrings are gone.
+target; comparisons have one operator (chains become `and`); docstrings are gone. The
+assignments made from augmented ones are listed in `parsed.augmented` (by id): on an array, `+=`
+works in place, which the lowering must check.
 
     x += y          ->  x = x + y
     a = b = e       ->  b = e; a = b
@@ -19,19 +21,19 @@ from .parse import Parsed
 
 def desugar(parsed: Parsed) -> Parsed:
     tree = parsed.tree
-    tree.body = _block(tree.body)
+    tree.body = _block(tree.body, parsed.augmented)
     _Exprs().visit(tree)
     return parsed
 
 
-def _block(stmts: list) -> list:
+def _block(stmts: list, augmented: set) -> list:
     out = []
     for stmt in stmts:
-        out.extend(_stmt(stmt))
+        out.extend(_stmt(stmt, augmented))
     return out
 
 
-def _stmt(node) -> list:
+def _stmt(node, augmented: set) -> list:
     if isinstance(node, gast.Pass):
         return []
     if isinstance(node, gast.Expr) and isinstance(node.value, gast.Constant):
@@ -40,7 +42,9 @@ def _stmt(node) -> list:
         load = copy.deepcopy(node.target)
         load.ctx = gast.Load()
         value = gast.copy_location(gast.BinOp(left=load, op=node.op, right=node.value), node)
-        return [gast.copy_location(gast.Assign(targets=[node.target], value=value, type_comment=None), node)]
+        assign = gast.copy_location(gast.Assign(targets=[node.target], value=value, type_comment=None), node)
+        augmented.add(id(assign))  # in place on an array: the lowering checks for sharing
+        return [assign]
     if isinstance(node, gast.AnnAssign):
         if node.value is None:
             return []
@@ -54,8 +58,8 @@ def _stmt(node) -> list:
             out.append(gast.copy_location(gast.Assign(targets=[target], value=value, type_comment=None), node))
         return out
     if isinstance(node, (gast.If, gast.While, gast.For)):
-        node.body = _block(node.body)
-        node.orelse = _block(node.orelse)
+        node.body = _block(node.body, augmented)
+        node.orelse = _block(node.orelse, augmented)
     return [node]
 
 

@@ -28,6 +28,7 @@ class Parsed:
     dedent: int  # columns removed by dedent
     lines: dict[int, str]  # the user's line number -> its text
     name: str
+    augmented: set = dataclasses.field(default_factory=set)  # ids of Assigns desugared from `x op= v`
 
     def loc(self, node) -> Loc:
         lineno = getattr(node, "lineno", None) or 1

@@ -22,12 +22,12 @@ import types
 
 import gast
 
-from ..errors import Loc, UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError
+from ..errors import Loc, UnsupportedCallError, UnsupportedSyntaxError
 from ..frontend.parse import Parsed
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Operand, Param, Region, Var, While,
                        make_list, make_tuple)
 from ..ir.builder import clone_region
-from ..runtime import UNBOUND, check_bound, unpacked
+from ..runtime import UNBOUND, check_bound, not_shared, unpacked
 
 BINOPS = {
     gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul, gast.Div: operator.truediv,
@@ -58,6 +58,8 @@ class Lowerer:
         self.maybe_unbound: set[str] = set()
         self.return_shape: tuple[int, bool] | None = None  # (number of values, a tuple?)
         self.callees: list = []  # the functions inlined, and how their callers named them
+        self.conditional = 0  # > 0 while lowering an expression that only some paths evaluate
+        self.held: list = []  # sequences enclosing `for` loops iterate over (not always named)
         tree = parsed.tree
         self.locals = _assigned_names(tree.body) | {a.id for a in _all_args(tree.args)}
 
@@ -233,6 +235,8 @@ class Lowerer:
             self.error(node, f"the statement {type(node).__name__} is not supported by sourcead")
 
     def assign(self, target, value_node, node) -> None:
+        if isinstance(target, gast.Name) and id(node) in self.parsed.augmented and target.id in self.env:
+            self.not_shared(target.id, node)
         if isinstance(target, gast.Name):
             n_before = len(self.stmts)
             value = self.expr(value_node)
@@ -252,6 +256,16 @@ class Lowerer:
             self.unpack(target, value, node)
             return
         self.error(target, f"assignment to {type(target).__name__} is not supported by sourcead")
+
+    def not_shared(self, name: str, node) -> None:
+        """``x op= v`` changes an array in place: exact as ``x = x op v`` unless another name
+        holds the same memory. Checked at run time, against every other value a name holds."""
+        others = [v for n, v in self.env.items() if n != name and isinstance(v, Var) and not n.startswith("$")]
+        others += [v for v in self.held if isinstance(v, Var) and v not in others]
+        loc = self.loc(node)
+        held = self.emit(make_tuple, others, node=node) if others else Const(())
+        self.env[name] = self.emit(not_shared, [self.env[name], Const(name), Const((loc.filename, loc.line, loc.col)),
+                                                held], node=node, hint=name)
 
     def unpack(self, target, value: Operand, node) -> None:
         n = len(target.elts)
@@ -290,6 +304,13 @@ class Lowerer:
     def loop(self, node) -> "_Loop":
         """Lower a loop. A `break` (or a `return`) inside it raises a carried flag that ends it; a
         `for` with one becomes a `while` over the index."""
+        held = len(self.held)
+        try:
+            return self._loop(node)
+        finally:
+            del self.held[held:]  # the sequences this loop iterated are no longer held
+
+    def _loop(self, node) -> "_Loop":
         loop = _Loop(flag=f"$broke{len(self.stmts)}_{node.lineno}" if _breaks(node) else None,
                      returns=_has_return(node))
         if loop.returns:
@@ -351,7 +372,8 @@ class Lowerer:
         names = self.carried(node, loop)
         inits, unbound, saved, (cond_params, body_params) = self.enter(names, 2)
         self.bind_params(names, cond_params, unbound)
-        cond_region, cond = self.region(cond_params, lambda: self.truth(self.loop_condition(node.test, loop)))
+        # the condition is a region of its own: what it learns about bound names stays there
+        cond_region, cond = self.region(cond_params, lambda: self.conditional_expr(self.loop_condition(node.test, loop)))
         cond_region.yields = [cond]
         self.bind_params(names, body_params, unbound)
         body_region, _ = self.region(body_params, lambda: self.block(node.body, loop))
@@ -394,7 +416,7 @@ class Lowerer:
         def condition():
             self.env["$more"] = self.emit(operator.lt, [self.env[counter], n], node=node)
             try:
-                return self.truth(self.loop_condition(_load("$more"), loop))
+                return self.conditional_expr(self.loop_condition(_load("$more"), loop))
             finally:
                 del self.env["$more"]
 
@@ -441,12 +463,14 @@ class Lowerer:
                 return backwards, read_inner  # the same items, the indices backwards (still a range)
             if fn is zip and node.args:
                 seqs = [self.expr(a) for a in node.args]
+                self.held.extend(seqs)
                 lens = [self.emit(len, [q], node=node, ref=Const(len, "len")) for q in seqs]
                 n = lens[0] if len(lens) == 1 else self.emit(min, lens, node=node, ref=Const(min, "min"))
                 r = self.emit(range, [n], node=node, ref=Const(range, "range"))
                 return r, lambda i: self.emit(make_tuple, [self.emit(operator.getitem, [q, i], node=node)
                                                            for q in seqs], node=node)
         seq = self.expr(node)
+        self.held.append(seq)
         if isinstance(node, gast.Call) and isinstance(seq, Var) and self.stmts and \
                 self.stmts[-1].op in (reversed, map, filter, iter, sorted):
             # an iterator without a length: its items, as a list, read by index
@@ -465,23 +489,32 @@ class Lowerer:
             self.error(node, f"the expression {type(node).__name__} is not supported by sourcead")
         return method(node)
 
+    def conditional_expr(self, node) -> Operand:
+        """An expression evaluated only on some paths (the right of `and`, a branch of `x if c
+        else y`): what it learns about bound names stays inside."""
+        self.conditional += 1
+        try:
+            return self.expr(node)
+        finally:
+            self.conditional -= 1
+
     def expr_Constant(self, node):
         return Const(node.value)
 
     def expr_Name(self, node):
         name = node.id
-        if name in self.env:
-            value = self.env[name]
-            if name in self.maybe_unbound:
+        if name in self.env or name in self.locals:
+            # a local: bound, bound on some paths only (checked where read), or not bound on this
+            # path at all -- which raises here at run time, as Python does, if the path is taken
+            value = self.env.get(name, Const(UNBOUND))
+            if name in self.maybe_unbound or name not in self.env:
                 loc = self.loc(node)
                 value = self.emit(check_bound, [value, Const(name), Const((loc.filename, loc.line, loc.col))],
                                   node=node, hint=name)
-                self.env[name] = value
-                self.maybe_unbound.discard(name)
+                if not self.conditional:  # a check made inside `a and b` or `x if c else y` stays there
+                    self.env[name] = value
+                    self.maybe_unbound.discard(name)
             return value
-        if name in self.locals:
-            self.error(node, f"local variable {name!r} is read before it is assigned",
-                       "assign it on every path before this line", cls=UnboundNameError)
         found, value, _where = self.parsed.lookup(name)
         if not found:
             self.error(node, f"name {name!r} is not defined", cls=UnsupportedSyntaxError)
@@ -526,7 +559,7 @@ class Lowerer:
             return first
         rest = gast.BoolOp(op=node.op, values=node.values[1:])
         gast.copy_location(rest, node.values[1])
-        evaluate, _ = self.region([], lambda: self.expr(rest))
+        evaluate, _ = self.region([], lambda: self.conditional_expr(rest))
         evaluate.yields = [_ or Const(None)]
         keep = Region([], [], [first])
         if isinstance(node.op, gast.And):
@@ -539,8 +572,8 @@ class Lowerer:
 
     def expr_IfExp(self, node):
         cond = self.expr(node.test)
-        then, a = self.region([], lambda: self.expr(node.body))
-        orelse, b = self.region([], lambda: self.expr(node.orelse))
+        then, a = self.region([], lambda: self.conditional_expr(node.body))
+        orelse, b = self.region([], lambda: self.conditional_expr(node.orelse))
         then.yields, orelse.yields = [a], [b]
         out = Var("t")
         self.stmts.append(If([out], cond, then, orelse, self.loc(node)))

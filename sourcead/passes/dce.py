@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import runtime
 from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, operands
 
-EFFECTS: set = {runtime.check_bound, runtime.unpacked}  # they raise as Python would
+EFFECTS: set = {runtime.check_bound, runtime.unpacked, runtime.not_shared}  # they may raise
 
 
 def is_effect(op) -> bool:

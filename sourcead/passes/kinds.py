@@ -130,7 +130,7 @@ def _call(stmt: Call, kinds):
         return ks[1] if len(ks) == 2 else None
     if op in (getattr(runtime, "expand_reduced", None), getattr(runtime, "unindex", None)) and len(ks) >= 2:
         return ks[1]  # a cotangent shaped like the argument it belongs to
-    if op is runtime.ones_like_output or op is runtime.check_bound:
+    if op is runtime.ones_like_output or op is runtime.check_bound or op is runtime.not_shared:
         return ks[0]
     if (op in (operator.matmul, np.matmul, np.dot) or isinstance(op, Method) and op.name == "dot") \
             and len(ks) == 2 and not stmt.kwargs:

@@ -214,6 +214,8 @@ class _Simplifier:
             if built is not None and _lit(args[1]) == len(built.args):
                 return args[0]
             return None
+        if op is runtime.not_shared and self.scalar(args[0]):  # a number is never changed in place
+            return args[0]
         if op is np.size and len(args) == 1 and self.scalar(args[0]):
             return Const(1)
         if op is operator.getitem:

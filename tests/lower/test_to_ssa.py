@@ -281,12 +281,18 @@ CASES = [
           z = mul(y, x)
           return z
     """)),
+    # `s += v` may work in place on an array: a run-time check that no other name holds it first
     (augmented, ir("""
         def augmented(x):
-          s = add(x, 1.0)
-          s_1 = mul(s, x)
-          return s_1
-    """)),
+          t = tuple(x)
+          s = not_shared(x, 's', AT_1, t)
+          s_1 = add(s, 1.0)
+          t_1 = tuple(x)
+          s_2 = not_shared(s_1, 's', AT_2, t_1)
+          s_3 = mul(s_2, x)
+          return s_3
+    """).replace("AT_1", repr((__file__, augmented.__code__.co_firstlineno + 2, 4)))
+        .replace("AT_2", repr((__file__, augmented.__code__.co_firstlineno + 3, 4)))),
     (multiple_targets, ir("""
         def multiple_targets(x):
           b = mul(x, 2)

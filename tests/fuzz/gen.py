@@ -1,0 +1,578 @@
+"""A hypothesis strategy that generates small, smooth Python programs for sourcead to differentiate.
+
+`programs()` draws a `Program`: the source text of a module holding `f` (and sometimes a helper
+`h` that `f` calls), the kind of program ("scalar": ``f(x, y)`` of two floats; "array":
+``f(a, x)`` of a float array of shape (3,) and a float), and the test point.
+
+The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
+with small integer exponents, np/math elementwise functions, np.sum/np.mean, indexing reads,
+tuple and augmented assignment, if/elif/else, conditional expressions, and/or/not, ``for`` over
+``range``, counted and data-dependent ``while``, break/continue/return inside loops and branches,
+calls to a helper defined in the same file) and is smooth away from branch switches and kinks:
+divisions are by expressions bounded away from zero, ``np.exp`` only of a bounded argument. The
+test decides whether a point is too close to a switch by comparing finite differences with two
+step sizes.
+
+Variables are defined on every path, except deliberately: a name bound in only one branch of an
+``if`` or only inside a loop body may be read afterwards (rarely); then the primal may raise
+UnboundLocalError, and sourcead must raise it too.
+
+`Options` switches off patterns that expose known sourcead bugs, so the default-budget test
+stays green while the lead engineer fixes them; each switch names its bug.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+import hypothesis.strategies as st
+import numpy as np
+
+SCALAR, ARRAY, INT = "s", "a", "i"
+PAIR = "pair"  # a helper's result: a tuple of two scalars
+
+CONSTS = ("0.5", "1.5", "2.0", "0.25", "3.0", "0.9", "1.0")
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    # Bug 1 (see tests/test_fuzz.py): `c = b; c += e` on arrays mutates b in place in Python, but
+    # sourcead desugars `c += e` to `c = c + e`, so its derivative ignores the aliasing.
+    array_augassign: bool = True  # fixed: refused at run time when the array is shared
+    # Bug 2: a name bound on some paths only, read in a conditionally evaluated part of an
+    # expression (the right operand of `and`/`or`, also of a chained comparison, which desugars to
+    # `and`; an arm of `a if c else b`) and read again later: InternalError "the IR after stage
+    # to_ssa is malformed: %v is used by yield/Call but not defined in scope", at every point.
+    maybe_unbound_in_conditional: bool = True  # fixed
+    # Bug 3: a name first bound inside an `if` on some of its paths, where the `if` holds a
+    # `return` (at any depth), is refused as "read before it is assigned" (UnboundNameError at
+    # compile time) when read after the `if`, although Python binds it on the path taken.
+    maybe_bound_by_if_with_return: bool = True  # fixed
+    allow_maybe_unbound: bool = True
+
+
+@dataclasses.dataclass
+class Program:
+    source: str
+    kind: str  # "scalar" | "array"
+    args: tuple
+    ret: str  # SCALAR | ARRAY
+    # "loop_in_if": a for/while inside an if (bug 4: grad(grad(f)) drops the cotangent of values
+    # the inner loop pushed on the tape, so the test skips its grad(grad) check by default)
+    features: frozenset = frozenset()
+
+
+class _Env:
+    """Variable name -> type, split into names bound on every path and names bound on some."""
+
+    def __init__(self, sure=None, maybe=None):
+        self.sure = dict(sure or {})
+        self.maybe = dict(maybe or {})
+
+    def copy(self):
+        return _Env(self.sure, self.maybe)
+
+    def bind(self, name, typ):
+        self.sure[name] = typ
+        self.maybe.pop(name, None)
+
+    def of_type(self, typ, sure=True):
+        src = self.sure if sure else self.maybe
+        return sorted(n for n, t in src.items() if t == typ)
+
+
+def _merge(a: _Env, b: _Env) -> _Env:
+    """The environment after two paths join (an if's branches)."""
+    out = _Env()
+    for name in set(a.sure) | set(a.maybe) | set(b.sure) | set(b.maybe):
+        typ = a.sure.get(name) or a.maybe.get(name) or b.sure.get(name) or b.maybe.get(name)
+        if name in a.sure and name in b.sure:
+            out.sure[name] = typ
+        else:
+            out.maybe[name] = typ
+    return out
+
+
+class _Gen:
+    def __init__(self, draw, kind: str, opts: Options):
+        self.draw = draw
+        self.kind = kind
+        self.opts = opts
+        self.lines: list[str] = []
+        self.fresh = 0
+        self.helper = None  # (param types, return type) of h, if generated
+        self.loop_depth = 0
+        self.block_depth = 0
+        self.ret = SCALAR
+        self.n_stmts = 0
+        self.in_conditional = 0
+        self.in_helper = False
+        self.helper_has_loop = False
+        self.if_depth = 0
+        self.n_returns = 0
+        self.features = set()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def choice(self, seq):
+        return self.draw(st.sampled_from(list(seq)))
+
+    def integer(self, lo, hi):
+        return self.draw(st.integers(lo, hi))
+
+    def coin(self, p_true_percent=50):
+        return self.draw(st.integers(0, 99)) < p_true_percent
+
+    def new_name(self, prefix="v"):
+        self.fresh += 1
+        return f"{prefix}{self.fresh}"
+
+    @contextlib.contextmanager
+    def conditional(self):
+        """Within: an expression that may not be evaluated (bug 2: no possibly-unbound names)."""
+        self.in_conditional += 1
+        try:
+            yield
+        finally:
+            self.in_conditional -= 1
+
+    # -- expressions -----------------------------------------------------------------------
+
+    def leaf(self, env: _Env, typ: str) -> str:
+        opts = []
+        sure = env.of_type(typ)
+        opts += [("var", n) for n in sure] * 2
+        maybe = env.of_type(typ, sure=False)
+        usable = self.opts.allow_maybe_unbound and (self.opts.maybe_unbound_in_conditional or not self.in_conditional)
+        if usable and maybe and self.coin(6):
+            return self.choice(maybe)  # deliberately: may be unbound on this path
+        if typ == SCALAR:
+            opts += [("var", n) for n in env.of_type(INT)]
+            opts += [("const", c) for c in CONSTS[:2]]
+            arrays = env.of_type(ARRAY)
+            if arrays:
+                opts += [("index", n) for n in arrays]
+        if not opts:
+            return self.choice(CONSTS)
+        what, val = self.choice(opts)
+        if what == "index":
+            return f"{val}[{self.integer(0, 2)}]"
+        return val
+
+    def expr(self, env: _Env, typ: str, depth: int = 2) -> str:
+        if typ == ARRAY and not env.of_type(ARRAY) and not env.of_type(ARRAY, sure=False):
+            # an array expression needs an array to start from
+            return f"({self.expr(env, SCALAR, depth)} * np.ones(3))"
+        if depth <= 0 or self.coin(25):
+            return self.leaf(env, typ)
+        d = depth - 1
+        forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax"]
+        if typ == SCALAR:
+            forms += ["math"]
+            if env.of_type(ARRAY):
+                forms += ["reduce", "reduce", "dot", "slice"]
+                if env.of_type(INT):
+                    forms += ["loopindex"]
+        else:
+            forms += ["mixed", "mixed", "reverse"]
+        if self.helper is not None and self.helper[1] == typ:
+            forms += ["call"]
+        if self.helper is not None and self.helper[1] == PAIR and typ == SCALAR:
+            forms += ["call0"]
+        form = self.choice(forms)
+        if form == "bin":
+            op = self.choice(["+", "-", "*"])
+            return f"({self.expr(env, typ, d)} {op} {self.expr(env, typ, d)})"
+        if form == "mixed":  # array op scalar, either order
+            op = self.choice(["+", "-", "*"])
+            a, s = self.expr(env, ARRAY, d), self.expr(env, SCALAR, d)
+            return f"({a} {op} {s})" if self.coin() else f"({s} {op} {a})"
+        if form == "div":
+            num = self.expr(env, typ, d)
+            wtyp = self.choice([SCALAR, typ])
+            w = self.expr(env, wtyp, d)
+            den = self.choice([f"(1.0 + {w} * {w})", f"(2.0 + np.cos({w}))", f"(1.5 + np.tanh({w}))"])
+            return f"({num} / {den})"
+        if form == "pow":
+            return f"({self.expr(env, typ, d)} ** {self.choice([2, 3])})"
+        if form == "unary":
+            fn = self.choice(["np.sin", "np.cos", "np.tanh", "np.exp(np.tanh", "abs"])
+            arg = self.expr(env, typ, d)
+            if fn == "np.exp(np.tanh":
+                return f"np.exp(np.tanh({arg}))"
+            if fn == "abs":
+                return f"abs({arg})" if typ == SCALAR and self.coin() else f"np.abs({arg})"
+            return f"{fn}({arg})"
+        if form == "smooth":
+            e = self.expr(env, typ, d)
+            if typ == SCALAR and self.coin(30):
+                return self.choice([f"math.sqrt(1.0 + {e} * {e})", f"math.log(1.0 + {e} * {e})",
+                                    f"math.exp(math.tanh({e}))"])
+            return self.choice([f"np.sqrt(1.0 + {e} * {e})", f"np.log(1.0 + {e} * {e})", f"np.log1p({e} * {e})"])
+        if form == "minmax":
+            fn = self.choice(["np.maximum", "np.minimum"])
+            return f"{fn}({self.expr(env, typ, d)}, {self.expr(env, self.choice([SCALAR, typ]), d)})"
+        if form == "slice":
+            arr = self.choice(env.of_type(ARRAY))
+            return f"{self.choice(['np.sum', 'np.mean'])}({arr}[{self.choice(['1:', ':2', '::2', '1:3'])}])"
+        if form == "loopindex":
+            arr = self.choice(env.of_type(ARRAY))
+            return f"{arr}[{self.choice(env.of_type(INT))} % 3]"
+        if form == "reverse":
+            return f"{self.expr(env, ARRAY, d)}[::-1]"
+        if form == "call0":
+            return f"{self.helper_call(env, d)}[{self.integer(0, 1)}]"
+        if form == "neg":
+            return f"(-{self.expr(env, typ, d)})"
+        if form == "math":
+            return f"{self.choice(['math.sin', 'math.cos', 'math.tanh'])}({self.expr(env, SCALAR, d)})"
+        if form == "reduce":
+            return f"{self.choice(['np.sum', 'np.mean'])}({self.expr(env, ARRAY, d)})"
+        if form == "dot":
+            return f"np.dot({self.expr(env, ARRAY, d)}, {self.expr(env, ARRAY, d)})"
+        if form == "ifexp":
+            with self.conditional():
+                return f"({self.expr(env, typ, d)} if {self.cond(env, d)} else {self.expr(env, typ, d)})"
+        if form == "call":
+            return self.helper_call(env, d)
+        raise AssertionError(form)
+
+    def helper_call(self, env: _Env, d: int) -> str:
+        ptypes = self.helper[0]
+        if self.helper_has_loop and (self.if_depth or self.n_returns or self.in_conditional or self.loop_depth):
+            self.features.add("loop_in_if")  # h is inlined, so its loop lands inside an if
+        if self.helper[2] and self.coin(30):
+            return f"h({self.expr(env, ptypes[0], d)})"  # w takes its default
+        if self.helper[2] and self.coin(30):
+            return f"h({self.expr(env, ptypes[0], d)}, w={self.expr(env, ptypes[1], d)})"
+        return f"h({', '.join(self.expr(env, t, d) for t in ptypes)})"
+
+    def cond(self, env: _Env, depth: int = 1) -> str:
+        forms = ["cmp", "cmp", "cmp", "const"]
+        if env.of_type(INT):
+            forms += ["int"]
+        if depth > 0:
+            forms += ["bool", "not", "chain"]
+        form = self.choice(forms)
+        if form == "cmp":
+            op = self.choice(["<", ">", "<=", ">="])
+            return f"{self.expr(env, SCALAR, depth)} {op} {self.expr(env, SCALAR, depth)}"
+        if form == "const":
+            op = self.choice(["<", ">"])
+            return f"{self.expr(env, SCALAR, depth)} {op} {self.choice(['0.0', '0.5', '-0.5', '1.0'])}"
+        if form == "chain":
+            with self.conditional():
+                return f"-0.5 < {self.expr(env, SCALAR, depth)} < {self.choice(['0.5', '1.5'])}"
+        if form == "int":
+            i = self.choice(env.of_type(INT))
+            return self.choice([f"{i} == {self.integer(0, 3)}", f"{i} % 2 == 0", f"{i} >= {self.integer(1, 3)}"])
+        if form == "bool":
+            op = self.choice(["and", "or"])
+            with self.conditional():
+                return f"({self.cond(env, depth - 1)}) {op} ({self.cond(env, depth - 1)})"
+        if form == "not":
+            return f"not ({self.cond(env, depth - 1)})"
+        raise AssertionError(form)
+
+    # -- statements ------------------------------------------------------------------------
+
+    def emit(self, indent: int, text: str):
+        self.lines.append("    " * indent + text)
+
+    def target(self, env: _Env, typ: str, reuse_percent: int) -> str:
+        existing = env.of_type(typ)
+        if existing and self.coin(reuse_percent):
+            return self.choice(existing)
+        return self.new_name("v" if typ == SCALAR else "b")
+
+    def var_type(self):
+        if self.kind == "array" and self.coin(45):
+            return ARRAY
+        return SCALAR
+
+    def assign(self, env: _Env, indent: int):
+        typ = self.var_type()
+        reuse = 65 if self.loop_depth else 35
+        name = self.target(env, typ, reuse)
+        if typ == SCALAR and name not in env.sure and not self.loop_depth and self.coin(15):
+            self.emit(indent, f"{name} = {self.choice(['0', '1'])}")  # an int accumulator, floats later
+        else:
+            self.emit(indent, f"{name} = {self.expr(env, typ)}")
+        env.bind(name, typ)
+
+    def tuple_assign(self, env: _Env, indent: int):
+        t1, t2 = self.var_type(), self.var_type()
+        n1 = self.target(env, t1, 50)
+        n2 = self.target(env, t2, 50)
+        if n1 == n2:
+            n2 = self.new_name("v" if t2 == SCALAR else "b")
+        if env.sure.get(n1) == env.sure.get(n2) == t1 and self.coin(30):
+            self.emit(indent, f"{n1}, {n2} = {n2}, {n1}")  # a swap
+        elif self.helper is not None and self.helper[1] == PAIR and t1 == t2 == SCALAR and self.coin(50):
+            self.emit(indent, f"{n1}, {n2} = {self.helper_call(env, 1)}")
+        else:
+            self.emit(indent, f"{n1}, {n2} = {self.expr(env, t1)}, {self.expr(env, t2)}")
+        env.bind(n1, t1)
+        env.bind(n2, t2)
+
+    def augassign(self, env: _Env, indent: int):
+        typ = self.var_type()
+        if typ == ARRAY and not self.opts.array_augassign:
+            typ = SCALAR
+        existing = env.of_type(typ)
+        if not existing:
+            return self.assign(env, indent)
+        name = self.choice(existing)
+        op = self.choice(["+=", "-=", "*="])
+        rtyp = SCALAR if typ == SCALAR else self.choice([SCALAR, ARRAY])
+        rhs = self.expr(env, rtyp, 1)
+        if op == "*=":
+            rhs = f"np.tanh({rhs})" if self.coin() else f"(1.0 + 0.5 * np.sin({rhs}))"
+        self.emit(indent, f"{name} {op} {rhs}")
+
+    def ret_expr(self, env: _Env) -> str:
+        return self.expr(env, self.ret)
+
+    def block(self, env: _Env, indent: int, n_min=1, n_max=3, tail=True):
+        n = self.integer(n_min, n_max)
+        for _ in range(n):
+            self.stmt(env, indent)
+        if self.loop_depth and tail and self.coin(30):
+            self.loop_exit(env, indent)
+
+    def loop_exit(self, env: _Env, indent: int):
+        self.emit(indent, f"if {self.cond(env)}:")
+        what = self.choice(["break", "continue", "return"])
+        self.n_returns += 1  # (counts break and continue too: every statement that ends a path)
+        if what == "return":
+            self.emit(indent + 1, f"return {self.ret_expr(env)}")
+        else:
+            self.emit(indent + 1, what)
+
+    def stmt(self, env: _Env, indent: int):
+        self.n_stmts += 1
+        forms = ["assign"] * 5 + ["tuple", "aug", "aug"]
+        if self.block_depth < 2 and self.n_stmts < 14:
+            forms += ["if", "if", "for", "for", "while"]
+        if self.block_depth < 2:
+            forms += ["early_return"]
+        form = self.choice(forms)
+        if form == "assign":
+            self.assign(env, indent)
+        elif form == "tuple":
+            self.tuple_assign(env, indent)
+        elif form == "aug":
+            self.augassign(env, indent)
+        elif form == "early_return":
+            self.n_returns += 1
+            self.emit(indent, f"if {self.cond(env)}:")
+            self.emit(indent + 1, f"return {self.ret_expr(env)}")
+        elif form == "if":
+            self.if_stmt(env, indent)
+        elif form == "for":
+            self.for_stmt(env, indent)
+        elif form == "while":
+            self.while_stmt(env, indent)
+
+    def if_stmt(self, env: _Env, indent: int):
+        self.block_depth += 1
+        self.if_depth += 1
+        returns_before = self.n_returns
+        before = set(env.sure) | set(env.maybe)
+        self.emit(indent, f"if {self.cond(env)}:")
+        then_env = env.copy()
+        self.block(then_env, indent + 1)
+        envs = [then_env]
+        if self.coin(20):
+            self.emit(indent, f"elif {self.cond(env)}:")
+            e = env.copy()
+            self.block(e, indent + 1)
+            envs.append(e)
+        if self.coin(75):
+            self.emit(indent, "else:")
+            e = env.copy()
+            self.block(e, indent + 1)
+            envs.append(e)
+        else:
+            envs.append(env.copy())
+        merged = envs[0]
+        for e in envs[1:]:
+            merged = _merge(merged, e)
+        if self.n_returns > returns_before and not self.opts.maybe_bound_by_if_with_return:
+            # bug 3: forget the names this if binds on some paths only
+            merged.maybe = {n: t for n, t in merged.maybe.items() if n in before}
+        env.sure, env.maybe = merged.sure, merged.maybe
+        self.block_depth -= 1
+        self.if_depth -= 1
+
+    def _loop_body(self, env: _Env, indent: int, counter: str | None = None):
+        if self.if_depth or self.n_returns:
+            # inside an if, or after a return (the lowering moves what follows a return into the
+            # fall-through branch of an if)
+            self.features.add("loop_in_if")
+        if self.in_helper:
+            self.helper_has_loop = True
+        body = env.copy()
+        self.loop_depth += 1
+        self.block_depth += 1
+        if counter is not None:
+            self.emit(indent, f"{counter} += 1")
+        self.block(body, indent)
+        self.loop_depth -= 1
+        self.block_depth -= 1
+        # names first bound in the body may be unbound after the loop (zero trips, or a break)
+        for name, typ in body.sure.items():
+            if name not in env.sure:
+                env.maybe[name] = typ
+        for name, typ in body.maybe.items():
+            if name not in env.sure:
+                env.maybe[name] = typ
+
+    def for_stmt(self, env: _Env, indent: int):
+        i = self.new_name("i")
+        inner = env.copy()
+        arrays = env.of_type(ARRAY)
+        form = self.choice(["range"] * 4 + (["elements", "enumerate", "zip"] if arrays else []))
+        if form == "range":
+            k = self.integer(0, 4)
+            rng = f"range({k})" if self.coin(80) else f"range(1, {k + 1})"
+            self.emit(indent, f"for {i} in {rng}:")
+            inner.bind(i, INT)
+        elif form == "elements":
+            e = self.new_name("e")
+            self.emit(indent, f"for {e} in {self.choice(arrays)}:")
+            inner.bind(e, SCALAR)
+        elif form == "enumerate":
+            e = self.new_name("e")
+            self.emit(indent, f"for {i}, {e} in enumerate({self.choice(arrays)}):")
+            inner.bind(i, INT)
+            inner.bind(e, SCALAR)
+        else:
+            e, e2 = self.new_name("e"), self.new_name("e")
+            self.emit(indent, f"for {e}, {e2} in zip({self.choice(arrays)}, {self.expr(env, ARRAY, 1)}):")
+            inner.bind(e, SCALAR)
+            inner.bind(e2, SCALAR)
+        self._loop_body(inner, indent + 1)
+        self.loop_else(inner, indent)
+        for name, typ in inner.sure.items():
+            if name not in env.sure:
+                env.maybe[name] = typ
+        env.maybe.update({n: t for n, t in inner.maybe.items() if n not in env.sure})
+        # a value rebound in the loop keeps its type; nothing more to do for names already sure
+
+    def while_stmt(self, env: _Env, indent: int):
+        n = self.new_name("n")
+        k = self.integer(0, 4)
+        self.emit(indent, f"{n} = 0")
+        env.bind(n, INT)
+        if self.coin(35):
+            with self.conditional():
+                cond = f"{self.cond(env, 0)} and {n} < {k}"
+        else:
+            cond = f"{n} < {k}"
+        self.emit(indent, f"while {cond}:")
+        self._loop_body(env, indent + 1, counter=n)
+        self.loop_else(env, indent)
+
+    def loop_else(self, env: _Env, indent: int):
+        """Sometimes an else clause (it runs when the loop ends without break)."""
+        if not self.coin(15):
+            return
+        self.emit(indent, "else:")
+        body = env.copy()
+        self.block_depth += 1
+        self.if_depth += 1  # the else clause runs under a condition (not broken)
+        self.block(body, indent + 1, 1, 2, tail=False)
+        self.if_depth -= 1
+        self.block_depth -= 1
+        for name, typ in body.sure.items():
+            if name not in env.sure:
+                env.maybe[name] = typ
+
+    # -- the helper and the function -------------------------------------------------------
+
+    def helper_fn(self):
+        if self.kind == "scalar":
+            ptypes = (SCALAR, SCALAR)
+            rtyp = self.choice([SCALAR, SCALAR, PAIR])
+        else:
+            ptypes = self.choice([(ARRAY, SCALAR), (SCALAR, SCALAR)])
+            rtyp = self.choice([SCALAR, ARRAY]) if ARRAY in ptypes else SCALAR
+        env = _Env({"u": ptypes[0], "w": ptypes[1]})
+        default = ptypes[1] == SCALAR and self.coin(25)
+        self.emit(0, "def h(u, w=0.5):" if default else "def h(u, w):")
+        saved_ret, self.ret = self.ret, (SCALAR if rtyp == PAIR else rtyp)
+        saved_kind = self.kind
+        for _ in range(self.integer(0, 2)):
+            form = self.choice(["assign", "assign", "if", "early_return", "for"])
+            if form == "for":
+                self.block_depth, self.n_stmts = 1, 99  # a plain loop, no nested blocks
+                self.for_stmt(env, 1)
+                self.block_depth, self.n_stmts = 0, 0
+                continue
+            if form == "assign":
+                typ = self.choice(sorted(set(ptypes) | {SCALAR}))
+                name = self.new_name("t")
+                self.emit(1, f"{name} = {self.expr(env, typ)}")
+                env.bind(name, typ)
+            elif form == "early_return":
+                self.n_returns += 1
+                self.emit(1, f"if {self.cond(env, 0)}:")
+                self.emit(2, f"return {self.helper_ret(env, rtyp)}")
+            else:
+                self.block_depth = 1  # no loops in the helper: keep it small
+                self.n_stmts = 99
+                self.if_stmt(env, 1)
+                self.block_depth = 0
+                self.n_stmts = 0
+        self.emit(1, f"return {self.helper_ret(env, rtyp)}")
+        self.emit(0, "")
+        self.emit(0, "")
+        self.ret, self.kind = saved_ret, saved_kind
+        self.helper = (ptypes, rtyp, default)
+
+    def helper_ret(self, env, rtyp):
+        if rtyp == PAIR:
+            return f"{self.expr(env, SCALAR)}, {self.expr(env, SCALAR)}"
+        return self.expr(env, rtyp)
+
+    def program(self):
+        self.emit(0, "import math")
+        self.emit(0, "")
+        self.emit(0, "import numpy as np")
+        self.emit(0, "")
+        self.emit(0, "")
+        if self.coin(30):
+            self.in_helper = True
+            self.helper_fn()
+            self.in_helper = False
+            self.n_returns = 0
+        if self.kind == "scalar":
+            params = {"x": SCALAR, "y": SCALAR}
+            self.ret = SCALAR
+        else:
+            params = {"a": ARRAY, "x": SCALAR}
+            self.ret = self.choice([SCALAR, ARRAY])
+        self.emit(0, f"def f({', '.join(params)}):")
+        env = _Env(params)
+        for _ in range(self.integer(1, 6)):
+            self.stmt(env, 1)
+        self.emit(1, f"return {self.ret_expr(env)}")
+        return "\n".join(self.lines) + "\n"
+
+
+@st.composite
+def programs(draw, opts: Options = Options()):
+    kind = draw(st.sampled_from(["scalar", "array"]))
+    gen = _Gen(draw, kind, opts)
+    source = gen.program()
+    # the point comes from a seed rather than from shrinkable floats, which hypothesis often draws
+    # as their simplest value (0.0): points would pile up on ties such as x == y and kinks at 0
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    coords = [round(float(v), 4) for v in rng.uniform(-2.0, 2.0, size=4)]
+    if kind == "scalar":
+        args = (coords[0], coords[1])
+    else:
+        args = (tuple(coords[:3]), coords[3])
+    return Program(source=source, kind=kind, args=args, ret=gen.ret, features=frozenset(gen.features))
