@@ -259,10 +259,6 @@ def _call_args(f, primals, what):
     return base, chain, args, positions
 
 
-def _value_of(f, args):
-    return f(*args)
-
-
 def vjp(f, *primals):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
     result (same structure as `out`) to one cotangent per primal."""
@@ -306,15 +302,11 @@ def jvp(f, primals, tangents):
     if isinstance(f, Derivative):
         single = not f.several and f.mode == "grad"
         if single:
-            return _as_grad(outs[0], primals[f.wrt[0]]), as_gradient(touts[0], primals[f.wrt[0]])
+            return as_gradient(outs[0], primals[f.wrt[0]]), as_gradient(touts[0], primals[f.wrt[0]])
         return tuple(outs), tuple(touts)
     if _lowered(base).ir.returns_tuple:
         return tuple(outs), tuple(touts)
     return outs[0], touts[0]
-
-
-def _as_grad(g, x):
-    return as_gradient(g, x)
 
 
 def _numeric(x) -> bool:

@@ -76,8 +76,8 @@ class Forward:
         op, args, kwargs, loc = stmt.op, stmt.args, stmt.kwargs, stmt.loc
         if isinstance(op, Pop):
             push = self.pushed.get(op.slot)
-            if push is not None and self.tangent_of(push.args[1], tan) is not None or \
-                    (push is not None and isinstance(push.args[1], Var) and push.args[1] in self.active):
+            # the paired push pushed a tangent right after the value exactly when the value varies
+            if push is not None and isinstance(push.args[1], Var) and push.args[1] in self.active:
                 t = Var("d" + stmt.outs[0].hint)
                 emit.append(Call([t], Pop(op.slot.derived(TANGENT)), list(args), {}, None, None, stmt.tag))
                 emit.append(stmt)

@@ -316,9 +316,8 @@ class Reverse:
             w = Var(v.hint)
             pops.append(Call([w], Pop(slots[v]), [tape[1]], {}, None, None, GRAD))
             mapping[v] = w
-            self.facts[w] = self.kinds[w] = self.kinds.get(v)
-            if self.kinds[w] is None:
-                del self.kinds[w], self.facts[w]
+            if self.kinds.get(v) is not None:  # a popped value has the kind of the value pushed
+                self.facts[w] = self.kinds[w] = self.kinds[v]
         substitute(adj_region, mapping)
         adj_region.body[:0] = pops
         adj_region.params = [item, *d_params]
