@@ -10,8 +10,8 @@
     sourcead.show(f)        # the generated derivative, as Python source
 """
 
-from .ad import rules as _rules  # noqa: F401  (importing it registers the derivative rules)
-from .ad.registry import adjoint, nondifferentiable, tangent
+from . import rules as _rules  # noqa: F401  (importing it registers the derivative rules)
+from .rules.registry import adjoint, nondifferentiable, tangent
 from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, value_and_grad, vjp
 from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,
                      UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError, UsageError)

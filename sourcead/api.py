@@ -16,7 +16,7 @@ import types
 
 import numpy as np
 
-from .ad import registry
+from .rules import registry
 from .errors import SourceADError, UsageError
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value

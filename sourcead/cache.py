@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 
 from . import pipeline
-from .ad import registry
+from .rules import registry
 from .passes.kinds import kind_of_value
 
 LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

@@ -2,7 +2,7 @@
 
 Everything here is small, plain and fast on floats: generated code runs these in its inner loops.
 Rule helpers that need more than one line live here too, so that rules themselves stay one line.
-Each of these functions has derivative rules of its own (``ad/rules/runtime_.py``), so generated
+Each of these functions has derivative rules of its own (``rules/runtime_.py``), so generated
 code can be differentiated again.
 """
 
@@ -155,8 +155,8 @@ def check_bound(value, name, where=None):
 
 
 # ---- rule helpers ----
-# Called from the one-line rules in ad/rules/ when a derivative needs a branch or a loop. A helper
-# linear in a cotangent (or tangent) takes it first. Each helper has rules in ad/rules/runtime_.py or
+# Called from the one-line rules in rules/ when a derivative needs a branch or a loop. A helper
+# linear in a cotangent (or tangent) takes it first. Each helper has rules in rules/runtime_.py or
 # is declared nondifferentiable there, except norm_weight_dx and norm_weight_dnorm (no third
 # derivatives of np.linalg.norm).
 
@@ -576,6 +576,15 @@ def uncumsum(g, x, axis=None):
     if axis is None:
         return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+# ---- helpers of the NumPy rules (ufuncs, reductions, scans, shapes, indexing) --------------------
+
+
+# ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------
+
+
+# ---- helpers of the SciPy rules (scipy.special, scipy.stats) -------------------------------------
 
 
 # ---- cotangent arithmetic for values of any structure -------------------------------------------

@@ -23,8 +23,10 @@ from ..ir.builder import clone_region
 from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Var, While, make_list,
                        make_tuple, walk)
 from ..passes import kinds as kinds_mod
-from ..passes.activity import rule_key, varied
-from . import registry, templates
+from ..passes.activity import varied
+from ..rules.registry import rule_key
+from ..rules import registry
+from . import templates
 from .reverse import _IDENTITY_OPS, _describe
 
 TANGENT = "tangent"

@@ -29,9 +29,11 @@ from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push
                        make_list, make_tuple, walk)
 from ..passes import kinds as kinds_mod
 from ..backend.naming import TEMP_HINTS
-from ..passes.activity import rule_key, varied
+from ..passes.activity import varied
+from ..rules.registry import rule_key
 from .. import runtime
-from . import registry, templates
+from ..rules import registry
+from . import templates
 
 GRAD = "grad"
 ADJOINT = "adjoint"

@@ -15,7 +15,7 @@ import gast
 from ..errors import RuleError, SourceADError
 from ..ir.builder import clone_region
 from ..ir.core import Call, Const, Function, Operand, Var
-from .registry import Rule
+from ..rules.registry import Rule
 
 _TEMPLATES: dict[int, tuple[Rule, "Template | None"]] = {}
 

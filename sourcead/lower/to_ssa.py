@@ -675,7 +675,7 @@ def _inlinable(fn) -> bool:
     """A plain Python function of the user's (not a library's) that has no rule of its own."""
     if not isinstance(fn, types.FunctionType):
         return False
-    from ..ad import registry
+    from ..rules import registry
 
     if registry.lookup_adjoint(fn) is not None or registry.is_nondifferentiable(fn):
         return False

@@ -9,17 +9,9 @@ the reverse sweep, which only visits values that received a cotangent.
 
 from __future__ import annotations
 
-import numpy
-
-from ..ad import registry
-from ..ir.core import Attr, Call, For, Function, If, Method, Pop, Push, Region, Var, While, walk
-
-
-def rule_key(op):
-    """The object rules for `op` are registered under (methods and attributes: on ndarray)."""
-    if isinstance(op, (Method, Attr)):
-        return getattr(numpy.ndarray, op.name, op)
-    return op
+from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, walk
+from ..rules import registry
+from ..rules.registry import rule_key
 
 
 def varied(fn: Function, wrt_vars) -> set[Var]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import runtime
-from ...runtime import (as_gradient, broadcast_like, cast_like, einsum_adjoint_left, einsum_adjoint_right,
+from .. import runtime
+from ..runtime import (as_gradient, broadcast_like, cast_like, einsum_adjoint_left, einsum_adjoint_right,
                         expand_reduced, matmul_adjoint_left, matmul_adjoint_right, norm_weight_dnorm,
                         norm_weight_dx, reconcatenate,
                         tensordot_adjoint_left, tensordot_adjoint_right, unbroadcast, unconcatenate,
                         uncumsum, unindex, unpack_like, unrepeat, unstack, unsum, untile, untrace)
-from ..registry import adjoint, nondifferentiable, tangent
+from .registry import adjoint, nondifferentiable, tangent
 
 # Broadcasting and reductions: unbroadcast and broadcast_like are each other's adjoints
 

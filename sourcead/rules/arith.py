@@ -13,9 +13,9 @@ import operator
 
 import numpy as np
 
-from ...runtime import (broadcast_like, log_or_zero, matmul_adjoint_left, matmul_adjoint_right,
+from ..runtime import (broadcast_like, log_or_zero, matmul_adjoint_left, matmul_adjoint_right,
                         unbroadcast, unindex, unsum)
-from ..registry import adjoint, nondifferentiable, tangent
+from .registry import adjoint, nondifferentiable, tangent
 
 # Arithmetic: + - * / % ** and unary - +
 

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from ...runtime import log_or_zero
-from ..registry import adjoint, nondifferentiable, tangent
+from ..runtime import log_or_zero
+from .registry import adjoint, nondifferentiable, tangent
 
 # Trigonometric functions
 

@@ -17,12 +17,12 @@ import math
 
 import numpy as np
 
-from ...runtime import (broadcast_like, cast_like, clip_mask, dot_axes, einsum_adjoint_left,
+from ..runtime import (broadcast_like, cast_like, clip_mask, dot_axes, einsum_adjoint_left,
                         einsum_adjoint_right, expand_reduced, extremum_share, hstack_axis, inner_axes,
                         inverse_axes, norm_weight, prod_others, tensordot_adjoint_left,
                         tensordot_adjoint_right, tie_share, unbroadcast,
                         unconcatenate, uncumsum, unpack_like, unrepeat, unstack, untile, untrace)
-from ..registry import adjoint, nondifferentiable, tangent
+from .registry import adjoint, nondifferentiable, tangent
 
 # Trigonometric functions
 

@@ -31,7 +31,10 @@ import dataclasses
 import inspect
 from typing import Any, Callable
 
+import numpy
+
 from ..errors import RuleError
+from ..ir.core import Attr, Method
 
 _version = 0
 _ADJOINT: dict[Any, "Rule"] = {}
@@ -138,6 +141,13 @@ def nondifferentiable(*targets: Any) -> None:
     for target in targets:
         _NONDIFF[_key(target)] = True
     _version += 1
+
+
+def rule_key(op):
+    """The object rules for `op` are registered under (methods and attributes: on ndarray)."""
+    if isinstance(op, (Method, Attr)):
+        return getattr(numpy.ndarray, op.name, op)
+    return op
 
 
 def lookup_adjoint(obj: Any) -> Rule | None:
