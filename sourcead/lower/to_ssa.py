@@ -522,11 +522,11 @@ class Lowerer:
 
     def expr_Attribute(self, node):
         base = self.expr(node.value)
-        if isinstance(base, Const) and isinstance(base.value, types.ModuleType):
+        if _resolvable(base):
             try:
                 value = getattr(base.value, node.attr)
             except AttributeError:
-                self.error(node, f"module {base.value.__name__!r} has no attribute {node.attr!r}")
+                self.error(node, f"{base.spelling or base.value!r} has no attribute {node.attr!r}")
             return Const(value, f"{base.spelling}.{node.attr}" if base.spelling else None, base.scope)
         return self.emit(Attr(node.attr), [base], node=node)
 
@@ -604,7 +604,7 @@ class Lowerer:
         func = node.func
         if isinstance(func, gast.Attribute):
             base = self.expr(func.value)
-            if not (isinstance(base, Const) and isinstance(base.value, types.ModuleType)):
+            if not _resolvable(base):
                 args = [self.expr(a) for a in node.args]
                 kwargs = {kw.arg: self.expr(kw.value) for kw in node.keywords}
                 if func.attr in ("reshape", "transpose") and len(args) > 1:
@@ -669,6 +669,16 @@ class _Arg:
 
     def __init__(self, operand):
         self.operand = operand
+
+
+def _resolvable(base) -> bool:
+    """Whether an attribute of `base` is resolved at compile time: of a module, a class, or a library
+    object that is not data (``scipy.stats.norm.logpdf``); an attribute of a value or of a global
+    array (``A.T``) is read when the code runs."""
+    if not isinstance(base, Const) or base.spelling is None:
+        return False
+    v = base.value
+    return isinstance(v, (types.ModuleType, type)) or callable(v) and not isinstance(v, types.FunctionType)
 
 
 def _inlinable(fn) -> bool:
