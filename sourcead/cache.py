@@ -9,25 +9,54 @@ costs a dictionary lookup; `api.Derivative` adds a per-object fast path on the a
 
 from __future__ import annotations
 
+import threading
 import weakref
 
 from . import pipeline
-from .rules import registry
+from .errors import UnsupportedCallError
 from .passes.kinds import kind_of_value
+from .rules import registry
 
 LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 DERIVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "jvp": "jvp"}
 
 
-def lowered(f) -> pipeline.Lowered:
-    """The primal IR of `f`, lowered once (again when a rule is registered or a helper rebound)."""
+RULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Rule -> its body's IR, or None
+_lowering = threading.local()  # the functions being lowered on this thread, innermost last
+
+
+def lowered(f, loc=None) -> pipeline.Lowered:
+    """The primal IR of `f`, lowered once (again when a rule is registered or a helper rebound).
+    `loc` is where a caller being lowered calls `f` (a recursive call is refused there)."""
+    stack = _lowering.__dict__.setdefault("stack", [])
+    if f in stack:
+        raise UnsupportedCallError(f"{f.__qualname__} calls itself (recursion), which sourcead does not differentiate",
+                                   loc, "rewrite the recursion as a loop")
     entry = LOWERED.get(f)
     if entry is None or entry[0] != registry.version() or not entry[1].current():
-        entry = (registry.version(), pipeline.lower(f))
+        stack.append(f)
+        try:
+            entry = (registry.version(), pipeline.lower(f, callee_ir))
+        finally:
+            stack.pop()
         LOWERED[f] = entry
         DERIVED.pop(f, None)
     return entry[1]
+
+
+def callee_ir(fn, loc):
+    """The IR of a user function called from one being lowered: its own lowering, cached."""
+    return lowered(fn, loc).ir
+
+
+def rule_ir(rule):
+    """A rule's body as IR (None: the rule is called, not inlined), lowered once per process."""
+    try:
+        return RULES[rule]
+    except KeyError:
+        ir = RULES[rule] = pipeline.lower_rule(rule, callee_ir)
+        return ir
 
 
 def kinds(f, args) -> tuple:
@@ -53,7 +82,7 @@ def derived(f, chain: tuple, specialised: tuple) -> pipeline.Derived:
         arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None}
         global_kinds = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
         d = pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=global_kinds,
-                            name=name(f, chain))
+                            name=name(f, chain), rule_ir=rule_ir)
         table[key] = d
     return d
 

@@ -15,16 +15,17 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import types
 
 from .ad.forward import forward
 from .ad.reverse import reverse
 from .backend.compile import compile_function
 from .backend.to_ast import emit_source
-from .errors import InternalError, SourceADError
+from .errors import InternalError, RuleError, SourceADError
 from .frontend.desugar import desugar
 from .frontend.fence import fence
-from .frontend.parse import Parsed, parse
-from .ir.core import Function
+from .frontend.parse import Parsed, parse, single_return
+from .ir.core import Const, Function, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
@@ -64,23 +65,42 @@ class Lowered:
         return True
 
 
-def lower(f) -> Lowered:
-    """The primal function's IR: parse, fence, desugar, to_ssa, simplify."""
+def lower(f, callee_ir) -> Lowered:
+    """The primal function's IR: parse, fence, desugar, to_ssa, simplify. `callee_ir(fn, loc)` gives
+    the IR of a user function it calls (this same function, applied once to it by `cache`)."""
     with _internal_errors(f):
         parsed = desugar(fence(parse(f)))
-        ir = _checked(to_ssa(parsed), "to_ssa")
+        ir = _checked(to_ssa(parsed, callee_ir), "to_ssa")
         ir = _checked(simplify.run(ir), "simplify")
-        return Lowered(parsed, ir, _data_globals(ir, parsed))
+        return Lowered(parsed, ir, _data_globals(ir))
 
 
-def _data_globals(ir: Function, parsed: Parsed) -> tuple:
+def lower_rule(rule, callee_ir) -> Function | None:
+    """A rule's body as IR, when the rule can be inlined (its body one ``return``, its parameters
+    fixed), else None (the rule is then called). The same front half as `lower`."""
+    params = rule.signature.parameters.values()
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return None
+    try:
+        parsed = parse(rule.fn)
+    except SourceADError:
+        return None  # no source to read: the rule is called
+    if not single_return(parsed):
+        return None
+    with _internal_errors(rule.fn):
+        try:
+            return _checked(to_ssa(desugar(fence(parsed)), callee_ir), "to_ssa")
+        except SourceADError as err:
+            if isinstance(err, InternalError):
+                raise
+            raise RuleError(f"the {rule.kind} rule {rule.name} is outside the subset sourcead inlines: "
+                            f"{err.message}", err.loc) from err
+
+
+def _data_globals(ir: Function) -> tuple:
     """(scope, name) of the free variables holding data (not modules or functions) that the
     function and the helpers inlined into it read: generated code reads them live, and a
     derivative is specialised for their kinds, so they are guarded."""
-    import types
-
-    from .ir.core import Const, operands, walk
-
     found = []
     for stmt in walk(ir.body.body):
         for x in operands(stmt):
@@ -102,25 +122,26 @@ class Derived:
 
 
 def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
-           global_kinds: dict, name: str) -> Derived:
+           global_kinds: dict, name: str, rule_ir) -> Derived:
     """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
-    specialised for the kinds of its arguments."""
+    specialised for the kinds of its arguments. `rule_ir(rule)` is `lower_rule`, cached."""
     f = lowered.parsed.fn
     with _internal_errors(f):
         if mode in ("grad", "value_and_grad"):
-            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="ones", with_value=mode == "value_and_grad")
+            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="ones",
+                         with_value=mode == "value_and_grad", rule_ir=rule_ir)
             ir.returns_tuple = len(ir.body.yields) != 1
         elif mode == "vjp":
-            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="param", with_value=False)
+            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="param", with_value=False, rule_ir=rule_ir)
         elif mode == "jvp":
-            ir = forward(primal, list(wrt), arg_kinds, global_kinds)
+            ir = forward(primal, list(wrt), arg_kinds, global_kinds, rule_ir=rule_ir)
         else:
             raise InternalError(f"unknown mode {mode!r}")
         ir = _checked(ir, "forward" if mode == "jvp" else "reverse")
         ir = _checked(simplify.run(ir, arg_kinds, global_kinds), "simplify")
         ir = _checked(dce.run(ir), "dce")
         ir.name = name
-        source, bindings, _ = emit_source(ir, name, lowered.parsed)
+        source, bindings, _ = emit_source(ir, name, lowered.parsed.scope)
         compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")
         return Derived(ir, source, compiled, name)
 

@@ -33,8 +33,9 @@ TANGENT = "tangent"
 
 
 class Forward:
-    def __init__(self, fn: Function, wrt: list[int], kinds: dict):
+    def __init__(self, fn: Function, wrt: list[int], kinds: dict, rule_ir):
         self.fn = fn
+        self.rule_ir = rule_ir
         self.kinds = kinds
         self.active = varied(fn, [fn.params[i].var for i in wrt])
         self.pushed = {s.op.slot: s for s in walk(fn.body.body) if isinstance(s, Call) and isinstance(s.op, Push)}
@@ -130,7 +131,7 @@ class Forward:
                 continue
             bound[list(rule.signature.parameters)[0]] = t_arg
             start = len(emit)
-            contribution = templates.instantiate(rule, bound, index, emit, loc, TANGENT)
+            contribution = templates.instantiate(rule, self.rule_ir(rule), bound, index, emit, loc, TANGENT)
             for st in emit[start:]:
                 for o in st.outs:
                     self.know(o, out)
@@ -201,7 +202,8 @@ class Forward:
             self.know(o, params[i])
 
 
-def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_kinds: dict | None = None) -> Function:
+def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_kinds: dict | None = None, *,
+            rule_ir) -> Function:
     """The jvp function of `fn`: takes (*params, *tangents of the wrt params), returns
     (*results, *tangents of the results)."""
     mapping: dict = {}
@@ -214,7 +216,7 @@ def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
     primal = Function(fn.name, params, body, fn.returns_tuple, fn.loc, fn.lines, fn.filename)
     primal.facts = {mapping.get(v, v): k for v, k in fn.facts.items()}
     kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()}, global_kinds)
-    fwd = Forward(primal, wrt, kinds)
+    fwd = Forward(primal, wrt, kinds, rule_ir)
     tan: dict = {}
     t_params = []
     for i in wrt:

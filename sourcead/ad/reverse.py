@@ -41,8 +41,9 @@ _IDENTITY_OPS = {runtime.check_bound, runtime.unpacked, runtime.not_shared}  # t
 
 
 class Reverse:
-    def __init__(self, fn: Function, wrt: list[int], kinds: dict):
+    def __init__(self, fn: Function, wrt: list[int], kinds: dict, rule_ir):
         self.fn = fn
+        self.rule_ir = rule_ir
         self.wrt = wrt
         self.kinds = kinds
         self.active = varied(fn, [fn.params[i].var for i in wrt])
@@ -156,7 +157,7 @@ class Reverse:
             arg = bound.get(name)
             if isinstance(arg, Var) and arg in self.active:
                 start = len(emit)
-                contribution = templates.instantiate(rule, bound, index, emit, loc, GRAD)
+                contribution = templates.instantiate(rule, self.rule_ir(rule), bound, index, emit, loc, GRAD)
                 self.accumulate(ct, arg, contribution, emit, loc, emit[start:])
         for name in list(rule.signature.parameters)[2:]:
             value = bound.get(name)
@@ -438,7 +439,7 @@ def _describe(stmt: Call) -> str:
 
 
 def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_kinds: dict | None = None, *,
-            seed: str = "ones", with_value: bool = False) -> Function:
+            seed: str = "ones", with_value: bool = False, rule_ir) -> Function:
     """Build the gradient function of `fn` with respect to the parameters at positions `wrt`.
 
     seed="ones": the output's cotangent is 1 (or ones of its shape): the gradient of the sum of the
@@ -450,7 +451,7 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
     primal = Function(fn.name, params, body, fn.returns_tuple, fn.loc, fn.lines, fn.filename)
     primal.facts = {mapping.get(v, v): k for v, k in fn.facts.items()}
     kinds = kinds_mod.infer(primal, {params[i].var: k for i, k in (arg_kinds or {}).items()}, global_kinds)
-    rev = Reverse(primal, wrt, kinds)
+    rev = Reverse(primal, wrt, kinds, rule_ir)
     params_set = {p.var for p in params}
     ct: dict = {}
     emit: list = []

@@ -1,29 +1,20 @@
-"""Rule templates: a rule's body lowered to IR once, instantiated with operands substituted.
+"""Rule templates: a rule's body as IR, instantiated with operands substituted.
 
-A rule whose body is one ``return`` is *inlined*: its IR is copied into the derivative with the
-rule's parameters replaced by the call's operands, so generated code reads ``dx = dy * np.cos(x)``
-rather than a call to a helper. Any other rule is called.
+A rule whose body is one ``return`` is *inlined*: its IR (lowered once per process by the
+pipeline, which hands it in) is copied into the derivative with the rule's parameters replaced by
+the call's operands, so generated code reads ``dx = dy * np.cos(x)`` rather than a call to a
+helper. Any other rule is called.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
+import operator
 
-import gast
-
-from ..errors import RuleError, SourceADError
+from ..errors import RuleError, UnsupportedCallError
 from ..ir.builder import clone_region
-from ..ir.core import Call, Const, Function, Operand, Var
+from ..ir.core import Call, Const, Function, Operand, Var, regions
 from ..rules.registry import Rule
-
-_TEMPLATES: dict[int, tuple[Rule, "Template | None"]] = {}
-
-
-@dataclasses.dataclass
-class Template:
-    fn: Function
-    names: list[str]  # parameter names, in order
 
 
 class _Placeholder:
@@ -33,40 +24,6 @@ class _Placeholder:
 
     def __init__(self, operand):
         self.operand = operand
-
-
-def template(rule: Rule) -> Template | None:
-    """The rule's IR if it can be inlined (one return, fixed parameters), else None."""
-    cached = _TEMPLATES.get(id(rule))
-    if cached is not None and cached[0] is rule:
-        return cached[1]
-    result = _lower(rule)
-    _TEMPLATES[id(rule)] = (rule, result)
-    return result
-
-
-def _lower(rule: Rule) -> Template | None:
-    from ..frontend.desugar import desugar
-    from ..frontend.fence import fence
-    from ..frontend.parse import parse
-    from ..lower.to_ssa import to_ssa
-
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in rule.signature.parameters.values()):
-        return None
-    try:
-        parsed = parse(rule.fn)
-    except SourceADError:
-        return None
-    body = [s for s in parsed.tree.body
-            if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], gast.Return):
-        return None
-    try:
-        fn = to_ssa(desugar(fence(parsed)))
-    except SourceADError as err:
-        raise RuleError(f"the {rule.kind} rule {rule.name} is outside the subset sourcead inlines: "
-                        f"{err.message}", err.loc) from err
-    return Template(fn, [p.var.hint for p in fn.params])
 
 
 def _normalize(target, args, kwargs):
@@ -100,8 +57,6 @@ def bind(rule: Rule, first: Operand, ans: Operand, args, kwargs, loc=None) -> di
                                     *[_Placeholder(a) for a in args],
                                     **{k: _Placeholder(v) for k, v in kwargs.items()})
     except TypeError as err:
-        from ..errors import UnsupportedCallError
-
         raise UnsupportedCallError(
             f"this call to {getattr(rule.target, '__name__', rule.target)} uses arguments its derivative "
             f"rule {rule.name} does not take ({err})", loc,
@@ -121,18 +76,19 @@ def bind(rule: Rule, first: Operand, ans: Operand, args, kwargs, loc=None) -> di
     return out
 
 
-def instantiate(rule: Rule, bound: dict, index: int, emit: list, loc, tag: str) -> Operand | None:
-    """Emit the statements computing entry `index` of the rule's result; return its operand."""
-    tpl = template(rule)
+def instantiate(rule: Rule, body: Function | None, bound: dict, index: int, emit: list, loc,
+                tag: str) -> Operand | None:
+    """Emit the statements computing entry `index` of the rule's result; return its operand.
+    `body` is the rule's IR when it is inlined (see `pipeline.rule_ir`), None when it is called."""
     n = len(rule.diff_params)
-    if tpl is not None:
-        mapping = {p.var: bound[name] for p, name in zip(tpl.fn.params, tpl.names, strict=True)}
-        region = clone_region(tpl.fn.body, mapping)
+    if body is not None:
+        mapping = {p.var: bound[name] for p, name in zip(body.params, rule.signature.parameters, strict=True)}
+        region = clone_region(body.body, mapping)
         for stmt in region.body:
             _relocate(stmt, loc, tag)
         emit.extend(region.body)
         results = region.yields
-        if tpl.fn.returns_tuple:
+        if body.returns_tuple:
             if len(results) != n:
                 raise RuleError(f"the {rule.kind} rule {rule.name} returns {len(results)} values for "
                                 f"{n} differentiable parameters {rule.diff_params}")
@@ -164,15 +120,11 @@ def instantiate(rule: Rule, bound: dict, index: int, emit: list, loc, tag: str) 
     if n == 1:
         return res
     item = Var("t")
-    import operator
-
     emit.append(Call([item], operator.getitem, [res, Const(index)], {}, loc, None, tag))
     return item
 
 
 def _relocate(stmt, loc, tag) -> None:
-    from ..ir.core import regions
-
     stmt.loc = loc
     stmt.tag = tag
     for r in regions(stmt):

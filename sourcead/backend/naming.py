@@ -261,7 +261,7 @@ class ObjectNames:
                 return const.spelling
             if found and where == "global" and not rest and _is_data(root_obj):
                 # a helper's module global holding data: read it live, through its module
-                module = sys.modules.get(getattr(getattr(scope, "fn", None), "__module__", None) or "")
+                module = sys.modules.get(scope.module)
                 if module is not None:
                     return self.bind(module) + "." + root
             if found:

@@ -25,14 +25,10 @@ import gast
 from .. import runtime
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_list,
                        make_tuple)
-from ..lower.to_ssa import BINOPS, CMPOPS, UNARYOPS, in_, not_in
+from ..ir.ops import BINARY_SYNTAX as _BINOPS, COMPARE_SYNTAX as _CMP, UNARY_SYNTAX as _UNARY
 from ..passes.dce import is_effect
 from .naming import TEMP_HINTS, ObjectNames, value_names
 
-# The lowering's tables (syntax -> operation), turned around (operation -> syntax).
-_BINOPS = {op: node for node, op in BINOPS.items()}
-_UNARY = {op: node for node, op in UNARYOPS.items()}
-_CMP = {op: node for node, op in CMPOPS.items()} | {in_: gast.In, not_in: gast.NotIn}
 INDENT = "    "
 
 

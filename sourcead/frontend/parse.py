@@ -7,7 +7,6 @@ function's free names to the objects they denote now (globals, closure cells, bu
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
 import inspect
 import linecache
@@ -17,6 +16,7 @@ import types
 import gast
 
 from ..errors import Loc, SourceUnavailableError, UnsupportedSyntaxError
+from ..ir.core import Scope
 
 
 @dataclasses.dataclass
@@ -29,6 +29,10 @@ class Parsed:
     lines: dict[int, str]  # the user's line number -> its text
     name: str
     augmented: set = dataclasses.field(default_factory=set)  # ids of Assigns desugared from `x op= v`
+    scope: Scope = dataclasses.field(init=False)  # where the function's free names resolve
+
+    def __post_init__(self):
+        self.scope = Scope(self.fn)
 
     def loc(self, node) -> Loc:
         lineno = getattr(node, "lineno", None) or 1
@@ -37,25 +41,8 @@ class Parsed:
                    self.lines.get(line, ""), self.name)
 
     def lookup(self, name: str):
-        """Resolve a free name as Python would at call time: closure cell, global, builtin.
-
-        Returns (found, value, where) with where in {"closure", "global", "builtin"}.
-        """
-        code = self.fn.__code__
-        if name in code.co_freevars and self.fn.__closure__:
-            cell = self.fn.__closure__[code.co_freevars.index(name)]
-            try:
-                return True, cell.cell_contents, "closure"
-            except ValueError:
-                return False, None, "closure"
-        g = self.fn.__globals__
-        if name in g:
-            return True, g[name], "global"
-        b = g.get("__builtins__", builtins)
-        b = b.__dict__ if isinstance(b, types.ModuleType) else b
-        if name in b:
-            return True, b[name], "builtin"
-        return False, None, "global"
+        """Resolve a free name as Python would at call time (see `Scope.lookup`)."""
+        return self.scope.lookup(name)
 
 
 def parse(fn) -> Parsed:
@@ -132,6 +119,12 @@ def _find_lambda(text, fn, filename, first, lines):
                             type_comment=None, type_params=[])
     gast.copy_location(tree, lam)
     return tree
+
+
+def single_return(parsed: Parsed) -> bool:
+    """Whether the function's body is one ``return`` (a docstring aside): a rule that can be inlined."""
+    body = [s for s in parsed.tree.body if not (isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant))]
+    return len(body) == 1 and isinstance(body[0], gast.Return)
 
 
 def reject(parsed: Parsed, node, message: str, hint: str | None = None, cls=UnsupportedSyntaxError):

@@ -16,7 +16,9 @@ on these classes.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
+import types
 from typing import Any, Union
 
 from ..errors import Loc
@@ -34,11 +36,47 @@ class Var:
         return f"%{self.hint}@{id(self) % 10000:04d}"
 
 
+class Scope:
+    """The namespace in which a function's free names resolve, as Python resolves them when the
+    function runs: its closure cells, then its module's globals, then the builtins."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: types.FunctionType):
+        self.fn = fn
+
+    @property
+    def module(self) -> str:
+        return self.fn.__module__ or ""
+
+    def lookup(self, name: str) -> tuple[bool, Any, str]:
+        """(found, value, where), where is "closure", "global" or "builtin"."""
+        code = self.fn.__code__
+        if name in code.co_freevars and self.fn.__closure__:
+            cell = self.fn.__closure__[code.co_freevars.index(name)]
+            try:
+                return True, cell.cell_contents, "closure"
+            except ValueError:
+                return False, None, "closure"
+        g = self.fn.__globals__
+        if name in g:
+            return True, g[name], "global"
+        b = g.get("__builtins__", builtins)
+        b = b.__dict__ if isinstance(b, types.ModuleType) else b
+        if name in b:
+            return True, b[name], "builtin"
+        return False, None, "global"
+
+    def __repr__(self) -> str:
+        return f"<scope of {self.fn.__qualname__}>"
+
+
 class Const:
     """A compile-time constant: a literal, or a resolved object (module, function, global array).
 
-    `spelling` is how the source named it (``np.sin``), and `scope` resolves the spelling's first
-    name (the user's function, or a rule's module); the back end prints the reference from them.
+    `spelling` is how the source named it (``np.sin``), and `scope` (a `Scope`) resolves the
+    spelling's first name (the user's function, or a rule's module); the back end prints the
+    reference from them.
     """
 
     __slots__ = ("value", "spelling", "scope")

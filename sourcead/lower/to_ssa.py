@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import operator
 import os
+import sysconfig
 import types
 
 import gast
@@ -27,32 +28,14 @@ from ..frontend.parse import Parsed
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Operand, Param, Region, Var, While,
                        make_list, make_tuple)
 from ..ir.builder import clone_region
+from ..ir.ops import BINOPS, CMPOPS, UNARYOPS
+from ..rules import registry
 from ..runtime import UNBOUND, check_bound, not_shared, unpacked
 
-BINOPS = {
-    gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul, gast.Div: operator.truediv,
-    gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod, gast.Pow: operator.pow,
-    gast.MatMult: operator.matmul, gast.BitAnd: operator.and_, gast.BitOr: operator.or_,
-    gast.BitXor: operator.xor, gast.LShift: operator.lshift, gast.RShift: operator.rshift,
-}
-UNARYOPS = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_, gast.Invert: operator.invert}
-CMPOPS = {
-    gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt, gast.GtE: operator.ge,
-    gast.Eq: operator.eq, gast.NotEq: operator.ne, gast.Is: operator.is_, gast.IsNot: operator.is_not,
-}
-
-
-def in_(x, container):
-    return x in container
-
-
-def not_in(x, container):
-    return x not in container
-
-
 class Lowerer:
-    def __init__(self, parsed: Parsed):
+    def __init__(self, parsed: Parsed, callee_ir):
         self.parsed = parsed
+        self.callee_ir = callee_ir  # (function, call's Loc) -> its lowered IR, from the pipeline
         self.stmts: list = []  # the statement list being appended to
         self.env: dict[str, Operand] = {}
         self.maybe_unbound: set[str] = set()
@@ -518,7 +501,7 @@ class Lowerer:
         found, value, _where = self.parsed.lookup(name)
         if not found:
             self.error(node, f"name {name!r} is not defined", cls=UnsupportedSyntaxError)
-        return Const(value, name, self.parsed)
+        return Const(value, name, self.parsed.scope)
 
     def expr_Attribute(self, node):
         base = self.expr(node.value)
@@ -544,12 +527,7 @@ class Lowerer:
 
     def expr_Compare(self, node):
         left, right = self.expr(node.left), self.expr(node.comparators[0])
-        op = node.ops[0]
-        if isinstance(op, gast.In):
-            return self.emit(in_, [left, right], node=node)
-        if isinstance(op, gast.NotIn):
-            return self.emit(not_in, [left, right], node=node)
-        return self.emit(CMPOPS[type(op)], [left, right], node=node)
+        return self.emit(CMPOPS[type(node.ops[0])], [left, right], node=node)
 
     def expr_BoolOp(self, node):
         # a and b  ==  b if a else a;   a or b  ==  a if a else b   (short-circuit kept: b is lowered
@@ -630,18 +608,7 @@ class Lowerer:
     def inline(self, fn, args, kwargs, node):
         """A call to a user's Python function without a rule: its body, lowered, takes the call's
         place (values renamed, parameters bound to the arguments, defaults filled in)."""
-        if fn in _INLINING:
-            self.error(node, f"{fn.__qualname__} calls itself (recursion), which sourcead does not differentiate",
-                       "rewrite the recursion as a loop", cls=UnsupportedCallError)
-        _INLINING.append(fn)
-        try:
-            from ..frontend.desugar import desugar
-            from ..frontend.fence import fence
-            from ..frontend.parse import parse
-
-            callee = to_ssa(desugar(fence(parse(fn))))
-        finally:
-            _INLINING.pop()
+        callee = self.callee_ir(fn, self.loc(node))
         try:
             bound = inspect.signature(fn).bind(*[_Arg(a) for a in args], **{k: _Arg(v) for k, v in kwargs.items()})
         except TypeError as err:
@@ -660,7 +627,6 @@ class Lowerer:
         return region.yields[0]
 
 
-_INLINING: list = []  # the functions being inlined, innermost last (recursion is refused)
 _LIBRARIES = {"numpy", "scipy", "math", "builtins", "sourcead", "autograd", "operator", "functools"}
 
 
@@ -685,8 +651,6 @@ def _inlinable(fn) -> bool:
     """A plain Python function of the user's (not a library's) that has no rule of its own."""
     if not isinstance(fn, types.FunctionType):
         return False
-    from ..rules import registry
-
     if registry.lookup_adjoint(fn) is not None or registry.is_nondifferentiable(fn):
         return False
     root = (fn.__module__ or "").split(".")[0]
@@ -699,8 +663,6 @@ def _inlinable(fn) -> bool:
 
 
 def _library_dirs() -> tuple[str, ...]:
-    import sysconfig
-
     paths = sysconfig.get_paths()
     return tuple(os.path.abspath(paths[k]) for k in ("stdlib", "platstdlib", "purelib", "platlib") if k in paths)
 
@@ -802,6 +764,8 @@ def _ends_inside(node: gast.If) -> bool:
     return False
 
 
-def to_ssa(parsed: Parsed) -> Function:
-    return Lowerer(parsed).function()
+def to_ssa(parsed: Parsed, callee_ir) -> Function:
+    """The SSA IR of a desugared function. `callee_ir(fn, loc)` gives the IR of a user function it
+    calls (lowered by the pipeline, once), which is inlined."""
+    return Lowerer(parsed, callee_ir).function()
 

@@ -1,5 +1,5 @@
 """The lowered IR means what the function means: the reference interpreter (ir/interpret.py) run on
-`pipeline.lower(f).ir` returns what calling f returns, for every case of the straight-line and
+`cache.lowered(f).ir` returns what calling f returns, for every case of the straight-line and
 control-flow catalogs. And every IR a stage produces passes the checker (ir/verify.py): the
 lowered IR, and the derivative IR of each case (grad and value_and_grad, and vjp where every
 argument is differentiable), which the interpreter also evaluates to what the compiled derivative
@@ -25,7 +25,7 @@ import catalog.control_flow as control_flow  # noqa: E402
 import catalog.straight_line as straight_line  # noqa: E402
 
 import sourcead  # noqa: E402
-from sourcead import pipeline  # noqa: E402
+from sourcead import cache  # noqa: E402
 from sourcead.errors import InternalError, UnsupportedCallError, UnsupportedSyntaxError  # noqa: E402
 from sourcead.ir.interpret import interpret  # noqa: E402
 from sourcead.ir.verify import verify  # noqa: E402
@@ -41,7 +41,7 @@ def params():
 
 def lowered(case):
     try:
-        return pipeline.lower(case.fn)
+        return cache.lowered(case.fn)
     except (UnsupportedSyntaxError, UnsupportedCallError) as err:
         pytest.skip(f"refused by sourcead: {err.message}")
 
@@ -160,7 +160,7 @@ def over_a_map(x):
 
 @pytest.mark.parametrize("fn", [over_reversed_range, over_a_map], ids=["reversed-range", "map"])
 def test_a_loop_over_an_iterator_without_a_length_interprets_like_python(fn):
-    assert interpret(pipeline.lower(fn).ir, 0.7) == fn(0.7)
+    assert interpret(cache.lowered(fn).ir, 0.7) == fn(0.7)
 
 
 # ---- the checker catches what it promises to catch ------------------------------------------------
@@ -212,5 +212,5 @@ def test_the_checker_reports_a_fault_with_the_ir_around_it(kind, words):
 
 
 def test_the_checker_accepts_a_well_formed_function_and_returns_it():
-    fn = pipeline.lower(straight_line.seed_poly).ir
+    fn = cache.lowered(straight_line.seed_poly).ir
     assert verify(fn, "lower") is fn
