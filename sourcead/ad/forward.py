@@ -20,8 +20,8 @@ import operator
 from .. import runtime
 from ..errors import InternalError, UnsupportedCallError
 from ..ir.builder import clone_region
-from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Var, While, make_list,
-                       make_tuple, walk)
+from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Var, While, derivative,
+                       like, make_list, make_tuple, walk)
 from ..passes import kinds as kinds_mod
 from ..passes.activity import varied
 from ..rules.registry import rule_key
@@ -46,7 +46,7 @@ class Forward:
     def zero(self, v, emit: list, loc) -> Operand:
         if kinds_mod.of(v, self.kinds) == kinds_mod.SCALAR or isinstance(v, Const):
             return Const(0.0)
-        z = Var("d" + v.hint)
+        z = derivative(v)
         emit.append(Call([z], runtime.zeros_like_input, [v], {}, loc, None, TANGENT))
         return z
 
@@ -58,7 +58,7 @@ class Forward:
     def add(self, a, b, v, emit, loc):
         if a is None:
             return b
-        total = Var("d" + v.hint)
+        total = derivative(v)
         op = operator.add if kinds_mod.numeric(self.kinds.get(v)) else runtime.add_cotangents
         emit.append(Call([total], op, [a, b], {}, loc, None, TANGENT))
         return total
@@ -81,7 +81,7 @@ class Forward:
             push = self.pushed.get(op.slot)
             # the paired push pushed a tangent right after the value exactly when the value varies
             if push is not None and isinstance(push.args[1], Var) and push.args[1] in self.active:
-                t = Var("d" + stmt.outs[0].hint)
+                t = derivative(stmt.outs[0])
                 emit.append(Call([t], Pop(op.slot.derived(TANGENT)), list(args), {}, None, None, stmt.tag))
                 emit.append(stmt)
                 tan[stmt.outs[0]] = t
@@ -107,7 +107,7 @@ class Forward:
             return
         if op is make_tuple or op is make_list:
             elts = [self.tangent_of(a, tan) or self.zero(a, emit, loc) for a in args]
-            t = Var("d" + out.hint)
+            t = derivative(out)
             emit.append(Call([t], op, elts, {}, loc, None, TANGENT))
             tan[out] = t
             return
@@ -138,8 +138,8 @@ class Forward:
             if contribution is not None:
                 total = self.add(total, contribution, out, emit, loc)
         if total is not None:
-            if isinstance(total, Var) and total.hint in ("t", "result"):
-                total.hint = "d" + out.hint
+            if isinstance(total, Var) and total.temporary:
+                total.hint, total.of = None, out  # computed here: it is out's tangent
             tan[out] = total
             self.know(total, out)
 
@@ -156,7 +156,7 @@ class Forward:
                 t = self.tangent_of(y, local)
                 extra.append(t if t is not None else self.zero(y, body, stmt.loc))
             branches.append(Region([], body, list(region.yields) + extra))
-        outs = list(stmt.outs) + [Var("d" + stmt.outs[i].hint) for i in active_outs]
+        outs = list(stmt.outs) + [derivative(stmt.outs[i]) for i in active_outs]
         emit.append(If(outs, stmt.cond, branches[0], branches[1], stmt.loc, stmt.tag))
         for i, t in zip(active_outs, outs[len(stmt.outs):], strict=True):
             tan[stmt.outs[i]] = t
@@ -172,7 +172,7 @@ class Forward:
         for i in carried:
             t = self.tangent_of(stmt.inits[i], tan)
             inits.append(t if t is not None else self.zero(stmt.inits[i], emit, loc))
-        t_params = [Var("d" + params[i].hint) for i in carried]
+        t_params = [derivative(params[i]) for i in carried]
         local = dict(tan)
         for i, t in zip(carried, t_params, strict=True):
             local[params[i]] = t
@@ -188,12 +188,12 @@ class Forward:
         body.params = body.params + t_params
         body.yields = list(body.yields) + yields
         if isinstance(stmt, While):
-            c_params = [Var("d" + params[i].hint) for i in carried]
+            c_params = [derivative(params[i]) for i in carried]
             stmt.cond.params = stmt.cond.params + c_params
             cond_body: list = []
             self.region(stmt.cond, dict(tan), cond_body)
             stmt.cond.body = cond_body
-        outs = [Var("d" + params[i].hint) for i in carried]
+        outs = [derivative(params[i]) for i in carried]
         stmt.inits = list(stmt.inits) + inits
         stmt.outs = list(stmt.outs) + outs
         emit.append(stmt)
@@ -209,7 +209,7 @@ def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
     mapping: dict = {}
     params = []
     for p in fn.params:
-        v = Var(p.var.hint)
+        v = like(p.var)
         mapping[p.var] = v
         params.append(Param(v, p.default, p.keyword_only))
     body = clone_region(fn.body, mapping)
@@ -220,7 +220,7 @@ def forward(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
     tan: dict = {}
     t_params = []
     for i in wrt:
-        t = Var("d" + params[i].var.hint)
+        t = derivative(params[i].var)
         tan[params[i].var] = t
         t_params.append(Param(t))
         fwd.know(t, params[i].var)

@@ -26,9 +26,8 @@ import numpy as np
 from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError
 from ..ir.builder import clone_region, defined_in, substitute, used_in
 from ..ir.core import (Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Slot, Tape, Var, While,
-                       make_list, make_tuple, walk)
+                       derivative, like, make_list, make_tuple, walk)
 from ..passes import kinds as kinds_mod
-from ..backend.naming import TEMP_HINTS
 from ..passes.activity import varied
 from ..rules.registry import rule_key
 from .. import runtime
@@ -61,16 +60,15 @@ class Reverse:
         whose result then takes the cotangent's name."""
         if contribution is None:
             return
-        name = "d" + var.hint
         prev = ct.get(var)
         if prev is None:
-            if isinstance(contribution, Var) and contribution.hint in TEMP_HINTS \
+            if isinstance(contribution, Var) and contribution.temporary \
                     and any(contribution in s.outs for s in fresh):
-                contribution.hint = name
+                contribution.hint, contribution.of = None, var  # computed here: it is var's cotangent
             ct[var] = contribution
             self.know(contribution, var)
             return
-        total = Var(name)
+        total = derivative(var)
         add = operator.add if kinds_mod.numeric(self.kinds.get(var)) else runtime.add_cotangents
         emit.append(Call([total], add, [prev, contribution], {}, loc, None, GRAD))
         ct[var] = total
@@ -87,7 +85,7 @@ class Reverse:
     def zero(self, var: Var, emit: list, loc) -> Operand:
         if kinds_mod.of(var, self.kinds) == kinds_mod.SCALAR:
             return Const(0.0)
-        z = Var("d" + var.hint)
+        z = derivative(var)
         emit.append(Call([z], runtime.zeros_like_input, [var], {}, loc, None, GRAD))
         return z
 
@@ -107,7 +105,7 @@ class Reverse:
         if isinstance(stmt.op, Push):  # the value's cotangent comes back from the pop's
             v = stmt.args[1]
             if isinstance(v, Var) and v in self.active:
-                g = Var("d" + v.hint)
+                g = derivative(v)
                 slot = stmt.op.slot.derived(ADJOINT)
                 emit.append(Call([g], Pop(slot), [self.cotangent_tape(slot.tape)[1]], {}, None, None, GRAD))
                 self.accumulate(ct, v, g, emit, stmt.loc, emit[-1:])
@@ -135,7 +133,7 @@ class Reverse:
         if op is make_tuple or op is make_list:
             for i, a in enumerate(args):
                 if isinstance(a, Var) and a in self.active:
-                    item = Var("t")
+                    item = Var()
                     emit.append(Call([item], operator.getitem, [g, Const(i)], {}, loc, None, GRAD))
                     self.accumulate(ct, a, item, emit, loc, emit[-1:])
             return
@@ -181,8 +179,6 @@ class Reverse:
         if not any(ct.get(o) is not None for o in stmt.outs) and not self.tape_flow([stmt]):
             return
         loc = stmt.loc
-        if isinstance(stmt.cond, Var) and stmt.cond.hint in TEMP_HINTS:
-            stmt.cond.hint = "cond"  # the branch flag: read again by the reverse sweep
         branches = []
         for region in (stmt.then, stmt.orelse):
             local = dict(ct)
@@ -200,7 +196,7 @@ class Reverse:
                 continue
             if any(local.get(var) is not ct.get(var) for _, local, _ in branches):
                 changed.append(var)
-        outs = [Var("d" + v.hint) for v in changed]
+        outs = [derivative(v) for v in changed]
         regions = []
         for region, local, body in branches:
             yields = []
@@ -236,8 +232,8 @@ class Reverse:
         inside = defined_in(body)
         outer = [v for v in _ordered_uses(body) if v in self.active and v not in inside]
         # The adjoint body: cotangents of this iteration's results in, of its parameters out.
-        d_next = {i: Var("d" + params[i].hint) for i in carried}
-        accs = {v: Var("d" + v.hint) for v in outer}
+        d_next = {i: derivative(params[i]) for i in carried}
+        accs = {v: derivative(v) for v in outer}
         for i in carried:
             self.know(d_next[i], params[i])
         for v in outer:
@@ -301,22 +297,22 @@ class Reverse:
                 iterable = made.args[0]
             else:
                 if made is not None and made.op is range and not made.kwargs:  # reversed(range(n)), anew
-                    source = Var("t")
+                    source = Var()
                     emit.append(Call([source], range, list(made.args), {}, loc, made.ref, GRAD))
-                iterable = Var("t")
+                iterable = Var()
                 emit.append(Call([iterable], reversed, [source], {}, loc, Const(reversed, "reversed"), GRAD))
-            item = Var(index.hint) if index in used_in(adj_region) else Var("_")
+            item = like(index) if index in used_in(adj_region) else Var("_")
             if item.hint != "_":
                 substitute(adj_region, {index: item})
         else:
             count = self.count_iterations(stmt)
-            iterable = Var("t")
+            iterable = Var()
             emit.append(Call([iterable], range, [count], {}, loc, Const(range, "range"), GRAD))
             item = Var("_")
         pops = []
         mapping = {}
         for v in reversed(needed):
-            w = Var(v.hint)
+            w = like(v)
             pops.append(Call([w], Pop(slots[v]), [tape[1]], {}, None, None, GRAD))
             mapping[v] = w
             if self.kinds.get(v) is not None:  # a popped value has the kind of the value pushed
@@ -324,7 +320,7 @@ class Reverse:
         substitute(adj_region, mapping)
         adj_region.body[:0] = pops
         adj_region.params = [item, *d_params]
-        outs = [Var("d" + params[i].hint) for i in carried] + [Var("d" + v.hint) for v in changed]
+        outs = [derivative(params[i]) for i in carried] + [derivative(v) for v in changed]
         emit.append(For(outs, iterable, inits, adj_region, loc, GRAD))
         for v, o in zip(changed, outs[len(carried):], strict=True):
             ct[v] = o
@@ -392,7 +388,7 @@ class Reverse:
         needed.sort(key=lambda v: _definition_order(primal, v))  # stable: ties keep first-use order
         mapping = {}
         for v in needed:
-            out = Var(v.hint)
+            out = like(v)
             if self.kinds.get(v) is not None:
                 self.kinds[out] = self.kinds[v]
             stmt.outs.append(out)
@@ -463,12 +459,12 @@ def reverse(fn: Function, wrt: list[int], arg_kinds: dict | None = None, global_
                 f"{fn.name} returns {y.value!r} on some path, which has no gradient", fn.loc,
                 "end every path with a return of the value to differentiate")
         if seed == "param":
-            s = Var("d" + (y.hint if isinstance(y, Var) else "out"))
+            s = derivative(y)
             seeds.append(s)
         elif kinds_mod.of(y, kinds) == kinds_mod.SCALAR:
             s = Const(1.0)
         else:
-            s = Var("d" + (y.hint if isinstance(y, Var) else "out"))
+            s = derivative(y)
             k = kinds_mod.of(y, kinds)
             # ones of the result's shape: read it from a parameter of the same shape, if one is known
             like = k[1] if isinstance(k, tuple) and isinstance(k[1], Var) and k[1] in params_set else y
@@ -572,7 +568,7 @@ def _uniform_seed(rev: Reverse, emit: list, seed: Var, kind, wrt_vars: list, res
     made = {o: st for st in emit if isinstance(st, Call) for o in st.outs}
     for v, g in zip(wrt_vars, region_all.yields, strict=True):
         if isinstance(g, Var) and g in uniform or isinstance(g, Const):
-            shaped = Var("d" + v.hint)
+            shaped = derivative(v)
             loc = made[g].loc if g in made else None  # grouped with the line that computed it
             emit.append(Call([shaped], runtime.broadcast_like, [g, v], {}, loc, None, GRAD))
             g = shaped
@@ -581,6 +577,6 @@ def _uniform_seed(rev: Reverse, emit: list, seed: Var, kind, wrt_vars: list, res
 
 
 def _fresh(v: Var, mapping: dict) -> Var:
-    new = Var(v.hint)
+    new = like(v)
     mapping[v] = new
     return new

@@ -115,11 +115,11 @@ def instantiate(rule: Rule, body: Function | None, bound: dict, index: int, emit
             kwargs[name] = value
         else:
             args.append(value)
-    res = Var("t")
+    res = Var()
     emit.append(Call([res], rule.fn, args, kwargs, loc, Const(rule.fn, rule.fn.__name__), tag))
     if n == 1:
         return res
-    item = Var("t")
+    item = Var()
     emit.append(Call([item], operator.getitem, [res, Const(index)], {}, loc, None, tag))
     return item
 

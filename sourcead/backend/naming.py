@@ -1,7 +1,8 @@
 """naming: the one authority for every name in generated source.
 
-Values: each SSA value gets a Python name derived from its hint (the user's variable name, or `dx`
-for the cotangent of x); values that are copies of each other (a loop's carried value and its
+Values: each SSA value gets a Python name derived from what the IR records it is: a version of the
+user's variable `x` is `x`, the derivative (cotangent or tangent) of x is `dx`, a temporary is `t`,
+and a temporary branch flag that the reverse sweep reads again is `cond`; values that are copies of each other (a loop's carried value and its
 next value, a branch's result and the value it yields, `dx` and `dx + more`) share one name when
 their live ranges do not overlap, so the code reads `b = b * 2` and `dx = dx + t` as a person
 writes it. Values folded into the expression that uses them get no name at all.
@@ -20,9 +21,15 @@ import keyword
 import sys
 import types
 
-from ..ir.core import Call, Const, For, Function, If, Region, Var, While, operands
+from ..ir.core import Call, Const, For, Function, If, Region, Var, While, operands, regions
 
-TEMP_HINTS = {"t", "result", "dt", "dresult", "dout"}
+
+
+def base_name(v: Var) -> str:
+    """The name a value would like: its variable's, ``d`` + its primal's for a derivative, ``t``."""
+    if v.of is not None:
+        return "d" + (base_name(v.of) if isinstance(v.of, Var) else "out")
+    return v.hint or "t"
 
 
 # ---- live ranges ---------------------------------------------------------------------------------
@@ -156,9 +163,9 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
     def visit(region: Region) -> None:
         for stmt in region.body:
             if isinstance(stmt, Call):
-                if stmt.outs and stmt.outs[0].hint not in TEMP_HINTS:
+                if stmt.outs and not stmt.outs[0].temporary:
                     for a in stmt.args:
-                        if isinstance(a, Var) and a.hint == stmt.outs[0].hint:
+                        if isinstance(a, Var) and base_name(a) == base_name(stmt.outs[0]):
                             optional.append((stmt.outs[0], a))
                             break
             elif isinstance(stmt, If):
@@ -167,7 +174,7 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
                 for i, out in enumerate(stmt.outs):
                     for y in (stmt.then.yields[i], stmt.orelse.yields[i]):
                         # only values of the same variable: `c` does not become `b`
-                        if isinstance(y, Var) and (y.hint == out.hint or y.hint in TEMP_HINTS):
+                        if isinstance(y, Var) and (base_name(y) == base_name(out) or y.temporary):
                             optional.append((out, y))
             elif isinstance(stmt, (While, For)):
                 offset = 0 if isinstance(stmt, While) else 1
@@ -183,10 +190,11 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
                 for i, out in enumerate(stmt.outs):
                     for y in (stmt.body.yields[i], stmt.inits[i]):
                         # only values of the same variable: a cotangent starting at `y` stays `dx`
-                        if isinstance(y, Var) and (y.hint == out.hint or y.hint in TEMP_HINTS):
+                        if isinstance(y, Var) and (base_name(y) == base_name(out) or y.temporary):
                             optional.insert(0, (out, y))
 
     visit(fn.body)
+    flags = _branch_flags(fn.body)
     for a, b in optional:
         classes.union(a, b)
 
@@ -199,7 +207,7 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
         if root in names:
             names[v] = names[root]
             continue
-        base = _identifier(v.hint)
+        base = _identifier("cond" if v in flags else base_name(v))
         name, i = base, 0
         while name in taken:
             i += 1
@@ -208,6 +216,22 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
         names[root] = name
         names[v] = name
     return names
+
+
+def _branch_flags(region: Region) -> set[Var]:
+    """Temporaries that more than one `if` branches on (a reverse sweep branching again on the
+    forward sweep's decision): each is named `cond`."""
+    seen: dict[Var, int] = {}
+
+    def visit(r: Region) -> None:
+        for stmt in r.body:
+            if isinstance(stmt, If) and isinstance(stmt.cond, Var) and stmt.cond.temporary:
+                seen[stmt.cond] = seen.get(stmt.cond, 0) + 1
+            for sub in regions(stmt):
+                visit(sub)
+
+    visit(region)
+    return {v for v, n in seen.items() if n > 1}
 
 
 def _identifier(hint: str) -> str:

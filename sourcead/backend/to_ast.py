@@ -27,7 +27,7 @@ from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, 
                        make_tuple)
 from ..ir.ops import BINARY_SYNTAX as _BINOPS, COMPARE_SYNTAX as _CMP, UNARY_SYNTAX as _UNARY
 from ..passes.dce import is_effect
-from .naming import TEMP_HINTS, ObjectNames, value_names
+from .naming import ObjectNames, value_names
 
 INDENT = "    "
 
@@ -61,13 +61,13 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
             if isinstance(stmt, Call):
                 for x in (*stmt.args, *stmt.kwargs.values()):
                     count(x, region)
-                if len(stmt.outs) == 1 and stmt.outs[0].hint in TEMP_HINTS and not is_effect(stmt.op):
+                if len(stmt.outs) == 1 and stmt.outs[0].temporary and not is_effect(stmt.op):
                     defs[stmt.outs[0]] = (stmt, region)
             elif isinstance(stmt, If):
                 count(stmt.cond, region)
                 visit(stmt.then)
                 visit(stmt.orelse)
-                if len(stmt.outs) == 1 and stmt.outs[0].hint in TEMP_HINTS:
+                if len(stmt.outs) == 1 and stmt.outs[0].temporary:
                     defs[stmt.outs[0]] = (stmt, region)
             elif isinstance(stmt, While):
                 for x in stmt.inits:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .core import Call, For, If, Region, Var, While
+from .core import Call, For, If, Region, Var, While, like
 
 
 def clone_region(region: Region, mapping: dict) -> Region:
@@ -37,7 +37,7 @@ def clone_stmt(stmt, mapping: dict):
 
 
 def _fresh(v: Var, mapping: dict) -> Var:
-    new = Var(v.hint)
+    new = like(v)
     mapping[v] = new
     return new
 

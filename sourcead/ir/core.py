@@ -1,8 +1,9 @@
 """The structured SSA IR: a handful of plain data classes and nothing else.
 
 A `Function` is a `Region` with parameters: a list of statements over SSA values, then the values
-it yields (for a function, its results). Every `Var` is assigned exactly once; its `hint` remembers
-the user's variable name so that printed code reads like the input. Control flow is structured:
+it yields (for a function, its results). Every `Var` is assigned exactly once. A Var records what
+it is -- a version of the user's variable `hint`, a temporary (no hint), or the derivative of
+another value (`of`) -- and the back end's naming alone turns that into text. Control flow is structured:
 
     outs = If(cond, then_region, else_region)      # each region yields len(outs) values (the phis)
     outs = While(inits, cond_region, body_region)  # regions take the carried values as params;
@@ -25,15 +26,45 @@ from ..errors import Loc
 
 
 class Var:
-    """An SSA value. Identity is the value: two Vars with the same hint are different values."""
+    """An SSA value. Identity is the value: two Vars with the same hint are different values.
 
-    __slots__ = ("hint",)
+    `hint` is the user's variable this value is a version of (``b`` for every ``b = ...``), or a
+    label the compiler gives a value of its own (``iterations``, ``stack``); None for a temporary.
+    `of` is set on a derivative (a cotangent or a tangent): the value it is the derivative of.
+    """
 
-    def __init__(self, hint: str = "t"):
+    __slots__ = ("hint", "of")
+
+    def __init__(self, hint: str | None = None, of: "Operand | None" = None):
         self.hint = hint
+        self.of = of
+
+    @property
+    def temporary(self) -> bool:
+        """Whether the value stands for nothing the user named (nor derives from such a value)."""
+        if self.of is not None:
+            return not isinstance(self.of, Var) or self.of.temporary
+        return self.hint is None
 
     def __repr__(self) -> str:
-        return f"%{self.hint}@{id(self) % 10000:04d}"
+        return f"%{label(self)}@{id(self) % 10000:04d}"
+
+
+def derivative(x: "Operand") -> Var:
+    """A new value standing for the derivative (cotangent or tangent) of `x`."""
+    return Var(None, x)
+
+
+def like(v: Var) -> Var:
+    """A new value that is what `v` is (a copy's definition: a clone, a popped value)."""
+    return Var(v.hint, v.of)
+
+
+def label(v: Var) -> str:
+    """A plain text form of what `v` is, for IR dumps (generated code is named by the back end)."""
+    if v.of is not None:
+        return "d" + (label(v.of) if isinstance(v.of, Var) else "out")
+    return v.hint or "t"
 
 
 class Scope:

@@ -20,7 +20,7 @@ import types
 
 import numpy as np
 
-from .core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_list, make_tuple
+from .core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, label, make_list, make_tuple
 
 
 def op_name(op) -> str:
@@ -73,7 +73,7 @@ class Namer:
     def __call__(self, v: Var) -> str:
         name = self.names.get(v)
         if name is None:
-            base = v.hint or "t"
+            base = label(v)
             name, i = base, 0
             while name in self.taken:
                 i += 1

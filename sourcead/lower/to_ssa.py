@@ -53,7 +53,7 @@ class Lowerer:
     def error(self, node, message, hint=None, cls=UnsupportedSyntaxError):
         raise cls(message, self.loc(node), hint)
 
-    def emit(self, op, args, kwargs=None, node=None, hint="t", ref=None) -> Var:
+    def emit(self, op, args, kwargs=None, node=None, hint=None, ref=None) -> Var:
         out = Var(hint)
         self.stmts.append(Call([out], op, list(args), dict(kwargs or {}), self.loc(node) if node else None, ref))
         return out
@@ -178,7 +178,7 @@ class Lowerer:
             then_vals, then_tuple = then_end or self.fall_off(node)
             else_vals, else_tuple = else_end or self.fall_off(node)
             then.yields, orelse.yields = list(then_vals), list(else_vals)
-            outs = [Var("result") for _ in then_vals]
+            outs = [Var() for _ in then_vals]
             self.stmts.append(If(outs, cond, then, orelse, self.loc(node)))
             self.env = before
             return list(outs), then_tuple
@@ -252,7 +252,7 @@ class Lowerer:
 
     def unpack(self, target, value: Operand, node) -> None:
         n = len(target.elts)
-        checked = self.emit(unpacked, [value, Const(n)], node=node, hint="t")
+        checked = self.emit(unpacked, [value, Const(n)], node=node, hint=None)
         for i, elt in enumerate(target.elts):
             n_before = len(self.stmts)
             item = self.emit(operator.getitem, [checked, Const(i)], node=node)
@@ -266,7 +266,7 @@ class Lowerer:
 
     def bind(self, name: str, value: Operand, n_before: int) -> None:
         # A value computed by this very statement takes the user's name.
-        if isinstance(value, Var) and value.hint in ("t", "result") \
+        if isinstance(value, Var) and value.hint is None and value.of is None \
                 and any(value in s.outs for s in self.stmts[n_before:]):
             value.hint = name
         self.env[name] = value
@@ -544,7 +544,7 @@ class Lowerer:
             then, orelse = evaluate, keep
         else:
             then, orelse = keep, evaluate
-        out = Var("t")
+        out = Var()
         self.stmts.append(If([out], first, then, orelse, self.loc(node)))
         return out
 
@@ -553,7 +553,7 @@ class Lowerer:
         then, a = self.region([], lambda: self.conditional_expr(node.body))
         orelse, b = self.region([], lambda: self.conditional_expr(node.orelse))
         then.yields, orelse.yields = [a], [b]
-        out = Var("t")
+        out = Var()
         self.stmts.append(If([out], cond, then, orelse, self.loc(node)))
         return out
 

@@ -109,11 +109,10 @@ class _Simplifier:
 
     @staticmethod
     def rename(new, old: Var) -> None:
-        """A value that replaces a named one inherits the name, if it had none of its own."""
-        from ..backend.naming import TEMP_HINTS
-
-        if isinstance(new, Var) and new.hint in TEMP_HINTS and old.hint not in TEMP_HINTS:
-            new.hint = old.hint
+        """A temporary that replaces a named value is what that value was (a version of the same
+        variable, or the same derivative)."""
+        if isinstance(new, Var) and new.temporary and not old.temporary:
+            new.hint, new.of = old.hint, old.of
 
     def derive(self, stmt: Call, op, args) -> Call:
         return Call(stmt.outs, op, list(args), {}, stmt.loc, None, stmt.tag)
@@ -125,7 +124,7 @@ class _Simplifier:
             return self.derive(stmt, op, [na.args[0], nb.args[0]])
         if na is None and nb is None:
             return None
-        inner = Var("t")
+        inner = Var()
         args = [na.args[0], b] if na is not None else [a, nb.args[0]]
         self.pending.append(Call([inner], op, args, {}, stmt.loc, None, stmt.tag))
         return self.derive(stmt, operator.neg, [inner])

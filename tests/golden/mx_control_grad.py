@@ -4,9 +4,8 @@ def mx_control_grad(a):
     while np.linalg.norm(b) < 1000:
         b = b * 2
         iterations = iterations + 1
-    cond = np.sum(b) > 0
     # grad of: if np.sum(b) > 0:
-    if cond:
+    if np.sum(b) > 0:
         db = 1.0
     else:
         db = 100.0

@@ -603,31 +603,31 @@ CASES = [
     (return_in_if, ir("""
         def return_in_if(x):
           t = gt(x, 0)
-          result = if t:
+          t_1 = if t:
             then:
               yield x
             else:
               y = mul(x, x)
               yield y
-          return result
+          return t_1
     """)),
     (several_returns, ir("""
         def several_returns(x):
           t = lt(x, -1.0)
-          result = if t:
+          t_1 = if t:
             then:
-              t_1 = neg(x)
-              yield t_1
+              t_2 = neg(x)
+              yield t_2
             else:
-              t_2 = lt(x, 1.0)
-              result_1 = if t_2:
+              t_3 = lt(x, 1.0)
+              t_4 = if t_3:
                 then:
-                  t_3 = mul(x, x)
-                  yield t_3
+                  t_5 = mul(x, x)
+                  yield t_5
                 else:
                   yield x
-              yield result_1
-          return result
+              yield t_4
+          return t_1
     """)),
     (return_in_loop, ir("""
         def return_in_loop(x):
@@ -654,13 +654,13 @@ CASES = [
                   x_5 = mul(x_3, 3)
                   yield broke_2, retval_2, returned_2, x_5
               yield broke_3, k_3, retval_3, returned_3, i_3, x_4
-          result = if returned:
+          t_6 = if returned:
             then:
               yield retval
             else:
-              t_6 = neg(x_1)
-              yield t_6
-          return result
+              t_7 = neg(x_1)
+              yield t_7
+          return t_6
     """)),
     (for_else, ir("""
         def for_else(x):
