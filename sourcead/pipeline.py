@@ -29,7 +29,8 @@ from .ir.core import Const, Function, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import dce, simplify
+from .passes import dce, seed, simplify
+from .passes import kinds as kinds_mod
 
 
 def _verify_enabled() -> bool:
@@ -71,7 +72,7 @@ def lower(f, callee_ir) -> Lowered:
     with _internal_errors(f):
         parsed = desugar(fence(parse(f)))
         ir = _checked(to_ssa(parsed, callee_ir), "to_ssa")
-        ir = _checked(simplify.run(ir), "simplify")
+        ir = _checked(simplify.run(ir)[0], "simplify")
         return Lowered(parsed, ir, _data_globals(ir))
 
 
@@ -124,22 +125,26 @@ class Derived:
 def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
            global_kinds: dict, name: str, rule_ir) -> Derived:
     """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
-    specialised for the kinds of its arguments. `rule_ir(rule)` is `lower_rule`, cached."""
+    specialised for the kinds of its arguments: kinds are inferred once, here, and handed on.
+    `rule_ir(rule)` is `lower_rule`, cached."""
     f = lowered.parsed.fn
     with _internal_errors(f):
-        if mode in ("grad", "value_and_grad"):
-            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="ones",
-                         with_value=mode == "value_and_grad", rule_ir=rule_ir)
-            ir.returns_tuple = len(ir.body.yields) != 1
-        elif mode == "vjp":
-            ir = reverse(primal, list(wrt), arg_kinds, global_kinds, seed="param", with_value=False, rule_ir=rule_ir)
-        elif mode == "jvp":
-            ir = forward(primal, list(wrt), arg_kinds, global_kinds, rule_ir=rule_ir)
+        kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
+        if mode == "jvp":
+            ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
+            ir = _checked(ir, "forward")
+        elif mode in ("grad", "value_and_grad", "vjp"):
+            ir, kinds, seeds = reverse(primal, list(wrt), kinds, seed="param" if mode == "vjp" else "ones",
+                                       with_value=mode == "value_and_grad", rule_ir=rule_ir)
+            ir = _checked(ir, "reverse")
+            if mode != "vjp" and len(seeds) == 1:
+                ir, kinds = seed.run(ir, kinds, list(wrt), seeds[0])
+                ir = _checked(ir, "seed")
+            ir.returns_tuple = mode == "vjp" or len(ir.body.yields) != 1
         else:
             raise InternalError(f"unknown mode {mode!r}")
-        ir = _checked(ir, "forward" if mode == "jvp" else "reverse")
-        ir = _checked(simplify.run(ir, arg_kinds, global_kinds), "simplify")
-        ir = _checked(dce.run(ir), "dce")
+        ir, kinds = simplify.run(ir, kinds)
+        ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
         source, bindings, _ = emit_source(ir, name, lowered.parsed.scope)
         compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")

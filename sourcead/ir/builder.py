@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from .core import Call, For, If, Region, Var, While, like
+from .core import Call, For, Function, If, Param, Region, Var, While, like, operands, regions
+
+
+def clone_function(fn: Function, mapping: dict | None = None) -> Function:
+    """A copy of `fn` with fresh values throughout (`mapping` collects old -> new), for a stage
+    that rewrites its input's copy rather than its input."""
+    mapping = {} if mapping is None else mapping
+    params = [Param(_fresh(p.var, mapping), p.default, p.keyword_only) for p in fn.params]
+    body = clone_region(fn.body, mapping)
+    return dataclasses.replace(fn, params=params, body=body,
+                               facts={mapping.get(v, v): k for v, k in fn.facts.items()},
+                               callees=list(fn.callees))
 
 
 def clone_region(region: Region, mapping: dict) -> Region:
@@ -74,8 +85,6 @@ def defined_in(region: Region) -> set:
     out = set(region.params)
     for stmt in region.body:
         out.update(stmt.outs)
-        from .core import regions
-
         for r in regions(stmt):
             out |= defined_in(r)
     return out
@@ -83,8 +92,6 @@ def defined_in(region: Region) -> set:
 
 def used_in(region: Region) -> set:
     """Every Var read inside `region`, nested regions included."""
-    from .core import operands, regions
-
     out = set()
     for stmt in region.body:
         out.update(x for x in operands(stmt) if isinstance(x, Var))
@@ -93,3 +100,21 @@ def used_in(region: Region) -> set:
     out.update(y for y in region.yields if isinstance(y, Var))
     return out
 
+
+def ordered_uses(region: Region) -> list[Var]:
+    """The Vars `region` reads (nested regions included), in order of first reading, each once."""
+    seen: dict = {}
+
+    def visit(r: Region):
+        for stmt in r.body:
+            for x in operands(stmt):
+                if isinstance(x, Var):
+                    seen.setdefault(x, None)
+            for sub in regions(stmt):
+                visit(sub)
+        for y in r.yields:
+            if isinstance(y, Var):
+                seen.setdefault(y, None)
+
+    visit(region)
+    return list(seen)

@@ -12,22 +12,27 @@ pruned once.
 from __future__ import annotations
 
 from .. import runtime
+from ..ir.builder import clone_function, used_in
 from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, operands
 
-EFFECTS: set = {runtime.check_bound, runtime.unpacked, runtime.not_shared}  # they may raise
+# Runtime checks that may raise as Python would (their value is their first operand's).
+EFFECTS = frozenset({runtime.check_bound, runtime.unpacked, runtime.not_shared})
 
 
 def is_effect(op) -> bool:
+    """Whether a call must run even if nothing reads its result (a check, tape traffic)."""
     return isinstance(op, (Push, Pop)) or op in EFFECTS
 
 
 def run(fn: Function) -> Function:
+    """A copy of `fn` without what no result needs."""
+    fn = clone_function(fn)
     prune_region(fn.body)
     return fn
 
 
 def prune_region(region: Region) -> None:
-    """Prune a region on its own, all of its yields kept."""
+    """Prune a region in place (one a transform is building and owns), all of its yields kept."""
     _prune(region, set(), list(range(len(region.yields))))
 
 
@@ -132,6 +137,4 @@ def _prune(region: Region, live: set, keep_yields) -> None:
 
 def _free(region: Region) -> set:
     """Everything `region` reads (after pruning), nested regions included."""
-    from ..ir.builder import used_in
-
     return used_in(region)

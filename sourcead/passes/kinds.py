@@ -1,25 +1,55 @@
 """kinds: what each value is known to be, from the kinds of the arguments a derivative is
-specialised for. A kind is SCALAR (a Python or NumPy number), an array `("array", token, ndim)`
-whose `token` names a shape class (values with the same token have the same shape; None: not
-known) and `ndim` its rank (None: not known), SEQ (a tuple or list), SHAPE, or None (unknown).
+specialised for. A kind is a small frozen value of a lattice whose top is None (nothing known):
 
-It is a performance and readability device, never a correctness one: it lets `simplify` drop an
-`unbroadcast(g, x)` that cannot change `g`, and pick `1.0` rather than `ones_like_output(y)`.
+    Scalar()                a Python or NumPy number
+    Array(shape, ndim)      an array of rank `ndim` (None: not known) whose `shape` token names a
+                            shape class: arrays with the same token have the same shape (None: not known)
+    Seq()                   a tuple or a list
+    Shape()                 a tuple of ints (``x.shape``): its items are numbers
+
+Kinds are inferred once per derivation, on the function to differentiate (`infer`); a transform
+extends the table for the values it creates (`extend`, and the kind of a derivative is its
+primal's), and hands it on to the passes after it. It is a performance and readability device,
+never a correctness one: it lets `simplify` drop an `unbroadcast(g, x)` that cannot change `g`, and
+lets the reverse sweep seed with `1.0` rather than `ones_like_output(y)`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import types
 
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_list, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_list, make_tuple
 
-SCALAR = "scalar"
-SEQ = "seq"  # a tuple or list
-SHAPE = "shape"  # a tuple of ints (x.shape): its items are scalars
+
+@dataclasses.dataclass(frozen=True)
+class Scalar:
+    """A Python or NumPy number."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Array:
+    """An array of rank `ndim` whose shape is that of every array with the same `shape` token."""
+
+    shape: object = None
+    ndim: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Seq:
+    """A tuple or a list."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """A tuple of ints, as ``x.shape``."""
+
+
+SCALAR, SEQ, SHAPE = Scalar(), Seq(), Shape()
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                 operator.pos, operator.floordiv, operator.mod, abs, pow}
@@ -32,7 +62,7 @@ def kind_of_value(x):
     if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_)):
         return SCALAR
     if isinstance(x, np.ndarray):
-        return ("array", x.ndim)
+        return Array(None, x.ndim)
     if isinstance(x, (tuple, list)):
         return SEQ
     return None
@@ -41,26 +71,31 @@ def kind_of_value(x):
 def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None = None) -> dict:
     """Kinds of the values of `fn`, given its arguments' and those of the free variables holding
     data that it reads (keyed (id(scope), name)); the specialisation key guards them, since
-    generated code reads them live."""
+    generated code reads them live. An argument array of unknown shape class gets its own."""
     kinds: dict = dict(fn.facts)
     for key, k in (global_kinds or {}).items():
         if k is not None:
             kinds[("global", key)] = k
     for v, k in arg_kinds.items():
-        if k in (SCALAR, SEQ):
+        if isinstance(k, Array) and k.shape is None:
+            k = Array(v, k.ndim)
+        if k is not None:
             kinds[v] = k
-        elif isinstance(k, tuple) and k[0] == "array":
-            kinds[v] = ("array", v, k[1])
-    _region(fn.body, kinds)
+    extend(fn.body.body, kinds)
     return kinds
 
 
 def numeric(k) -> bool:
     """Whether a kind is a number or an array (whose cotangents add with +)."""
-    return k == SCALAR or isinstance(k, tuple)
+    return isinstance(k, (Scalar, Array))
+
+
+def is_scalar(x, kinds) -> bool:
+    return isinstance(of(x, kinds), Scalar)
 
 
 def of(x, kinds):
+    """The kind of an operand: a Var's from the table, a literal's or a data global's from itself."""
     if isinstance(x, Const):
         v = x.value
         number = isinstance(v, (float, int)) and not isinstance(v, bool)
@@ -71,7 +106,7 @@ def of(x, kinds):
         if x.spelling and "." not in x.spelling and x.scope is not None:
             key = ("global", (id(x.scope), x.spelling))
             k = kinds.get(key)
-            return ("array", key, k[2] if len(k) > 2 else None) if isinstance(k, tuple) else k
+            return Array(key, k.ndim) if isinstance(k, Array) else k
         return None
     return kinds.get(x)
 
@@ -87,132 +122,167 @@ def _join(a, b):
 
 
 def _elementwise(ks):
-    if any(k is None or k == SEQ or k == SHAPE for k in ks):
+    if any(not numeric(k) for k in ks):
         return None
-    arrays = [k for k in ks if k != SCALAR]
+    arrays = [k for k in ks if isinstance(k, Array)]
     if not arrays:
         return SCALAR
-    tokens = {k[1] for k in arrays}
-    ndims = {k[2] for k in arrays}
+    tokens = {k.shape for k in arrays}
+    ndims = {k.ndim for k in arrays}
     ndim = max(ndims) if None not in ndims else None  # broadcasting: the largest rank
-    return ("array", tokens.pop(), ndim) if len(tokens) == 1 else ("array", None, ndim)
+    return Array(tokens.pop() if len(tokens) == 1 else None, ndim)
 
 
-def _matmul(a, b):
-    """The kind of a @ b from the operands' ranks (NumPy's rules: vectors lose their axis)."""
-    if a == SCALAR and b == SCALAR:
-        return SCALAR
-    if not (isinstance(a, tuple) and isinstance(b, tuple)) or a[2] is None or b[2] is None:
+def _matmul(stmt, ks, kinds):
+    """a @ b from the operands' ranks (NumPy's rules: vectors lose their axis); the result's shape
+    is known to no one, but the same for everything computed from it elementwise."""
+    if len(ks) != 2 or stmt.kwargs:
         return None
-    rank = max(a[2], b[2]) if min(a[2], b[2]) >= 2 else a[2] + b[2] - 2
-    return SCALAR if rank == 0 else ("array", None, rank)
+    a, b = ks
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        return SCALAR
+    if not (isinstance(a, Array) and isinstance(b, Array)) or a.ndim is None or b.ndim is None:
+        return None
+    rank = max(a.ndim, b.ndim) if min(a.ndim, b.ndim) >= 2 else a.ndim + b.ndim - 2
+    return SCALAR if rank == 0 else Array(stmt.outs[0], rank)
+
+
+def _transpose(stmt, ks, kinds):
+    """Same rank; a vector's transpose is itself, anything else has a shape of its own."""
+    if len(stmt.args) != 1 or not isinstance(ks[0], Array):
+        return None
+    return Array(stmt.outs[0] if ks[0].ndim != 1 else ks[0].shape, ks[0].ndim)
+
+
+def _getitem(stmt, ks, kinds):
+    """An item of a shape is a number; integer indices take one axis each off an array."""
+    x, index = stmt.args
+    if isinstance(ks[0], Shape):
+        return SCALAR if isinstance(index, Const) and type(index.value) is int else None
+    if not isinstance(ks[0], Array) or ks[0].ndim is None:
+        return None
+    if isinstance(index, Const) and type(index.value) is int or isinstance(index, Var) and is_scalar(index, kinds):
+        ints = 1
+    elif isinstance(index, Const) and isinstance(index.value, tuple) and all(type(i) is int for i in index.value):
+        ints = len(index.value)
+    else:
+        return None
+    rank = ks[0].ndim - ints
+    return SCALAR if rank == 0 else Array(None, rank)
+
+
+def _reduction(stmt, ks, kinds):
+    """A full reduction is a number, whatever it reduces."""
+    rest = stmt.args[1:]
+    axis = stmt.kwargs.get("axis", rest[0] if rest else None)
+    keep = stmt.kwargs.get("keepdims")
+    if (axis is None or _is_none(axis)) and (keep is None or isinstance(keep, Const) and not keep.value) \
+            and len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims", "ddof"}:
+        return SCALAR
+    return None
 
 
 def _is_none(x):
     return isinstance(x, Const) and x.value is None and x.spelling is None
 
 
-def _call(stmt: Call, kinds):
+def _first(stmt, ks, kinds):
+    return ks[0] if ks else None
+
+
+def _second(stmt, ks, kinds):
+    return ks[1] if len(ks) >= 2 else None
+
+
+def _math(stmt, ks, kinds):
+    return SCALAR if all(isinstance(k, Scalar) for k in ks) else None
+
+
+# op -> kind(stmt, operand kinds, table): the operations whose result's kind follows from their operands'
+_RULES = {
+    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ,
+    runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
+    runtime.not_shared: _first,
+    runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
+    runtime.expand_reduced: _second, runtime.unindex: _second,
+    operator.matmul: _matmul, np.matmul: _matmul, np.dot: _matmul, Method("dot"): _matmul,
+    Attr("T"): _transpose, np.transpose: _transpose,
+    float: lambda *_: SCALAR, int: lambda *_: SCALAR, len: lambda *_: SCALAR, np.ndim: lambda *_: SCALAR,
+    np.size: lambda *_: SCALAR, Attr("ndim"): lambda *_: SCALAR, Attr("size"): lambda *_: SCALAR,
+    Attr("shape"): lambda *_: SHAPE, np.shape: lambda *_: SHAPE,
+    operator.getitem: _getitem,
+    **{op: _reduction for op in _REDUCTIONS}, **{Method(name): _reduction for name in _METHOD_REDUCTIONS},
+}
+
+
+def kind_of_call(stmt: Call, kinds):
+    """The kind of a call's result, from its operands' kinds (None: not known)."""
     op = stmt.op
-    args = stmt.args
-    ks = [of(a, kinds) for a in args]
-    if op in _ELEMENTWISE or isinstance(op, np.ufunc) or op is getattr(runtime, "log_or_zero", None):
-        if stmt.kwargs:
-            return None
-        return _elementwise(ks)
+    ks = [of(a, kinds) for a in stmt.args]
+    if op in _ELEMENTWISE or isinstance(op, np.ufunc) or op is runtime.log_or_zero:
+        return None if stmt.kwargs else _elementwise(ks)
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":
-        return SCALAR if all(k == SCALAR for k in ks) else None
-    if op is make_tuple or op is make_list:
-        return SEQ
-    if op is runtime.unpacked:
-        return ks[0]
-    if op is runtime.unbroadcast or op is getattr(runtime, "broadcast_like", None):
-        return ks[1] if len(ks) == 2 else None
-    if op in (getattr(runtime, "expand_reduced", None), getattr(runtime, "unindex", None)) and len(ks) >= 2:
-        return ks[1]  # a cotangent shaped like the argument it belongs to
-    if op is runtime.ones_like_output or op is runtime.check_bound or op is runtime.not_shared:
-        return ks[0]
-    if (op in (operator.matmul, np.matmul, np.dot) or isinstance(op, Method) and op.name == "dot") \
-            and len(ks) == 2 and not stmt.kwargs:
-        k = _matmul(*ks)
-        # a shape known to no one, but the same for everything computed from it elementwise
-        return ("array", stmt.outs[0], k[2]) if isinstance(k, tuple) else k
-    if (isinstance(op, Attr) and op.name == "T" or op is np.transpose and len(args) == 1) \
-            and isinstance(ks[0], tuple):
-        return ("array", stmt.outs[0] if ks[0][2] != 1 else ks[0][1], ks[0][2])  # same rank; a vector's .T is itself
-    if op is float or op is len or op is int or op in (np.ndim, np.size) \
-            or isinstance(op, Attr) and op.name in ("ndim", "size"):
-        return SCALAR
-    if isinstance(op, Attr) and op.name == "shape" or op is np.shape:
-        return SHAPE
-    if op is operator.getitem and ks and ks[0] == SHAPE and len(args) == 2 and isinstance(args[1], Const) \
-            and type(args[1].value) is int:
-        return SCALAR
-    if op is operator.getitem and len(args) == 2 and isinstance(ks[0], tuple) and ks[0][2] is not None:
-        index = args[1]
-        ints = 1 if (isinstance(index, Const) and type(index.value) is int) or \
-            (isinstance(index, Var) and kinds.get(index) == SCALAR) else \
-            len(index.value) if isinstance(index, Const) and isinstance(index.value, tuple) and \
-            all(type(i) is int for i in index.value) else 0
-        if ints:  # integers only: one axis fewer each
-            rank = ks[0][2] - ints
-            return SCALAR if rank == 0 else ("array", None, rank)
-    reduction = op in _REDUCTIONS or (isinstance(op, Method) and op.name in _METHOD_REDUCTIONS)
-    if reduction:
-        rest = args[1:]
-        axis = stmt.kwargs.get("axis", rest[0] if rest else None)
-        keep = stmt.kwargs.get("keepdims")
-        if (axis is None or _is_none(axis)) and (keep is None or isinstance(keep, Const) and not keep.value) \
-                and len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims", "ddof"}:
-            return SCALAR  # a full reduction is a number, whatever it reduces
+        return _math(stmt, ks, kinds)
+    try:
+        rule = _RULES.get(op)
+    except TypeError:  # an unhashable operation
         return None
-    return None
+    return rule(stmt, ks, kinds) if rule is not None else None
 
 
-def _region(region: Region, kinds) -> None:
-    for stmt in region.body:
+def extend(stmts: list, kinds: dict) -> None:
+    """Add to `kinds` what follows for the values `stmts` define (regions included), in order."""
+    for stmt in stmts:
         if isinstance(stmt, Call):
             if stmt.outs:
-                k = _call(stmt, kinds)
-                if k is not None:
-                    kinds[stmt.outs[0]] = k
+                _set(kinds, stmt.outs[0], kind_of_call(stmt, kinds), keep=True)
         elif isinstance(stmt, If):
-            _region(stmt.then, kinds)
-            _region(stmt.orelse, kinds)
-            for out, a, b in zip(stmt.outs, stmt.then.yields, stmt.orelse.yields, strict=True):
-                # a None yielded by one branch is a placeholder that path never reads
-                k = of(b, kinds) if _is_none(a) else of(a, kinds) if _is_none(b) else _join(of(a, kinds), of(b, kinds))
-                if k is not None:
-                    kinds[out] = k
-        elif isinstance(stmt, (While, For)):
-            params = stmt.body.params if isinstance(stmt, While) else stmt.body.params[1:]
-            if isinstance(stmt, For):
-                kinds[stmt.body.params[0]] = SCALAR  # an index from a range
-            current = [of(a, kinds) for a in stmt.inits]
-            for _ in range(4):
-                for i, p in enumerate(params):
-                    _set(kinds, p, current[i])
-                    if isinstance(stmt, While):
-                        _set(kinds, stmt.cond.params[i], current[i])
-                if isinstance(stmt, While):
-                    _region(stmt.cond, kinds)
-                _region(stmt.body, kinds)
-                new = [_join(c, of(y, kinds)) for c, y in zip(current, stmt.body.yields, strict=True)]
-                if new == current:
-                    break
-                current = new
-            else:
-                current = [None] * len(params)
-                for i, p in enumerate(params):
-                    _set(kinds, p, None)
-                _region(stmt.body, kinds)
-            for out, k in zip(stmt.outs, current, strict=True):
-                _set(kinds, out, k)
+            _if(stmt, kinds)
+        else:
+            _loop(stmt, kinds)
 
 
-def _set(kinds, v, k):
-    if k is None:
-        kinds.pop(v, None)
+def _if(stmt: If, kinds) -> None:
+    extend(stmt.then.body, kinds)
+    extend(stmt.orelse.body, kinds)
+    for out, a, b in zip(stmt.outs, stmt.then.yields, stmt.orelse.yields, strict=True):
+        # a None yielded by one branch is a placeholder that path never reads
+        k = of(b, kinds) if _is_none(a) else of(a, kinds) if _is_none(b) else _join(of(a, kinds), of(b, kinds))
+        _set(kinds, out, k, keep=True)
+
+
+def _loop(stmt, kinds) -> None:
+    """Carried values: the join of what enters and what each iteration yields, to a fixed point."""
+    params = stmt.body.params if isinstance(stmt, While) else stmt.body.params[1:]
+    if isinstance(stmt, For):
+        kinds[stmt.body.params[0]] = SCALAR  # an index from a range
+    current = [of(a, kinds) for a in stmt.inits]
+    for _ in range(4):
+        _carry(stmt, params, current, kinds)
+        new = [_join(c, of(y, kinds)) for c, y in zip(current, stmt.body.yields, strict=True)]
+        if new == current:
+            break
+        current = new
     else:
-        kinds[v] = k
+        current = [None] * len(params)
+        _carry(stmt, params, current, kinds)
+    for out, k in zip(stmt.outs, current, strict=True):
+        _set(kinds, out, k)
 
+
+def _carry(stmt, params, current, kinds) -> None:
+    for i, p in enumerate(params):
+        _set(kinds, p, current[i])
+        if isinstance(stmt, While):
+            _set(kinds, stmt.cond.params[i], current[i])
+    if isinstance(stmt, While):
+        extend(stmt.cond.body, kinds)
+    extend(stmt.body.body, kinds)
+
+
+def _set(kinds, v, k, keep=False):
+    """Record v's kind; unknown forgets it, unless `keep` (a fact a transform established stays)."""
+    if k is not None:
+        kinds[v] = k
+    elif not keep:
+        kinds.pop(v, None)

@@ -13,17 +13,30 @@ import operator
 import numpy as np
 
 from .. import runtime
+from ..ir.builder import clone_function
 from ..ir.core import Call, Const, For, Function, If, Region, Var, While, make_tuple
 from . import kinds as kinds_mod
 
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
 
 
-def run(fn: Function, arg_kinds: dict | None = None, global_kinds: dict | None = None) -> Function:
-    kinds = kinds_mod.infer(fn, {fn.params[i].var: k for i, k in (arg_kinds or {}).items()}, global_kinds)
-    s = _Simplifier(kinds)
-    s.region(fn.body)
-    return fn
+def run(fn: Function, kinds: dict | None = None) -> tuple[Function, dict]:
+    """A simplified copy of `fn`, and its kinds (`kinds` gives fn's: inferred from nothing when
+    not given, as for a primal function before any derivation)."""
+    mapping: dict = {}
+    copy = clone_function(fn, mapping)
+    if kinds is None:
+        kinds = kinds_mod.infer(copy, {})
+    else:
+        kinds = {mapping.get(v, v): k for v, k in kinds.items()}
+    simplify_region(copy.body, kinds)
+    return copy, kinds
+
+
+def simplify_region(region: Region, kinds: dict) -> None:
+    """Simplify a region in place (one a transform is building and owns), given the kinds of the
+    values it reads; the output guarantees above hold for it, its yields keep their meaning."""
+    _Simplifier(kinds).region(region)
 
 
 def _lit(x):
@@ -52,7 +65,7 @@ class _Simplifier:
         return x
 
     def scalar(self, x) -> bool:
-        return kinds_mod.of(x, self.kinds) == kinds_mod.SCALAR
+        return kinds_mod.is_scalar(x, self.kinds)
 
     def neutral(self, c, x, value) -> bool:
         """Whether combining x with the literal c (== value) leaves x unchanged, type included."""
@@ -135,97 +148,125 @@ class _Simplifier:
 
     def call(self, stmt: Call):
         """A replacement operand, a replacement Call, or None to keep the statement."""
-        op, args = stmt.op, stmt.args
         if stmt.kwargs or not stmt.outs:
             return None
-        lits = [_lit(a) for a in args]
-        if op in _FOLD and all(v is not None for v in lits):
-            try:
-                value = op(*lits)
-            except (ArithmeticError, ValueError, OverflowError):
-                return None
-            if isinstance(value, (int, float)) and not isinstance(value, complex) and abs(value) < 1e15:
-                return Const(value)
+        lits = [_lit(a) for a in stmt.args]
+        if stmt.op in _FOLD and all(v is not None for v in lits):
+            return _fold(stmt.op, lits)
+        try:
+            rule = _RULES.get(stmt.op)
+        except TypeError:  # an unhashable operation
             return None
-        if op is operator.mul:
-            a, b = args
-            la, lb = lits
-            if self.neutral(lb, a, 1):
-                return a
-            if self.neutral(la, b, 1):
-                return b
-            if lb is not None and lb == -1 and (self.scalar(a) or type(lb) is int):
-                return self.derive(stmt, operator.neg, [a])
-            if la is not None and la == -1 and (self.scalar(b) or type(la) is int):
-                return self.derive(stmt, operator.neg, [b])
-            na, nb = self.defining(a, operator.neg), self.defining(b, operator.neg)
-            if lb is not None and na is not None:  # (-a) * c  ->  a * -c
-                return self.derive(stmt, operator.mul, [na.args[0], Const(-lb)])
-            if la is not None and nb is not None:  # c * (-b)  ->  -c * b
-                return self.derive(stmt, operator.mul, [Const(-la), nb.args[0]])
-            return self.pull_negation(stmt, operator.mul, na, nb)
-        if op is operator.truediv:
-            if self.neutral(lits[1], args[0], 1):
-                return args[0]
-            return self.pull_negation(stmt, operator.truediv, self.defining(args[0], operator.neg), None)
-        if op is operator.add:
-            a, b = args
-            if self.neutral(lits[1], a, 0):
-                return a
-            if self.neutral(lits[0], b, 0):
-                return b
-            nb = self.defining(b, operator.neg)
-            if nb is not None:  # a + (-b)  ->  a - b
-                return self.derive(stmt, operator.sub, [a, nb.args[0]])
-            return None
-        if op is operator.sub:
-            a, b = args
-            if self.neutral(lits[1], a, 0):
-                return a
-            if lits[0] is not None and lits[0] == 0 and self.scalar(b):
-                return self.derive(stmt, operator.neg, [b])
-            nb = self.defining(b, operator.neg)
-            if nb is not None:  # a - (-b)  ->  a + b
-                return self.derive(stmt, operator.add, [a, nb.args[0]])
-            return None
-        if op is operator.pow:
-            if lits[1] is not None and lits[1] == 1 and (self.scalar(args[0]) or type(lits[1]) is int):
-                return args[0]
-            return None
-        if op is operator.neg:
-            inner = self.defining(args[0], operator.neg)
-            if inner is not None:
-                return inner.args[0]
-            return None
-        if op is runtime.unbroadcast or op is getattr(runtime, "broadcast_like", None):
-            g, x = args
-            kg, kx = kinds_mod.of(g, self.kinds), kinds_mod.of(x, self.kinds)
-            if kg is not None and kg == kx and (kg == kinds_mod.SCALAR or kg[1] is not None):
-                return g
-            return None
-        if op is slice and all(a.spelling is None and (a.value is None or _lit(a) is not None)
-                               for a in args if isinstance(a, Const)) and all(isinstance(a, Const) for a in args):
-            return Const(slice(*(a.value for a in args)))
-        if op is make_tuple and all(isinstance(a, Const) and a.spelling is None and _literal(a.value) for a in args):
-            return Const(tuple(a.value for a in args))
-        if op is runtime.unpacked:
-            built = self.defining(args[0], make_tuple)
-            if built is not None and _lit(args[1]) == len(built.args):
-                return args[0]
-            return None
-        if op is runtime.not_shared and self.scalar(args[0]):  # a number is never changed in place
+        return rule(self, stmt, stmt.args, lits) if rule is not None else None
+
+    def mul_(self, stmt, args, lits):
+        a, b = args
+        la, lb = lits
+        if self.neutral(lb, a, 1):
+            return a
+        if self.neutral(la, b, 1):
+            return b
+        if lb is not None and lb == -1 and (self.scalar(a) or type(lb) is int):
+            return self.derive(stmt, operator.neg, [a])
+        if la is not None and la == -1 and (self.scalar(b) or type(la) is int):
+            return self.derive(stmt, operator.neg, [b])
+        na, nb = self.defining(a, operator.neg), self.defining(b, operator.neg)
+        if lb is not None and na is not None:  # (-a) * c  ->  a * -c
+            return self.derive(stmt, operator.mul, [na.args[0], Const(-lb)])
+        if la is not None and nb is not None:  # c * (-b)  ->  -c * b
+            return self.derive(stmt, operator.mul, [Const(-la), nb.args[0]])
+        return self.pull_negation(stmt, operator.mul, na, nb)
+
+    def truediv_(self, stmt, args, lits):
+        if self.neutral(lits[1], args[0], 1):
             return args[0]
-        if op is np.size and len(args) == 1 and self.scalar(args[0]):
-            return Const(1)
-        if op is operator.getitem:
-            t, i = args
-            built = self.defining(t, make_tuple)
-            if built is not None and isinstance(i, Const) and type(i.value) is int \
-                    and -len(built.args) <= i.value < len(built.args):
-                return built.args[i.value]
-            if isinstance(t, Const) and t.spelling is None and isinstance(t.value, tuple) \
-                    and isinstance(i, Const) and type(i.value) is int and -len(t.value) <= i.value < len(t.value):
-                return Const(t.value[i.value])
-            return None
+        return self.pull_negation(stmt, operator.truediv, self.defining(args[0], operator.neg), None)
+
+    def add_(self, stmt, args, lits):
+        a, b = args
+        if self.neutral(lits[1], a, 0):
+            return a
+        if self.neutral(lits[0], b, 0):
+            return b
+        nb = self.defining(b, operator.neg)
+        return self.derive(stmt, operator.sub, [a, nb.args[0]]) if nb is not None else None  # a + (-b)  ->  a - b
+
+    def subtract(self, stmt, args, lits):
+        a, b = args
+        if self.neutral(lits[1], a, 0):
+            return a
+        if lits[0] is not None and lits[0] == 0 and self.scalar(b):
+            return self.derive(stmt, operator.neg, [b])
+        nb = self.defining(b, operator.neg)
+        return self.derive(stmt, operator.add, [a, nb.args[0]]) if nb is not None else None  # a - (-b)  ->  a + b
+
+    def pow_(self, stmt, args, lits):
+        if lits[1] is not None and lits[1] == 1 and (self.scalar(args[0]) or type(lits[1]) is int):
+            return args[0]
         return None
 
+    def neg_(self, stmt, args, lits):
+        inner = self.defining(args[0], operator.neg)
+        return inner.args[0] if inner is not None else None
+
+    def shaped_like(self, stmt, args, lits):
+        """unbroadcast(g, x), broadcast_like(g, x): g itself when it provably has x's shape."""
+        kg, kx = kinds_mod.of(args[0], self.kinds), kinds_mod.of(args[1], self.kinds)
+        if kg is not None and kg == kx and (isinstance(kg, kinds_mod.Scalar) or kg.shape is not None):
+            return args[0]
+        return None
+
+    def slice_(self, stmt, args, lits):
+        if all(isinstance(a, Const) and a.spelling is None and (a.value is None or _lit(a) is not None) for a in args):
+            return Const(slice(*(a.value for a in args)))
+        return None
+
+    def tuple_(self, stmt, args, lits):
+        if all(isinstance(a, Const) and a.spelling is None and _literal(a.value) for a in args):
+            return Const(tuple(a.value for a in args))
+        return None
+
+    def unpacked(self, stmt, args, lits):
+        """A tuple built here, unpacked into as many names: no check needed."""
+        built = self.defining(args[0], make_tuple)
+        return args[0] if built is not None and _lit(args[1]) == len(built.args) else None
+
+    def not_shared(self, stmt, args, lits):
+        return args[0] if self.scalar(args[0]) else None  # a number is never changed in place
+
+    def size(self, stmt, args, lits):
+        return Const(1) if len(args) == 1 and self.scalar(args[0]) else None
+
+    def getitem(self, stmt, args, lits):
+        """An item of a tuple built here, or of a literal tuple, is that item."""
+        t, i = args
+        if not (isinstance(i, Const) and type(i.value) is int):
+            return None
+        built = self.defining(t, make_tuple)
+        if built is not None and -len(built.args) <= i.value < len(built.args):
+            return built.args[i.value]
+        if isinstance(t, Const) and t.spelling is None and isinstance(t.value, tuple) \
+                and -len(t.value) <= i.value < len(t.value):
+            return Const(t.value[i.value])
+        return None
+
+
+def _fold(op, values):
+    """The literal an operation on literals gives, if it is a plain number."""
+    try:
+        value = op(*values)
+    except (ArithmeticError, ValueError, OverflowError):
+        return None
+    if isinstance(value, (int, float)) and abs(value) < 1e15:
+        return Const(value)
+    return None
+
+
+# op -> the rewrite that applies to its calls
+_RULES = {
+    operator.mul: _Simplifier.mul_, operator.truediv: _Simplifier.truediv_, operator.add: _Simplifier.add_,
+    operator.sub: _Simplifier.subtract, operator.pow: _Simplifier.pow_, operator.neg: _Simplifier.neg_,
+    runtime.unbroadcast: _Simplifier.shaped_like, runtime.broadcast_like: _Simplifier.shaped_like,
+    slice: _Simplifier.slice_, make_tuple: _Simplifier.tuple_, runtime.unpacked: _Simplifier.unpacked,
+    runtime.not_shared: _Simplifier.not_shared, np.size: _Simplifier.size, operator.getitem: _Simplifier.getitem,
+}

@@ -1,0 +1,125 @@
+"""What reverse and forward mode share: the copy of the function they transform with its kinds, one
+dispatch over statements, zeros, the kinds of the values they create, and rule lookup.
+
+A transform never changes its input: it works on a copy (`copy_function`), whose kinds are the
+input's, carried over. Each value it creates is recorded in the kinds table as it is emitted
+(`note`; a derivative has its primal's kind: `know`), so the table it hands on covers the whole
+derivative and no later pass infers kinds again.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from .. import runtime
+from ..errors import InternalError, UnsupportedCallError
+from ..ir.builder import clone_function
+from ..ir.core import Call, Const, For, Function, If, Operand, Var, While, derivative
+from ..ir.printer import op_name
+from ..passes import kinds as kinds_mod
+from ..passes.activity import varied
+from ..passes.dce import EFFECTS
+from ..rules import registry
+from ..rules.registry import Rule, rule_key
+
+GRAD = "grad"  # the tag of reverse-sweep statements (the back end comments them)
+TANGENT = "tangent"
+# the value itself, after a check that may raise: its derivative is its operand's
+IDENTITY_OPS = EFFECTS
+
+
+def copy_function(fn: Function, kinds: dict) -> tuple[Function, dict]:
+    """A copy of `fn` to transform, and its kinds (keyed by the copy's values)."""
+    mapping: dict = {}
+    copy = clone_function(fn, mapping)
+    return copy, {mapping.get(v, v): k for v, k in kinds.items()}
+
+
+class Transform:
+    """The state and dispatch shared by `Reverse` and `Forward`; `backwards` orders the walk."""
+
+    tag = ""
+    backwards = False
+
+    def __init__(self, fn: Function, wrt: list[int], kinds: dict, rule_ir):
+        self.fn = fn
+        self.kinds = kinds
+        self.rule_ir = rule_ir  # Rule -> its body's IR (inlined) or None (called)
+        self.active = varied(fn, [fn.params[i].var for i in wrt])
+        self.facts: dict = {}  # kinds the transform knows and inference cannot show (derivatives, pops)
+
+    def region(self, region, env: dict, emit: list) -> None:
+        for stmt in (reversed(region.body) if self.backwards else region.body):
+            if isinstance(stmt, Call):
+                self.call(stmt, env, emit)
+            elif isinstance(stmt, If):
+                self.if_(stmt, env, emit)
+            elif isinstance(stmt, (While, For)):
+                self.loop(stmt, env, emit)
+            else:
+                raise InternalError(f"unknown statement {stmt!r}")
+
+    def call(self, stmt: Call, env: dict, emit: list) -> None:
+        raise NotImplementedError
+
+    def if_(self, stmt: If, env: dict, emit: list) -> None:
+        raise NotImplementedError
+
+    def loop(self, stmt, env: dict, emit: list) -> None:
+        raise NotImplementedError
+
+    # ---- values ---------------------------------------------------------------------------------
+    def varies(self, x) -> bool:
+        return isinstance(x, Var) and x in self.active
+
+    def know(self, d, primal) -> None:
+        """A derivative value has its primal's kind (rules promise the argument's shape)."""
+        k = self.kinds.get(primal) if isinstance(primal, Var) else None
+        if isinstance(d, Var) and k is not None:
+            self.facts[d] = self.kinds.setdefault(d, k)
+
+    def note(self, stmts: list) -> None:
+        """Record the kinds of the values that freshly emitted statements define."""
+        kinds_mod.extend(stmts, self.kinds)
+
+    def zero(self, v: Operand, emit: list, loc) -> Operand:
+        """The zero derivative of `v`: 0.0 for a number, zeros of its shape otherwise."""
+        if isinstance(v, Const) or kinds_mod.is_scalar(v, self.kinds):
+            return Const(0.0)
+        z = derivative(v)
+        emit.append(Call([z], runtime.zeros_like_input, [v], {}, loc, None, self.tag))
+        self.know(z, v)
+        return z
+
+    def add(self, a: Operand, b: Operand, v: Var, emit: list, loc) -> Var:
+        """a + b, two derivatives of `v` (a container's add element by element)."""
+        total = derivative(v)
+        op = operator.add if kinds_mod.numeric(self.kinds.get(v)) else runtime.add_cotangents
+        emit.append(Call([total], op, [a, b], {}, loc, None, self.tag))
+        self.know(total, v)
+        return total
+
+    # ---- rules ----------------------------------------------------------------------------------
+    def rule(self, stmt: Call, kind: str) -> Rule | None:
+        """The rule of `kind` for the call, None if its result is declared nondifferentiable;
+        a call on varied values with neither is refused (never assumed constant)."""
+        key = rule_key(stmt.op)
+        rule = (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
+        if rule is not None or registry.is_nondifferentiable(key):
+            return rule
+        what = describe(stmt)
+        first = "ct" if kind == "adjoint" else "t"
+        mode = "derivative" if kind == "adjoint" else "forward-mode (tangent)"
+        raise UnsupportedCallError(
+            f"sourcead has no {mode} rule for {what}, and it is called here with a value that depends on "
+            "the differentiated inputs", stmt.loc,
+            f"register one: @sourcead.{kind}({what})\n"
+            f"def rule({first}, ans, *args): return <the {'cotangent' if kind == 'adjoint' else 'tangent'} "
+            "of each differentiable argument>")
+
+
+def describe(stmt: Call) -> str:
+    """How the user's source named a call's operation."""
+    if stmt.ref is not None and stmt.ref.spelling:
+        return stmt.ref.spelling
+    return op_name(stmt.op)
