@@ -16,14 +16,15 @@ import types
 
 import numpy as np
 
-from .rules import registry
-from .errors import SourceADError, UsageError
+from .errors import SourceADError, SourceUnavailableError, UsageError
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
+from .rules import registry
 from .runtime import as_gradient, to_float
 
 from .cache import DERIVED as _DERIVED, LOWERED as _LOWERED  # noqa: F401  (tests look inside)
-from .cache import derived as _derived, kinds as _kinds, lowered as _lowered, name as _name
+from .cache import derived as _derived, global_kinds as _global_kinds, kinds as _kinds, lowered as _lowered
+from .cache import name as _name
 
 
 def _base(f, what: str):
@@ -35,8 +36,6 @@ def _base(f, what: str):
     if not callable(f):
         raise UsageError(f"{what} needs a function, got {f!r}")
     if not isinstance(f, types.FunctionType):
-        from .errors import SourceUnavailableError
-
         name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or type(f).__name__
         if isinstance(f, types.MethodType):
             raise SourceUnavailableError(
@@ -154,7 +153,7 @@ class Derivative:
             args = self.bound.args(args, kwargs)
         # The fast path: one dictionary hit on the arguments' types (and ranks and dtypes).
         entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
-        if entry is None or entry[0] != registry._version:
+        if entry is None or entry[0] != registry.version():
             entry = self._entry(list(args))
         self._last = entry[2]
         return entry[1](args)
@@ -165,8 +164,23 @@ class Derivative:
         key = tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args])
         lowered = _lowered(self.f)
         promote = any(isinstance(args[i], np.ndarray) and args[i].dtype.kind in "iu" for i in self.floats)
-        d = self.compiled(self.prepare(list(args)))
-        self._last = d
+        specialised = _kinds(self.f, self.prepare(list(args)), lowered)
+        d = self._last = _derived(self.f, self.chain, specialised)
+        run = self._runner(d, promote)
+        if lowered.guards or lowered.ir.callees:
+            # The key does not cover the globals' kinds nor the helpers inlined: check on every call.
+            def guarded(args, run=run, lowered=lowered, global_kinds=specialised[1]):
+                if _lowered(self.f) is not lowered or _global_kinds(lowered) != global_kinds:
+                    return self._entry(list(args))[1](args)
+                return run(args)
+            entry = (registry.version(), guarded, d)
+        else:
+            entry = (registry.version(), run, d)
+        self._entries[key] = entry
+        return entry
+
+    def _runner(self, d, promote: bool):
+        """The function that calls the compiled derivative `d` and shapes its results."""
         fn, n, wrt = d.fn, len(self.wrt), self.wrt
         prepare = self.prepare
         if self.mode == "grad" and not self.several and not d.ir.returns_tuple and not promote:
@@ -174,32 +188,21 @@ class Derivative:
 
             def run(args):  # the common case, kept short: it runs on every call
                 return _gradient(fn(*args), args[i])
-        else:
-            several, value_mode = self.several, self.mode == "value_and_grad"
-            returns_tuple, single_value = d.ir.returns_tuple, not self._primal_returns_tuple()
+            return run
+        several, value_mode = self.several, self.mode == "value_and_grad"
+        returns_tuple, single_value = d.ir.returns_tuple, not self._primal_returns_tuple()
 
-            def run(args):
-                results = fn(*(prepare(list(args)) if promote else args))
-                if not returns_tuple:
-                    results = (results,)
-                grads = tuple([_gradient(g, args[i]) for g, i in zip(results[len(results) - n:], wrt)])
-                grads = grads if several else grads[0]
-                if value_mode:
-                    values = results[: len(results) - n]
-                    return (values[0] if len(values) == 1 and single_value else tuple(values)), grads
-                return grads
-
-        if lowered.guards or lowered.ir.callees:
-            # The key does not cover the globals' kinds nor the helpers inlined: check on every call.
-            def guarded(args, run=run, lowered=lowered, global_kinds=_kinds(self.f, self.prepare(list(args)))[1]):
-                if _lowered(self.f) is not lowered or _kinds(self.f, args)[1] != global_kinds:
-                    return self._entry(list(args))[1](args)
-                return run(args)
-            entry = (registry._version, guarded, d)
-        else:
-            entry = (registry._version, run, d)
-        self._entries[key] = entry
-        return entry
+        def run(args):
+            results = fn(*(prepare(list(args)) if promote else args))
+            if not returns_tuple:
+                results = (results,)
+            grads = tuple([_gradient(g, args[i]) for g, i in zip(results[len(results) - n:], wrt)])
+            grads = grads if several else grads[0]
+            if value_mode:
+                values = results[: len(results) - n]
+                return (values[0] if len(values) == 1 and single_value else tuple(values)), grads
+            return grads
+        return run
 
     def _primal_returns_tuple(self) -> bool:
         if self._returns_tuple is None:

@@ -26,23 +26,45 @@ RULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Rule -> its 
 _lowering = threading.local()  # the functions being lowered on this thread, innermost last
 
 
+_lock = threading.RLock()  # one compilation at a time: threads asking for the same derivative share it
+
+
 def lowered(f, loc=None) -> pipeline.Lowered:
     """The primal IR of `f`, lowered once (again when a rule is registered or a helper rebound).
     `loc` is where a caller being lowered calls `f` (a recursive call is refused there)."""
-    stack = _lowering.__dict__.setdefault("stack", [])
-    if f in stack:
-        raise UnsupportedCallError(f"{f.__qualname__} calls itself (recursion), which sourcead does not differentiate",
-                                   loc, "rewrite the recursion as a loop")
     entry = LOWERED.get(f)
-    if entry is None or entry[0] != registry.version() or not entry[1].current():
-        stack.append(f)
-        try:
-            entry = (registry.version(), pipeline.lower(f, callee_ir))
-        finally:
-            stack.pop()
-        LOWERED[f] = entry
-        DERIVED.pop(f, None)
-    return entry[1]
+    if entry is not None and entry[0] == registry.version() and _current(entry[1]):
+        return entry[1]
+    with _lock:
+        stack = _lowering.__dict__.setdefault("stack", [])
+        if f in stack:
+            raise UnsupportedCallError(f"{f.__qualname__} calls itself (recursion), which sourcead does not "
+                                       "differentiate", loc, "rewrite the recursion as a loop")
+        entry = LOWERED.get(f)
+        if entry is None or entry[0] != registry.version() or not _current(entry[1]):
+            stack.append(f)
+            try:
+                entry = (registry.version(), pipeline.lower(f, callee_ir))
+            finally:
+                stack.pop()
+            LOWERED[f] = entry
+            DERIVED.pop(f, None)
+        return entry[1]
+
+
+def _current(low: pipeline.Lowered) -> bool:
+    """Whether every function inlined into a lowering is still what its caller's name denotes (a
+    helper rebound after differentiating must not leave a stale derivative)."""
+    for scope, spelling, fn in low.ir.callees:
+        if scope is None or not spelling:
+            continue
+        root, *attrs = spelling.split(".")
+        found, value, _ = scope.lookup(root)
+        for attr in attrs:
+            value = getattr(value, attr, None)
+        if not found or value is not fn:
+            return False
+    return True
 
 
 def callee_ir(fn, loc):
@@ -55,33 +77,46 @@ def rule_ir(rule):
     try:
         return RULES[rule]
     except KeyError:
-        ir = RULES[rule] = pipeline.lower_rule(rule, callee_ir)
-        return ir
+        with _lock:
+            if rule not in RULES:
+                RULES[rule] = pipeline.lower_rule(rule, callee_ir)
+            return RULES[rule]
 
 
-def kinds(f, args) -> tuple:
+def kinds(f, args, low: pipeline.Lowered | None = None) -> tuple:
     """What a derivative is specialised for: the kinds of the arguments and of the user's
     globals holding data that f reads (read live, so checked on every call)."""
-    low = lowered(f)
-    return (tuple(kind_of_value(a) for a in args),
-            tuple(kind_of_value(scope.lookup(n)[1]) for scope, n in low.guards))
+    return tuple(kind_of_value(a) for a in args), global_kinds(low or lowered(f))
+
+
+def global_kinds(low: pipeline.Lowered) -> tuple:
+    """The kinds the free variables holding data that a lowering reads have now."""
+    return tuple(kind_of_value(scope.lookup(n)[1]) for scope, n in low.guards)
 
 
 def derived(f, chain: tuple, specialised: tuple) -> pipeline.Derived:
     """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
     for `specialised` (see `kinds`); each step transforms the IR the step before generated."""
     low = lowered(f)  # first: a stale lowering drops the derivatives made from it
+    key = (chain, specialised, registry.version())
+    d = DERIVED.get(f, {}).get(key)
+    if d is not None:
+        return d
+    with _lock:
+        return _derive(f, low, chain, specialised, key)
+
+
+def _derive(f, low: pipeline.Lowered, chain: tuple, specialised: tuple, key) -> pipeline.Derived:
     table = DERIVED.get(f)
     if table is None:
         table = DERIVED[f] = {}
-    key = (chain, specialised, registry.version())
     d = table.get(key)
     if d is None:
         primal = low.ir if len(chain) == 1 else derived(f, chain[:-1], specialised).ir
         mode, wrt = chain[-1]
         arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None}
-        global_kinds = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
-        d = pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=global_kinds,
+        globals_ = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
+        d = pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=globals_,
                             name=name(f, chain), rule_ir=rule_ir)
         table[key] = d
     return d

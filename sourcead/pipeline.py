@@ -51,20 +51,6 @@ class Lowered:
     ir: Function
     guards: tuple  # (scope, name): the free variables holding data it reads (user's and helpers')
 
-    def current(self) -> bool:
-        """Whether every function inlined into this lowering is still what its caller's name
-        denotes (a helper rebound after differentiating must not leave a stale derivative)."""
-        for scope, spelling, fn in self.ir.callees:
-            if scope is None or not spelling:
-                continue
-            root, *attrs = spelling.split(".")
-            found, value, _ = scope.lookup(root)
-            for attr in attrs:
-                value = getattr(value, attr, None)
-            if not found or value is not fn:
-                return False
-        return True
-
 
 def lower(f, callee_ir) -> Lowered:
     """The primal function's IR: parse, fence, desugar, to_ssa, simplify. `callee_ir(fn, loc)` gives

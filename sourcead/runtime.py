@@ -8,7 +8,11 @@ code can be differentiated again.
 
 from __future__ import annotations
 
+import linecache
+
 import numpy as np
+
+from .errors import Loc, NonDifferentiableError, UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError
 
 _float = float
 _ndarray = np.ndarray
@@ -46,7 +50,6 @@ def ones_like_output(y):
 
 
 def _not_numeric(y):
-    from .errors import NonDifferentiableError
 
     return NonDifferentiableError(
         f"the function returned a {type(y).__name__} ({y!r:.60}), which has no gradient",
@@ -124,9 +127,7 @@ def not_shared(value, name, where, others):
     if type(value) is _ndarray:
         for other in others:
             if type(other) is _ndarray and np.may_share_memory(value, other):
-                import linecache
 
-                from .errors import Loc, UnsupportedSyntaxError
 
                 filename, line, col = where
                 raise UnsupportedSyntaxError(
@@ -141,9 +142,7 @@ def check_bound(value, name, where=None):
     """Raise as Python would when a variable bound on only some paths is read on another;
     `where` is (file, line, column) of the read in the user's source."""
     if value is UNBOUND:
-        import linecache
 
-        from .errors import Loc, UnboundNameError
 
         loc = None
         if where is not None:
@@ -282,7 +281,6 @@ def _norm_power(x, ord, axis):
     if ord is None or (matrix and ord == "fro"):
         return 2.0
     if matrix:
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError(
             f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
@@ -416,7 +414,6 @@ def _einsum_spec(subscripts, a, b):
     ins, out = s.split("->") if "->" in s else (s, None)
     subs = ins.split(",")
     if len(subs) != 2:
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError(f"np.einsum rules take two operands, got {subscripts!r}")
     free = [c for c in _LETTERS if c not in s]

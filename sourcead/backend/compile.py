@@ -13,6 +13,7 @@ are closure variables of the generated function:
 
 from __future__ import annotations
 
+import hashlib
 import linecache
 import textwrap
 import types
@@ -20,12 +21,9 @@ import types
 from ..errors import InternalError
 
 
-
 def _filename(qualname: str, source: str) -> str:
     # Stable per (function, text): the same input gives the same file name, and a different
     # derivative of the same function gets its own entry.
-    import hashlib
-
     digest = hashlib.sha1(source.encode()).hexdigest()[:8]
     return f"<sourcead {qualname} {digest}>"
 

@@ -158,46 +158,9 @@ class _Classes:
 def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str]:
     ranges = Ranges(fn, folded)
     classes = _Classes(ranges)
-    optional: list[tuple[Var, Var]] = []
-
-    def visit(region: Region) -> None:
-        for stmt in region.body:
-            if isinstance(stmt, Call):
-                if stmt.outs and not stmt.outs[0].temporary:
-                    for a in stmt.args:
-                        if isinstance(a, Var) and base_name(a) == base_name(stmt.outs[0]):
-                            optional.append((stmt.outs[0], a))
-                            break
-            elif isinstance(stmt, If):
-                visit(stmt.then)
-                visit(stmt.orelse)
-                for i, out in enumerate(stmt.outs):
-                    for y in (stmt.then.yields[i], stmt.orelse.yields[i]):
-                        # only values of the same variable: `c` does not become `b`
-                        if isinstance(y, Var) and (base_name(y) == base_name(out) or y.temporary):
-                            optional.append((out, y))
-            elif isinstance(stmt, (While, For)):
-                offset = 0 if isinstance(stmt, While) else 1
-                for i, out in enumerate(stmt.outs):
-                    group = [out, stmt.body.params[i + offset]]
-                    if isinstance(stmt, While):
-                        group.append(stmt.cond.params[i])
-                    for member in group[1:]:
-                        classes.union(group[0], member, force=True)
-                if isinstance(stmt, While):
-                    visit(stmt.cond)
-                visit(stmt.body)
-                for i, out in enumerate(stmt.outs):
-                    for y in (stmt.body.yields[i], stmt.inits[i]):
-                        # only values of the same variable: a cotangent starting at `y` stays `dx`
-                        if isinstance(y, Var) and (base_name(y) == base_name(out) or y.temporary):
-                            optional.insert(0, (out, y))
-
-    visit(fn.body)
-    flags = _branch_flags(fn.body)
-    for a, b in optional:
+    for a, b in _copies(fn.body, classes):
         classes.union(a, b)
-
+    flags = _branch_flags(fn.body)
     # Name each class after its first-defined member, in order of definition.
     order = sorted(ranges.start, key=lambda v: ranges.start[v])
     names: dict[Var, str] = {}
@@ -216,6 +179,44 @@ def value_names(fn: Function, folded: dict, reserved: set[str]) -> dict[Var, str
         names[root] = name
         names[v] = name
     return names
+
+
+def _copies(region: Region, classes: _Classes, pairs: list | None = None) -> list[tuple[Var, Var]]:
+    """Pairs of values that are copies of each other and would share a name if their live ranges
+    allow (``b = b * 2``; a branch's result and what it yields; a loop's result and what enters or
+    leaves an iteration, which come first: a cotangent starting at `y` stays `dx`). A loop's
+    carried value, its parameters and its result share one unconditionally (unioned here)."""
+    pairs = [] if pairs is None else pairs
+    for stmt in region.body:
+        if isinstance(stmt, Call):
+            out = stmt.outs[0] if stmt.outs else None
+            if out is not None and not out.temporary:
+                same = [a for a in stmt.args if isinstance(a, Var) and base_name(a) == base_name(out)]
+                pairs.extend([(out, same[0])] if same else [])
+        elif isinstance(stmt, If):
+            _copies(stmt.then, classes, pairs)
+            _copies(stmt.orelse, classes, pairs)
+            for i, out in enumerate(stmt.outs):
+                pairs += [(out, y) for y in (stmt.then.yields[i], stmt.orelse.yields[i]) if _same_variable(y, out)]
+        else:
+            offset = 0 if isinstance(stmt, While) else 1
+            for i, out in enumerate(stmt.outs):
+                group = [out, stmt.body.params[i + offset]] + ([stmt.cond.params[i]] if isinstance(stmt, While) else [])
+                for member in group[1:]:
+                    classes.union(group[0], member, force=True)
+            if isinstance(stmt, While):
+                _copies(stmt.cond, classes, pairs)
+            _copies(stmt.body, classes, pairs)
+            for i, out in enumerate(stmt.outs):
+                for y in (stmt.body.yields[i], stmt.inits[i]):
+                    if _same_variable(y, out):
+                        pairs.insert(0, (out, y))
+    return pairs
+
+
+def _same_variable(y, out: Var) -> bool:
+    """Only values of the same variable (or temporaries) share a name: `c` does not become `b`."""
+    return isinstance(y, Var) and (base_name(y) == base_name(out) or y.temporary)
 
 
 def _branch_flags(region: Region) -> set[Var]:

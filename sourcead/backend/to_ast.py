@@ -24,7 +24,7 @@ import gast
 
 from .. import runtime
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_list,
-                       make_tuple)
+                       make_tuple, operands, regions)
 from ..ir.ops import BINARY_SYNTAX as _BINOPS, COMPARE_SYNTAX as _CMP, UNARY_SYNTAX as _UNARY
 from ..passes.dce import is_effect
 from .naming import ObjectNames, value_names
@@ -321,8 +321,6 @@ def _consts(fn: Function):
                     if isinstance(x, Const):
                         yield x
             else:
-                from ..ir.core import operands, regions
-
                 for x in operands(stmt):
                     if isinstance(x, Const):
                         yield x

@@ -138,8 +138,8 @@ def _stmt(stmt, lines: list[str], namer: Namer, indent: str) -> None:
         lines.append(f"{indent}{_outs(stmt.outs, namer)} = {op_name(stmt.op)}({', '.join(args)})")
     elif isinstance(stmt, If):
         lines.append(f"{indent}{_outs(stmt.outs, namer)} = if {_operand(stmt.cond, namer)}:")
-        for label, region in (("then", stmt.then), ("else", stmt.orelse)):
-            lines.append(f"{indent}  {label}:")
+        for part, region in (("then", stmt.then), ("else", stmt.orelse)):
+            lines.append(f"{indent}  {part}:")
             _region_body(region, lines, namer, indent + "    ")
             _yield(region, lines, namer, indent + "    ")
     elif isinstance(stmt, While):
