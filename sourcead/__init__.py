@@ -12,14 +12,15 @@
 
 from . import rules as _rules  # noqa: F401  (importing it registers the derivative rules)
 from .rules.registry import adjoint, nondifferentiable, tangent
-from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, value_and_grad, vjp
+from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, stages, value_and_grad, vjp
 from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,
                      UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError, UsageError)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "source", "show", "ssa", "Derivative",
+    "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "source", "show", "ssa", "stages",
+    "Derivative",
     "adjoint", "tangent", "nondifferentiable",
     "SourceADError", "UnsupportedSyntaxError", "UnsupportedCallError", "SourceUnavailableError",
     "NonDifferentiableError", "UsageError", "RuleError", "UnboundNameError", "InternalError",

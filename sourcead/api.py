@@ -24,7 +24,7 @@ from .runtime import as_gradient, to_float
 
 from .cache import DERIVED as _DERIVED, LOWERED as _LOWERED  # noqa: F401  (tests look inside)
 from .cache import derived as _derived, global_kinds as _global_kinds, kinds as _kinds, lowered as _lowered
-from .cache import name as _name
+from .cache import name as _name, specialisation as _specialisation, stages as _stages
 
 
 def _base(f, what: str):
@@ -416,10 +416,11 @@ def jacobian(f, wrt=0):
     return jac
 
 
-def _derived_for(df, args, mode=None, wrt=None):
+def _target(df, args, mode=None, wrt=None) -> tuple:
+    """(user function, chain, kinds specialised for) of what `source(df, *args, ...)` shows."""
     if not isinstance(df, Derivative):
         # a plain function: the derivative `mode` would compile for these arguments
-        base, chain = _base(df, "source")
+        base, _ = _base(df, "source")
         mode = mode or "grad"
         if mode not in ("grad", "value_and_grad", "jvp", "vjp"):
             raise UsageError(f"mode must be 'grad', 'value_and_grad', 'jvp' or 'vjp', not {mode!r}")
@@ -433,15 +434,25 @@ def _derived_for(df, args, mode=None, wrt=None):
             positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
         else:
             positions = (0,)
-        return _derived(base, ((mode, positions),), _kinds(base, primals))
+        return base, ((mode, positions),), _kinds(base, primals)
     if mode is not None or wrt is not None:
         raise UsageError("mode and wrt are for a plain function; a derivative already has its own")
     if args:
-        return df.compiled(df.prepare(df.bound.args(args, {})))
+        return df.f, df.chain, _kinds(df.f, df.prepare(df.bound.args(args, {})))
     if df._last is not None:
-        return df._last
-    return _derived(df.f, df.chain, (tuple(None for _ in range(df.bound.n_params)),
-                                     tuple(None for _ in _lowered(df.f).guards)))
+        return df.f, df.chain, _specialisation(df.f, df._last)
+    return df.f, df.chain, (tuple(None for _ in range(df.bound.n_params)),
+                            tuple(None for _ in _lowered(df.f).guards))
+
+
+def _derived_for(df, args, mode=None, wrt=None):
+    return _derived(*_target(df, args, mode, wrt))
+
+
+def stages(f, *args, mode=None, wrt=None) -> list[tuple[str, str]]:
+    """Every stage's output, as (stage, text), for the derivative `source(f, *args, mode=...,
+    wrt=...)` shows: the front end's as Python, the IR's as `ssa` prints it, the generated source."""
+    return _stages(*_target(f, args, mode, wrt))
 
 
 def source(df, *args, mode=None, wrt=None) -> str:

@@ -69,7 +69,8 @@ def _current(low: pipeline.Lowered) -> bool:
 
 def callee_ir(fn, loc):
     """The IR of a user function called from one being lowered: its own lowering, cached."""
-    return lowered(fn, loc).ir
+    with pipeline.unrecorded():
+        return lowered(fn, loc).ir
 
 
 def rule_ir(rule):
@@ -79,7 +80,8 @@ def rule_ir(rule):
     except KeyError:
         with _lock:
             if rule not in RULES:
-                RULES[rule] = pipeline.lower_rule(rule, callee_ir)
+                with pipeline.unrecorded():
+                    RULES[rule] = pipeline.lower_rule(rule, callee_ir)
             return RULES[rule]
 
 
@@ -113,13 +115,33 @@ def _derive(f, low: pipeline.Lowered, chain: tuple, specialised: tuple, key) -> 
     d = table.get(key)
     if d is None:
         primal = low.ir if len(chain) == 1 else derived(f, chain[:-1], specialised).ir
-        mode, wrt = chain[-1]
-        arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None}
-        globals_ = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
-        d = pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=globals_,
-                            name=name(f, chain), rule_ir=rule_ir)
-        table[key] = d
+        d = table[key] = _step(f, low, primal, chain, specialised)
     return d
+
+
+def _step(f, low: pipeline.Lowered, primal, chain: tuple, specialised: tuple) -> pipeline.Derived:
+    """The last transform of `chain`, applied to `primal`."""
+    mode, wrt = chain[-1]
+    arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None}
+    globals_ = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
+    return pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=globals_,
+                           name=name(f, chain), rule_ir=rule_ir)
+
+
+def specialisation(f, d: pipeline.Derived) -> tuple:
+    """The kinds a compiled derivative of `f` is specialised for."""
+    return next(key[1] for key, value in DERIVED.get(f, {}).items() if value is d)
+
+
+def stages(f, chain: tuple, specialised: tuple) -> list[tuple[str, str]]:
+    """(stage, its output as text) for every stage that compiling `f` along `chain` runs, computed
+    afresh (what is cached stays as it is)."""
+    with pipeline.recording() as forms:
+        low = pipeline.lower(f, callee_ir)
+        primal = low.ir
+        for k in range(len(chain)):
+            primal = _step(f, low, primal, chain[:k + 1], specialised).ir
+    return forms
 
 
 def name(f, chain) -> str:

@@ -1,21 +1,29 @@
 """The pipeline: the one place that writes down the order of the stages.
 
-    parse -> fence -> desugar -> to_ssa -> simplify            (lower: the primal IR, per function)
-    reverse|forward -> simplify -> dce -> to_ast -> compile    (derive: per mode, wrt and kinds)
+    parse -> fence -> desugar -> to_ssa -> simplify                     (lower: the primal IR, per function)
+    kinds -> reverse [-> seed] | forward -> simplify -> dce -> to_ast -> compile
+                                                             (derive: per mode, wrt and argument kinds)
 
 Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
+A user function called by the one being lowered is lowered by `lower` too (through the
+`callee_ir` that `cache` hands in, once per function), and a rule's body by `lower_rule` (once per
+rule and process); no stage runs another stage.
 
-Each stage is a pure function from one form to the next. With ``SOURCEAD_VERIFY=1`` (the test
-suite sets it) the IR checker runs after every stage; with ``SOURCEAD_TRACE=1`` every stage's form
-is printed to stderr.
+Each stage is a function from one form to the next that leaves its input as it was. With
+``SOURCEAD_VERIFY=1`` (the test suite sets it) the IR checker runs after every stage; with
+``SOURCEAD_TRACE=1`` every stage's form is printed to stderr; `recording()` collects them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import os
 import sys
 import types
+
+import gast
 
 from .ad.forward import forward
 from .ad.reverse import reverse
@@ -25,7 +33,7 @@ from .errors import InternalError, RuleError, SourceADError
 from .frontend.desugar import desugar
 from .frontend.fence import fence
 from .frontend.parse import Parsed, parse, single_return
-from .ir.core import Const, Function, operands, walk
+from .ir.core import Const, Function, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
@@ -37,11 +45,50 @@ def _verify_enabled() -> bool:
     return os.environ.get("SOURCEAD_VERIFY", "") not in ("", "0")
 
 
+_RECORDING: contextvars.ContextVar = contextvars.ContextVar("sourcead_stages", default=None)
+
+
+@contextlib.contextmanager
+def recording():
+    """Collect (stage, its output as text) for every stage run inside the block."""
+    forms: list = []
+    token = _RECORDING.set(forms)
+    try:
+        yield forms
+    finally:
+        _RECORDING.reset(token)
+
+
+@contextlib.contextmanager
+def unrecorded():
+    """Record nothing inside the block (a callee or a rule lowered on the way)."""
+    token = _RECORDING.set(None)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
+
+
+def _record(stage: str, text: str) -> None:
+    forms = _RECORDING.get()
+    if forms is not None:
+        forms.append((stage, text))
+    if os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
+        print(f"---- after {stage} ----\n{text}", file=sys.stderr)
+
+
+def _source(stage: str, parsed: Parsed) -> Parsed:
+    """A front-end stage's output, recorded as the Python it now is."""
+    if _RECORDING.get() is not None or os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
+        _record(stage, gast.unparse(parsed.tree).strip())
+    return parsed
+
+
 def _checked(fn: Function, stage: str) -> Function:
     if _verify_enabled():
         verify(fn, stage)
-    if os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
-        print(f"---- after {stage} ----\n{format_function(fn)}", file=sys.stderr)
+    if _RECORDING.get() is not None or os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
+        _record(stage, format_function(fn))
     return fn
 
 
@@ -56,7 +103,7 @@ def lower(f, callee_ir) -> Lowered:
     """The primal function's IR: parse, fence, desugar, to_ssa, simplify. `callee_ir(fn, loc)` gives
     the IR of a user function it calls (this same function, applied once to it by `cache`)."""
     with _internal_errors(f):
-        parsed = desugar(fence(parse(f)))
+        parsed = _source("desugar", desugar(_source("fence", fence(_source("parse", parse(f))))))
         ir = _checked(to_ssa(parsed, callee_ir), "to_ssa")
         ir = _checked(simplify.run(ir)[0], "simplify")
         return Lowered(parsed, ir, _data_globals(ir))
@@ -123,7 +170,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
             ir, kinds, seeds = reverse(primal, list(wrt), kinds, seed="param" if mode == "vjp" else "ones",
                                        with_value=mode == "value_and_grad", rule_ir=rule_ir)
             ir = _checked(ir, "reverse")
-            if mode != "vjp" and len(seeds) == 1:
+            if mode != "vjp" and len(seeds) == 1 and isinstance(seeds[0], Var):
                 ir, kinds = seed.run(ir, kinds, list(wrt), seeds[0])
                 ir = _checked(ir, "seed")
             ir.returns_tuple = mode == "vjp" or len(ir.body.yields) != 1
@@ -133,6 +180,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
         source, bindings, _ = emit_source(ir, name, lowered.parsed.scope)
+        _record("to_ast", source.rstrip())
         compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")
         return Derived(ir, source, compiled, name)
 

@@ -6,10 +6,12 @@ are laid out here, because `ast.unparse` drops comments and every group of rever
 statements carries one naming the primal line it differentiates:
 
     def seed_poly_grad(x, y):
-        t_1 = x ** 2 + 4
         # grad of: return (x ** 2 + 4) * y - x / y
         dx = -1.0 / y
-        ...
+        dy = x / y / y
+        dy = dy + (x ** 2 + 4)
+        dx = dx + y * 2 * x
+        return dx, dy
 
 A temporary used once, in the same region, is folded into the expression that uses it; values
 the user named keep their own lines.

@@ -83,8 +83,8 @@ class Namer:
         return name
 
 
-def format_function(fn: Function) -> str:
-    namer = Namer()
+def format_function(fn: Function, namer: Namer | None = None) -> str:
+    namer = namer or Namer()
     lines: list[str] = []
     params = []
     for p in fn.params:

@@ -11,7 +11,14 @@ from .printer import Namer, format_function
 
 
 class _Fault(Exception):
-    pass
+    """A malformation; `values` are named in the message as the dump around it names them."""
+
+    def __init__(self, template: str, *values):
+        super().__init__(template)
+        self.template, self.values = template, values
+
+    def render(self, namer: Namer) -> str:
+        return self.template.format(*(namer(v) if isinstance(v, Var) else v for v in self.values))
 
 
 def verify(fn: Function, stage: str = "") -> Function:
@@ -21,17 +28,17 @@ def verify(fn: Function, stage: str = "") -> Function:
             _define(p.var, defined)
         _region(fn.body, defined, scope=set(defined))
     except _Fault as fault:
-        raise InternalError(
-            f"the IR after stage {stage or '?'} is malformed: {fault}\n{format_function(fn)}"
-        ) from None
+        namer = Namer()
+        dump = format_function(fn, namer)
+        raise InternalError(f"the IR after stage {stage or '?'} is malformed: {fault.render(namer)}\n{dump}") from None
     return fn
 
 
 def _define(v, defined: set) -> None:
     if not isinstance(v, Var):
-        raise _Fault(f"{v!r} is defined but is not a Var")
+        raise _Fault("{} is defined but is not a Var", v)
     if v in defined:
-        raise _Fault(f"{v!r} is defined twice")
+        raise _Fault("{} is defined twice", v)
     defined.add(v)
 
 
@@ -39,9 +46,9 @@ def _use(x, scope: set, where: str) -> None:
     if isinstance(x, Const):
         return
     if not isinstance(x, Var):
-        raise _Fault(f"operand {x!r} of {where} is neither a Var nor a Const")
+        raise _Fault("operand {} of {} is neither a Var nor a Const", x, where)
     if x not in scope:
-        raise _Fault(f"{x!r} is used by {where} but not defined in scope (by {Namer()(x)!r})")
+        raise _Fault("{} is used by {} but not defined in scope", x, where)
 
 
 def _region(region: Region, defined: set, scope: set, n_yields: int | None = None) -> None:
@@ -59,20 +66,20 @@ def _region(region: Region, defined: set, scope: set, n_yields: int | None = Non
         elif isinstance(stmt, While):
             n = len(stmt.inits)
             if len(stmt.cond.params) != n or len(stmt.body.params) != n or len(stmt.outs) != n:
-                raise _Fault(f"while with {n} carried values has mismatched params/outs")
+                raise _Fault("while with {} carried values has mismatched params/outs", n)
             _region(stmt.cond, defined, scope, 1)
             _region(stmt.body, defined, scope, n)
         elif isinstance(stmt, For):
             n = len(stmt.inits)
             if len(stmt.body.params) != n + 1 or len(stmt.outs) != n:
-                raise _Fault(f"for with {n} carried values has mismatched params/outs")
+                raise _Fault("for with {} carried values has mismatched params/outs", n)
             _region(stmt.body, defined, scope, n)
         elif not isinstance(stmt, Call):
-            raise _Fault(f"unknown statement {stmt!r}")
+            raise _Fault("unknown statement {}", stmt)
         for v in stmt.outs:
             _define(v, defined)
             scope.add(v)
     if n_yields is not None and len(region.yields) != n_yields:
-        raise _Fault(f"a region yields {len(region.yields)} values where {n_yields} are expected")
+        raise _Fault("a region yields {} values where {} are expected", len(region.yields), n_yields)
     for y in region.yields:
         _use(y, scope, "yield")
