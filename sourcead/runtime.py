@@ -20,6 +20,8 @@ _ndarray = np.ndarray
 
 def unbroadcast(g, x):
     """Sum the cotangent `g` down to the shape of `x`: the adjoint of broadcasting `x` up to g."""
+    if isinstance(x, (list, tuple)):
+        raise _seq_arithmetic()
     xs = np.shape(x)
     gs = np.shape(g)
     if gs == xs:
@@ -591,5 +593,49 @@ def add_cotangents(a, b):
     """a + b for cotangents: numbers and arrays add; a list or tuple's cotangent (a list) adds
     element by element -- never concatenates."""
     if isinstance(a, (list, tuple)):
+        if not isinstance(b, (list, tuple)) or len(a) != len(b):
+            raise _seq_arithmetic()
         return [add_cotangents(x, y) for x, y in zip(a, b, strict=True)]
     return a + b
+
+
+def _seq_arithmetic() -> UnsupportedSyntaxError:
+    return UnsupportedSyntaxError(
+        "a list or tuple is combined with + or * here, where sourcead could not tell when compiling "
+        "that it is one (its derivative is not that of arithmetic)",
+        hint="build it where the function can see it is a list (hs = [] ... hs = hs + [h]), or "
+             "use np.concatenate / np.stack on arrays")
+
+
+# ---- lists and tuples: + and * ------------------------------------------------------------------
+# The compiler writes `a + b` and `s * n` on values it knows are lists or tuples as these (printed
+# back as + and *), so that their derivatives are those of concatenation and repetition.
+
+
+def concat(a, b):
+    """``a + b`` of two lists or two tuples."""
+    return a + b
+
+
+def repeat_seq(seq, n):
+    """``seq * n`` of a list or tuple and an int."""
+    return seq * n
+
+
+def concat_parts(a, b):
+    """The cotangents (or tangents) of two sequences, joined: a list."""
+    return [*a, *b]
+
+
+def repeat_parts(a, n):
+    """The cotangents (or tangents) of a sequence, repeated `n` times: a list."""
+    return [*a] * n
+
+
+def unrepeat_seq(g, seq, n):
+    """The cotangent of ``seq * n``: each element's cotangents from its `n` copies, summed."""
+    k = len(seq)
+    out = list(g[:k])
+    for j in range(1, n):
+        out = add_cotangents(out, g[j * k:(j + 1) * k])
+    return out if n > 0 else zeros_like_input(seq)

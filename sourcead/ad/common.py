@@ -84,7 +84,7 @@ class Transform:
 
     def zero(self, v: Operand, emit: list, loc) -> Operand:
         """The zero derivative of `v`: 0.0 for a number, zeros of its shape otherwise."""
-        if isinstance(v, Const) or kinds_mod.is_scalar(v, self.kinds):
+        if isinstance(v, Const) and not isinstance(v.value, (tuple, list)) or kinds_mod.is_scalar(v, self.kinds):
             return Const(0.0)
         z = derivative(v)
         emit.append(Call([z], runtime.zeros_like_input, [v], {}, loc, None, self.tag))
@@ -103,23 +103,26 @@ class Transform:
     def rule(self, stmt: Call, kind: str) -> Rule | None:
         """The rule of `kind` for the call, None if its result is declared nondifferentiable;
         a call on varied values with neither is refused (never assumed constant)."""
-        key = rule_key(stmt.op)
+        key = rule_key(stmt.op, stmt.args)
         rule = (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
         if rule is not None or registry.is_nondifferentiable(key):
             return rule
         what = describe(stmt)
+        target = f"type({stmt.args[0].spelling}).__getitem__" if what.endswith("[...]") else what
         first = "ct" if kind == "adjoint" else "t"
         mode = "derivative" if kind == "adjoint" else "forward-mode (tangent)"
         raise UnsupportedCallError(
             f"sourcead has no {mode} rule for {what}, and it is called here with a value that depends on "
             "the differentiated inputs", stmt.loc,
-            f"register one: @sourcead.{kind}({what})\n"
+            f"register one: @sourcead.{kind}({target})\n"
             f"def rule({first}, ans, *args): return <the {'cotangent' if kind == 'adjoint' else 'tangent'} "
             "of each differentiable argument>")
 
 
 def describe(stmt: Call) -> str:
     """How the user's source named a call's operation."""
+    if stmt.op is operator.getitem and isinstance(stmt.args[0], Const) and stmt.args[0].spelling:
+        return f"{stmt.args[0].spelling}[...]"
     if stmt.ref is not None and stmt.ref.spelling:
         return stmt.ref.spelling
     return op_name(stmt.op)

@@ -27,11 +27,13 @@ import gast
 from .. import runtime
 from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_list,
                        make_tuple, operands, regions)
-from ..ir.ops import BINARY_SYNTAX as _BINOPS, COMPARE_SYNTAX as _CMP, UNARY_SYNTAX as _UNARY
+from ..ir.ops import BINARY_SYNTAX, COMPARE_SYNTAX as _CMP, UNARY_SYNTAX as _UNARY
 from ..passes.dce import is_effect
 from .naming import ObjectNames, value_names
 
 INDENT = "    "
+# sequence + and * (passes/containers.py) print as the operators they came from
+_BINOPS = {**BINARY_SYNTAX, runtime.concat: gast.Add, runtime.repeat_seq: gast.Mult}
 
 
 def _name(id_: str):

@@ -31,7 +31,7 @@ def _region(region: Region, active: set, pushed: dict) -> None:
             if isinstance(stmt.op, Pop):
                 if _is_varied(pushed.get(stmt.op.slot), active):
                     active.update(stmt.outs)
-            elif stmt.outs and not registry.is_nondifferentiable(rule_key(stmt.op)):
+            elif stmt.outs and not registry.is_nondifferentiable(rule_key(stmt.op, stmt.args)):
                 if any(_is_varied(a, active) for a in (*stmt.args, *stmt.kwargs.values())):
                     active.update(stmt.outs)
         elif isinstance(stmt, If):

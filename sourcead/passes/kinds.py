@@ -102,6 +102,8 @@ def of(x, kinds):
         # a literal, or a module constant such as np.pi
         if number and (x.spelling is None or _module_constant(x)):
             return SCALAR
+        if isinstance(v, (tuple, list)) and x.spelling is None:
+            return SEQ  # a literal tuple
         # a free variable holding data: the kind it has now, which the specialisation key guards
         if x.spelling and "." not in x.spelling and x.scope is not None:
             key = ("global", (id(x.scope), x.spelling))
@@ -157,6 +159,8 @@ def _transpose(stmt, ks, kinds):
 def _getitem(stmt, ks, kinds):
     """An item of a shape is a number; integer indices take one axis each off an array."""
     x, index = stmt.args
+    if isinstance(ks[0], (Seq, Shape)) and isinstance(index, Const) and isinstance(index.value, slice):
+        return ks[0]  # a slice of a sequence is one
     if isinstance(ks[0], Shape):
         return SCALAR if isinstance(index, Const) and type(index.value) is int else None
     if not isinstance(ks[0], Array) or ks[0].ndim is None:
@@ -200,7 +204,9 @@ def _math(stmt, ks, kinds):
 
 # op -> kind(stmt, operand kinds, table): the operations whose result's kind follows from their operands'
 _RULES = {
-    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ,
+    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ, runtime.concat: lambda *_: SEQ,
+    runtime.repeat_seq: lambda *_: SEQ, runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
+    runtime.unrepeat_seq: lambda *_: SEQ,
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
     runtime.not_shared: _first,
     runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
@@ -215,10 +221,21 @@ _RULES = {
 }
 
 
+def _sequences(op, ks):
+    """``a + b`` of two sequences and ``s * n`` of a sequence and a number are sequences."""
+    if op is operator.add and len(ks) == 2 and all(isinstance(k, Seq) for k in ks):
+        return SEQ
+    if op is operator.mul and len(ks) == 2 and {type(k) for k in ks} == {Seq, Scalar}:
+        return SEQ
+    return None
+
+
 def kind_of_call(stmt: Call, kinds):
     """The kind of a call's result, from its operands' kinds (None: not known)."""
     op = stmt.op
     ks = [of(a, kinds) for a in stmt.args]
+    if op in (operator.add, operator.mul) and any(isinstance(k, Seq) for k in ks):
+        return _sequences(op, ks)
     if op in _ELEMENTWISE or isinstance(op, np.ufunc) or op is runtime.log_or_zero:
         return None if stmt.kwargs else _elementwise(ks)
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":

@@ -212,7 +212,7 @@ class _Simplifier:
     def shaped_like(self, stmt, args, lits):
         """unbroadcast(g, x), broadcast_like(g, x): g itself when it provably has x's shape."""
         kg, kx = kinds_mod.of(args[0], self.kinds), kinds_mod.of(args[1], self.kinds)
-        if kg is not None and kg == kx and (isinstance(kg, kinds_mod.Scalar) or kg.shape is not None):
+        if kg is not None and kg == kx and (isinstance(kg, kinds_mod.Scalar) or isinstance(kg, kinds_mod.Array) and kg.shape is not None):
             return args[0]
         return None
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import operator
 from typing import Any, Callable
 
 import numpy
@@ -143,10 +144,18 @@ def nondifferentiable(*targets: Any) -> None:
     _version += 1
 
 
-def rule_key(op):
-    """The object rules for `op` are registered under (methods and attributes: on ndarray)."""
+_SUBSCRIPTABLE_DATA = (numpy.ndarray, numpy.generic, list, tuple)
+
+
+def rule_key(op, args=()):
+    """The object rules for a call of `op` on `args` are registered under: methods and attributes
+    on ndarray; a subscript of an object that is not an array, list or tuple (``np.r_[...]``) is a
+    call of that object's own ``__getitem__``, which needs rules of its own."""
     if isinstance(op, (Method, Attr)):
         return getattr(numpy.ndarray, op.name, op)
+    if op is operator.getitem and args and getattr(args[0], "spelling", None) \
+            and not isinstance(args[0].value, _SUBSCRIPTABLE_DATA):
+        return type(args[0].value).__getitem__
     return op
 
 

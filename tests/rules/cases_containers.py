@@ -1,0 +1,16 @@
+"""Spec cases for the rules of + and * on lists and tuples (sourcead/rules/containers.py)."""
+
+from spec import C, rnd
+
+from sourcead import runtime
+
+CASES = [
+    C("lists", runtime.concat, [rnd(), rnd(3)], [rnd(2, 2)]),
+    C("tuples", runtime.concat, (rnd(), rnd()), (rnd(),)),
+    C("empty-left", runtime.concat, [], [rnd(), rnd()]),
+    C("lists", runtime.concat_parts, [rnd(), rnd(3)], [rnd()]),
+    C("tuple-twice", runtime.repeat_seq, (rnd(), rnd(3)), 2),
+    C("list-thrice", runtime.repeat_seq, [rnd()], 3),
+    C("list-twice", runtime.repeat_parts, [rnd(), rnd(2)], 2),
+    C("two-copies", runtime.unrepeat_seq, [rnd(), rnd(3), rnd(), rnd(3)], [rnd(), rnd(3)], 2),
+]
