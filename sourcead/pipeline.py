@@ -1,7 +1,7 @@
 """The pipeline: the one place that writes down the order of the stages.
 
     parse -> fence -> desugar -> to_ssa -> simplify                     (lower: the primal IR, per function)
-    kinds -> containers -> reverse [-> seed] | forward -> simplify -> dce -> to_ast -> compile
+    kinds -> containers -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
                                                              (derive: per mode, wrt and argument kinds)
 
 Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
@@ -37,7 +37,7 @@ from .ir.core import Const, Function, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, seed, simplify
+from .passes import containers, dce, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -178,7 +178,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
             ir.returns_tuple = mode == "vjp" or len(ir.body.yields) != 1
         else:
             raise InternalError(f"unknown mode {mode!r}")
-        ir, kinds = simplify.run(ir, kinds)
+        ir, kinds = shapes.run(ir, kinds)
+        ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
         source, bindings, _ = emit_source(ir, name, lowered.parsed.scope)

@@ -32,7 +32,7 @@ def copy_function(fn: Function, kinds: dict) -> tuple[Function, dict]:
     """A copy of `fn` to transform, and its kinds (keyed by the copy's values)."""
     mapping: dict = {}
     copy = clone_function(fn, mapping)
-    return copy, {mapping.get(v, v): k for v, k in kinds.items()}
+    return copy, kinds_mod.renamed(kinds, mapping)
 
 
 class Transform:

@@ -27,7 +27,7 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
         return fn, kinds
     mapping: dict = {}
     copy = clone_function(fn, mapping)
-    kinds = {mapping.get(v, v): k for v, k in kinds.items()}
+    kinds = kinds_mod.renamed(kinds, mapping)
     for st in walk(copy.body.body):
         if isinstance(st, Call):
             new = _rewrite(st, kinds)

@@ -85,6 +85,15 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
     return kinds
 
 
+def renamed(kinds: dict, mapping: dict) -> dict:
+    """The kinds of a copy of a function (`mapping`: old value -> new), shape classes included."""
+    def rename(k):
+        if isinstance(k, Array) and isinstance(k.shape, Var) and k.shape in mapping:
+            return Array(mapping[k.shape], k.ndim)
+        return k
+    return {mapping.get(v, v): rename(k) for v, k in kinds.items()}
+
+
 def numeric(k) -> bool:
     """Whether a kind is a number or an array (whose cotangents add with +)."""
     return isinstance(k, (Scalar, Array))
@@ -110,7 +119,10 @@ def of(x, kinds):
             k = kinds.get(key)
             return Array(key, k.ndim) if isinstance(k, Array) else k
         return None
-    return kinds.get(x)
+    k = kinds.get(x)
+    if isinstance(k, Array) and k.shape is None:
+        return Array(x, k.ndim)  # a shape no other value is known to share: its own class
+    return k
 
 
 def _module_constant(c: Const) -> bool:

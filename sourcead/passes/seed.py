@@ -38,7 +38,7 @@ def run(fn: Function, kinds: dict, wrt: list[int], seed) -> tuple[Function, dict
         return fn, kinds
     mapping: dict = {}
     fn = clone_function(fn, mapping)
-    kinds = {mapping.get(v, v): k for v, k in kinds.items()}
+    kinds = kinds_mod.renamed(kinds, mapping)
     seed = mapping[seed]
     kind = kinds_mod.of(seed, kinds)
     if not (isinstance(kind, kinds_mod.Array) and kind.shape is not None):

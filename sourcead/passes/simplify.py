@@ -28,7 +28,7 @@ def run(fn: Function, kinds: dict | None = None) -> tuple[Function, dict]:
     if kinds is None:
         kinds = kinds_mod.infer(copy, {})
     else:
-        kinds = {mapping.get(v, v): k for v, k in kinds.items()}
+        kinds = kinds_mod.renamed(kinds, mapping)
     simplify_region(copy.body, kinds)
     return copy, kinds
 
