@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Call, Const, For, Function, If, Region, Var, While, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, make_tuple
 from . import kinds as kinds_mod
 
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
@@ -237,6 +237,46 @@ class _Simplifier:
     def size(self, stmt, args, lits):
         return Const(1) if len(args) == 1 and self.scalar(args[0]) else None
 
+    def rank(self, x):
+        k = kinds_mod.of(x, self.kinds)
+        return 0 if isinstance(k, kinds_mod.Scalar) else k.ndim if isinstance(k, kinds_mod.Array) else None
+
+    def transposed(self, stmt, x) -> Var:
+        t = Var()
+        self.pending.append(Call([t], Attr("T"), [x], {}, stmt.loc, None, stmt.tag))
+        self.kinds[t] = kinds_mod.Array(t, 2)
+        return t
+
+    def product_left(self, stmt, args, lits):
+        """The cotangent of `a` in a product of matrices is ``g @ b.T``; with a vector b,
+        ``np.outer(g, b)``; of a vector a with a matrix b, ``b @ g``."""
+        g, a, b = args[:3]
+        if stmt.op is runtime.tensordot_adjoint_left and self.defining(args[3], runtime.dot_axes) is None:
+            return None
+        ra, rb = self.rank(a), self.rank(b)
+        if (ra, rb) == (2, 2):
+            return self.derive(stmt, operator.matmul, [g, self.transposed(stmt, b)])
+        if (ra, rb) == (2, 1):
+            return self.derive(stmt, np.outer, [g, b])
+        if (ra, rb) == (1, 2):
+            return self.derive(stmt, operator.matmul, [b, g])
+        return None
+
+    def product_right(self, stmt, args, lits):
+        """The cotangent of `b` in a product of matrices is ``a.T @ g``; with a vector b,
+        ``g @ a``; of a matrix b after a vector a, ``np.outer(a, g)``."""
+        g, a, b = args[:3]
+        if stmt.op is runtime.tensordot_adjoint_right and self.defining(args[3], runtime.dot_axes) is None:
+            return None
+        ra, rb = self.rank(a), self.rank(b)
+        if (ra, rb) == (2, 2):
+            return self.derive(stmt, operator.matmul, [self.transposed(stmt, a), g])
+        if (ra, rb) == (2, 1):
+            return self.derive(stmt, operator.matmul, [g, a])
+        if (ra, rb) == (1, 2):
+            return self.derive(stmt, np.outer, [a, g])
+        return None
+
     def getitem(self, stmt, args, lits):
         """An item of a tuple built here, or of a literal tuple, is that item."""
         t, i = args
@@ -269,4 +309,6 @@ _RULES = {
     runtime.unbroadcast: _Simplifier.shaped_like, runtime.broadcast_like: _Simplifier.shaped_like,
     slice: _Simplifier.slice_, make_tuple: _Simplifier.tuple_, runtime.unpacked: _Simplifier.unpacked,
     runtime.not_shared: _Simplifier.not_shared, np.size: _Simplifier.size, operator.getitem: _Simplifier.getitem,
+    runtime.matmul_adjoint_left: _Simplifier.product_left, runtime.tensordot_adjoint_left: _Simplifier.product_left,
+    runtime.matmul_adjoint_right: _Simplifier.product_right, runtime.tensordot_adjoint_right: _Simplifier.product_right,
 }
