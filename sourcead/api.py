@@ -125,12 +125,13 @@ class _Bound:
 class Derivative:
     """A derivative of `f`: call it like f. `source(df)` shows its generated code."""
 
-    def __init__(self, f, mode: str, wrt=0):
+    def __init__(self, f, mode: str, wrt=0, has_aux: bool = False):
         base, chain = _base(f, mode)
         self.f = base
         self.wrt, self.several = _positions(base, wrt)
-        self.chain = chain + ((mode, self.wrt),)
+        self.chain = chain + (("grad_aux" if has_aux else mode, self.wrt),)
         self.mode = mode
+        self.has_aux = has_aux
         self.bound = _Bound(base)
         self.floats = tuple(sorted({i for _, w in self.chain for i in w}))
         self._last = None
@@ -183,6 +184,8 @@ class Derivative:
         """The function that calls the compiled derivative `d` and shapes its results."""
         fn, n, wrt = d.fn, len(self.wrt), self.wrt
         prepare = self.prepare
+        if self.has_aux:
+            return self._aux_runner(d, promote)
         if self.mode == "grad" and not self.several and not d.ir.returns_tuple and not promote:
             i = wrt[0]
 
@@ -204,6 +207,18 @@ class Derivative:
             return grads
         return run
 
+    def _aux_runner(self, d, promote: bool):
+        """(grads, aux) for grad, ((value, aux), grads) for value_and_grad."""
+        fn, wrt, prepare, several = d.fn, self.wrt, self.prepare, self.several
+        value_mode = self.mode == "value_and_grad"
+
+        def run(args):
+            value, aux, *results = fn(*(prepare(list(args)) if promote else args))
+            grads = tuple([_gradient(g, args[i]) for g, i in zip(results, wrt, strict=True)])
+            grads = grads if several else grads[0]
+            return ((value, aux), grads) if value_mode else (grads, aux)
+        return run
+
     def _primal_returns_tuple(self) -> bool:
         if self._returns_tuple is None:
             self._returns_tuple = _lowered(self.f).ir.returns_tuple if len(self.chain) == 1 else True
@@ -214,24 +229,27 @@ class Derivative:
         return f"<sourcead {steps} of {self.f.__qualname__}>"
 
 
-def grad(f=None, wrt=0):
+def grad(f=None, wrt=0, has_aux=False):
     """The gradient of `f` with respect to the parameter(s) `wrt` (positions or names).
 
     A non-scalar result's gradient is the gradient of its sum. Also a decorator: ``@grad`` and
-    ``@grad(wrt=(0, 1))``. `f` may itself be a gradient: ``grad(grad(f))``.
+    ``@grad(wrt=(0, 1))``. `f` may itself be a gradient: ``grad(grad(f))``. With ``has_aux=True``,
+    `f` returns ``(value, aux)``: the gradient is that of `value`, and the call returns
+    ``(gradient, aux)``, `aux` as `f` returned it.
     """
     if f is None:
-        return lambda g: Derivative(g, "grad", wrt)
+        return lambda g: Derivative(g, "grad", wrt, has_aux)
     if isinstance(f, (int, str, tuple, list)) and not callable(f):
         raise UsageError("grad's first argument is the function; pass wrt by keyword: grad(f, wrt=...)")
-    return Derivative(f, "grad", wrt)
+    return Derivative(f, "grad", wrt, has_aux)
 
 
-def value_and_grad(f=None, wrt=0):
-    """Like `grad`, but returns ``(f(*args), gradient)`` from one run."""
+def value_and_grad(f=None, wrt=0, has_aux=False):
+    """Like `grad`, but returns ``(f(*args), gradient)`` from one run; with ``has_aux=True``,
+    ``((value, aux), gradient)``."""
     if f is None:
-        return lambda g: Derivative(g, "value_and_grad", wrt)
-    return Derivative(f, "value_and_grad", wrt)
+        return lambda g: Derivative(g, "value_and_grad", wrt, has_aux)
+    return Derivative(f, "value_and_grad", wrt, has_aux)
 
 
 def _differentiable(x) -> bool:

@@ -19,7 +19,7 @@ from .rules import registry
 
 LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 DERIVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "vjp": "vjp", "jvp": "jvp"}
+_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "grad_aux": "grad", "vjp": "vjp", "jvp": "jvp"}
 
 
 RULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Rule -> its body's IR, or None

@@ -29,7 +29,7 @@ from .ad.forward import forward
 from .ad.reverse import reverse
 from .backend.compile import compile_function
 from .backend.to_ast import emit_source
-from .errors import InternalError, RuleError, SourceADError
+from .errors import InternalError, RuleError, SourceADError, UsageError
 from .frontend.desugar import desugar
 from .frontend.fence import fence
 from .frontend.parse import Parsed, parse, single_return
@@ -168,14 +168,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")
-        elif mode in ("grad", "value_and_grad", "vjp"):
-            ir, kinds, seeds = reverse(primal, list(wrt), kinds, seed="param" if mode == "vjp" else "ones",
-                                       with_value=mode == "value_and_grad", rule_ir=rule_ir)
-            ir = _checked(ir, "reverse")
-            if mode != "vjp" and len(seeds) == 1 and isinstance(seeds[0], Var):
-                ir, kinds = seed.run(ir, kinds, list(wrt), seeds[0])
-                ir = _checked(ir, "seed")
-            ir.returns_tuple = mode == "vjp" or len(ir.body.yields) != 1
+        elif mode in ("grad", "value_and_grad", "grad_aux", "vjp"):
+            ir, kinds = _reverse(primal, mode, list(wrt), kinds, rule_ir)
         else:
             raise InternalError(f"unknown mode {mode!r}")
         ir, kinds = shapes.run(ir, kinds)
@@ -186,6 +180,25 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         _record("to_ast", source.rstrip())
         compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")
         return Derived(ir, source, compiled, name)
+
+
+def _reverse(primal: Function, mode: str, wrt: list, kinds: dict, rule_ir) -> tuple[Function, dict]:
+    """grad: the gradient of the (sum of the) results; value_and_grad: the results too;
+    grad_aux: the results ``(value, aux)`` and the gradient of `value` alone; vjp: a cotangent
+    parameter per result."""
+    aux = mode == "grad_aux"
+    if aux and not (primal.returns_tuple and len(primal.body.yields) == 2):
+        raise UsageError(f"has_aux=True needs {primal.name} to return two values, (value, aux)", primal.loc,
+                         "return value, aux -- aux may be any object, it is returned as it is")
+    ir, kinds, seeds = reverse(primal, wrt, kinds, seed="param" if mode == "vjp" else "ones",
+                               with_value=mode in ("value_and_grad", "grad_aux"), outputs=[0] if aux else None,
+                               rule_ir=rule_ir)
+    ir = _checked(ir, "reverse")
+    if mode != "vjp" and len(seeds) == 1 and isinstance(seeds[0], Var):
+        ir, kinds = seed.run(ir, kinds, wrt, seeds[0])
+        ir = _checked(ir, "seed")
+    ir.returns_tuple = mode == "vjp" or len(ir.body.yields) != 1
+    return ir, kinds
 
 
 class _internal_errors:

@@ -358,19 +358,22 @@ def _definition_order(region: Region, v: Var) -> int:
 
 
 def reverse(fn: Function, wrt: list[int], kinds: dict, *, seed: str = "ones", with_value: bool = False,
-            rule_ir) -> tuple[Function, dict, list]:
+            outputs: list[int] | None = None, rule_ir) -> tuple[Function, dict, list]:
     """The gradient function of `fn` with respect to the parameters at positions `wrt`, the kinds
     of its values (`kinds` gives those of fn's), and the cotangents it starts from (one per result).
 
     seed="ones": the output's cotangent is 1 (or ones of its shape): the gradient of the sum of the
     outputs. seed="param": the function takes one extra parameter per output, its cotangent (vjp).
+    `outputs`: the positions of the results differentiated (all by default; the others are returned
+    as values only, as an auxiliary result is).
     """
     primal, kinds = copy_function(fn, kinds)
     rev = Reverse(primal, wrt, kinds, rule_ir)
     body = primal.body
     ct: dict = {}
     emit: list = []
-    seeds = [_seed(rev, y, seed, ct, emit) for y in body.yields]
+    chosen = range(len(body.yields)) if outputs is None else outputs
+    seeds = [_seed(rev, body.yields[k], seed, ct, emit) for k in chosen]
     rev.region(body, ct, emit)
     results = []
     for i in wrt:
