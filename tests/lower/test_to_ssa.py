@@ -564,14 +564,14 @@ CASES = [
           t_1 = len(t)
           broke, k, i, x_1 = while(False, 0, UNBOUND, x):
             cond(broke_1, k_1, i_1, x_2):
-              t_2 = lt(k_1, t_1)
-              t_3 = not_(broke_1)
-              t_4 = if t_3:
+              t_2 = not_(broke_1)
+              t_3 = if t_2:
                 then:
-                  yield t_2
+                  t_4 = lt(k_1, t_1)
+                  yield t_4
                 else:
-                  yield t_3
-              yield t_4
+                  yield t_2
+              yield t_3
             body(broke_2, k_2, i_2, x_3):
               i_3 = getitem(t, k_2)
               k_3 = add(k_2, 1)
@@ -635,14 +635,14 @@ CASES = [
           t_1 = len(t)
           broke, k, retval, returned, i, x_1 = while(False, 0, None, False, UNBOUND, x):
             cond(broke_1, k_1, retval_1, returned_1, i_1, x_2):
-              t_2 = lt(k_1, t_1)
-              t_3 = not_(broke_1)
-              t_4 = if t_3:
+              t_2 = not_(broke_1)
+              t_3 = if t_2:
                 then:
-                  yield t_2
+                  t_4 = lt(k_1, t_1)
+                  yield t_4
                 else:
-                  yield t_3
-              yield t_4
+                  yield t_2
+              yield t_3
             body(broke_2, k_2, retval_2, returned_2, i_2, x_3):
               i_3 = getitem(t, k_2)
               k_3 = add(k_2, 1)
@@ -668,14 +668,14 @@ CASES = [
           t_1 = len(t)
           broke, k, i, x_1 = while(False, 0, UNBOUND, x):
             cond(broke_1, k_1, i_1, x_2):
-              t_2 = lt(k_1, t_1)
-              t_3 = not_(broke_1)
-              t_4 = if t_3:
+              t_2 = not_(broke_1)
+              t_3 = if t_2:
                 then:
-                  yield t_2
+                  t_4 = lt(k_1, t_1)
+                  yield t_4
                 else:
-                  yield t_3
-              yield t_4
+                  yield t_2
+              yield t_3
             body(broke_2, k_2, i_2, x_3):
               i_3 = getitem(t, k_2)
               k_3 = add(k_2, 1)
