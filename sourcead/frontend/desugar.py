@@ -43,6 +43,16 @@ def desugar(parsed: Parsed) -> Parsed:
     return dataclasses.replace(parsed, tree=tree, invented=table)
 
 
+def core_source(parsed: Parsed) -> str:
+    """The desugared function as Python-like text (an empty block prints as ``pass``); invented
+    names keep their "$", so the text shows what the desugaring made up."""
+    tree = copy.deepcopy(parsed.tree)
+    for node in gast.walk(tree):
+        if isinstance(node, (gast.If, gast.While, gast.For, gast.FunctionDef)) and not node.body:
+            node.body = [gast.Pass()]
+    return gast.unparse(tree)
+
+
 def _block(stmts: list, namer: Namer) -> list:
     out = []
     for stmt in stmts:

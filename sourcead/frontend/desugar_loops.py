@@ -13,15 +13,20 @@ Output guarantees, for the statements of a function's body:
   `while` over a counter;
 - the invented names a loop uses only while it runs are deleted after it (``del $s1``).
 
-    for v in xs:                 $s1 = xs
-        if v > 0:                $t2 = range(len($s1))
-            break                $n3 = len($t2); $k4 = 0; $broke5 = False
-        s = s + v         ->     while not $broke5 and $k4 < $n3:
-                                     $i6 = $t2[$k4]; $k4 = $k4 + 1
-                                     v = $s1[$i6]
-                                     if v > 0: $broke5 = True
-                                     else: s = s + v
-                                 del $s1, $t2, $n3, $k4
+    for v in xs:                 $broke1 = False
+        if v < 0:                $s2 = xs
+            break                $t3 = $range($len($s2))
+        s = s + v         ->     $n4 = $len($t3)
+                                 $k5 = 0
+                                 while not $broke1 and $k5 < $n4:
+                                     $i6 = $t3[$k5]
+                                     $k5 = $k5 + 1
+                                     v = $s2[$i6]
+                                     if v < 0:
+                                         $broke1 = True
+                                     else:
+                                         s = s + v
+                                 del $s2, $t3, $n4, $k5
 """
 
 from __future__ import annotations
@@ -124,7 +129,7 @@ def _return(unit: _Unit, node: gast.Return, flow: _Flow) -> list:
 
 def _loop(unit: _Unit, node, flow: _Flow):
     """(the loop's statements, the statements that follow it, the flow after it)."""
-    returns = _has_return(node)
+    returns = _returns_inside(node)
     before = []
     if returns and not flow.results_bound:
         before = [assign(unit.namer.result(k), _const(None), node) for k in range(unit.shape[0])]
@@ -173,7 +178,8 @@ def _for_as_while(unit: _Unit, node: gast.For, inner: _Flow) -> list:
     """A `for` that can end early: ``while not $broke and $k < $n`` over the range of indices."""
     it = _iteration(unit, node.iter)
     namer = unit.namer
-    indices, n, k, index = namer.new("temporary"), namer.new("temporary"), namer.new("counter"), namer.new("index")
+    indices, n = namer.new("temporary"), namer.new("temporary", "n")
+    k, index = namer.new("counter"), namer.new("index")
     before = [assign(indices, it.indices, node), assign(n, _builtin(unit, "len", load(indices)), node),
               assign(k, _const(0), node)]
     more = gast.Compare(left=load(k), ops=[gast.Lt()], comparators=[load(n)])
@@ -315,23 +321,28 @@ def _assigned(stmts) -> set:
     return {n.id for stmt in stmts for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
-def _own(node):
-    """The nodes of `node` that belong to it: not those of nested loops' bodies (their else
+def _own(stmts):
+    """The nodes of `stmts` that belong to them: not those of nested loops' bodies (their else
     clauses do: a break there ends the enclosing loop)."""
-    stack = list(gast.iter_child_nodes(node))
+    stack = list(stmts)
     while stack:
         n = stack.pop()
         yield n
-        if not isinstance(n, (gast.While, gast.For)):
-            stack.extend(gast.iter_child_nodes(n))
-        else:
+        if isinstance(n, (gast.While, gast.For)):
             stack.extend(n.orelse)
+        else:
+            stack.extend(gast.iter_child_nodes(n))
 
 
 def _breaks(loop) -> bool:
-    """Whether the loop must be able to end early: a break of its own, or a return anywhere in it."""
-    own = (n for stmt in loop.body for n in (stmt, *_own(stmt)))
-    return any(isinstance(n, gast.Break) for n in own) or _has_return(loop)
+    """Whether the loop must be able to end early: a break of its own (not one of a loop inside
+    it), or a return in its body."""
+    return any(isinstance(n, gast.Break) for n in _own(loop.body)) or _returns_inside(loop)
+
+
+def _returns_inside(loop) -> bool:
+    """Whether a return inside the loop's body ends it (one in its else clause runs after it)."""
+    return any(_has_return(stmt) for stmt in loop.body)
 
 
 def _has_return(node) -> bool:
@@ -340,9 +351,9 @@ def _has_return(node) -> bool:
 
 def _ends_inside(node: gast.If) -> bool:
     """Whether some path through this `if` ends (return, or break/continue of the enclosing loop)."""
-    for n in _own(node):
+    for n in _own(node.body + node.orelse):
         if isinstance(n, (gast.Return, gast.Break, gast.Continue)):
             return True
-        if isinstance(n, (gast.While, gast.For)) and _has_return(n):
+        if isinstance(n, (gast.While, gast.For)) and _returns_inside(n):
             return True
     return False

@@ -55,12 +55,13 @@ class Namer:
         self.table = table
         self.count = 0
 
-    def new(self, role: str) -> str:
-        """A fresh name for `role` (``$broke3``, ``$k4``, ``$i5``, ``$s6``, ``$t7``)."""
+    def new(self, role: str, prefix: str | None = None) -> str:
+        """A fresh name for `role` (``$broke3``, ``$k4``, ``$i5``, ``$s6``, ``$t7``; a temporary
+        may say what it holds with `prefix`: ``$n8``)."""
         self.count += 1
-        prefix, label = {"flag": ("broke", "broke"), "counter": ("k", "k"), "index": ("i", "i"),
-                         "sequence": ("s", None), "temporary": ("t", None)}[role]
-        name = f"${prefix}{self.count}"
+        default, label = {"flag": ("broke", "broke"), "counter": ("k", "k"), "index": ("i", "i"),
+                          "sequence": ("s", None), "temporary": ("t", None)}[role]
+        name = f"${prefix or default}{self.count}"
         self.table[name] = Invented(role, label)
         return name
 
