@@ -92,6 +92,8 @@ def _return_shape(parsed: Parsed, tree) -> tuple | None:
 
 
 def _block(unit: _Unit, stmts: list, flow: _Flow) -> list:
+    """The statements of a block, rewritten; a path that ends drops what follows it, and what
+    follows an `if` some of whose paths end goes into the paths that fall through."""
     out = []
     for i, stmt in enumerate(stmts):
         rest = stmts[i + 1:]
@@ -318,7 +320,8 @@ def _preorder(stmts):
 
 
 def _assigned(stmts) -> set:
-    return {n.id for stmt in stmts for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for stmt in stmts for n in gast.walk(stmt)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
 def _own(stmts):

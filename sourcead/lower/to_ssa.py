@@ -311,7 +311,8 @@ def _all_args(args):
 
 
 def _stored(stmts) -> set[str]:
-    return {n.id for stmt in stmts for n in gast.walk(stmt) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for stmt in stmts for n in gast.walk(stmt)
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
 def _loaded(node) -> set[str]:
