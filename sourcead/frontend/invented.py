@@ -38,6 +38,23 @@ class Invented:
     def __post_init__(self):
         assert self.role in ROLES, self.role
 
+    @property
+    def names_values(self) -> bool:
+        """Whether a value computed for this name takes its label (an index, a counter), or
+        stays a temporary (a returned value keeps whatever name it had)."""
+        return self.role in ("index", "counter")
+
+    @property
+    def function_wide(self) -> bool:
+        """Whether the name outlives the loops that bind it (a return's flag and values, read
+        after the outermost loop): every loop that binds it carries it."""
+        return self.role in ("returned", "result")
+
+    @property
+    def held(self) -> bool:
+        """Whether the name holds what a running loop iterates over."""
+        return self.role == "sequence"
+
 
 RETURNED = "$returned"
 NOT_SHARED = "$not_shared"

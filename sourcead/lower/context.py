@@ -64,7 +64,7 @@ class Context:
         """`name` now holds `value`; a value computed by this very statement (the statements from
         `n_before` on) takes the name as its hint (an invented name's label, if it names values)."""
         invented = self.unit.invented(name)
-        names_values = invented is None or invented.role in ("index", "counter")
+        names_values = invented is None or invented.names_values
         if names_values and isinstance(value, Var) and value.hint is None and value.of is None \
                 and any(value in s.outs for s in self.stmts[n_before:]):
             value.hint = self.unit.hint(name)

@@ -177,7 +177,7 @@ def lower_not_shared(ctx: Context, name: str, node) -> None:
             others.append(v)
     for n, v in ctx.env.items():
         invented = ctx.unit.invented(n)
-        if invented is not None and invented.role == "sequence" and isinstance(v, Var) and v not in others:
+        if invented is not None and invented.held and isinstance(v, Var) and v not in others:
             others.append(v)
     loc = ctx.unit.loc(node)
     held = ctx.emit(make_tuple, others, node=node) if others else Const(())
@@ -272,7 +272,7 @@ def _carried(ctx: Context, node) -> list[str]:
     names = []
     for name in stored:
         invented = ctx.unit.invented(name)
-        if invented is None or name in tested or invented.role in ("returned", "result"):
+        if invented is None or name in tested or invented.function_wide:
             names.append(name)
     return sorted(names)
 

@@ -13,6 +13,8 @@ import textwrap
 import gast
 import pytest
 
+import sourcead
+from sourcead.errors import UnsupportedSyntaxError
 from sourcead.frontend.desugar import core_source, desugar
 from sourcead.frontend.fence import fence
 from sourcead.frontend.invented import Invented
@@ -458,3 +460,22 @@ def test_a_users_condition_keeps_its_columns():
     loop = next(n for n in gast.walk(out.tree) if isinstance(n, gast.While))
     users = loop.test.values[1]  # not $broke1 and <the user's test>
     assert isinstance(users, gast.Compare) and out.loc(users.comparators[0]).col > out.loc(users).col
+
+
+def misspelt_in_for_else(x):
+    for i in range(3):
+        if x > 5.0:
+            break
+        x = x + 1.0
+    else:
+        x = x * undefined_name  # noqa: F821
+    return x
+
+
+def test_an_error_in_a_loops_else_clause_points_at_its_line():
+    """Regression: the lowering used to relocate the statements of a for-else clause at the `for`."""
+    with pytest.raises(UnsupportedSyntaxError) as info:
+        sourcead.ssa(misspelt_in_for_else)
+    (line,) = lines_of(misspelt_in_for_else, "x = x * undefined_name")
+    assert info.value.loc.line == line
+    assert info.value.loc.col == info.value.loc.text.index("undefined_name")
