@@ -144,6 +144,15 @@ def user_names_like_ours(x):
     return x
 
 
+def reversed_and_enumerated_ranges(n):
+    s = 0
+    for i in reversed(range(n)):
+        s = s * 2 + i
+    for j, k in enumerate(range(2, n)):
+        s = s + j * k
+    return s
+
+
 # ---- the expected core -------------------------------------------------------------------------
 
 
@@ -343,6 +352,19 @@ CASES = [
             del $t2, $n3, $k4
             return x
     """)),
+    (reversed_and_enumerated_ranges, core("""
+        def reversed_and_enumerated_ranges(n):
+            s = 0
+            for i in range(n)[::-1]:
+                s = s * 2 + i
+            $t1 = range(2, n)
+            for $i2 in $range($len($t1)):
+                $t3 = ($i2, $t1[$i2])
+                j, k = $t3
+                s = s + j * k
+            del $t1
+            return s
+    """)),
 ]
 
 
@@ -373,6 +395,7 @@ ARGUMENTS = {
     iterator_without_len: [(XS,), ([],)],
     ending_if: [(2.0,), (-7.0,), (-2.0,)],
     user_names_like_ours: [(1.0,), (100.0,)],
+    reversed_and_enumerated_ranges: [(0,), (5,)],
 }
 
 
