@@ -258,6 +258,36 @@ def defaults_and_keyword_only(x, k=2.0, *, p=3):
     return x * k ** p
 
 
+def for_reversed(xs):
+    s = 0.0
+    for v in reversed(xs):
+        s = s * 0.5 + v
+    return s
+
+
+def for_iterator(xs):
+    s = 0.0
+    for v in map(abs, xs):
+        s = s + v
+    return s
+
+
+def augmented_in_loop(x, n):
+    s = x
+    for v in np.sin(x):
+        s += v
+    return s
+
+
+def inner_break_outer_for(x):
+    for i in range(2):
+        while x < 10.0:
+            if x < 0.0:
+                break
+            x = x + 4.0
+    return x
+
+
 # ---- the expected IR ---------------------------------------------------------------------------
 
 
@@ -564,14 +594,14 @@ CASES = [
           t_1 = len(t)
           broke, k, i, x_1 = while(False, 0, UNBOUND, x):
             cond(broke_1, k_1, i_1, x_2):
-              t_2 = lt(k_1, t_1)
-              t_3 = not_(broke_1)
-              t_4 = if t_3:
+              t_2 = not_(broke_1)
+              t_3 = if t_2:
                 then:
-                  yield t_2
+                  t_4 = lt(k_1, t_1)
+                  yield t_4
                 else:
-                  yield t_3
-              yield t_4
+                  yield t_2
+              yield t_3
             body(broke_2, k_2, i_2, x_3):
               i_3 = getitem(t, k_2)
               k_3 = add(k_2, 1)
@@ -635,14 +665,14 @@ CASES = [
           t_1 = len(t)
           broke, k, retval, returned, i, x_1 = while(False, 0, None, False, UNBOUND, x):
             cond(broke_1, k_1, retval_1, returned_1, i_1, x_2):
-              t_2 = lt(k_1, t_1)
-              t_3 = not_(broke_1)
-              t_4 = if t_3:
+              t_2 = not_(broke_1)
+              t_3 = if t_2:
                 then:
-                  yield t_2
+                  t_4 = lt(k_1, t_1)
+                  yield t_4
                 else:
-                  yield t_3
-              yield t_4
+                  yield t_2
+              yield t_3
             body(broke_2, k_2, retval_2, returned_2, i_2, x_3):
               i_3 = getitem(t, k_2)
               k_3 = add(k_2, 1)
@@ -668,14 +698,14 @@ CASES = [
           t_1 = len(t)
           broke, k, i, x_1 = while(False, 0, UNBOUND, x):
             cond(broke_1, k_1, i_1, x_2):
-              t_2 = lt(k_1, t_1)
-              t_3 = not_(broke_1)
-              t_4 = if t_3:
+              t_2 = not_(broke_1)
+              t_3 = if t_2:
                 then:
-                  yield t_2
+                  t_4 = lt(k_1, t_1)
+                  yield t_4
                 else:
-                  yield t_3
-              yield t_4
+                  yield t_2
+              yield t_3
             body(broke_2, k_2, i_2, x_3):
               i_3 = getitem(t, k_2)
               k_3 = add(k_2, 1)
@@ -740,6 +770,75 @@ CASES = [
           t = pow(k, p)
           t_1 = mul(x, t)
           return t_1
+    """)),
+    (for_reversed, ir("""
+        def for_reversed(xs):
+          t = len(xs)
+          t_1 = range(t)
+          t_2 = getitem(t_1, slice(None, None, -1))
+          s, v = for(t_2; 0.0, UNBOUND):
+            body(i, s_1, v_1):
+              v_2 = getitem(xs, i)
+              t_3 = mul(s_1, 0.5)
+              s_2 = add(t_3, v_2)
+              yield s_2, v_2
+          return s
+    """)),
+    (for_iterator, ir("""
+        def for_iterator(xs):
+          t = map(abs, xs)
+          t_1 = list(t)
+          t_2 = len(t_1)
+          t_3 = range(t_2)
+          s, v = for(t_3; 0.0, UNBOUND):
+            body(i, s_1, v_1):
+              v_2 = getitem(t_1, i)
+              s_2 = add(s_1, v_2)
+              yield s_2, v_2
+          return s
+    """)),
+    # the sequence a loop iterates over is held while it runs: `+=` must not write into it
+    (augmented_in_loop, ir("""
+        def augmented_in_loop(x, n):
+          t = numpy.sin(x)
+          t_1 = len(t)
+          t_2 = range(t_1)
+          s, v = for(t_2; x, UNBOUND):
+            body(i, s_1, v_1):
+              v_2 = getitem(t, i)
+              t_3 = tuple(x, n, v_2, t)
+              s_2 = not_shared(s_1, 's', AT, t_3)
+              s_3 = add(s_2, v_2)
+              yield s_3, v_2
+          return s
+    """).replace("AT", repr((__file__, augmented_in_loop.__code__.co_firstlineno + 3, 8)))),
+    # a break of the inner loop ends the inner loop only: the outer `for` stays a for
+    (inner_break_outer_for, ir("""
+        def inner_break_outer_for(x):
+          t = range(2)
+          i, x_1 = for(t; UNBOUND, x):
+            body(i_1, i_2, x_2):
+              broke, x_3 = while(False, x_2):
+                cond(broke_1, x_4):
+                  t_1 = not_(broke_1)
+                  t_2 = if t_1:
+                    then:
+                      t_3 = lt(x_4, 10.0)
+                      yield t_3
+                    else:
+                      yield t_1
+                  yield t_2
+                body(broke_2, x_5):
+                  t_4 = lt(x_5, 0.0)
+                  broke_3, x_6 = if t_4:
+                    then:
+                      yield True, x_5
+                    else:
+                      x_7 = add(x_5, 4.0)
+                      yield broke_2, x_7
+                  yield broke_3, x_6
+              yield i_1, x_3
+          return x_1
     """)),
 ]
 
