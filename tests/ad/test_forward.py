@@ -25,6 +25,7 @@ from stages import format_function, ir, kinds_of, lowered  # noqa: E402
 from sourcead import cache  # noqa: E402
 from sourcead.ad.forward import forward  # noqa: E402
 from sourcead.ad.reverse import reverse  # noqa: E402
+from sourcead.ir.builder import defined_in  # noqa: E402
 from sourcead.ir.core import Call, For, Pop, Push, walk  # noqa: E402
 from sourcead.ir.interpret import interpret  # noqa: E402
 from sourcead.ir.verify import verify  # noqa: E402
@@ -67,7 +68,14 @@ def jvp_ir(fn, wrt=(0,)):
     out, _ = forward(fn, list(wrt), kinds, rule_ir=cache.rule_ir)
     assert format_function(fn) == before, "the transform does not change its input"
     verify(fn, "primal after forward")
+    assert not shares_anything(out, fn), "the transform works on a copy"
     return out
+
+
+def shares_anything(a, b) -> bool:
+    """Whether two functions share a statement object or define a value in common."""
+    values = lambda fn: defined_in(fn.body) | {p.var for p in fn.params}  # noqa: E731
+    return bool({id(s) for s in walk(a.body.body)} & {id(s) for s in walk(b.body.body)} or values(a) & values(b))
 
 
 CASES = [

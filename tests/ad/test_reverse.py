@@ -26,7 +26,7 @@ from stages import format_function, ir, kinds_of, lowered  # noqa: E402
 
 from sourcead import cache  # noqa: E402
 from sourcead.ad.reverse import reverse  # noqa: E402
-from sourcead.ir.builder import used_in  # noqa: E402
+from sourcead.ir.builder import defined_in, used_in  # noqa: E402
 from sourcead.ir.core import Call, For, Pop, Push, Region, walk  # noqa: E402
 from sourcead.ir.interpret import interpret  # noqa: E402
 from sourcead.ir.verify import verify  # noqa: E402
@@ -86,7 +86,14 @@ def gradient(f, wrt=(0,), seed="ones", with_value=False):
     fn, _, seeds = reverse(primal, list(wrt), kinds, seed=seed, with_value=with_value, rule_ir=cache.rule_ir)
     assert format_function(primal) == before, "the transform does not change its input"
     verify(primal, "primal after reverse")
+    assert not shares_anything(fn, primal), "the transform works on a copy"
     return fn, seeds
+
+
+def shares_anything(a, b) -> bool:
+    """Whether two functions share a statement object or define a value in common."""
+    values = lambda fn: defined_in(fn.body) | {p.var for p in fn.params}  # noqa: E731
+    return bool({id(s) for s in walk(a.body.body)} & {id(s) for s in walk(b.body.body)} or values(a) & values(b))
 
 
 CASES = [
