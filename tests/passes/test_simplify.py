@@ -475,3 +475,24 @@ def test_simplify_region_works_in_place():
     region = fn.body
     simplify.simplify_region(region, {})
     assert fn.body is region and region.yields == [fn.params[0].var]
+
+
+def scaled(x, n):
+    if n > 1:
+        return x * n
+    return x
+
+
+def calls_with_a_literal(x):
+    return scaled(x, 2)
+
+
+@pytest.mark.xfail(strict=True, reason="needs: simplify to fold comparisons of literals (operator.gt, lt, ... "
+                   "beside _FOLD's arithmetic), so that a helper inlined with a literal argument leaves no "
+                   "`if 2 > 1:` in the IR or in the generated derivative")
+def test_a_comparison_of_literals_is_folded_and_its_if_goes():
+    fn = to_ssa_of(calls_with_a_literal)
+    out, _ = simplify.run(fn, kinds_of(fn, SCALAR))
+    text = format_function(out)
+    assert "gt(" not in text and " = if " not in text, text
+    assert "mul(x, 2)" in text
