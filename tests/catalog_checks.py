@@ -34,7 +34,7 @@ from oracle import (  # noqa: E402
 )
 
 # Exact derivatives (sourcead) against finite differences: the five-point stencil is good to ~1e-9
-# on the catalog's inputs (tests/test_catalog_oracle.py measures it); this leaves a wide margin.
+# on the catalog's inputs (tests/api/test_catalog_oracle.py measures it); this leaves a wide margin.
 FD_RTOL, FD_ATOL = 1e-6, 1e-8
 # Against finite differences of second order (Hessians, nested stencils).
 FD2_RTOL, FD2_ATOL = 1e-5, 1e-6

@@ -2,7 +2,7 @@
 
 Every function has several cases, one per path, labelled with `path=` so that a failing test id says
 which path broke ("else", "zero-trip", "break-first", ...). Together a function's cases execute every
-line of its body (tests/test_catalog_oracle.py checks that). Inputs keep a clear margin from the
+line of its body (tests/api/test_catalog_oracle.py checks that). Inputs keep a clear margin from the
 branch thresholds, so that finite differences do not straddle a switch.
 """
 

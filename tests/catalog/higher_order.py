@@ -1,7 +1,7 @@
 """Functions for higher-order derivatives: second and third derivatives, Hessians, Jacobians, JVPs.
 
 What each case is checked for follows from its output and its `wrt` argument
-(tests/test_catalog_higher.py):
+(tests/api/test_catalog_higher.py):
 
 * every case: `jvp` along a seeded random tangent, and the gradient itself;
 * a scalar output: `hessian` and `hvp` with respect to `wrt`; when that argument is a scalar

@@ -37,7 +37,7 @@ CONSTS = ("0.5", "1.5", "2.0", "0.25", "3.0", "0.9", "1.0")
 
 @dataclasses.dataclass(frozen=True)
 class Options:
-    # Bug 1 (see tests/test_fuzz.py): `c = b; c += e` on arrays mutates b in place in Python, but
+    # Bug 1 (see tests/api/test_fuzz.py): `c = b; c += e` on arrays mutates b in place in Python, but
     # sourcead desugars `c += e` to `c = c + e`, so its derivative ignores the aliasing.
     array_augassign: bool = True  # fixed: refused at run time when the array is shared
     # Bug 2: a name bound on some paths only, read in a conditionally evaluated part of an

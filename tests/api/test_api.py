@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
 
 from oracle import assert_close, numeric_grad  # noqa: E402
 
@@ -321,14 +321,19 @@ def takes_a_list(xs):
 
 @pytest.mark.parametrize("fn", [forgets_to_return, returns_a_string], ids=["None", "str"])
 def test_a_result_that_is_not_a_number_has_no_gradient(fn):
-    with pytest.raises(sourcead.SourceADError):
+    with pytest.raises(sourcead.NonDifferentiableError):
         sourcead.grad(fn)(1.0)
+
+
+# The refusals a caller may get for a container result or argument (an InternalError is not one).
+REFUSALS = (sourcead.UnsupportedSyntaxError, sourcead.UnsupportedCallError, sourcead.NonDifferentiableError,
+            sourcead.UsageError)
 
 
 def test_a_list_result_is_differentiated_through_its_sum_or_refused():
     try:
         g = sourcead.grad(returns_a_list)(1.5)
-    except sourcead.SourceADError:
+    except REFUSALS:
         return
     assert g == 3.0
 
@@ -337,6 +342,6 @@ def test_a_list_result_is_differentiated_through_its_sum_or_refused():
 def test_a_sequence_argument_gets_a_gradient_or_a_usage_error(xs):
     try:
         g = sourcead.grad(takes_a_list)(xs)
-    except sourcead.SourceADError:
+    except REFUSALS:
         return
     assert list(g) == [2.0, 1.5]

@@ -25,7 +25,7 @@ the message.
 The default budget (150 examples, ~20 s) runs in the normal suite, deterministically
 (``derandomize=True``). For long local runs::
 
-    SOURCEAD_FUZZ_EXAMPLES=3000 python -m pytest tests/test_fuzz.py -q -s
+    SOURCEAD_FUZZ_EXAMPLES=3000 python -m pytest tests/api/test_fuzz.py -q -s
 
 With ``SOURCEAD_FUZZ_COLLECT=failures.jsonl`` failures are appended to that file (source, point,
 message) instead of stopping the run, to triage several bugs from one long run.
@@ -65,7 +65,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
 
 import sourcead  # noqa: E402
 from fuzz.gen import Options, programs  # noqa: E402

@@ -14,7 +14,7 @@ import sys
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
 
 import catalog  # noqa: E402
 import catalog.control_flow as control_flow  # noqa: E402

@@ -1,7 +1,7 @@
 """Golden generated sources for canonical functions: the derivative must read exactly as pinned.
 
 A change to how derivatives print shows up here as a diff to review. To accept the new text after
-reviewing it: SOURCEAD_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+reviewing it: SOURCEAD_UPDATE_GOLDEN=1 python -m pytest tests/backend/test_golden.py
 The README shows some of these files verbatim; a test checks that it still does.
 """
 
@@ -16,7 +16,7 @@ import pytest
 import sourcead
 from sourcead import demo
 
-HERE = pathlib.Path(__file__).parent
+HERE = pathlib.Path(__file__).resolve().parents[1]  # tests/
 GOLDEN = HERE / "golden"
 ROOT = HERE.parent
 
