@@ -111,11 +111,13 @@ def format_region(region: Region, namer: Namer | None = None, indent: str = "") 
 def _operand(x, namer: Namer) -> str:
     if isinstance(x, Var):
         return namer(x)
-    return const_text(x)
+    if isinstance(x, Const):
+        return const_text(x)
+    return f"<not an operand: {x!r}>"  # malformed IR, printed for the checker's report
 
 
 def _outs(outs, namer) -> str:
-    return ", ".join(namer(v) for v in outs) if outs else "_"
+    return ", ".join(_operand(v, namer) for v in outs) if outs else "_"
 
 
 def _region_body(region: Region, lines: list[str], namer: Namer, indent: str) -> None:

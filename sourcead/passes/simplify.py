@@ -251,7 +251,7 @@ class _Simplifier:
         """The cotangent of `a` in a product of matrices is ``g @ b.T``; with a vector b,
         ``np.outer(g, b)``; of a vector a with a matrix b, ``b @ g``."""
         g, a, b = args[:3]
-        if stmt.op is runtime.tensordot_adjoint_left and self.defining(args[3], runtime.dot_axes) is None:
+        if stmt.op is runtime.tensordot_adjoint_left and (len(args) < 4 or self.defining(args[3], runtime.dot_axes) is None):
             return None
         ra, rb = self.rank(a), self.rank(b)
         if (ra, rb) == (2, 2):
@@ -266,7 +266,7 @@ class _Simplifier:
         """The cotangent of `b` in a product of matrices is ``a.T @ g``; with a vector b,
         ``g @ a``; of a matrix b after a vector a, ``np.outer(a, g)``."""
         g, a, b = args[:3]
-        if stmt.op is runtime.tensordot_adjoint_right and self.defining(args[3], runtime.dot_axes) is None:
+        if stmt.op is runtime.tensordot_adjoint_right and (len(args) < 4 or self.defining(args[3], runtime.dot_axes) is None):
             return None
         ra, rb = self.rank(a), self.rank(b)
         if (ra, rb) == (2, 2):

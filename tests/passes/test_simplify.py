@@ -424,7 +424,9 @@ def test_the_rewrites_of_the_table_all_have_a_case():
     literals are built by hand below: no source snippet reaches them before simplify)."""
     covered = {operator.mul, operator.truediv, operator.add, operator.sub, operator.pow, operator.neg,
                slice, runtime.unpacked, runtime.not_shared, np.size, operator.getitem,
-               runtime.unbroadcast, runtime.broadcast_like, make_tuple}
+               runtime.unbroadcast, runtime.broadcast_like, make_tuple,
+               runtime.matmul_adjoint_left, runtime.matmul_adjoint_right,  # products: by hand below
+               runtime.tensordot_adjoint_left, runtime.tensordot_adjoint_right}
     assert set(simplify._RULES) == covered
 
 
@@ -449,6 +451,49 @@ def test_a_reshaping_that_cannot_change_the_value_goes(op, g_kind, x_kind, gone)
     out, _ = simplify.run(fn, table)
     assert format_function(out) == ("def f(g, x):\n  return g" if gone else
                                     f"def f(g, x):\n  t = {name}(g, x)\n  return t")
+
+
+def product_adjoint(op, ra, rb, dot=False):
+    g, a, b, out = Var("g"), Var("a"), Var("b"), Var()
+    body = [Call([out], op, [g, a, b])]
+    if dot:
+        axes = Var("axes")
+        body = [Call([axes], runtime.dot_axes, [a, b]), Call([out], op, [g, a, b, axes])]
+    fn = Function("f", [Param(g), Param(a), Param(b)], Region([], body, [out]))
+    kind = {0: SCALAR, 1: Array(None, 1), 2: Array(None, 2), 3: Array(None, 3)}
+    return fn, {a: kind[ra], b: kind[rb]}
+
+
+@pytest.mark.parametrize("op, ra, rb, dot, expected", [
+    (runtime.matmul_adjoint_left, 2, 2, False, "t = .T(b)\n  t_1 = matmul(g, t)\n  return t_1"),
+    (runtime.matmul_adjoint_right, 2, 2, False, "t = .T(a)\n  t_1 = matmul(t, g)\n  return t_1"),
+    (runtime.matmul_adjoint_left, 2, 1, False, "t = numpy.outer(g, b)\n  return t"),
+    (runtime.matmul_adjoint_right, 2, 1, False, "t = matmul(g, a)\n  return t"),
+    (runtime.matmul_adjoint_left, 1, 2, False, "t = matmul(b, g)\n  return t"),
+    (runtime.matmul_adjoint_right, 1, 2, False, "t = numpy.outer(a, g)\n  return t"),
+    (runtime.tensordot_adjoint_left, 2, 2, True, "axes = dot_axes(a, b)\n  t = .T(b)\n  t_1 = matmul(g, t)\n  return t_1"),
+    (runtime.tensordot_adjoint_right, 2, 2, True, "axes = dot_axes(a, b)\n  t = .T(a)\n  t_1 = matmul(t, g)\n  return t_1"),
+    (runtime.matmul_adjoint_left, 3, 2, False, None),  # batched: the helper broadcasts, stays
+    (runtime.matmul_adjoint_right, 1, 1, False, None),  # vectors: a number times a vector, stays
+    (runtime.tensordot_adjoint_left, 2, 2, False, None),  # axes not np.dot's: stays
+])
+def test_a_product_adjoint_of_known_ranks_is_written_out(op, ra, rb, dot, expected):
+    """The cotangents of a product of matrices read as a person writes them (g @ b.T), not as a
+    call of a generic helper that finds out the ranks at run time."""
+    fn, table = product_adjoint(op, ra, rb, dot)
+    out, _ = simplify.run(fn, table)
+    text = format_function(out)
+    if expected is None:
+        assert op.__name__ in text.splitlines()[-2]
+    else:
+        assert text == f"def f(g, a, b):\n  {expected}"
+    a = np.arange(1.0, 7.0).reshape(2, 3) if ra == 2 else np.array([1.0, -2.0])
+    b = np.arange(1.0, 13.0).reshape(3, 4) if (ra, rb) == (2, 2) else np.array([0.5, 1.5, 2.0]) if rb == 1 \
+        else np.arange(1.0, 9.0).reshape(2, 4)
+    if expected is not None:
+        from sourcead.ir.interpret import interpret
+        g = np.ones(np.shape(np.matmul(a, b)))
+        np.testing.assert_allclose(interpret(out, g, a, b), interpret(fn, g, a, b))
 
 
 def test_a_tuple_of_literals_becomes_a_literal():
