@@ -210,6 +210,16 @@ class Derivative:
         steps = " of ".join(f"{m} wrt {w if len(w) > 1 else w[0]}" for m, w in reversed(self.chain))
         return f"<sourcead {steps} of {self.f.__qualname__}>"
 
+    def _repr_html_(self) -> str:
+        from .display import derivative_html
+
+        return derivative_html(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        from .display import derivative_pretty
+
+        derivative_pretty(self, printer, cycle)
+
 
 def grad(f=None, wrt=0):
     """The gradient of `f` with respect to the parameter(s) `wrt` (positions or names).
@@ -420,9 +430,11 @@ def _derived_for(df, args, mode=None, wrt=None):
         mode = mode or "grad"
         if mode not in ("grad", "value_and_grad", "jvp", "vjp"):
             raise UsageError(f"mode must be 'grad', 'value_and_grad', 'jvp' or 'vjp', not {mode!r}")
-        if not args:
-            raise UsageError("source(f, *args) of a plain function needs the arguments to specialise for",
-                             hint="or pass a derivative: source(sourcead.grad(f))")
+        note = ""
+        if not args:  # no example arguments: the version for floats, never the general one
+            from .display import example_arguments
+
+            args, note = example_arguments(base, base.__name__)
         primals = _Bound(base).args(args, {})
         if wrt is not None:
             positions = _positions(base, wrt)[0]
@@ -430,30 +442,52 @@ def _derived_for(df, args, mode=None, wrt=None):
             positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
         else:
             positions = (0,)
-        return _derived(base, ((mode, positions),), _kinds(base, primals))
+        return _noted(_derived(base, ((mode, positions),), _kinds(base, primals)), note)
     if mode is not None or wrt is not None:
         raise UsageError("mode and wrt are for a plain function; a derivative already has its own")
     if args:
         return df.compiled(df.prepare(df.bound.args(args, {})))
     if df._last is not None:
         return df._last
-    return _derived(df.f, df.chain, (tuple(None for _ in range(df.bound.n_params)),
-                                     tuple(None for _ in _lowered(df.f).guards)))
+    from .display import example_arguments
+
+    args, note = example_arguments(df.f)  # the version for floats, never the general one
+    return _noted(df.compiled(df.prepare(list(args))), note)
 
 
-def source(df, *args, mode=None, wrt=None) -> str:
+def _noted(derived, note: str):
+    """A copy of `derived` whose source starts with the comment line `note`."""
+    if not note:
+        return derived
+    import copy
+
+    derived = copy.copy(derived)
+    derived.source = note + derived.source
+    return derived
+
+
+def source(df, *args, mode=None, wrt=None, standalone=False) -> str:
     """The generated source of a derivative: specialised for `args` when given, else the one that
-    was compiled last, else the general one (valid for any argument kinds).
+    was compiled last, else the one for float arguments (a first comment line says so).
 
     `df` may also be a plain function, with `mode` "grad" (the default), "value_and_grad", "jvp" or
     "vjp", and `wrt`: ``source(f, 101.0, 12.0, mode="jvp")`` is the forward-mode code `jvp` runs.
+    ``standalone=True`` gives a module that runs on its own (imports included); ``"inline"`` also
+    copies in the sourcead helpers it calls, so it needs only NumPy.
     """
-    return _derived_for(df, args, mode, wrt).source
+    derived = _derived_for(df, args, mode, wrt)
+    if standalone:
+        from .backend.standalone import standalone_source
+
+        return standalone_source(derived, inline=standalone == "inline")
+    return derived.source
 
 
-def show(df, *args, mode=None, wrt=None) -> None:
-    """Print `source(df, *args, mode=..., wrt=...)`."""
-    print(source(df, *args, mode=mode, wrt=wrt), end="")
+def show(df, *args, mode=None, wrt=None, standalone=False) -> None:
+    """Print `source(df, *args, ...)`, highlighted on a colour terminal."""
+    from .display import print_source
+
+    print_source(source(df, *args, mode=mode, wrt=wrt, standalone=standalone))
 
 
 def ssa(f) -> str:
