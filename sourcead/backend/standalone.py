@@ -129,8 +129,10 @@ class _Plan:
             self.sourcead_object(name, value, where)
         elif where is not None:
             self.imports.add(_from_import(where, name))
-        elif _module_name(namespace) is not None and namespace.get(name) is value:
+        elif namespace.get(name) is value and _module_name(namespace) is not None:
             self.imports.add(_from_import((_module_name(namespace), name), name))
+        elif namespace.get(name) is value:  # the user's global, in a script or a notebook
+            self.reported.append(f"{name} = {_short_repr(value)}")
         elif _literal(value):
             self.definitions.append(f"{name} = {value!r}")
         else:
