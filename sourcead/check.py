@@ -3,7 +3,8 @@
 `check_grad(f, *args, wrt=...)` differentiates `f` with `sourcead.grad`, estimates the same
 gradient by central differences (step ``eps * max(1, |x|)`` per element, in float64), and returns a
 `GradientCheck`: one row per differentiated argument with both values and the largest absolute and
-relative errors. It prints as a table. With ``raise_on_mismatch=True`` a disagreement raises
+relative errors (relative to ``max(|finite difference|, atol / rtol)``, so that values near zero
+are compared absolutely). It prints as a table. With ``raise_on_mismatch=True`` a disagreement raises
 `GradientCheckError` (a `SourceADError`) whose message is that table.
 
 A non-scalar result is summed, as `grad` does. Finite differences are only an estimate: at a kink
@@ -119,8 +120,7 @@ def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: flo
     for i, g in zip(df.wrt, got, strict=True):
         fd = numeric_gradient(df.f, full, i, eps)
         err = np.abs(np.asarray(g, dtype=float) - np.asarray(fd, dtype=float))
-        scale = np.maximum(np.abs(fd), np.abs(np.asarray(g, dtype=float)))
-        rel = np.where(scale > 0, err / np.where(scale > 0, scale, 1.0), 0.0)
+        rel = err / np.maximum(np.abs(fd), atol / rtol if rtol > 0 else 1.0)  # <= rtol about when ok
         ok = bool(np.all(err <= atol + rtol * np.abs(fd)))
         rows.append(ArgumentCheck(params[i], np.shape(full[i]), g, fd, float(np.max(err, initial=0.0)),
                                   float(np.max(rel, initial=0.0)), ok))
