@@ -81,3 +81,27 @@ def test_a_derivative_is_refused_with_a_hint():
 def test_numeric_gradient_of_an_array_argument():
     x = np.array([[1.0, 2.0], [3.0, 4.0]])
     np.testing.assert_allclose(numeric_gradient(lambda a: 2 * a * a, [x], 0), 4 * x, rtol=1e-8)
+
+
+def concatenated(x):
+    out = (x ** 0,)
+    out = out + (x ** 1,)
+    out = out + (x ** 2,)
+    return out[0] + out[1] + out[2]
+
+
+def concatenated_list(x):
+    a = [x]
+    b = [x * x]
+    c = a + b
+    return c[1]
+
+
+@pytest.mark.xfail(strict=True, reason="needs: the adjoint of `+` on tuples/lists (concatenation) must split "
+                   "the cotangent, not unbroadcast/add it like numbers (sourcead/rules/arith.py, add)")
+@pytest.mark.parametrize("f, x, want", [(concatenated, 2.0, 5.0), (concatenated_list, 2.0, 4.0)])
+def test_check_grad_catches_a_wrong_gradient_of_concatenation(f, x, want):
+    """Found while writing docs/limitations.md: 1 + x + x**2 built by tuple concatenation gets
+    d/dx = 15.0 at x = 2 (the right value is 5.0): a silently wrong number, which check_grad shows."""
+    assert sourcead.grad(f)(x) == pytest.approx(want)
+    assert sourcead.check_grad(f, x).ok

@@ -168,3 +168,18 @@ def test_a_traceback_shows_the_generated_line_and_its_grad_of_comment():
     comment = next(line for line in above if line.startswith("# grad of:"))
     assert comment == "# grad of: return math.sqrt(y)"
     assert "".join(traceback.format_exception(info.value)).count("dy = 0.5 / math.sqrt(y)") == 1
+
+
+def test_pdb_skipping_sourcead_frames_steps_straight_into_the_generated_code():
+    """The recipe of docs/tutorial.md: Pdb(skip=["sourcead.*"]).runcall(df, ...) then `s`."""
+    import pdb
+
+    df = sourcead.grad(seed_poly, wrt=(0, 1))
+    df(101.0, 12.0)
+    out = io.StringIO()
+    debugger = pdb.Pdb(skip=["sourcead.*"], stdin=io.StringIO("s\nll\nn\np dx\nc\n"), stdout=out)
+    debugger.runcall(df, 101.0, 12.0)
+    text = out.getvalue()
+    assert "seed_poly_grad()" in text.splitlines()[1]  # the first stop is in the generated function
+    assert "# grad of: return (x ** 2 + 4) * y - x / y" in text
+    assert "-0.08333333333333333" in text  # p dx after the first statement
