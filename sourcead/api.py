@@ -430,11 +430,9 @@ def _derived_for(df, args, mode=None, wrt=None):
         mode = mode or "grad"
         if mode not in ("grad", "value_and_grad", "jvp", "vjp"):
             raise UsageError(f"mode must be 'grad', 'value_and_grad', 'jvp' or 'vjp', not {mode!r}")
-        note = ""
-        if not args:  # no example arguments: the version for floats, never the general one
-            from .display import example_arguments
-
-            args, note = example_arguments(base, base.__name__)
+        if not args:
+            raise UsageError("source(f, *args) of a plain function needs the arguments to specialise for",
+                             hint="or pass a derivative: source(sourcead.grad(f))")
         primals = _Bound(base).args(args, {})
         if wrt is not None:
             positions = _positions(base, wrt)[0]
@@ -442,7 +440,7 @@ def _derived_for(df, args, mode=None, wrt=None):
             positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
         else:
             positions = (0,)
-        return _noted(_derived(base, ((mode, positions),), _kinds(base, primals)), note)
+        return _derived(base, ((mode, positions),), _kinds(base, primals))
     if mode is not None or wrt is not None:
         raise UsageError("mode and wrt are for a plain function; a derivative already has its own")
     if args:

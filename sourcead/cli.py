@@ -172,8 +172,9 @@ def run_show(opts) -> int:
     elif opts.mode == "grad":
         df = sourcead.grad(f, wrt=0 if wrt is None else wrt)
         text = sourcead.source(df, *(args or ()), standalone=standalone)
-    else:
-        text = sourcead.source(f, *(args or ()), mode=opts.mode, wrt=wrt, standalone=standalone)
+    else:  # a plain function's source needs example arguments: floats unless given
+        text = sourcead.source(f, *(float_arguments(f)[0] if args is None else args), mode=opts.mode, wrt=wrt,
+                               standalone=standalone)
     print_source(text)
     return 0
 

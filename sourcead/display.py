@@ -69,10 +69,9 @@ def print_source(text: str, file=None) -> None:
 
 # ---- what show(df) shows without example arguments ----------------------------------------------
 
-def example_arguments(f, callee: str = "df") -> tuple[list, str]:
+def example_arguments(f) -> tuple[list, str]:
     """(arguments, note): a float 1.0 for every parameter of `f` without a default, the default
-    for the others; the note is the comment line that heads source shown for them (`callee` is
-    what the note tells to pass to show: a derivative, or the plain function itself)."""
+    for the others; the note is the comment line that heads source shown for them."""
     params = list(inspect.signature(f).parameters.values())
     args, floats, defaults = [], [], []
     for p in params:
@@ -85,7 +84,7 @@ def example_arguments(f, callee: str = "df") -> tuple[list, str]:
     what = f"float {', '.join(floats)}" if floats else "no arguments"
     if defaults:
         what += f", and {', '.join(defaults)} (the default{'s' if len(defaults) > 1 else ''})"
-    call = ", ".join([callee] + [p.name for p in params])
+    call = ", ".join(["df"] + [p.name for p in params])
     note = f"# specialised for {what}; sourcead.show({call}) with example arguments shows another\n"
     return args, note
 
