@@ -163,7 +163,7 @@ def run_show(opts) -> int:
     if opts.ssa:
         print(sourcead.ssa(f))
         return 0
-    wrt = parse_wrt(opts.wrt, f)
+    f, wrt = _plain(f, parse_wrt(opts.wrt, _plain(f, None)[0]))
     args = example_arguments(f, opts)
     standalone = "inline" if opts.inline else opts.standalone
     if opts.mode == "hessian":
@@ -190,9 +190,16 @@ def hessian_source(f, wrt, args, standalone=False) -> str:
     return standalone_source(derived, inline=standalone == "inline") if standalone else derived.source
 
 
+def _plain(f, wrt):
+    """A function decorated with @sourcead.grad stands for its plain function and its wrt."""
+    if isinstance(f, sourcead.Derivative) and len(f.chain) == 1:
+        return f.f, (f.wrt if f.several else f.wrt[0]) if wrt is None else wrt
+    return f, wrt
+
+
 def run_check(opts) -> int:
     f = load_function(opts.target)
-    wrt = parse_wrt(opts.wrt, f)
+    f, wrt = _plain(f, parse_wrt(opts.wrt, _plain(f, None)[0]))
     args = example_arguments(f, opts)
     if args is None:
         args = parse_shapes_option("", _required_params(f))

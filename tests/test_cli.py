@@ -16,6 +16,8 @@ from sourcead.cli import main
 MODEL = '''
 import math
 
+import sourcead
+
 import numpy as np
 
 K = 3.0
@@ -39,6 +41,11 @@ def domain(x):
 
 
 NOT_A_FUNCTION = 3
+
+
+@sourcead.grad(wrt=(0, 1))
+def decorated(x, y):
+    return x * y ** 2
 '''
 
 
@@ -97,6 +104,13 @@ def test_show_standalone_runs_next_to_the_users_file(model, capsys, tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_a_decorated_gradient_shows_and_checks_as_its_function(model, capsys):
+    code, out, _ = run(capsys, "show", f"{model}:decorated", "--args", "2.0,3.0")
+    assert code == 0 and out.startswith("def decorated_grad(x, y):") and "return y ** 2, dy" in out
+    code, out, _ = run(capsys, "check", f"{model}:decorated", "--args", "2.0,3.0")
+    assert code == 0 and [r.split()[0] for r in out.splitlines()[2:]] == ["x", "y"]
+
+
 def test_show_ssa(model, capsys):
     code, out, _ = run(capsys, "show", f"{model}:poly", "--ssa")
     assert code == 0 and out.startswith("def poly(x, y):")
@@ -119,7 +133,7 @@ def test_check_reports_the_users_runtime_error_in_one_line(model, capsys):
     (["show", "{dir}/missing.py:f"], "no such file"),
     (["show", "{model}"], "expected FILE.py:FUNCTION"),
     (["show", "{model}:"], "expected FILE.py:FUNCTION"),
-    (["show", "{model}:nope"], "defines no 'nope'; it defines domain, loss, noisy, poly"),
+    (["show", "{model}:nope"], "defines no 'nope'; it defines decorated, domain, loss, noisy, poly"),
     (["show", "{model}:NOT_A_FUNCTION"], "not a function"),
     (["show", "{model}:loss", "--wrt", "q"], "has no parameter 'q'"),
     (["show", "{model}:loss", "--wrt", ","], "--wrt needs"),
