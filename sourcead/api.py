@@ -455,8 +455,6 @@ def _derived_for(df, args, mode=None, wrt=None):
 
 def _noted(derived, note: str):
     """A copy of `derived` whose source starts with the comment line `note`."""
-    if not note:
-        return derived
     import copy
 
     derived = copy.copy(derived)
