@@ -113,6 +113,10 @@ def parse_shapes_option(text: str, params: list[str]) -> list:
 
 def example_arguments(f, opts) -> list | None:
     """The arguments --args or --shapes give, else None (then show uses floats)."""
+    if getattr(opts, "values", None):  # `show FILE:FUNC 1.0 '[2.0, 3.0]'`: one literal per argument
+        if opts.args is not None:
+            raise CommandError("give the example arguments once: after FILE.py:FUNC or with --args")
+        opts.args = ",".join(opts.values)
     if opts.args is not None and opts.shapes is not None:
         raise CommandError("give --args or --shapes, not both")
     params = _required_params(f)
@@ -259,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="FILE.py:FUNC", help="the file and the function in it")
+    p.add_argument("values", nargs="*", metavar="ARG", help="example arguments, one Python literal each "
+                   "(the same as --args)")
     p.add_argument("--wrt", metavar="x,y", help="parameters to differentiate with respect to "
                    "(names or positions; default: the first for show, every float for check)")
     p.add_argument("--args", metavar="1.0,[2.0,3.0]", help="example arguments, Python literals separated by "

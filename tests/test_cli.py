@@ -81,6 +81,8 @@ def test_show_with_args_and_shapes(model, capsys):
     assert code == 0 and out == want and "unbroadcast(dt, b)" in out
     code, out_shapes, _ = run(capsys, "show", f"{model}:loss", "--wrt", "0,1", "--shapes", "w=2,x=2")
     assert code == 0 and out_shapes == want
+    code, out_positional, _ = run(capsys, "show", f"{model}:loss", "[1.0, 2.0]", "0.5", "[3.0, 4.0]", "--wrt", "w,b")
+    assert code == 0 and out_positional == want
 
 
 @pytest.mark.parametrize("mode, name", [("jvp", "loss_jvp"), ("vjp", "loss_vjp"), ("hessian", "loss_grad_jvp")])
@@ -144,6 +146,7 @@ def test_check_reports_the_users_runtime_error_in_one_line(model, capsys):
     (["show", "{model}:loss", "--shapes", "w=3y"], "not a shape"),
     (["show", "{model}:loss", "--args", "1,2,3", "--shapes", "w=3"], "not both"),
     (["show", "{model}:loss", "--inline"], "--inline goes with --standalone"),
+    (["show", "{model}:loss", "1", "2", "3", "--args", "1,2,3"], "give the example arguments once"),
     (["show", "{model}:loss", "--mode", "sideways"], "invalid choice"),
     (["show"], "required"),
     (["frobnicate"], "invalid choice"),
