@@ -15,12 +15,13 @@ from .rules.registry import adjoint, nondifferentiable, tangent
 from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, stages, value_and_grad, vjp
 from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,
                      UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError, UsageError)
+from .check import GradientCheckError, check_grad
 
 __version__ = "0.1.0"
 
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "source", "show", "ssa", "stages",
-    "Derivative",
+    "Derivative", "check_grad", "GradientCheckError",
     "adjoint", "tangent", "nondifferentiable",
     "SourceADError", "UnsupportedSyntaxError", "UnsupportedCallError", "SourceUnavailableError",
     "NonDifferentiableError", "UsageError", "RuleError", "UnboundNameError", "InternalError",

@@ -10,12 +10,15 @@ the transforms again on the IR the first one generated: a *chain* of (mode, wrt)
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import types
 
 import numpy as np
 
+from . import display
+from .backend.standalone import standalone_source
 from .errors import SourceADError, SourceUnavailableError, UsageError
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
@@ -227,6 +230,20 @@ class Derivative:
     def __repr__(self) -> str:
         steps = " of ".join(f"{m} wrt {w if len(w) > 1 else w[0]}" for m, w in reversed(self.chain))
         return f"<sourcead {steps} of {self.f.__qualname__}>"
+
+    def _repr_html_(self) -> str:
+        """A notebook shows the repr and the generated source, highlighted."""
+        return display.derivative_html(repr(self), *self._source_or_error())
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        """IPython's terminal shows the repr, then the generated source."""
+        display.derivative_pretty(printer, cycle, repr(self), self._source_or_error()[0])
+
+    def _source_or_error(self) -> tuple[str, bool]:
+        try:
+            return source(self), True
+        except SourceADError as err:
+            return str(err), False
 
 
 def grad(f=None, wrt=0, has_aux=False):
@@ -452,40 +469,54 @@ def _target(df, args, mode=None, wrt=None) -> tuple:
             positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
         else:
             positions = (0,)
-        return base, ((mode, positions),), _kinds(base, primals)
+        return base, ((mode, positions),), _kinds(base, primals), ""
     if mode is not None or wrt is not None:
         raise UsageError("mode and wrt are for a plain function; a derivative already has its own")
     if args:
-        return df.f, df.chain, _kinds(df.f, df.prepare(df.bound.args(args, {})))
+        return df.f, df.chain, _kinds(df.f, df.prepare(df.bound.args(args, {}))), ""
     if df._last is not None:
-        return df.f, df.chain, _specialisation(df.f, df._last)
-    return df.f, df.chain, (tuple(None for _ in range(df.bound.n_params)),
-                            tuple(None for _ in _lowered(df.f).guards))
+        return df.f, df.chain, _specialisation(df.f, df._last), ""
+    args, note = display.example_arguments(df.f)  # the version for floats, never the general one
+    return df.f, df.chain, _kinds(df.f, df.prepare(list(args))), note
 
 
 def _derived_for(df, args, mode=None, wrt=None):
-    return _derived(*_target(df, args, mode, wrt))
+    f, chain, specialised, note = _target(df, args, mode, wrt)
+    d = _derived(f, chain, specialised)
+    return _noted(d, note) if note else d
 
 
 def stages(f, *args, mode=None, wrt=None) -> list[tuple[str, str]]:
     """Every stage's output, as (stage, text), for the derivative `source(f, *args, mode=...,
     wrt=...)` shows: the front end's as Python, the IR's as `ssa` prints it, the generated source."""
-    return _stages(*_target(f, args, mode, wrt))
+    return _stages(*_target(f, args, mode, wrt)[:3])
 
 
-def source(df, *args, mode=None, wrt=None) -> str:
+def _noted(derived, note: str):
+    """A copy of `derived` whose source starts with the comment line `note`."""
+    derived = copy.copy(derived)
+    derived.source = note + derived.source
+    return derived
+
+
+def source(df, *args, mode=None, wrt=None, standalone=False) -> str:
     """The generated source of a derivative: specialised for `args` when given, else the one that
-    was compiled last, else the general one (valid for any argument kinds).
+    was compiled last, else the one for float arguments (a first comment line says so).
 
     `df` may also be a plain function, with `mode` "grad" (the default), "value_and_grad", "jvp" or
     "vjp", and `wrt`: ``source(f, 101.0, 12.0, mode="jvp")`` is the forward-mode code `jvp` runs.
+    ``standalone=True`` gives a module that runs on its own (imports included); ``"inline"`` also
+    copies in the sourcead helpers it calls, so it needs only NumPy.
     """
-    return _derived_for(df, args, mode, wrt).source
+    derived = _derived_for(df, args, mode, wrt)
+    if standalone:
+        return standalone_source(derived, inline=standalone == "inline")
+    return derived.source
 
 
-def show(df, *args, mode=None, wrt=None) -> None:
-    """Print `source(df, *args, mode=..., wrt=...)`."""
-    print(source(df, *args, mode=mode, wrt=wrt), end="")
+def show(df, *args, mode=None, wrt=None, standalone=False) -> None:
+    """Print `source(df, *args, ...)`, highlighted on a colour terminal."""
+    display.print_source(source(df, *args, mode=mode, wrt=wrt, standalone=standalone))
 
 
 def ssa(f) -> str:
