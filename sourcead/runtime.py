@@ -583,6 +583,134 @@ def uncumsum(g, x, axis=None):
 
 # ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------
 
+def mT(x):
+    """The matrix transpose of `x` (of each matrix in a stack): its last two axes swapped."""
+    return np.swapaxes(x, -1, -2)
+
+
+def _tril_mask(x, k=0):
+    n, m = np.shape(x)[-2:]
+    return np.tri(n, m, k, dtype=bool)
+
+
+def tril_half(x):
+    """The lower triangle of `x` with its diagonal halved (the Phi of Cholesky derivatives)."""
+    return np.where(_tril_mask(x, -1), x, 0.0) + 0.5 * np.where(np.eye(np.shape(x)[-1], dtype=bool), x, 0.0)
+
+
+def symmetric_from_triangle(x, uplo="L"):
+    """The symmetric matrix that LAPACK reads from one triangle of `x` (the lower for 'L', as
+    np.linalg.cholesky and eigh do; the upper for 'U'): what those functions really factor."""
+    part = tril_half(x) if uplo in ("L", "l") else tril_half(mT(x))
+    return part + mT(part)
+
+
+def triangle_of_symmetric(g, uplo="L"):
+    """The adjoint of `symmetric_from_triangle`: g + g^T on the triangle read, its diagonal once."""
+    part = tril_half(g + mT(g))
+    return part if uplo in ("L", "l") else mT(part)
+
+
+def fold_upper(c):
+    """The upper triangle of `c` plus its strict lower triangle transposed (an upper triangle)."""
+    lower = np.where(_tril_mask(c, -1), c, 0.0)
+    return c - lower + mT(lower)
+
+
+def symmetric_from_upper(b):
+    """The symmetric matrix whose upper triangle is b's: the adjoint of `fold_upper`."""
+    upper = np.where(_tril_mask(b, -1), 0.0, b)
+    strict = np.where(_tril_mask(b, 0), 0.0, b)
+    return upper + mT(strict)
+
+
+def diagonal(x):
+    """The diagonal of `x` (of each matrix in a stack)."""
+    return np.diagonal(x, 0, -2, -1) * 1.0
+
+
+def diag_embed(d):
+    """Square matrices with `d` (its last axis) on the diagonal: the adjoint of `diagonal`."""
+    n = np.shape(d)[-1]
+    return np.expand_dims(d, -1) * np.eye(n)
+
+
+def inverse_gaps(w):
+    """F[..., i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it: the weights of eigenvector and
+    singular-vector derivatives. Eigenvalues must be distinct (a repeated one divides by zero)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
+
+
+def diag_sandwich(u, c, v):
+    """diagonal(u^T @ c @ v) without forming the off-diagonal entries."""
+    return np.sum(u * (c @ v), axis=-2)
+
+
+def scaled_product(u, g, v):
+    """u @ diag(g) @ v^T: the adjoint of `diag_sandwich` in c."""
+    return (u * np.expand_dims(g, -2)) @ mT(v)
+
+
+def diag_congruence(c, v):
+    """diagonal(v^T @ c @ v): the eigenvalue derivatives of a symmetric matrix with eigenvectors v."""
+    return np.sum(v * (c @ v), axis=-2)
+
+
+def scaled_congruence(v, g):
+    """v @ diag(g) @ v^T: the adjoint of `diag_congruence` in c."""
+    return (v * np.expand_dims(g, -2)) @ mT(v)
+
+
+def svd_gaps(usv, a, full_matrices=True, compute_uv=True, hermitian=False):
+    """inverse_gaps(s**2) for the factors ``usv = np.linalg.svd(a, ...)``, after checking that
+    the call returned what the svd rules differentiate."""
+    if not compute_uv or hermitian or (full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            "np.linalg.svd is differentiated with compute_uv=True, hermitian=False, and "
+            "full_matrices=False for a matrix that is not square",
+            hint="write np.linalg.svd(a, full_matrices=False) (and take [1] for the singular values alone)")
+    return inverse_gaps(usv[1] ** 2)
+
+
+def as_columns(v, a, b):
+    """`v` (shaped like np.linalg.solve(a, b) or like b) as a stack of matrices: a vector b (one
+    NumPy solves as a vector) gains a trailing axis of length 1."""
+    return np.expand_dims(v, -1) if _solve_vector(a, b) else v
+
+
+_NUMPY_2 = int(np.__version__.split(".")[0]) >= 2
+
+
+def _solve_vector(a, b):
+    """Whether np.linalg.solve(a, b) takes b as a vector (NumPy 2: b is 1-D; before: one axis
+    fewer than a)."""
+    return np.ndim(b) == 1 if _NUMPY_2 else np.ndim(b) == np.ndim(a) - 1
+
+
+def block_triangular(a, d):
+    """[[a, d], [0, a]] (for each matrix in a stack): an analytic matrix function f of it has
+    f(a) on the diagonal and the Frechet derivative of f at a in the direction d top right."""
+    top = np.concatenate([a, d], axis=-1)
+    bottom = np.concatenate([np.zeros(np.shape(a)), a], axis=-1)
+    return np.concatenate([top, bottom], axis=-2)
+
+
+def upper_right_block(x):
+    """The top-right quarter of `x` (of each matrix in a stack)."""
+    n = np.shape(x)[-1] // 2
+    return x[..., :n, n:] * 1.0
+
+
+def diagonal_blocks_sum(x):
+    """The sum of the top-left and bottom-right quarters of `x`: with `upper_right_block`, the
+    adjoint of `block_triangular`."""
+    n = np.shape(x)[-1] // 2
+    return x[..., :n, :n] + x[..., n:, n:]
+
 
 # ---- helpers of the SciPy rules (scipy.special, scipy.stats) -------------------------------------
 

@@ -1,0 +1,369 @@
+"""Derivative rules for numpy.linalg, and for the matrix helpers those rules are written with.
+
+Every rule is one expression of matrix products, solves and a few structural helpers
+(`sourcead.runtime`: `mT`, `tril_half`, `inverse_gaps`, ...), each of which has rules below, so the
+derivatives can be differentiated again. Stacks of matrices (leading batch axes) work wherever
+NumPy accepts them. Conventions and limits, each a property of the mathematics, not of the code:
+
+* cholesky and eigh/eigvalsh read one triangle of their argument (the lower, or UPLO's); the rules
+  differentiate exactly that, so the cotangent lands on that triangle, not split over both.
+* eigh: distinct eigenvalues (a repeated eigenvalue has no unique eigenvectors: the rule divides
+  by zero and gives inf or nan). eigvalsh has no such limit beyond differentiability itself.
+* svd: ``full_matrices=False`` (or a square matrix), ``compute_uv=True``, distinct nonzero singular
+  values; ``compute_uv=False`` and ``hermitian=True`` are refused with a hint (write
+  ``np.linalg.svd(a, full_matrices=False)[1]`` for the singular values alone).
+* qr: the default reduced mode, square or tall matrices of full column rank.
+* inv, solve, det, slogdet: nonsingular matrices. pinv: constant rank near the point.
+* matrix_power: any integer power (negative ones through the inverse); its derivative is the
+  Frechet derivative read off the power of the block matrix [[a, t], [0, a]].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import runtime
+from ..runtime import (as_columns, block_triangular, diag_congruence, diag_embed, diag_sandwich, diagonal,
+                        diagonal_blocks_sum, fold_upper, inverse_gaps, mT, scaled_congruence, scaled_product,
+                        svd_gaps, symmetric_from_triangle, symmetric_from_upper, tril_half,
+                        triangle_of_symmetric, unbroadcast, upper_right_block)
+from .registry import adjoint, tangent
+
+# ---- solving and inverting -------------------------------------------------------------------------
+
+
+# x = solve(a, b): db = solve(a^T, dx), da = -db x^T (a vector b as a one-column matrix)
+@adjoint(np.linalg.solve)
+def solve_adjoint(ct, ans, a, b):
+    return (unbroadcast(-np.linalg.solve(mT(a), as_columns(ct, a, b)) @ mT(as_columns(ans, a, b)), a),
+            unbroadcast(np.reshape(np.linalg.solve(mT(a), as_columns(ct, a, b)), np.shape(ans)), b))
+
+
+@tangent(np.linalg.solve)
+def solve_tangent(t, ans, a, b):
+    return -np.reshape(np.linalg.solve(a, t @ as_columns(ans, a, b)), np.shape(ans)), np.linalg.solve(a, t)
+
+
+@adjoint(np.linalg.inv)
+def inv_adjoint(ct, ans, a):
+    return -mT(ans) @ ct @ mT(ans)
+
+
+@tangent(np.linalg.inv)
+def inv_tangent(t, ans, a):
+    return -ans @ t @ ans
+
+
+# d pinv (Golub and Pereyra), for a matrix whose rank does not change near the point
+@adjoint(np.linalg.pinv)
+def pinv_adjoint(ct, ans, a, rcond=None, hermitian=False):
+    return (-mT(ans) @ ct @ mT(ans) + (mT(ct) - a @ ans @ mT(ct)) @ ans @ mT(ans)
+            + mT(ans) @ ans @ (mT(ct) - mT(ct) @ ans @ a))
+
+
+@tangent(np.linalg.pinv)
+def pinv_tangent(t, ans, a, rcond=None, hermitian=False):
+    return (-ans @ t @ ans + ans @ mT(ans) @ (mT(t) - mT(t) @ a @ ans)
+            + (mT(t) - ans @ a @ mT(t)) @ mT(ans) @ ans)
+
+
+# d det(a) = det(a) trace(a^-1 da)
+@adjoint(np.linalg.det)
+def det_adjoint(ct, ans, a):
+    return np.expand_dims(ct * ans, (-2, -1)) * mT(np.linalg.inv(a))
+
+
+@tangent(np.linalg.det)
+def det_tangent(t, ans, a):
+    return ans * np.trace(np.linalg.solve(a, t), axis1=-2, axis2=-1)
+
+
+# slogdet returns (sign, log|det|): the sign is piecewise constant, so its cotangent is ignored
+@adjoint(np.linalg.slogdet)
+def slogdet_adjoint(ct, ans, a):
+    return np.expand_dims(ct[1], (-2, -1)) * mT(np.linalg.inv(a))
+
+
+# one entry, a pair: the tangents of (sign, log|det|)
+@tangent(np.linalg.slogdet)
+def slogdet_tangent(t, ans, a):
+    return (0.0 * ans[0], np.trace(np.linalg.solve(a, t), axis1=-2, axis2=-1)),
+
+
+@adjoint(np.linalg.matrix_power)
+def matrix_power_adjoint(ct, ans, a, n):
+    return upper_right_block(np.linalg.matrix_power(block_triangular(mT(a), ct), n)), None
+
+
+@tangent(np.linalg.matrix_power)
+def matrix_power_tangent(t, ans, a, n):
+    return upper_right_block(np.linalg.matrix_power(block_triangular(a, t), n)), None
+
+
+# ---- factorizations --------------------------------------------------------------------------------
+
+
+# L = cholesky(A), A read from its lower triangle: dL = L tril_half(L^-1 dA L^-T) (Murray 2016)
+@adjoint(np.linalg.cholesky)
+def cholesky_adjoint(ct, ans, a):
+    return triangle_of_symmetric(np.linalg.solve(mT(ans), mT(np.linalg.solve(mT(ans), tril_half(mT(ans) @ ct)))))
+
+
+@tangent(np.linalg.cholesky)
+def cholesky_tangent(t, ans, a):
+    return ans @ tril_half(np.linalg.solve(ans, mT(np.linalg.solve(ans, symmetric_from_triangle(t)))))
+
+
+# A = Q R: with M = dA R^-1 and U = fold_upper(Q^T M), dQ = M - Q U and dR = U R
+@adjoint(np.linalg.qr)
+def qr_adjoint(ct, ans, a):
+    return mT(np.linalg.solve(ans[1], mT(ct[0] + ans[0] @ symmetric_from_upper(ct[1] @ mT(ans[1])
+                                                                               - mT(ans[0]) @ ct[0]))))
+
+
+# one entry, a pair: the tangents of (Q, R)
+@tangent(np.linalg.qr)
+def qr_tangent(t, ans, a):
+    return (mT(np.linalg.solve(mT(ans[1]), mT(t)))
+            - ans[0] @ fold_upper(mT(ans[0]) @ mT(np.linalg.solve(mT(ans[1]), mT(t)))),
+            fold_upper(mT(ans[0]) @ mT(np.linalg.solve(mT(ans[1]), mT(t)))) @ ans[1]),
+
+
+# A = V diag(w) V^T: dw = diag(V^T dA V), dV = V (F * (V^T dA V)), F[i, j] = 1 / (w[j] - w[i])
+@adjoint(np.linalg.eigh)
+def eigh_adjoint(ct, ans, a, UPLO="L"):
+    return triangle_of_symmetric(
+        ans[1] @ (diag_embed(ct[0]) + inverse_gaps(ans[0]) * (mT(ans[1]) @ ct[1])) @ mT(ans[1]), UPLO)
+
+
+# one entry, a pair: the tangents of (w, V)
+@tangent(np.linalg.eigh)
+def eigh_tangent(t, ans, a, UPLO="L"):
+    return (diag_congruence(symmetric_from_triangle(t, UPLO), ans[1]),
+            ans[1] @ (inverse_gaps(ans[0]) * (mT(ans[1]) @ symmetric_from_triangle(t, UPLO) @ ans[1]))),
+
+
+@adjoint(np.linalg.eigvalsh)
+def eigvalsh_adjoint(ct, ans, a, UPLO="L"):
+    return triangle_of_symmetric(scaled_congruence(np.linalg.eigh(a, UPLO)[1], ct), UPLO)
+
+
+@tangent(np.linalg.eigvalsh)
+def eigvalsh_tangent(t, ans, a, UPLO="L"):
+    return diag_congruence(symmetric_from_triangle(t, UPLO), np.linalg.eigh(a, UPLO)[1])
+
+
+# A = U diag(s) Vh (Townsend 2016): with F = inverse_gaps(s**2), J = F * (U^T dU-bar - ...), ...
+@adjoint(np.linalg.svd)
+def svd_adjoint(ct, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
+    return (ans[0] @ (svd_gaps(ans, a, full_matrices, compute_uv, hermitian) * (mT(ans[0]) @ ct[0] - mT(ct[0]) @ ans[0])
+                      * np.expand_dims(ans[1], -2) + diag_embed(ct[1]) + np.expand_dims(ans[1], -1)
+                      * svd_gaps(ans, a, full_matrices, compute_uv, hermitian) * (ans[2] @ mT(ct[2]) - ct[2] @ mT(ans[2])))
+            @ ans[2]
+            + (ct[0] - ans[0] @ (mT(ans[0]) @ ct[0])) / np.expand_dims(ans[1], -2) @ ans[2]
+            + ans[0] / np.expand_dims(ans[1], -2) @ (ct[2] - ct[2] @ mT(ans[2]) @ ans[2]))
+
+
+# one entry, a triple: the tangents of (U, s, Vh), with P = U^T dA V
+@tangent(np.linalg.svd)
+def svd_tangent(t, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
+    return (ans[0] @ (svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
+                      * (mT(ans[0]) @ t @ mT(ans[2]) * np.expand_dims(ans[1], -2)
+                         + np.expand_dims(ans[1], -1) * (ans[2] @ mT(t) @ ans[0])))
+            + (t @ mT(ans[2]) - ans[0] @ (mT(ans[0]) @ t @ mT(ans[2]))) / np.expand_dims(ans[1], -2),
+            diag_sandwich(ans[0], t, mT(ans[2])),
+            -(svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
+              * (np.expand_dims(ans[1], -1) * (mT(ans[0]) @ t @ mT(ans[2]))
+                 + (ans[2] @ mT(t) @ ans[0]) * np.expand_dims(ans[1], -2))) @ ans[2]
+            + (mT(ans[0]) @ t - (mT(ans[0]) @ t @ mT(ans[2])) @ ans[2]) / np.expand_dims(ans[1], -1)),
+
+
+# ---- the matrix helpers the rules above are written with (sourcead.runtime) -----------------------
+
+
+@adjoint(runtime.mT)
+def mT_adjoint(ct, ans, x):
+    return mT(ct)
+
+
+@tangent(runtime.mT)
+def mT_tangent(t, ans, x):
+    return mT(t)
+
+
+# masking a triangle is its own adjoint
+@adjoint(runtime.tril_half)
+def tril_half_adjoint(ct, ans, x):
+    return tril_half(ct)
+
+
+@tangent(runtime.tril_half)
+def tril_half_tangent(t, ans, x):
+    return tril_half(t)
+
+
+@adjoint(runtime.symmetric_from_triangle)
+def symmetric_from_triangle_adjoint(ct, ans, x, uplo="L"):
+    return triangle_of_symmetric(ct, uplo)
+
+
+@tangent(runtime.symmetric_from_triangle)
+def symmetric_from_triangle_tangent(t, ans, x, uplo="L"):
+    return symmetric_from_triangle(t, uplo)
+
+
+@adjoint(runtime.triangle_of_symmetric)
+def triangle_of_symmetric_adjoint(ct, ans, g, uplo="L"):
+    return symmetric_from_triangle(ct, uplo)
+
+
+@tangent(runtime.triangle_of_symmetric)
+def triangle_of_symmetric_tangent(t, ans, g, uplo="L"):
+    return triangle_of_symmetric(t, uplo)
+
+
+@adjoint(runtime.fold_upper)
+def fold_upper_adjoint(ct, ans, c):
+    return symmetric_from_upper(ct)
+
+
+@tangent(runtime.fold_upper)
+def fold_upper_tangent(t, ans, c):
+    return fold_upper(t)
+
+
+@adjoint(runtime.symmetric_from_upper)
+def symmetric_from_upper_adjoint(ct, ans, b):
+    return fold_upper(ct)
+
+
+@tangent(runtime.symmetric_from_upper)
+def symmetric_from_upper_tangent(t, ans, b):
+    return symmetric_from_upper(t)
+
+
+@adjoint(runtime.diagonal)
+def diagonal_adjoint(ct, ans, x):
+    return diag_embed(ct)
+
+
+@tangent(runtime.diagonal)
+def diagonal_tangent(t, ans, x):
+    return diagonal(t)
+
+
+@adjoint(runtime.diag_embed)
+def diag_embed_adjoint(ct, ans, d):
+    return diagonal(ct)
+
+
+@tangent(runtime.diag_embed)
+def diag_embed_tangent(t, ans, d):
+    return diag_embed(t)
+
+
+# F[i, j] = 1 / (w[j] - w[i]): dF[i, j] = -F[i, j]**2 (dw[j] - dw[i])
+@adjoint(runtime.inverse_gaps)
+def inverse_gaps_adjoint(ct, ans, w):
+    return np.sum(ct * ans ** 2, axis=-1) - np.sum(ct * ans ** 2, axis=-2)
+
+
+@tangent(runtime.inverse_gaps)
+def inverse_gaps_tangent(t, ans, w):
+    return -ans ** 2 * (np.expand_dims(t, -2) - np.expand_dims(t, -1))
+
+
+# svd_gaps(usv, ...) = inverse_gaps(s**2) for the factors usv = (U, s, Vh); checks svd's options
+@adjoint(runtime.svd_gaps)
+def svd_gaps_adjoint(ct, ans, usv, a, full_matrices=True, compute_uv=True, hermitian=False):
+    return (0.0 * usv[0], 2.0 * usv[1] * (np.sum(ct * ans ** 2, axis=-1) - np.sum(ct * ans ** 2, axis=-2)),
+            0.0 * usv[2]), None
+
+
+@tangent(runtime.svd_gaps)
+def svd_gaps_tangent(t, ans, usv, a, full_matrices=True, compute_uv=True, hermitian=False):
+    return -ans ** 2 * (np.expand_dims(2.0 * usv[1] * t[1], -2) - np.expand_dims(2.0 * usv[1] * t[1], -1)), None
+
+
+# diag_sandwich(u, c, v) = diagonal(u^T c v) and scaled_product(u, g, v) = u diag(g) v^T are
+# each other's adjoints in c and g
+@adjoint(runtime.diag_sandwich)
+def diag_sandwich_adjoint(ct, ans, u, c, v):
+    return ((c @ v) * np.expand_dims(ct, -2), scaled_product(u, ct, v), (mT(c) @ u) * np.expand_dims(ct, -2))
+
+
+@tangent(runtime.diag_sandwich)
+def diag_sandwich_tangent(t, ans, u, c, v):
+    return diag_sandwich(t, c, v), diag_sandwich(u, t, v), diag_sandwich(u, c, t)
+
+
+@adjoint(runtime.scaled_product)
+def scaled_product_adjoint(ct, ans, u, g, v):
+    return ((ct @ v) * np.expand_dims(g, -2), diag_sandwich(u, ct, v), (mT(ct) @ u) * np.expand_dims(g, -2))
+
+
+@tangent(runtime.scaled_product)
+def scaled_product_tangent(t, ans, u, g, v):
+    return scaled_product(t, g, v), scaled_product(u, t, v), scaled_product(u, g, t)
+
+
+# diag_congruence(c, v) = diagonal(v^T c v) and scaled_congruence(v, g) = v diag(g) v^T
+@adjoint(runtime.diag_congruence)
+def diag_congruence_adjoint(ct, ans, c, v):
+    return scaled_congruence(v, ct), ((c + mT(c)) @ v) * np.expand_dims(ct, -2)
+
+
+@tangent(runtime.diag_congruence)
+def diag_congruence_tangent(t, ans, c, v):
+    return diag_congruence(t, v), diag_sandwich(t, c, v) + diag_sandwich(v, c, t)
+
+
+@adjoint(runtime.scaled_congruence)
+def scaled_congruence_adjoint(ct, ans, v, g):
+    return ((ct + mT(ct)) @ v) * np.expand_dims(g, -2), diag_congruence(ct, v)
+
+
+@tangent(runtime.scaled_congruence)
+def scaled_congruence_tangent(t, ans, v, g):
+    return scaled_product(t, g, v) + scaled_product(v, g, t), scaled_congruence(v, t)
+
+
+# as_columns only reshapes; a and b decide how, and carry no derivative through it
+@adjoint(runtime.as_columns)
+def as_columns_adjoint(ct, ans, v, a, b):
+    return np.reshape(ct, np.shape(v)), None, None
+
+
+@tangent(runtime.as_columns)
+def as_columns_tangent(t, ans, v, a, b):
+    return as_columns(t, a, b), None, None
+
+
+@adjoint(runtime.block_triangular)
+def block_triangular_adjoint(ct, ans, a, d):
+    return diagonal_blocks_sum(ct), upper_right_block(ct)
+
+
+@tangent(runtime.block_triangular)
+def block_triangular_tangent(t, ans, a, d):
+    return block_triangular(t, np.zeros_like(t)), block_triangular(np.zeros_like(t), t)
+
+
+@adjoint(runtime.upper_right_block)
+def upper_right_block_adjoint(ct, ans, x):
+    return block_triangular(np.zeros_like(ct), ct)
+
+
+@tangent(runtime.upper_right_block)
+def upper_right_block_tangent(t, ans, x):
+    return upper_right_block(t)
+
+
+@adjoint(runtime.diagonal_blocks_sum)
+def diagonal_blocks_sum_adjoint(ct, ans, x):
+    return block_triangular(ct, np.zeros_like(ct))
+
+
+@tangent(runtime.diagonal_blocks_sum)
+def diagonal_blocks_sum_tangent(t, ans, x):
+    return diagonal_blocks_sum(t)

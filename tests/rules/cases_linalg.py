@@ -1,0 +1,106 @@
+"""Spec cases for the numpy.linalg rules (`sourcead/rules/linalg.py`) and their matrix helpers.
+
+Matrices are well conditioned and, for the eigen- and singular-value decompositions, have
+well-separated spectra, so that central finite differences are accurate to the table's tolerance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sourcead import runtime
+from spec import C, rnd
+
+
+def square(*shape):
+    """Random square matrices (a stack of them) well away from singular."""
+    return rnd(*shape) + 3.0 * np.eye(shape[-1])
+
+
+def spd(*shape):
+    """Random symmetric positive definite matrices."""
+    x = rnd(*shape)
+    return x @ np.swapaxes(x, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def symmetric(*shape):
+    """Random symmetric matrices with eigenvalues at least 1 apart."""
+    q, _ = np.linalg.qr(rnd(*shape))
+    w = np.arange(shape[-1]) * 1.5 + rnd(shape[-1]) * 0.2
+    return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2) + 0.0 * rnd(*shape)
+
+
+def spread(*shape):
+    """Random matrices with singular values 1, 2, 3, ... (times a little noise)."""
+    k = min(shape[-2:])
+    u, _ = np.linalg.qr(rnd(*shape[:-1], k))
+    v, _ = np.linalg.qr(rnd(*shape[:-2], shape[-1], k))
+    s = 1.0 + np.arange(k) + rnd(k) * 0.1
+    return (u * s[..., None, :]) @ np.swapaxes(v, -1, -2)
+
+
+_usv = tuple(np.linalg.svd(spread(4, 3), full_matrices=False))
+
+CASES = [
+    # ---- solving and inverting ----
+    C("vector", np.linalg.solve, square(3, 3), rnd(3)),
+    C("matrix", np.linalg.solve, square(3, 3), rnd(3, 2)),
+    C("batch", np.linalg.solve, square(4, 3, 3), rnd(4, 3, 2)),
+    C("batch-vector", np.linalg.solve, square(4, 3, 3), rnd(3)),
+    C("batch-broadcast-b", np.linalg.solve, square(4, 3, 3), rnd(3, 2)),
+    C("matrix", np.linalg.inv, square(3, 3)),
+    C("batch", np.linalg.inv, square(2, 3, 3)),
+    C("tall", np.linalg.pinv, spread(5, 3)),
+    C("wide", np.linalg.pinv, spread(3, 4)),
+    C("square", np.linalg.pinv, square(3, 3)),
+    C("matrix", np.linalg.det, square(3, 3)),
+    C("batch", np.linalg.det, square(2, 3, 3)),
+    C("negative", np.linalg.slogdet, -square(3, 3)),
+    C("batch", np.linalg.slogdet, square(2, 3, 3)),
+    C("cube", np.linalg.matrix_power, square(3, 3) / 3.0, 3),
+    C("zero", np.linalg.matrix_power, square(3, 3), 0),
+    C("one", np.linalg.matrix_power, square(3, 3), 1),
+    C("inverse-square", np.linalg.matrix_power, square(3, 3), -2),
+    C("batch", np.linalg.matrix_power, square(2, 3, 3) / 3.0, 4),
+
+    # ---- factorizations ----
+    C("matrix", np.linalg.cholesky, spd(4, 4)),
+    C("batch", np.linalg.cholesky, spd(2, 3, 3)),
+    C("square", np.linalg.qr, square(3, 3)),
+    C("tall", np.linalg.qr, rnd(5, 3)),
+    C("batch", np.linalg.qr, rnd(2, 4, 3)),
+    C("matrix", np.linalg.eigh, symmetric(4, 4)),
+    C("upper", np.linalg.eigh, symmetric(3, 3), "U"),
+    C("batch", np.linalg.eigh, symmetric(2, 3, 3)),
+    C("matrix", np.linalg.eigvalsh, symmetric(4, 4)),
+    C("upper", np.linalg.eigvalsh, symmetric(3, 3), UPLO="U"),
+    C("batch", np.linalg.eigvalsh, symmetric(2, 3, 3)),
+    C("tall", np.linalg.svd, spread(5, 3), full_matrices=False),
+    C("wide", np.linalg.svd, spread(3, 5), full_matrices=False),
+    C("square", np.linalg.svd, spread(4, 4)),
+    C("batch", np.linalg.svd, spread(2, 4, 3), full_matrices=False),
+
+    # ---- the helpers of these rules ----
+    C("batch", runtime.mT, rnd(2, 3, 4)),
+    C("matrix", runtime.tril_half, rnd(3, 3)),
+    C("lower", runtime.symmetric_from_triangle, rnd(3, 3)),
+    C("upper-batch", runtime.symmetric_from_triangle, rnd(2, 3, 3), "U"),
+    C("lower", runtime.triangle_of_symmetric, rnd(3, 3)),
+    C("upper-batch", runtime.triangle_of_symmetric, rnd(2, 3, 3), "U"),
+    C("matrix", runtime.fold_upper, rnd(3, 3)),
+    C("matrix", runtime.symmetric_from_upper, rnd(3, 3)),
+    C("batch", runtime.diagonal, rnd(2, 3, 3)),
+    C("batch", runtime.diag_embed, rnd(2, 3)),
+    C("vector", runtime.inverse_gaps, np.array([0.3, 1.1, 2.5, -1.0])),
+    C("batch", runtime.inverse_gaps, np.array([[0.3, 1.1, 2.5], [-1.0, 0.4, 2.0]])),
+    C("factors", runtime.svd_gaps, _usv, spread(4, 3), False),
+    C("matrices", runtime.diag_sandwich, rnd(4, 3), rnd(4, 5), rnd(5, 3)),
+    C("matrices", runtime.scaled_product, rnd(4, 3), rnd(3), rnd(5, 3)),
+    C("batch", runtime.diag_congruence, rnd(2, 4, 4), rnd(2, 4, 3)),
+    C("batch", runtime.scaled_congruence, rnd(2, 4, 3), rnd(2, 3)),
+    C("vector", runtime.as_columns, rnd(3), rnd(3, 3), rnd(3)),
+    C("matrix", runtime.as_columns, rnd(3, 2), rnd(3, 3), rnd(3, 2)),
+    C("batch", runtime.block_triangular, rnd(2, 3, 3), rnd(2, 3, 3)),
+    C("batch", runtime.upper_right_block, rnd(2, 6, 6)),
+    C("matrix", runtime.diagonal_blocks_sum, rnd(6, 6)),
+]
