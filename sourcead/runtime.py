@@ -598,17 +598,75 @@ def tril_half(x):
     return np.where(_tril_mask(x, -1), x, 0.0) + 0.5 * np.where(np.eye(np.shape(x)[-1], dtype=bool), x, 0.0)
 
 
+def _reads_lower(uplo):
+    """Whether `uplo` ('L' or 'U' as NumPy spells it, or SciPy's boolean `lower`) names the lower
+    triangle."""
+    return uplo in ("L", "l") if isinstance(uplo, str) else bool(uplo)
+
+
 def symmetric_from_triangle(x, uplo="L"):
-    """The symmetric matrix that LAPACK reads from one triangle of `x` (the lower for 'L', as
-    np.linalg.cholesky and eigh do; the upper for 'U'): what those functions really factor."""
-    part = tril_half(x) if uplo in ("L", "l") else tril_half(mT(x))
+    """The symmetric matrix that LAPACK reads from one triangle of `x` (the lower for 'L' or True,
+    as np.linalg.cholesky and eigh do; the upper for 'U' or False): what those functions factor."""
+    part = tril_half(x) if _reads_lower(uplo) else tril_half(mT(x))
     return part + mT(part)
 
 
 def triangle_of_symmetric(g, uplo="L"):
     """The adjoint of `symmetric_from_triangle`: g + g^T on the triangle read, its diagonal once."""
     part = tril_half(g + mT(g))
-    return part if uplo in ("L", "l") else mT(part)
+    return part if _reads_lower(uplo) else mT(part)
+
+
+def triangle(x, lower=False, unit_diagonal=False):
+    """The lower (or upper) triangle of `x`, without the diagonal when `unit_diagonal`: the part
+    of a triangular matrix that scipy.linalg's triangular solvers read."""
+    return np.where(_tril_mask(x, -1 if unit_diagonal else 0) if lower
+                    else ~_tril_mask(x, 0 if unit_diagonal else -1), x, 0.0)
+
+
+def transposed_if(x, flag):
+    """mT(x) when `flag` is true, else x."""
+    return mT(x) if flag else x
+
+
+def transposes(trans):
+    """Whether scipy.linalg's `trans` option (0, 1, 2 or 'N', 'T', 'C') solves with the transpose."""
+    return trans in (1, 2, "T", "C", "t", "c")
+
+
+def other_trans(trans):
+    """The `trans` option that solves with the transpose of what `trans` solves with."""
+    return 0 if transposes(trans) else 1
+
+
+def column_outer(u, v):
+    """u @ v^T for vectors or matrices of columns: the outer product of a solve's two sides."""
+    return np.reshape(u, (np.shape(u)[0], -1)) @ mT(np.reshape(v, (np.shape(v)[0], -1)))
+
+
+_GENERAL = (None, "gen", "general")
+_SYMMETRIC = ("sym", "her", "pos", "symmetric", "hermitian", "positive definite")
+
+
+def effective_matrix(a, assume_a=None, lower=False, transposed=False):
+    """The matrix scipy.linalg.solve or inv really uses for `a`: a itself (or a^T when
+    `transposed`), or for a symmetric `assume_a` the symmetric matrix of the triangle `lower`
+    names. Other structures (banded, diagonal, triangular...) are refused."""
+    if assume_a in _GENERAL:
+        return mT(a) if transposed else a
+    if assume_a in _SYMMETRIC:
+        return symmetric_from_triangle(a, lower)
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(f"scipy.linalg is differentiated with assume_a in {_GENERAL + _SYMMETRIC}, "
+                               f"not {assume_a!r}", hint="leave assume_a out (the general solver)")
+
+
+def effective_matrix_adjoint(g, assume_a=None, lower=False, transposed=False):
+    """The adjoint of `effective_matrix` in a."""
+    if assume_a in _SYMMETRIC:
+        return triangle_of_symmetric(g, lower)
+    return mT(g) if transposed else g
 
 
 def fold_upper(c):
@@ -713,6 +771,35 @@ def diagonal_blocks_sum(x):
 
 
 # ---- helpers of the SciPy rules (scipy.special, scipy.stats) -------------------------------------
+
+
+def one_if_none(v):
+    """`v`, or 1.0 when it is None (an absent weight, such as logsumexp's b)."""
+    return 1.0 if v is None else v
+
+
+def zero_if_none(v):
+    """`v`, or 0.0 when it is None (an absent offset, such as a distribution's mean)."""
+    return 0.0 if v is None else v
+
+
+def as_covariance(cov, x):
+    """The covariance matrix scipy.stats.multivariate_normal reads from `cov` for points `x`:
+    a number times the identity, a diagonal, or the symmetric matrix of cov's lower triangle."""
+    if np.ndim(cov) == 0:
+        return cov * np.eye(np.shape(x)[-1] if np.ndim(x) else 1)
+    if np.ndim(cov) == 1:
+        return diag_embed(cov)
+    return symmetric_from_triangle(cov, "L")
+
+
+def covariance_adjoint(g, cov):
+    """The adjoint of `as_covariance` in cov: the cotangent `g` of the matrix mapped back to cov."""
+    if np.ndim(cov) == 0:
+        return np.trace(g)
+    if np.ndim(cov) == 1:
+        return diagonal(g)
+    return triangle_of_symmetric(g, "L")
 
 
 # ---- cotangent arithmetic for values of any structure -------------------------------------------

@@ -23,11 +23,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_columns, block_triangular, diag_congruence, diag_embed, diag_sandwich, diagonal,
-                        diagonal_blocks_sum, fold_upper, inverse_gaps, mT, scaled_congruence, scaled_product,
-                        svd_gaps, symmetric_from_triangle, symmetric_from_upper, tril_half,
-                        triangle_of_symmetric, unbroadcast, upper_right_block)
-from .registry import adjoint, tangent
+from ..runtime import (as_columns, as_covariance, block_triangular, column_outer, covariance_adjoint,
+                        diag_congruence, diag_embed, diag_sandwich, diagonal, diagonal_blocks_sum,
+                        effective_matrix, effective_matrix_adjoint, fold_upper, inverse_gaps, mT,
+                        scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
+                        symmetric_from_upper, transposed_if, triangle, triangle_of_symmetric, tril_half,
+                        unbroadcast, upper_right_block)
+from .registry import adjoint, nondifferentiable, tangent
 
 # ---- solving and inverting -------------------------------------------------------------------------
 
@@ -367,3 +369,102 @@ def diagonal_blocks_sum_adjoint(ct, ans, x):
 @tangent(runtime.diagonal_blocks_sum)
 def diagonal_blocks_sum_tangent(t, ans, x):
     return diagonal_blocks_sum(t)
+
+
+# ---- helpers the scipy.linalg and scipy.stats rules call (NumPy only, so registered always) --------
+
+
+# masking a triangle and transposing are their own adjoints
+@adjoint(runtime.triangle)
+def triangle_adjoint(ct, ans, x, lower=False, unit_diagonal=False):
+    return triangle(ct, lower, unit_diagonal)
+
+
+@tangent(runtime.triangle)
+def triangle_tangent(t, ans, x, lower=False, unit_diagonal=False):
+    return triangle(t, lower, unit_diagonal)
+
+
+@adjoint(runtime.transposed_if, differentiable=("x",))
+def transposed_if_adjoint(ct, ans, x, flag):
+    return transposed_if(ct, flag)
+
+
+@tangent(runtime.transposed_if, differentiable=("x",))
+def transposed_if_tangent(t, ans, x, flag):
+    return transposed_if(t, flag)
+
+
+@adjoint(runtime.column_outer)
+def column_outer_adjoint(ct, ans, u, v):
+    return (np.reshape(ct @ np.reshape(v, (np.shape(v)[0], -1)), np.shape(u)),
+            np.reshape(mT(ct) @ np.reshape(u, (np.shape(u)[0], -1)), np.shape(v)))
+
+
+@tangent(runtime.column_outer)
+def column_outer_tangent(t, ans, u, v):
+    return column_outer(t, v), column_outer(u, t)
+
+
+@adjoint(runtime.effective_matrix)
+def effective_matrix_adjoint_rule(ct, ans, a, assume_a=None, lower=False, transposed=False):
+    return effective_matrix_adjoint(ct, assume_a, lower, transposed)
+
+
+@tangent(runtime.effective_matrix)
+def effective_matrix_tangent(t, ans, a, assume_a=None, lower=False, transposed=False):
+    return effective_matrix(t, assume_a, lower, transposed)
+
+
+@adjoint(runtime.effective_matrix_adjoint)
+def effective_matrix_adjoint_adjoint(ct, ans, g, assume_a=None, lower=False, transposed=False):
+    return effective_matrix(ct, assume_a, lower, transposed)
+
+
+@tangent(runtime.effective_matrix_adjoint)
+def effective_matrix_adjoint_tangent(t, ans, g, assume_a=None, lower=False, transposed=False):
+    return effective_matrix_adjoint(t, assume_a, lower, transposed)
+
+
+@adjoint(runtime.one_if_none)
+def one_if_none_adjoint(ct, ans, v):
+    return ct
+
+
+@tangent(runtime.one_if_none)
+def one_if_none_tangent(t, ans, v):
+    return t
+
+
+@adjoint(runtime.zero_if_none)
+def zero_if_none_adjoint(ct, ans, v):
+    return ct
+
+
+@tangent(runtime.zero_if_none)
+def zero_if_none_tangent(t, ans, v):
+    return t
+
+
+# x only decides the size of a scalar covariance's identity
+@adjoint(runtime.as_covariance)
+def as_covariance_adjoint(ct, ans, cov, x):
+    return covariance_adjoint(ct, cov), None
+
+
+@tangent(runtime.as_covariance)
+def as_covariance_tangent(t, ans, cov, x):
+    return as_covariance(t, x), None
+
+
+@adjoint(runtime.covariance_adjoint)
+def covariance_adjoint_adjoint(ct, ans, g, cov):
+    return as_covariance(ct, g), None
+
+
+@tangent(runtime.covariance_adjoint)
+def covariance_adjoint_tangent(t, ans, g, cov):
+    return covariance_adjoint(t, cov), None
+
+
+nondifferentiable(runtime.transposes, runtime.other_trans)

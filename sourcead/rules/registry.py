@@ -23,12 +23,18 @@ themselves be differentiated (higher order).
 
 Functions whose result carries no derivative (comparisons, ``len``, ``numpy.floor``, ``argmax``)
 are registered with `nondifferentiable`.
+
+SciPy's rules load on first use: ``import sourcead`` does not import SciPy, and the first lookup
+that misses for an object of SciPy's (its ``__module__``, or for a bound method its object's
+class, starts with "scipy"; or it is one of scipy.special's ufuncs) imports `rules.scipy_` once
+and looks again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import inspect
+import sys
 from typing import Any, Callable
 
 import numpy
@@ -150,25 +156,55 @@ def rule_key(op):
     return op
 
 
-def lookup_adjoint(obj: Any) -> Rule | None:
+_scipy_loaded = False
+
+
+def _belongs_to_scipy(obj: Any) -> bool:
+    if isinstance(obj, numpy.ufunc):
+        special = sys.modules.get("scipy.special")
+        return special is not None and getattr(special, obj.__name__, None) is obj
+    owner = getattr(obj, "__self__", None)
+    modules = (getattr(obj, "__module__", None), getattr(type(owner), "__module__", None) if owner is not None else None)
+    return any(isinstance(m, str) and (m == "scipy" or m.startswith("scipy.")) for m in modules)
+
+
+def _loaded_scipy_rules_for(obj: Any) -> bool:
+    """Import the SciPy rules, once, if `obj` is SciPy's; whether that happened now."""
+    global _scipy_loaded
+    if _scipy_loaded or not _belongs_to_scipy(obj):
+        return False
+    _scipy_loaded = True
+    from . import scipy_  # noqa: F401  (registers the SciPy rules)
+
+    return True
+
+
+def _get(table: dict, obj: Any):
     try:
-        return _ADJOINT.get(obj)
+        return table.get(obj)
     except TypeError:
         return None
+
+
+def lookup_adjoint(obj: Any) -> Rule | None:
+    rule = _get(_ADJOINT, obj)
+    if rule is None and _loaded_scipy_rules_for(obj):
+        rule = _get(_ADJOINT, obj)
+    return rule
 
 
 def lookup_tangent(obj: Any) -> Rule | None:
-    try:
-        return _TANGENT.get(obj)
-    except TypeError:
-        return None
+    rule = _get(_TANGENT, obj)
+    if rule is None and _loaded_scipy_rules_for(obj):
+        rule = _get(_TANGENT, obj)
+    return rule
 
 
 def is_nondifferentiable(obj: Any) -> bool:
-    try:
-        return obj in _NONDIFF
-    except TypeError:
-        return False
+    found = _get(_NONDIFF, obj) is not None
+    if not found and _loaded_scipy_rules_for(obj):
+        found = _get(_NONDIFF, obj) is not None
+    return found
 
 
 def has_rule(obj: Any) -> bool:

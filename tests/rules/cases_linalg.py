@@ -104,3 +104,25 @@ CASES = [
     C("batch", runtime.upper_right_block, rnd(2, 6, 6)),
     C("matrix", runtime.diagonal_blocks_sum, rnd(6, 6)),
 ]
+
+CASES += [
+    # ---- helpers of the scipy.linalg and scipy.stats rules (NumPy only) ----
+    C("lower", runtime.triangle, rnd(3, 3), True),
+    C("strict-upper", runtime.triangle, rnd(3, 3), False, True),
+    C("yes", runtime.transposed_if, rnd(2, 3), True),
+    C("no", runtime.transposed_if, rnd(2, 3), False),
+    C("vectors", runtime.column_outer, rnd(3), rnd(4)),
+    C("matrices", runtime.column_outer, rnd(3, 2), rnd(4, 2)),
+    C("general-transposed", runtime.effective_matrix, rnd(3, 3), None, False, True),
+    C("symmetric-lower", runtime.effective_matrix, rnd(3, 3), "pos", True),
+    C("general", runtime.effective_matrix_adjoint, rnd(3, 3), "gen", False, True),
+    C("symmetric-upper", runtime.effective_matrix_adjoint, rnd(3, 3), "sym", False),
+    C("value", runtime.one_if_none, rnd(3)),
+    C("value", runtime.zero_if_none, rnd(3)),
+    C("scalar", runtime.as_covariance, rnd(), rnd(4, 3)),
+    C("diagonal", runtime.as_covariance, rnd(3), rnd(4, 3)),
+    C("matrix", runtime.as_covariance, rnd(3, 3), rnd(3)),
+    C("scalar", runtime.covariance_adjoint, rnd(3, 3), rnd()),
+    C("diagonal", runtime.covariance_adjoint, rnd(3, 3), rnd(3)),
+    C("matrix", runtime.covariance_adjoint, rnd(3, 3), rnd(3, 3)),
+]

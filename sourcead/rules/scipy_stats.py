@@ -1,0 +1,719 @@
+"""Derivative rules for scipy.stats: the densities and distribution functions of norm, t, gamma,
+beta, expon, laplace and cauchy (logpdf, pdf, cdf, logcdf, sf, logsf) in x, loc and scale, and in
+the shape parameters where the derivative is elementary (logpdf and pdf of t's df, gamma's a,
+beta's a and b); poisson's logpmf, pmf, cdf in the rate; multivariate_normal.logpdf and pdf in x,
+mean and cov.
+
+Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
+of one distribution object compare and hash equal, so the compiler's resolved call finds them.
+Parameters named here are the ones differentiated; any other argument (a shape parameter of a
+distribution function, a count k) is a constant, and a call where it depends on the inputs is
+refused. Imported only when a differentiated function calls into SciPy (see `registry`).
+
+The location-scale part of this file is written out from one table of logpdf partial derivatives:
+pdf's are ans times logpdf's, and the distribution functions move by the density (x) and through
+z = (x - loc) / scale (loc and scale).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special, stats
+
+from ..runtime import as_covariance, covariance_adjoint, mT, unbroadcast, zero_if_none
+from .registry import adjoint, tangent
+
+# ---- the normal distribution: logpdf = -z**2 / 2 - log(scale) - log(2 pi) / 2, z = (x - loc) / scale
+
+
+@adjoint(stats.norm.logpdf, differentiable=("x", "loc", "scale"))
+def norm_logpdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-(x - loc) / scale ** 2), x),
+            unbroadcast(ct * ((x - loc) / scale ** 2), loc),
+            unbroadcast(ct * ((((x - loc) / scale) ** 2 - 1.0) / scale), scale))
+
+
+@tangent(stats.norm.logpdf, differentiable=("x", "loc", "scale"))
+def norm_logpdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * (-(x - loc) / scale ** 2),
+            t * ((x - loc) / scale ** 2),
+            t * ((((x - loc) / scale) ** 2 - 1.0) / scale))
+
+
+@adjoint(stats.norm.pdf, differentiable=("x", "loc", "scale"))
+def norm_pdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-(x - loc) / scale ** 2), x),
+            unbroadcast(ct * ans * ((x - loc) / scale ** 2), loc),
+            unbroadcast(ct * ans * ((((x - loc) / scale) ** 2 - 1.0) / scale), scale))
+
+
+@tangent(stats.norm.pdf, differentiable=("x", "loc", "scale"))
+def norm_pdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * ans * (-(x - loc) / scale ** 2),
+            t * ans * ((x - loc) / scale ** 2),
+            t * ans * ((((x - loc) / scale) ** 2 - 1.0) / scale))
+
+
+@adjoint(stats.norm.cdf, differentiable=("x", "loc", "scale"))
+def norm_cdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.norm.pdf(x, loc, scale), x),
+            unbroadcast(-ct * stats.norm.pdf(x, loc, scale), loc),
+            unbroadcast(-ct * stats.norm.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.norm.cdf, differentiable=("x", "loc", "scale"))
+def norm_cdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * stats.norm.pdf(x, loc, scale),
+            -t * stats.norm.pdf(x, loc, scale),
+            -t * stats.norm.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.norm.logcdf, differentiable=("x", "loc", "scale"))
+def norm_logcdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.norm.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.norm.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.norm.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.norm.logcdf, differentiable=("x", "loc", "scale"))
+def norm_logcdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.norm.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.norm.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.norm.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.norm.sf, differentiable=("x", "loc", "scale"))
+def norm_sf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.norm.pdf(x, loc, scale), x),
+            unbroadcast(ct * stats.norm.pdf(x, loc, scale), loc),
+            unbroadcast(ct * stats.norm.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.norm.sf, differentiable=("x", "loc", "scale"))
+def norm_sf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * stats.norm.pdf(x, loc, scale),
+            t * stats.norm.pdf(x, loc, scale),
+            t * stats.norm.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.norm.logsf, differentiable=("x", "loc", "scale"))
+def norm_logsf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.norm.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.norm.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.norm.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.norm.logsf, differentiable=("x", "loc", "scale"))
+def norm_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.norm.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.norm.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.norm.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- Student's t: logpdf = const(df) - log(scale) - (df + 1) / 2 log(1 + z**2 / df)
+
+
+@adjoint(stats.t.logpdf, differentiable=("x", "df", "loc", "scale"))
+def t_logpdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), x),
+            unbroadcast(ct * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))), df),
+            unbroadcast(ct * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), loc),
+            unbroadcast(ct * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale), scale))
+
+
+@tangent(stats.t.logpdf, differentiable=("x", "df", "loc", "scale"))
+def t_logpdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
+            t * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))),
+            t * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
+            t * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale))
+
+
+@adjoint(stats.t.pdf, differentiable=("x", "df", "loc", "scale"))
+def t_pdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), x),
+            unbroadcast(ct * ans * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))), df),
+            unbroadcast(ct * ans * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), loc),
+            unbroadcast(ct * ans * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale), scale))
+
+
+@tangent(stats.t.pdf, differentiable=("x", "df", "loc", "scale"))
+def t_pdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * ans * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
+            t * ans * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))),
+            t * ans * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
+            t * ans * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale))
+
+
+@adjoint(stats.t.cdf, differentiable=("x", "loc", "scale"))
+def t_cdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.t.pdf(x, df, loc, scale), x),
+            unbroadcast(-ct * stats.t.pdf(x, df, loc, scale), loc),
+            unbroadcast(-ct * stats.t.pdf(x, df, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.t.cdf, differentiable=("x", "loc", "scale"))
+def t_cdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * stats.t.pdf(x, df, loc, scale),
+            -t * stats.t.pdf(x, df, loc, scale),
+            -t * stats.t.pdf(x, df, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.t.logcdf, differentiable=("x", "loc", "scale"))
+def t_logcdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.t.logpdf(x, df, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.t.logpdf(x, df, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.t.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.t.logcdf, differentiable=("x", "loc", "scale"))
+def t_logcdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans),
+            -t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans),
+            -t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.t.sf, differentiable=("x", "loc", "scale"))
+def t_sf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.t.pdf(x, df, loc, scale), x),
+            unbroadcast(ct * stats.t.pdf(x, df, loc, scale), loc),
+            unbroadcast(ct * stats.t.pdf(x, df, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.t.sf, differentiable=("x", "loc", "scale"))
+def t_sf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (-t * stats.t.pdf(x, df, loc, scale),
+            t * stats.t.pdf(x, df, loc, scale),
+            t * stats.t.pdf(x, df, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.t.logsf, differentiable=("x", "loc", "scale"))
+def t_logsf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.t.logpdf(x, df, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.t.logpdf(x, df, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.t.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.t.logsf, differentiable=("x", "loc", "scale"))
+def t_logsf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans),
+            t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans),
+            t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the gamma distribution: logpdf = (a - 1) log z - z - gammaln(a) - log(scale), for z > 0
+
+
+@adjoint(stats.gamma.logpdf, differentiable=("x", "a", "loc", "scale"))
+def gamma_logpdf_adjoint(ct, ans, x, a, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ((a - 1.0) / (x - loc) - 1.0 / scale), x),
+            unbroadcast(ct * (np.log((x - loc) / scale) - special.digamma(a)), a),
+            unbroadcast(ct * (1.0 / scale - (a - 1.0) / (x - loc)), loc),
+            unbroadcast(ct * (((x - loc) / scale - a) / scale), scale))
+
+
+@tangent(stats.gamma.logpdf, differentiable=("x", "a", "loc", "scale"))
+def gamma_logpdf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
+    return (t * ((a - 1.0) / (x - loc) - 1.0 / scale),
+            t * (np.log((x - loc) / scale) - special.digamma(a)),
+            t * (1.0 / scale - (a - 1.0) / (x - loc)),
+            t * (((x - loc) / scale - a) / scale))
+
+
+@adjoint(stats.gamma.pdf, differentiable=("x", "a", "loc", "scale"))
+def gamma_pdf_adjoint(ct, ans, x, a, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * ((a - 1.0) / (x - loc) - 1.0 / scale), x),
+            unbroadcast(ct * ans * (np.log((x - loc) / scale) - special.digamma(a)), a),
+            unbroadcast(ct * ans * (1.0 / scale - (a - 1.0) / (x - loc)), loc),
+            unbroadcast(ct * ans * (((x - loc) / scale - a) / scale), scale))
+
+
+@tangent(stats.gamma.pdf, differentiable=("x", "a", "loc", "scale"))
+def gamma_pdf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
+    return (t * ans * ((a - 1.0) / (x - loc) - 1.0 / scale),
+            t * ans * (np.log((x - loc) / scale) - special.digamma(a)),
+            t * ans * (1.0 / scale - (a - 1.0) / (x - loc)),
+            t * ans * (((x - loc) / scale - a) / scale))
+
+
+@adjoint(stats.gamma.cdf, differentiable=("x", "loc", "scale"))
+def gamma_cdf_adjoint(ct, ans, x, a, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.gamma.pdf(x, a, loc, scale), x),
+            unbroadcast(-ct * stats.gamma.pdf(x, a, loc, scale), loc),
+            unbroadcast(-ct * stats.gamma.pdf(x, a, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.gamma.cdf, differentiable=("x", "loc", "scale"))
+def gamma_cdf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
+    return (t * stats.gamma.pdf(x, a, loc, scale),
+            -t * stats.gamma.pdf(x, a, loc, scale),
+            -t * stats.gamma.pdf(x, a, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.gamma.logcdf, differentiable=("x", "loc", "scale"))
+def gamma_logcdf_adjoint(ct, ans, x, a, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.gamma.logcdf, differentiable=("x", "loc", "scale"))
+def gamma_logcdf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans),
+            -t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans),
+            -t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.gamma.sf, differentiable=("x", "loc", "scale"))
+def gamma_sf_adjoint(ct, ans, x, a, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.gamma.pdf(x, a, loc, scale), x),
+            unbroadcast(ct * stats.gamma.pdf(x, a, loc, scale), loc),
+            unbroadcast(ct * stats.gamma.pdf(x, a, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.gamma.sf, differentiable=("x", "loc", "scale"))
+def gamma_sf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
+    return (-t * stats.gamma.pdf(x, a, loc, scale),
+            t * stats.gamma.pdf(x, a, loc, scale),
+            t * stats.gamma.pdf(x, a, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.gamma.logsf, differentiable=("x", "loc", "scale"))
+def gamma_logsf_adjoint(ct, ans, x, a, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.gamma.logsf, differentiable=("x", "loc", "scale"))
+def gamma_logsf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans),
+            t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans),
+            t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the beta distribution: logpdf = (a - 1) log z + (b - 1) log(1 - z) - betaln(a, b) - log(scale)
+
+
+@adjoint(stats.beta.logpdf, differentiable=("x", "a", "b", "loc", "scale"))
+def beta_logpdf_adjoint(ct, ans, x, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ((a - 1.0) / (x - loc) - (b - 1.0) / (loc + scale - x)), x),
+            unbroadcast(ct * (np.log((x - loc) / scale) - special.digamma(a) + special.digamma(a + b)), a),
+            unbroadcast(ct * (np.log1p(-(x - loc) / scale) - special.digamma(b) + special.digamma(a + b)), b),
+            unbroadcast(ct * ((b - 1.0) / (loc + scale - x) - (a - 1.0) / (x - loc)), loc),
+            unbroadcast(ct * (((b - 1.0) * (x - loc) / (loc + scale - x) - a) / scale), scale))
+
+
+@tangent(stats.beta.logpdf, differentiable=("x", "a", "b", "loc", "scale"))
+def beta_logpdf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
+    return (t * ((a - 1.0) / (x - loc) - (b - 1.0) / (loc + scale - x)),
+            t * (np.log((x - loc) / scale) - special.digamma(a) + special.digamma(a + b)),
+            t * (np.log1p(-(x - loc) / scale) - special.digamma(b) + special.digamma(a + b)),
+            t * ((b - 1.0) / (loc + scale - x) - (a - 1.0) / (x - loc)),
+            t * (((b - 1.0) * (x - loc) / (loc + scale - x) - a) / scale))
+
+
+@adjoint(stats.beta.pdf, differentiable=("x", "a", "b", "loc", "scale"))
+def beta_pdf_adjoint(ct, ans, x, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * ((a - 1.0) / (x - loc) - (b - 1.0) / (loc + scale - x)), x),
+            unbroadcast(ct * ans * (np.log((x - loc) / scale) - special.digamma(a) + special.digamma(a + b)), a),
+            unbroadcast(ct * ans * (np.log1p(-(x - loc) / scale) - special.digamma(b) + special.digamma(a + b)), b),
+            unbroadcast(ct * ans * ((b - 1.0) / (loc + scale - x) - (a - 1.0) / (x - loc)), loc),
+            unbroadcast(ct * ans * (((b - 1.0) * (x - loc) / (loc + scale - x) - a) / scale), scale))
+
+
+@tangent(stats.beta.pdf, differentiable=("x", "a", "b", "loc", "scale"))
+def beta_pdf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
+    return (t * ans * ((a - 1.0) / (x - loc) - (b - 1.0) / (loc + scale - x)),
+            t * ans * (np.log((x - loc) / scale) - special.digamma(a) + special.digamma(a + b)),
+            t * ans * (np.log1p(-(x - loc) / scale) - special.digamma(b) + special.digamma(a + b)),
+            t * ans * ((b - 1.0) / (loc + scale - x) - (a - 1.0) / (x - loc)),
+            t * ans * (((b - 1.0) * (x - loc) / (loc + scale - x) - a) / scale))
+
+
+@adjoint(stats.beta.cdf, differentiable=("x", "loc", "scale"))
+def beta_cdf_adjoint(ct, ans, x, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.beta.pdf(x, a, b, loc, scale), x),
+            unbroadcast(-ct * stats.beta.pdf(x, a, b, loc, scale), loc),
+            unbroadcast(-ct * stats.beta.pdf(x, a, b, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.beta.cdf, differentiable=("x", "loc", "scale"))
+def beta_cdf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
+    return (t * stats.beta.pdf(x, a, b, loc, scale),
+            -t * stats.beta.pdf(x, a, b, loc, scale),
+            -t * stats.beta.pdf(x, a, b, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.beta.logcdf, differentiable=("x", "loc", "scale"))
+def beta_logcdf_adjoint(ct, ans, x, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.beta.logcdf, differentiable=("x", "loc", "scale"))
+def beta_logcdf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans),
+            -t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans),
+            -t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.beta.sf, differentiable=("x", "loc", "scale"))
+def beta_sf_adjoint(ct, ans, x, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.beta.pdf(x, a, b, loc, scale), x),
+            unbroadcast(ct * stats.beta.pdf(x, a, b, loc, scale), loc),
+            unbroadcast(ct * stats.beta.pdf(x, a, b, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.beta.sf, differentiable=("x", "loc", "scale"))
+def beta_sf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
+    return (-t * stats.beta.pdf(x, a, b, loc, scale),
+            t * stats.beta.pdf(x, a, b, loc, scale),
+            t * stats.beta.pdf(x, a, b, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.beta.logsf, differentiable=("x", "loc", "scale"))
+def beta_logsf_adjoint(ct, ans, x, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.beta.logsf, differentiable=("x", "loc", "scale"))
+def beta_logsf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans),
+            t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans),
+            t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the exponential distribution: logpdf = -z - log(scale), for z >= 0
+
+
+@adjoint(stats.expon.logpdf, differentiable=("x", "loc", "scale"))
+def expon_logpdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-np.ones_like(ans) / scale), x),
+            unbroadcast(ct * (np.ones_like(ans) / scale), loc),
+            unbroadcast(ct * (((x - loc) / scale - 1.0) / scale), scale))
+
+
+@tangent(stats.expon.logpdf, differentiable=("x", "loc", "scale"))
+def expon_logpdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * (-np.ones_like(ans) / scale),
+            t * (np.ones_like(ans) / scale),
+            t * (((x - loc) / scale - 1.0) / scale))
+
+
+@adjoint(stats.expon.pdf, differentiable=("x", "loc", "scale"))
+def expon_pdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-np.ones_like(ans) / scale), x),
+            unbroadcast(ct * ans * (np.ones_like(ans) / scale), loc),
+            unbroadcast(ct * ans * (((x - loc) / scale - 1.0) / scale), scale))
+
+
+@tangent(stats.expon.pdf, differentiable=("x", "loc", "scale"))
+def expon_pdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * ans * (-np.ones_like(ans) / scale),
+            t * ans * (np.ones_like(ans) / scale),
+            t * ans * (((x - loc) / scale - 1.0) / scale))
+
+
+@adjoint(stats.expon.cdf, differentiable=("x", "loc", "scale"))
+def expon_cdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.expon.pdf(x, loc, scale), x),
+            unbroadcast(-ct * stats.expon.pdf(x, loc, scale), loc),
+            unbroadcast(-ct * stats.expon.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.expon.cdf, differentiable=("x", "loc", "scale"))
+def expon_cdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * stats.expon.pdf(x, loc, scale),
+            -t * stats.expon.pdf(x, loc, scale),
+            -t * stats.expon.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.expon.logcdf, differentiable=("x", "loc", "scale"))
+def expon_logcdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.expon.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.expon.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.expon.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.expon.logcdf, differentiable=("x", "loc", "scale"))
+def expon_logcdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.expon.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.expon.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.expon.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.expon.sf, differentiable=("x", "loc", "scale"))
+def expon_sf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.expon.pdf(x, loc, scale), x),
+            unbroadcast(ct * stats.expon.pdf(x, loc, scale), loc),
+            unbroadcast(ct * stats.expon.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.expon.sf, differentiable=("x", "loc", "scale"))
+def expon_sf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * stats.expon.pdf(x, loc, scale),
+            t * stats.expon.pdf(x, loc, scale),
+            t * stats.expon.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.expon.logsf, differentiable=("x", "loc", "scale"))
+def expon_logsf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.expon.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.expon.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.expon.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.expon.logsf, differentiable=("x", "loc", "scale"))
+def expon_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.expon.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.expon.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.expon.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the Laplace distribution: logpdf = -|z| - log(2 scale) (at z = 0 the subgradient 0 for x and loc)
+
+
+@adjoint(stats.laplace.logpdf, differentiable=("x", "loc", "scale"))
+def laplace_logpdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-np.sign(x - loc) / scale), x),
+            unbroadcast(ct * (np.sign(x - loc) / scale), loc),
+            unbroadcast(ct * ((np.abs(x - loc) / scale - 1.0) / scale), scale))
+
+
+@tangent(stats.laplace.logpdf, differentiable=("x", "loc", "scale"))
+def laplace_logpdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * (-np.sign(x - loc) / scale),
+            t * (np.sign(x - loc) / scale),
+            t * ((np.abs(x - loc) / scale - 1.0) / scale))
+
+
+@adjoint(stats.laplace.pdf, differentiable=("x", "loc", "scale"))
+def laplace_pdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-np.sign(x - loc) / scale), x),
+            unbroadcast(ct * ans * (np.sign(x - loc) / scale), loc),
+            unbroadcast(ct * ans * ((np.abs(x - loc) / scale - 1.0) / scale), scale))
+
+
+@tangent(stats.laplace.pdf, differentiable=("x", "loc", "scale"))
+def laplace_pdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * ans * (-np.sign(x - loc) / scale),
+            t * ans * (np.sign(x - loc) / scale),
+            t * ans * ((np.abs(x - loc) / scale - 1.0) / scale))
+
+
+@adjoint(stats.laplace.cdf, differentiable=("x", "loc", "scale"))
+def laplace_cdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.laplace.pdf(x, loc, scale), x),
+            unbroadcast(-ct * stats.laplace.pdf(x, loc, scale), loc),
+            unbroadcast(-ct * stats.laplace.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.laplace.cdf, differentiable=("x", "loc", "scale"))
+def laplace_cdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * stats.laplace.pdf(x, loc, scale),
+            -t * stats.laplace.pdf(x, loc, scale),
+            -t * stats.laplace.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.laplace.logcdf, differentiable=("x", "loc", "scale"))
+def laplace_logcdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.laplace.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.laplace.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.laplace.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.laplace.logcdf, differentiable=("x", "loc", "scale"))
+def laplace_logcdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.laplace.sf, differentiable=("x", "loc", "scale"))
+def laplace_sf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.laplace.pdf(x, loc, scale), x),
+            unbroadcast(ct * stats.laplace.pdf(x, loc, scale), loc),
+            unbroadcast(ct * stats.laplace.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.laplace.sf, differentiable=("x", "loc", "scale"))
+def laplace_sf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * stats.laplace.pdf(x, loc, scale),
+            t * stats.laplace.pdf(x, loc, scale),
+            t * stats.laplace.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.laplace.logsf, differentiable=("x", "loc", "scale"))
+def laplace_logsf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.laplace.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.laplace.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.laplace.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.laplace.logsf, differentiable=("x", "loc", "scale"))
+def laplace_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the Cauchy distribution: logpdf = -log(pi scale (1 + z**2))
+
+
+@adjoint(stats.cauchy.logpdf, differentiable=("x", "loc", "scale"))
+def cauchy_logpdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)), x),
+            unbroadcast(ct * (2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)), loc),
+            unbroadcast(ct * (((x - loc) ** 2 - scale ** 2) / (scale * (scale ** 2 + (x - loc) ** 2))), scale))
+
+
+@tangent(stats.cauchy.logpdf, differentiable=("x", "loc", "scale"))
+def cauchy_logpdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * (-2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)),
+            t * (2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)),
+            t * (((x - loc) ** 2 - scale ** 2) / (scale * (scale ** 2 + (x - loc) ** 2))))
+
+
+@adjoint(stats.cauchy.pdf, differentiable=("x", "loc", "scale"))
+def cauchy_pdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)), x),
+            unbroadcast(ct * ans * (2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)), loc),
+            unbroadcast(ct * ans * (((x - loc) ** 2 - scale ** 2) / (scale * (scale ** 2 + (x - loc) ** 2))), scale))
+
+
+@tangent(stats.cauchy.pdf, differentiable=("x", "loc", "scale"))
+def cauchy_pdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * ans * (-2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)),
+            t * ans * (2.0 * (x - loc) / (scale ** 2 + (x - loc) ** 2)),
+            t * ans * (((x - loc) ** 2 - scale ** 2) / (scale * (scale ** 2 + (x - loc) ** 2))))
+
+
+@adjoint(stats.cauchy.cdf, differentiable=("x", "loc", "scale"))
+def cauchy_cdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.cauchy.pdf(x, loc, scale), x),
+            unbroadcast(-ct * stats.cauchy.pdf(x, loc, scale), loc),
+            unbroadcast(-ct * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.cauchy.cdf, differentiable=("x", "loc", "scale"))
+def cauchy_cdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * stats.cauchy.pdf(x, loc, scale),
+            -t * stats.cauchy.pdf(x, loc, scale),
+            -t * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.cauchy.logcdf, differentiable=("x", "loc", "scale"))
+def cauchy_logcdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.cauchy.logcdf, differentiable=("x", "loc", "scale"))
+def cauchy_logcdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.cauchy.sf, differentiable=("x", "loc", "scale"))
+def cauchy_sf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.cauchy.pdf(x, loc, scale), x),
+            unbroadcast(ct * stats.cauchy.pdf(x, loc, scale), loc),
+            unbroadcast(ct * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.cauchy.sf, differentiable=("x", "loc", "scale"))
+def cauchy_sf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * stats.cauchy.pdf(x, loc, scale),
+            t * stats.cauchy.pdf(x, loc, scale),
+            t * stats.cauchy.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.cauchy.logsf, differentiable=("x", "loc", "scale"))
+def cauchy_logsf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.cauchy.logsf, differentiable=("x", "loc", "scale"))
+def cauchy_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the Poisson distribution, in its rate mu (k is a count; loc shifts it by an integer)
+
+
+@adjoint(stats.poisson.logpmf, differentiable=("mu",))
+def poisson_logpmf_adjoint(ct, ans, k, mu, loc=0):
+    return unbroadcast(ct * ((k - loc) / mu - 1.0), mu)
+
+
+@tangent(stats.poisson.logpmf, differentiable=("mu",))
+def poisson_logpmf_tangent(t, ans, k, mu, loc=0):
+    return t * ((k - loc) / mu - 1.0)
+
+
+@adjoint(stats.poisson.pmf, differentiable=("mu",))
+def poisson_pmf_adjoint(ct, ans, k, mu, loc=0):
+    return unbroadcast(ct * ans * ((k - loc) / mu - 1.0), mu)
+
+
+@tangent(stats.poisson.pmf, differentiable=("mu",))
+def poisson_pmf_tangent(t, ans, k, mu, loc=0):
+    return t * ans * ((k - loc) / mu - 1.0)
+
+
+# d/dmu P(K <= k) = -P(K = floor(k))
+@adjoint(stats.poisson.cdf, differentiable=("mu",))
+def poisson_cdf_adjoint(ct, ans, k, mu, loc=0):
+    return unbroadcast(-ct * stats.poisson.pmf(np.floor(k), mu, loc), mu)
+
+
+@tangent(stats.poisson.cdf, differentiable=("mu",))
+def poisson_cdf_tangent(t, ans, k, mu, loc=0):
+    return -t * stats.poisson.pmf(np.floor(k), mu, loc)
+
+
+@adjoint(stats.poisson.sf, differentiable=("mu",))
+def poisson_sf_adjoint(ct, ans, k, mu, loc=0):
+    return unbroadcast(ct * stats.poisson.pmf(np.floor(k), mu, loc), mu)
+
+
+@tangent(stats.poisson.sf, differentiable=("mu",))
+def poisson_sf_tangent(t, ans, k, mu, loc=0):
+    return t * stats.poisson.pmf(np.floor(k), mu, loc)
+
+
+# ---- the multivariate normal: with r = x - mean and P = cov^-1 (cov as SciPy reads it: a number,
+# a diagonal, or the lower triangle of a matrix), logpdf = -r P r / 2 - log det(cov) / 2 - const;
+# x is one point (d,) or a stack of points (n, d)
+
+
+@adjoint(stats.multivariate_normal.logpdf, differentiable=("x", "mean", "cov"))
+def multivariate_normal_logpdf_adjoint(ct, ans, x, mean=None, cov=1, allow_singular=False):
+    return (-np.expand_dims(ct, -1) * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))),
+            unbroadcast(np.expand_dims(ct, -1) * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))),
+                        mean),
+            covariance_adjoint(0.5 * mT(np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
+                                                   (-1, np.shape(x)[-1])))
+                               @ (np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
+                                             (-1, np.shape(x)[-1])) * np.reshape(ct, (-1, 1)))
+                               - 0.5 * np.sum(ct) * np.linalg.inv(as_covariance(cov, x)), cov))
+
+
+@tangent(stats.multivariate_normal.logpdf, differentiable=("x", "mean", "cov"))
+def multivariate_normal_logpdf_tangent(t, ans, x, mean=None, cov=1, allow_singular=False):
+    return (-np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
+            np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
+            0.5 * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)))
+                         * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x)),
+                         axis=-1)
+            - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x)))
