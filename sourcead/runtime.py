@@ -701,6 +701,19 @@ def inverse_gaps(w):
     return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
 
 
+def real_only(x, what):
+    """`x`, after checking that it is real: sourcead differentiates `what` (np.linalg.eig) only
+    where its results are real (distinct real eigenvalues)."""
+    if np.iscomplexobj(x):
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            f"{what} returned complex values here, and sourcead differentiates it only where its "
+            "results are real (complex numbers are not supported)",
+            hint="for a symmetric matrix use np.linalg.eigh, whose results are always real")
+    return x
+
+
 def diag_sandwich(u, c, v):
     """diagonal(u^T @ c @ v) without forming the off-diagonal entries."""
     return np.sum(u * (c @ v), axis=-2)

@@ -266,7 +266,23 @@ def test_solve_inverse_determinant_power_pinv():
     check(inverses, (a, _rng.standard_normal(3)), wrt=1)
 
 
-def test_expm_against_autograd():
+def eig_values(a):
+    w, v = np.linalg.eig(a)
+    return np.sum(w ** 2) + np.sum(v[0] * np.linalg.eigvals(a))
+
+
+def test_eig_with_real_eigenvalues():
+    a = np.array([[1.2, 0.3, -0.4], [0.1, 2.4, 0.5], [-0.2, 0.3, 4.1]])
+    check(eig_values, (a,), oracle=False)
+
+
+def test_eig_with_complex_eigenvalues_is_refused():
+    rotation = np.array([[0.0, -1.0], [1.0, 0.0]])
+    with pytest.raises(UnsupportedCallError, match="complex"):
+        sourcead.grad(eig_values)(rotation)
+
+
+def test_expm():
     def f(a):
         return np.sum(linalg.expm(a) * np.arange(9.0).reshape(3, 3))
 

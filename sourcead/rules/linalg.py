@@ -9,6 +9,9 @@ NumPy accepts them. Conventions and limits, each a property of the mathematics, 
   differentiate exactly that, so the cotangent lands on that triangle, not split over both.
 * eigh: distinct eigenvalues (a repeated eigenvalue has no unique eigenvectors: the rule divides
   by zero and gives inf or nan). eigvalsh has no such limit beyond differentiability itself.
+* eig/eigvals: distinct *real* eigenvalues (complex results are refused: sourcead has no complex
+  support); eigenvectors are NumPy's unit columns. eig does not sort its results, so where LAPACK
+  reorders them under a perturbation the results themselves jump.
 * svd: ``full_matrices=False`` (or a square matrix), ``compute_uv=True``, distinct nonzero singular
   values; ``compute_uv=False`` and ``hermitian=True`` are refused with a hint (write
   ``np.linalg.svd(a, full_matrices=False)[1]`` for the singular values alone).
@@ -25,7 +28,7 @@ import numpy as np
 from .. import runtime
 from ..runtime import (as_columns, as_covariance, block_triangular, column_outer, covariance_adjoint,
                         diag_congruence, diag_embed, diag_sandwich, diagonal, diagonal_blocks_sum,
-                        effective_matrix, effective_matrix_adjoint, fold_upper, inverse_gaps, mT,
+                        effective_matrix, effective_matrix_adjoint, fold_upper, inverse_gaps, mT, real_only,
                         scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
                         symmetric_from_upper, transposed_if, triangle, triangle_of_symmetric, tril_half,
                         unbroadcast, upper_right_block)
@@ -153,6 +156,35 @@ def eigvalsh_adjoint(ct, ans, a, UPLO="L"):
 @tangent(np.linalg.eigvalsh)
 def eigvalsh_tangent(t, ans, a, UPLO="L"):
     return diag_congruence(symmetric_from_triangle(t, UPLO), np.linalg.eigh(a, UPLO)[1])
+
+
+# A V = V diag(w) with distinct real w and unit columns of V: with M = V^-1 dA V and
+# C = inverse_gaps(w) * M, dw = diag(M) and dV = V (C - diag(V^T V C)) (the diagonal term keeps
+# the columns unit vectors)
+@adjoint(np.linalg.eig)
+def eig_adjoint(ct, ans, a):
+    return np.linalg.solve(mT(real_only(ans[1], "np.linalg.eig")), (diag_embed(ct[0]) + inverse_gaps(ans[0]) * (
+        mT(ans[1]) @ ct[1] - mT(ans[1]) @ ans[1] @ diag_embed(diagonal(mT(ans[1]) @ ct[1])))) @ mT(ans[1]))
+
+
+# one entry, a pair: the tangents of (w, V)
+@tangent(np.linalg.eig)
+def eig_tangent(t, ans, a):
+    return (diagonal(np.linalg.solve(real_only(ans[1], "np.linalg.eig"), t @ ans[1])),
+            ans[1] @ (inverse_gaps(ans[0]) * np.linalg.solve(ans[1], t @ ans[1])
+                      - diag_embed(diagonal(mT(ans[1]) @ ans[1] @ (inverse_gaps(ans[0])
+                                                                   * np.linalg.solve(ans[1], t @ ans[1])))))),
+
+
+@adjoint(np.linalg.eigvals)
+def eigvals_adjoint(ct, ans, a):
+    return np.linalg.solve(mT(real_only(np.linalg.eig(a)[1], "np.linalg.eigvals")),
+                           np.expand_dims(ct, -1) * mT(np.linalg.eig(a)[1]))
+
+
+@tangent(np.linalg.eigvals)
+def eigvals_tangent(t, ans, a):
+    return diagonal(np.linalg.solve(real_only(np.linalg.eig(a)[1], "np.linalg.eigvals"), t @ np.linalg.eig(a)[1]))
 
 
 # A = U diag(s) Vh (Townsend 2016): with F = inverse_gaps(s**2), J = F * (U^T dU-bar - ...), ...
@@ -465,6 +497,16 @@ def covariance_adjoint_adjoint(ct, ans, g, cov):
 @tangent(runtime.covariance_adjoint)
 def covariance_adjoint_tangent(t, ans, g, cov):
     return covariance_adjoint(t, cov), None
+
+
+@adjoint(runtime.real_only, differentiable=("x",))
+def real_only_adjoint(ct, ans, x, what):
+    return ct
+
+
+@tangent(runtime.real_only, differentiable=("x",))
+def real_only_tangent(t, ans, x, what):
+    return t
 
 
 nondifferentiable(runtime.transposes, runtime.other_trans)

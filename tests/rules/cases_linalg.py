@@ -30,6 +30,13 @@ def symmetric(*shape):
     return (q * w[..., None, :]) @ np.swapaxes(q, -1, -2) + 0.0 * rnd(*shape)
 
 
+def nonsymmetric(*shape):
+    """Random non-symmetric matrices near a diagonal one, with real eigenvalues about 1.5 apart.
+    (np.linalg.eig does not sort its results: near a diagonal matrix LAPACK's order stays put
+    under small perturbations, so finite differences compare like with like.)"""
+    return np.eye(shape[-1]) * (1.0 + 1.5 * np.arange(shape[-1])) + 0.3 * rnd(*shape)
+
+
 def spread(*shape):
     """Random matrices with singular values 1, 2, 3, ... (times a little noise)."""
     k = min(shape[-2:])
@@ -75,6 +82,10 @@ CASES = [
     C("matrix", np.linalg.eigvalsh, symmetric(4, 4)),
     C("upper", np.linalg.eigvalsh, symmetric(3, 3), UPLO="U"),
     C("batch", np.linalg.eigvalsh, symmetric(2, 3, 3)),
+    C("real", np.linalg.eig, nonsymmetric(4, 4)),
+    C("batch", np.linalg.eig, nonsymmetric(2, 3, 3)),
+    C("real", np.linalg.eigvals, nonsymmetric(4, 4)),
+    C("batch", np.linalg.eigvals, nonsymmetric(2, 3, 3)),
     C("tall", np.linalg.svd, spread(5, 3), full_matrices=False),
     C("wide", np.linalg.svd, spread(3, 5), full_matrices=False),
     C("square", np.linalg.svd, spread(4, 4)),
@@ -118,6 +129,7 @@ CASES += [
     C("general", runtime.effective_matrix_adjoint, rnd(3, 3), "gen", False, True),
     C("symmetric-upper", runtime.effective_matrix_adjoint, rnd(3, 3), "sym", False),
     C("value", runtime.one_if_none, rnd(3)),
+    C("real", runtime.real_only, rnd(3), "eig"),
     C("value", runtime.zero_if_none, rnd(3)),
     C("scalar", runtime.as_covariance, rnd(), rnd(4, 3)),
     C("diagonal", runtime.as_covariance, rnd(3), rnd(4, 3)),
