@@ -639,9 +639,14 @@ def other_trans(trans):
     return 0 if transposes(trans) else 1
 
 
+def as_matrix(v):
+    """A vector as a one-column matrix; a matrix as it is."""
+    return np.reshape(v, (np.shape(v)[0], -1))
+
+
 def column_outer(u, v):
     """u @ v^T for vectors or matrices of columns: the outer product of a solve's two sides."""
-    return np.reshape(u, (np.shape(u)[0], -1)) @ mT(np.reshape(v, (np.shape(v)[0], -1)))
+    return as_matrix(u) @ mT(as_matrix(v))
 
 
 _GENERAL = (None, "gen", "general")
@@ -712,6 +717,17 @@ def real_only(x, what):
             "results are real (complex numbers are not supported)",
             hint="for a symmetric matrix use np.linalg.eigh, whose results are always real")
     return x
+
+
+def residual_cotangent(g, k):
+    """The cotangent `g` of np.linalg.lstsq's residuals as k column weights: zeros when lstsq
+    returned no residuals (an empty array: a wide or rank-deficient matrix)."""
+    return g if np.shape(g)[0] else np.zeros(k)
+
+
+def residual_tangent(v, residuals):
+    """The tangent `v` of np.linalg.lstsq's residuals, or an empty one like `residuals`."""
+    return v if np.shape(residuals)[0] else np.zeros(0)
 
 
 def diag_sandwich(u, c, v):

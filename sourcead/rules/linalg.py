@@ -26,10 +26,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_columns, as_covariance, block_triangular, column_outer, covariance_adjoint,
+from ..runtime import (as_columns, as_covariance, as_matrix, block_triangular, column_outer, covariance_adjoint,
                         diag_congruence, diag_embed, diag_sandwich, diagonal, diagonal_blocks_sum,
                         effective_matrix, effective_matrix_adjoint, fold_upper, inverse_gaps, mT, real_only,
-                        scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
+                        residual_cotangent, residual_tangent, scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
                         symmetric_from_upper, transposed_if, triangle, triangle_of_symmetric, tril_half,
                         unbroadcast, upper_right_block)
 from .registry import adjoint, nondifferentiable, tangent
@@ -103,6 +103,44 @@ def matrix_power_adjoint(ct, ans, a, n):
 @tangent(np.linalg.matrix_power)
 def matrix_power_tangent(t, ans, a, n):
     return upper_right_block(np.linalg.matrix_power(block_triangular(a, t), n)), None
+
+
+# lstsq(a, b) = (x, residuals, rank, s) for a of full rank: x = pinv(a) b, residuals = |b - a x|**2
+# per column (when a is tall), s the singular values of a. With X, B, R = B - a X as matrices of
+# columns and U = pinv(a)^T dX: db = U + 2 R dres, and da is d pinv's adjoint applied to dX b^T,
+# less 2 R dres X^T, plus U_a diag(ds) V_a^T
+@adjoint(np.linalg.lstsq)
+def lstsq_adjoint(ct, ans, a, b, rcond=None):
+    return (-np.linalg.lstsq(mT(a), as_matrix(ct[0]), rcond)[0] @ mT(as_matrix(ans[0]))
+            + (as_matrix(b) - a @ as_matrix(ans[0]))
+            @ mT(np.linalg.lstsq(a, np.linalg.lstsq(mT(a), as_matrix(ct[0]), rcond)[0], rcond)[0])
+            + np.linalg.lstsq(mT(a), as_matrix(ans[0]), rcond)[0]
+            @ mT(as_matrix(ct[0]) - mT(a) @ np.linalg.lstsq(mT(a), as_matrix(ct[0]), rcond)[0])
+            - 2.0 * ((as_matrix(b) - a @ as_matrix(ans[0])) * residual_cotangent(ct[1], np.shape(as_matrix(b))[1]))
+            @ mT(as_matrix(ans[0]))
+            + scaled_product(np.linalg.svd(a, full_matrices=False)[0], ct[3], mT(np.linalg.svd(a, full_matrices=False)[2])),
+            np.reshape(np.linalg.lstsq(mT(a), as_matrix(ct[0]), rcond)[0]
+                       + 2.0 * (as_matrix(b) - a @ as_matrix(ans[0])) * residual_cotangent(ct[1], np.shape(as_matrix(b))[1]),
+                       np.shape(b)))
+
+
+# two entries, each a quadruple: the tangents of (x, residuals, rank, s)
+@tangent(np.linalg.lstsq)
+def lstsq_tangent(t, ans, a, b, rcond=None):
+    return ((np.reshape(np.linalg.lstsq(a, -t @ as_matrix(ans[0]), rcond)[0]
+                        + np.linalg.lstsq(a, np.linalg.lstsq(mT(a), mT(t) @ (as_matrix(b) - a @ as_matrix(ans[0])),
+                                                             rcond)[0], rcond)[0]
+                        + mT(t) @ np.linalg.lstsq(mT(a), as_matrix(ans[0]), rcond)[0]
+                        - np.linalg.lstsq(a, a @ mT(t) @ np.linalg.lstsq(mT(a), as_matrix(ans[0]), rcond)[0], rcond)[0],
+                        np.shape(ans[0])),
+             residual_tangent(-2.0 * np.sum((as_matrix(b) - a @ as_matrix(ans[0])) * (t @ as_matrix(ans[0])), axis=0),
+                              ans[1]),
+             0.0,
+             diag_sandwich(np.linalg.svd(a, full_matrices=False)[0], t, mT(np.linalg.svd(a, full_matrices=False)[2]))),
+            (np.reshape(np.linalg.lstsq(a, as_matrix(t), rcond)[0], np.shape(ans[0])),
+             residual_tangent(2.0 * np.sum((as_matrix(b) - a @ as_matrix(ans[0])) * as_matrix(t), axis=0), ans[1]),
+             0.0,
+             0.0 * ans[3]))
 
 
 # ---- factorizations --------------------------------------------------------------------------------
@@ -427,10 +465,19 @@ def transposed_if_tangent(t, ans, x, flag):
     return transposed_if(t, flag)
 
 
+@adjoint(runtime.as_matrix)
+def as_matrix_adjoint(ct, ans, v):
+    return np.reshape(ct, np.shape(v))
+
+
+@tangent(runtime.as_matrix)
+def as_matrix_tangent(t, ans, v):
+    return as_matrix(t)
+
+
 @adjoint(runtime.column_outer)
 def column_outer_adjoint(ct, ans, u, v):
-    return (np.reshape(ct @ np.reshape(v, (np.shape(v)[0], -1)), np.shape(u)),
-            np.reshape(mT(ct) @ np.reshape(u, (np.shape(u)[0], -1)), np.shape(v)))
+    return np.reshape(ct @ as_matrix(v), np.shape(u)), np.reshape(mT(ct) @ as_matrix(u), np.shape(v))
 
 
 @tangent(runtime.column_outer)
@@ -507,6 +554,26 @@ def real_only_adjoint(ct, ans, x, what):
 @tangent(runtime.real_only, differentiable=("x",))
 def real_only_tangent(t, ans, x, what):
     return t
+
+
+@adjoint(runtime.residual_cotangent, differentiable=("g",))
+def residual_cotangent_adjoint(ct, ans, g, k):
+    return residual_tangent(ct, g)
+
+
+@tangent(runtime.residual_cotangent, differentiable=("g",))
+def residual_cotangent_tangent(t, ans, g, k):
+    return residual_cotangent(t, k)
+
+
+@adjoint(runtime.residual_tangent)
+def residual_tangent_adjoint(ct, ans, v, residuals):
+    return residual_cotangent(ct, np.shape(v)[0]), None
+
+
+@tangent(runtime.residual_tangent)
+def residual_tangent_tangent(t, ans, v, residuals):
+    return residual_tangent(t, residuals), None
 
 
 nondifferentiable(runtime.transposes, runtime.other_trans)
