@@ -719,6 +719,45 @@ def real_only(x, what):
     return x
 
 
+def matrix_norm_weight(x, norm, ord=None, axis=None, keepdims=False):
+    """d norm / d x, in x's shape, for the matrix norm ``norm = np.linalg.norm(x, ord, axis,
+    keepdims)`` of a 2-D x (or of the matrices on the two axes `axis` names), for ord in
+    None/'fro', 'nuc', 2, -2, 1, -1, inf, -inf.
+
+    'nuc' is U V^T and 2 / -2 the outer product of the largest / smallest singular pair (they
+    need distinct singular values there: a tie has no unique gradient, and U V^T needs no zero
+    singular value). 1 / -1 (largest / smallest absolute column sum) and inf / -inf (rows) give
+    sign(x) on the winning columns or rows, ties sharing evenly. A zero matrix gives 0.
+    """
+    rows, cols = (axis[0] % np.ndim(x), axis[1] % np.ndim(x)) if axis is not None else (0, 1)
+    m = np.moveaxis(x, (rows, cols), (-2, -1))
+    n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones(np.shape(x)),
+                                   (rows, cols), (-2, -1))[..., 0, 0], (-2, -1))
+    return np.moveaxis(_matrix_norm_weight(m, n, ord), (-2, -1), (rows, cols))
+
+
+def _matrix_norm_weight(m, n, ord):
+    """matrix_norm_weight for the stack of matrices `m` (last two axes) with norms `n` (..., 1, 1)."""
+    if ord is None or ord == "fro":
+        return m / np.where(n == 0, 1.0, n)
+    if ord in ("nuc", 2, -2):
+        u, s, vh = np.linalg.svd(m, full_matrices=False)
+        if ord == "nuc":
+            return u @ vh
+        k = 0 if ord == 2 else -1
+        return u[..., :, k:k + 1 if k == 0 else None] @ vh[..., k:k + 1 if k == 0 else None, :]
+    if ord in (1, -1, np.inf, -np.inf):
+        axis = -2 if ord in (1, -1) else -1
+        sums = np.sum(np.abs(m), axis=axis, keepdims=True)
+        won = sums == (np.max(sums, axis=-1 - (axis == -1), keepdims=True) if ord in (1, np.inf)
+                       else np.min(sums, axis=-1 - (axis == -1), keepdims=True))
+        return np.sign(m) * won / np.sum(won, axis=(-2, -1), keepdims=True)
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
+                               hint="use ord in None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
+
+
 def residual_cotangent(g, k):
     """The cotangent `g` of np.linalg.lstsq's residuals as k column weights: zeros when lstsq
     returned no residuals (an empty array: a wide or rank-deficient matrix)."""

@@ -1,5 +1,5 @@
-"""Derivative rules for scipy.linalg: solve_triangular, cho_factor and cho_solve, expm, and solve,
-inv and det as in numpy.linalg.
+"""Derivative rules for scipy.linalg: solve_triangular, cholesky, cho_factor and cho_solve, expm,
+and solve, inv and det as in numpy.linalg.
 
 Imported only when a differentiated function calls into SciPy (see `registry`). Like LAPACK, the
 rules read only the triangle a function reads: solve_triangular's `lower` triangle (without the
@@ -39,6 +39,22 @@ def solve_triangular_tangent(t, ans, a, b, trans=0, lower=False, unit_diagonal=F
     return (-linalg.solve_triangular(a, transposed_if(triangle(t, lower, unit_diagonal), transposes(trans)) @ ans,
                                      trans, lower, unit_diagonal),
             linalg.solve_triangular(a, t, trans, lower, unit_diagonal))
+
+
+# scipy.linalg.cholesky returns the upper factor U = L^T unless lower=True, read from that triangle
+@adjoint(linalg.cholesky)
+def cholesky_adjoint(ct, ans, a, lower=False, overwrite_a=False, check_finite=True):
+    return triangle_of_symmetric(np.linalg.solve(
+        mT(transposed_if(ans, not lower)),
+        mT(np.linalg.solve(mT(transposed_if(ans, not lower)),
+                           tril_half(mT(transposed_if(ans, not lower)) @ transposed_if(ct, not lower))))), lower)
+
+
+@tangent(linalg.cholesky)
+def cholesky_tangent(t, ans, a, lower=False, overwrite_a=False, check_finite=True):
+    return transposed_if(transposed_if(ans, not lower) @ tril_half(np.linalg.solve(
+        transposed_if(ans, not lower),
+        mT(np.linalg.solve(transposed_if(ans, not lower), symmetric_from_triangle(t, lower))))), not lower)
 
 
 # cho_factor(a) = (c, lower): c holds L (lower) or L^T (upper) in that triangle, a's own entries in

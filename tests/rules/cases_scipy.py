@@ -105,6 +105,8 @@ else:
         C("transposed", linalg.solve_triangular, square(3, 3), rnd(3, 2), trans=1, lower=True),
         C("trans-T-upper", linalg.solve_triangular, square(3, 3), rnd(3), "T"),
         C("unit-diagonal", linalg.solve_triangular, square(3, 3) / 3.0, rnd(3), lower=True, unit_diagonal=True),
+        C("upper", linalg.cholesky, spd(3, 3)),
+        C("lower", linalg.cholesky, spd(3, 3), lower=True),
         C("upper", linalg.cho_factor, spd(3, 3)),
         C("lower", linalg.cho_factor, spd(3, 3), lower=True),
         C("upper-vector", linalg.cho_solve, _c_upper, rnd(3)),
