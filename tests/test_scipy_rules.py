@@ -318,6 +318,70 @@ def test_matrix_norms_differentiate():
     check(nuclear_and_spectral, (_rng.standard_normal((3, 4)),), oracle=False)
 
 
+# ---- second derivatives: every rule body is differentiable again ---------------------------------------
+
+_A = np.array([[2.0, 0.3, -0.1], [0.1, 1.2, 0.4], [0.5, -0.2, 3.1]])
+_TALL = np.vstack([_A, [[0.3, 0.7, 0.2], [-0.4, 0.1, 0.6]]])
+
+
+def h_cholesky(a):
+    return np.sum(np.linalg.cholesky(a @ a.T + np.eye(3)) ** 3)
+
+
+def h_eigh(a):
+    w, v = np.linalg.eigh(a + a.T)
+    return np.sum(w ** 3) + np.sum(v ** 4) + np.sum(np.linalg.eigvalsh(a + a.T) ** 3)
+
+
+def h_svd(a):
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    return np.sum(s ** 3) + np.sum(u ** 4) + np.sum(vh ** 4)
+
+
+def h_qr(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(q ** 3) + np.sum(r ** 3)
+
+
+def h_inverses(a):
+    return (np.sum(np.linalg.inv(a) ** 2) + np.linalg.det(a) + np.linalg.slogdet(a)[1]
+            + np.sum(np.linalg.solve(a, np.arange(3.0)) ** 2))
+
+
+def h_pinv_lstsq(a):
+    x, res, rank, s = np.linalg.lstsq(a, np.arange(5.0), rcond=None)
+    return np.sum(np.linalg.pinv(a) ** 3) + np.sum(x ** 3) + np.sum(res) + np.sum(s ** 2)
+
+
+def h_matrix_functions(a):
+    return np.sum(linalg.expm(a / 3.0) ** 2) + np.sum(np.linalg.matrix_power(a / 2.0, 3) ** 2) + np.sum(
+        np.linalg.matrix_power(a, -2))
+
+
+def h_eig(a):
+    w, v = np.linalg.eig(a)
+    return np.sum(w ** 3) + np.sum(v ** 3)
+
+
+def h_scipy_solvers(a):
+    c = linalg.cho_factor(a @ a.T + np.eye(3))
+    return (np.sum(linalg.solve_triangular(a, np.arange(3.0), lower=True, trans=1) ** 3)
+            + np.sum(linalg.cho_solve(c, np.arange(3.0)) ** 3) + np.sum(c[0] ** 3)
+            + np.sum(linalg.solve(a @ a.T + np.eye(3), np.arange(3.0), assume_a="pos") ** 3))
+
+
+@pytest.mark.parametrize("f, x", [(h_cholesky, _A), (h_eigh, _A), (h_svd, _TALL), (h_qr, _TALL), (h_inverses, _A),
+                                  (h_pinv_lstsq, _TALL), (h_matrix_functions, _A), (h_eig, _A),
+                                  (h_scipy_solvers, _A)], ids=lambda v: getattr(v, "__name__", ""))
+def test_hessian_vector_products_match_differences_of_gradients(f, x):
+    grad = sourcead.grad(f)
+    v = np.random.default_rng(9).standard_normal(x.shape)
+    hv = np.tensordot(sourcead.hessian(f)(x), v, axes=2)
+    np.testing.assert_allclose(hv, (grad(x + 1e-5 * v) - grad(x - 1e-5 * v)) / 2e-5, rtol=1e-6, atol=1e-6)
+    _, jv = sourcead.jvp(grad, (x,), (v,))
+    np.testing.assert_allclose(jv, hv, rtol=1e-9, atol=1e-9)
+
+
 # ---- SciPy stays optional -------------------------------------------------------------------------------
 
 
