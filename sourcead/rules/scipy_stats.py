@@ -1,7 +1,7 @@
 """Derivative rules for scipy.stats: the densities and distribution functions of norm, t, gamma,
-beta, expon, laplace and cauchy (logpdf, pdf, cdf, logcdf, sf, logsf) in x, loc and scale, and in
-the shape parameters where the derivative is elementary (logpdf and pdf of t's df, gamma's a,
-beta's a and b); poisson's logpmf, pmf, cdf in the rate; multivariate_normal.logpdf and pdf in x,
+beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf, pdf, cdf, logcdf, sf,
+logsf) in x, loc and scale, and in the shape parameters where the derivative is elementary
+(logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s); poisson's logpmf, pmf, cdf in the rate; multivariate_normal.logpdf and pdf in x,
 mean and cov.
 
 Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
@@ -559,6 +559,360 @@ def laplace_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the logistic distribution: logpdf = -z - 2 log(1 + exp(-z)) - log(scale), d/dz = -tanh(z / 2)
+
+
+@adjoint(stats.logistic.logpdf, differentiable=("x", "loc", "scale"))
+def logistic_logpdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-np.tanh((x - loc) / (2.0 * scale)) / scale), x),
+            unbroadcast(ct * (np.tanh((x - loc) / (2.0 * scale)) / scale), loc),
+            unbroadcast(ct * (((x - loc) / scale * np.tanh((x - loc) / (2.0 * scale)) - 1.0) / scale), scale))
+
+
+@tangent(stats.logistic.logpdf, differentiable=("x", "loc", "scale"))
+def logistic_logpdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * (-np.tanh((x - loc) / (2.0 * scale)) / scale),
+            t * (np.tanh((x - loc) / (2.0 * scale)) / scale),
+            t * (((x - loc) / scale * np.tanh((x - loc) / (2.0 * scale)) - 1.0) / scale))
+
+
+@adjoint(stats.logistic.pdf, differentiable=("x", "loc", "scale"))
+def logistic_pdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-np.tanh((x - loc) / (2.0 * scale)) / scale), x),
+            unbroadcast(ct * ans * (np.tanh((x - loc) / (2.0 * scale)) / scale), loc),
+            unbroadcast(ct * ans * (((x - loc) / scale * np.tanh((x - loc) / (2.0 * scale)) - 1.0) / scale), scale))
+
+
+@tangent(stats.logistic.pdf, differentiable=("x", "loc", "scale"))
+def logistic_pdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * ans * (-np.tanh((x - loc) / (2.0 * scale)) / scale),
+            t * ans * (np.tanh((x - loc) / (2.0 * scale)) / scale),
+            t * ans * (((x - loc) / scale * np.tanh((x - loc) / (2.0 * scale)) - 1.0) / scale))
+
+
+@adjoint(stats.logistic.cdf, differentiable=("x", "loc", "scale"))
+def logistic_cdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.logistic.pdf(x, loc, scale), x),
+            unbroadcast(-ct * stats.logistic.pdf(x, loc, scale), loc),
+            unbroadcast(-ct * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.logistic.cdf, differentiable=("x", "loc", "scale"))
+def logistic_cdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * stats.logistic.pdf(x, loc, scale),
+            -t * stats.logistic.pdf(x, loc, scale),
+            -t * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.logistic.logcdf, differentiable=("x", "loc", "scale"))
+def logistic_logcdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.logistic.logcdf, differentiable=("x", "loc", "scale"))
+def logistic_logcdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.logistic.sf, differentiable=("x", "loc", "scale"))
+def logistic_sf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.logistic.pdf(x, loc, scale), x),
+            unbroadcast(ct * stats.logistic.pdf(x, loc, scale), loc),
+            unbroadcast(ct * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.logistic.sf, differentiable=("x", "loc", "scale"))
+def logistic_sf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * stats.logistic.pdf(x, loc, scale),
+            t * stats.logistic.pdf(x, loc, scale),
+            t * stats.logistic.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.logistic.logsf, differentiable=("x", "loc", "scale"))
+def logistic_logsf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.logistic.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.logistic.logsf, differentiable=("x", "loc", "scale"))
+def logistic_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the chi-squared distribution: logpdf = (df/2 - 1) log z - z/2 - df/2 log 2 - gammaln(df/2) - log(scale)
+
+
+@adjoint(stats.chi2.logpdf, differentiable=("x", "df", "loc", "scale"))
+def chi2_logpdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ((df / 2.0 - 1.0) / (x - loc) - 0.5 / scale), x),
+            unbroadcast(ct * (0.5 * (np.log((x - loc) / (2.0 * scale)) - special.digamma(df / 2.0))), df),
+            unbroadcast(ct * (0.5 / scale - (df / 2.0 - 1.0) / (x - loc)), loc),
+            unbroadcast(ct * (((x - loc) / scale - df) / (2.0 * scale)), scale))
+
+
+@tangent(stats.chi2.logpdf, differentiable=("x", "df", "loc", "scale"))
+def chi2_logpdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * ((df / 2.0 - 1.0) / (x - loc) - 0.5 / scale),
+            t * (0.5 * (np.log((x - loc) / (2.0 * scale)) - special.digamma(df / 2.0))),
+            t * (0.5 / scale - (df / 2.0 - 1.0) / (x - loc)),
+            t * (((x - loc) / scale - df) / (2.0 * scale)))
+
+
+@adjoint(stats.chi2.pdf, differentiable=("x", "df", "loc", "scale"))
+def chi2_pdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * ((df / 2.0 - 1.0) / (x - loc) - 0.5 / scale), x),
+            unbroadcast(ct * ans * (0.5 * (np.log((x - loc) / (2.0 * scale)) - special.digamma(df / 2.0))), df),
+            unbroadcast(ct * ans * (0.5 / scale - (df / 2.0 - 1.0) / (x - loc)), loc),
+            unbroadcast(ct * ans * (((x - loc) / scale - df) / (2.0 * scale)), scale))
+
+
+@tangent(stats.chi2.pdf, differentiable=("x", "df", "loc", "scale"))
+def chi2_pdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * ans * ((df / 2.0 - 1.0) / (x - loc) - 0.5 / scale),
+            t * ans * (0.5 * (np.log((x - loc) / (2.0 * scale)) - special.digamma(df / 2.0))),
+            t * ans * (0.5 / scale - (df / 2.0 - 1.0) / (x - loc)),
+            t * ans * (((x - loc) / scale - df) / (2.0 * scale)))
+
+
+@adjoint(stats.chi2.cdf, differentiable=("x", "loc", "scale"))
+def chi2_cdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.chi2.pdf(x, df, loc, scale), x),
+            unbroadcast(-ct * stats.chi2.pdf(x, df, loc, scale), loc),
+            unbroadcast(-ct * stats.chi2.pdf(x, df, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.chi2.cdf, differentiable=("x", "loc", "scale"))
+def chi2_cdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * stats.chi2.pdf(x, df, loc, scale),
+            -t * stats.chi2.pdf(x, df, loc, scale),
+            -t * stats.chi2.pdf(x, df, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.chi2.logcdf, differentiable=("x", "loc", "scale"))
+def chi2_logcdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.chi2.logcdf, differentiable=("x", "loc", "scale"))
+def chi2_logcdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans),
+            -t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans),
+            -t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.chi2.sf, differentiable=("x", "loc", "scale"))
+def chi2_sf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.chi2.pdf(x, df, loc, scale), x),
+            unbroadcast(ct * stats.chi2.pdf(x, df, loc, scale), loc),
+            unbroadcast(ct * stats.chi2.pdf(x, df, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.chi2.sf, differentiable=("x", "loc", "scale"))
+def chi2_sf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (-t * stats.chi2.pdf(x, df, loc, scale),
+            t * stats.chi2.pdf(x, df, loc, scale),
+            t * stats.chi2.pdf(x, df, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.chi2.logsf, differentiable=("x", "loc", "scale"))
+def chi2_logsf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.chi2.logsf, differentiable=("x", "loc", "scale"))
+def chi2_logsf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans),
+            t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans),
+            t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the log-normal distribution: logpdf = -log(s z sqrt(2 pi)) - log(z)**2 / (2 s**2) - log(scale)
+
+
+@adjoint(stats.lognorm.logpdf, differentiable=("x", "s", "loc", "scale"))
+def lognorm_logpdf_adjoint(ct, ans, x, s, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (-(1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)), x),
+            unbroadcast(ct * ((np.log((x - loc) / scale) ** 2 / s ** 2 - 1.0) / s), s),
+            unbroadcast(ct * ((1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)), loc),
+            unbroadcast(ct * (np.log((x - loc) / scale) / (s ** 2 * scale)), scale))
+
+
+@tangent(stats.lognorm.logpdf, differentiable=("x", "s", "loc", "scale"))
+def lognorm_logpdf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
+    return (t * (-(1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)),
+            t * ((np.log((x - loc) / scale) ** 2 / s ** 2 - 1.0) / s),
+            t * ((1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)),
+            t * (np.log((x - loc) / scale) / (s ** 2 * scale)))
+
+
+@adjoint(stats.lognorm.pdf, differentiable=("x", "s", "loc", "scale"))
+def lognorm_pdf_adjoint(ct, ans, x, s, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (-(1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)), x),
+            unbroadcast(ct * ans * ((np.log((x - loc) / scale) ** 2 / s ** 2 - 1.0) / s), s),
+            unbroadcast(ct * ans * ((1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)), loc),
+            unbroadcast(ct * ans * (np.log((x - loc) / scale) / (s ** 2 * scale)), scale))
+
+
+@tangent(stats.lognorm.pdf, differentiable=("x", "s", "loc", "scale"))
+def lognorm_pdf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
+    return (t * ans * (-(1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)),
+            t * ans * ((np.log((x - loc) / scale) ** 2 / s ** 2 - 1.0) / s),
+            t * ans * ((1.0 + np.log((x - loc) / scale) / s ** 2) / (x - loc)),
+            t * ans * (np.log((x - loc) / scale) / (s ** 2 * scale)))
+
+
+@adjoint(stats.lognorm.cdf, differentiable=("x", "loc", "scale"))
+def lognorm_cdf_adjoint(ct, ans, x, s, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.lognorm.pdf(x, s, loc, scale), x),
+            unbroadcast(-ct * stats.lognorm.pdf(x, s, loc, scale), loc),
+            unbroadcast(-ct * stats.lognorm.pdf(x, s, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.lognorm.cdf, differentiable=("x", "loc", "scale"))
+def lognorm_cdf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
+    return (t * stats.lognorm.pdf(x, s, loc, scale),
+            -t * stats.lognorm.pdf(x, s, loc, scale),
+            -t * stats.lognorm.pdf(x, s, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.lognorm.logcdf, differentiable=("x", "loc", "scale"))
+def lognorm_logcdf_adjoint(ct, ans, x, s, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.lognorm.logcdf, differentiable=("x", "loc", "scale"))
+def lognorm_logcdf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans),
+            -t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans),
+            -t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.lognorm.sf, differentiable=("x", "loc", "scale"))
+def lognorm_sf_adjoint(ct, ans, x, s, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.lognorm.pdf(x, s, loc, scale), x),
+            unbroadcast(ct * stats.lognorm.pdf(x, s, loc, scale), loc),
+            unbroadcast(ct * stats.lognorm.pdf(x, s, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.lognorm.sf, differentiable=("x", "loc", "scale"))
+def lognorm_sf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
+    return (-t * stats.lognorm.pdf(x, s, loc, scale),
+            t * stats.lognorm.pdf(x, s, loc, scale),
+            t * stats.lognorm.pdf(x, s, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.lognorm.logsf, differentiable=("x", "loc", "scale"))
+def lognorm_logsf_adjoint(ct, ans, x, s, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.lognorm.logsf, differentiable=("x", "loc", "scale"))
+def lognorm_logsf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans),
+            t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans),
+            t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans) * (x - loc) / scale)
+
+
+# ---- the uniform distribution on [loc, loc + scale]: logpdf = -log(scale) inside
+
+
+@adjoint(stats.uniform.logpdf, differentiable=("x", "loc", "scale"))
+def uniform_logpdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * (np.zeros_like(ans)), x),
+            unbroadcast(ct * (np.zeros_like(ans)), loc),
+            unbroadcast(ct * (-np.ones_like(ans) / scale), scale))
+
+
+@tangent(stats.uniform.logpdf, differentiable=("x", "loc", "scale"))
+def uniform_logpdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return t * (np.zeros_like(ans)), t * (np.zeros_like(ans)), t * (-np.ones_like(ans) / scale)
+
+
+@adjoint(stats.uniform.pdf, differentiable=("x", "loc", "scale"))
+def uniform_pdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * ans * (np.zeros_like(ans)), x),
+            unbroadcast(ct * ans * (np.zeros_like(ans)), loc),
+            unbroadcast(ct * ans * (-np.ones_like(ans) / scale), scale))
+
+
+@tangent(stats.uniform.pdf, differentiable=("x", "loc", "scale"))
+def uniform_pdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * ans * (np.zeros_like(ans)),
+            t * ans * (np.zeros_like(ans)),
+            t * ans * (-np.ones_like(ans) / scale))
+
+
+@adjoint(stats.uniform.cdf, differentiable=("x", "loc", "scale"))
+def uniform_cdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * stats.uniform.pdf(x, loc, scale), x),
+            unbroadcast(-ct * stats.uniform.pdf(x, loc, scale), loc),
+            unbroadcast(-ct * stats.uniform.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.uniform.cdf, differentiable=("x", "loc", "scale"))
+def uniform_cdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * stats.uniform.pdf(x, loc, scale),
+            -t * stats.uniform.pdf(x, loc, scale),
+            -t * stats.uniform.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.uniform.logcdf, differentiable=("x", "loc", "scale"))
+def uniform_logcdf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(ct * np.exp(stats.uniform.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(-ct * np.exp(stats.uniform.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(-ct * np.exp(stats.uniform.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.uniform.logcdf, differentiable=("x", "loc", "scale"))
+def uniform_logcdf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans),
+            -t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.uniform.sf, differentiable=("x", "loc", "scale"))
+def uniform_sf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * stats.uniform.pdf(x, loc, scale), x),
+            unbroadcast(ct * stats.uniform.pdf(x, loc, scale), loc),
+            unbroadcast(ct * stats.uniform.pdf(x, loc, scale) * (x - loc) / scale, scale))
+
+
+@tangent(stats.uniform.sf, differentiable=("x", "loc", "scale"))
+def uniform_sf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * stats.uniform.pdf(x, loc, scale),
+            t * stats.uniform.pdf(x, loc, scale),
+            t * stats.uniform.pdf(x, loc, scale) * (x - loc) / scale)
+
+
+@adjoint(stats.uniform.logsf, differentiable=("x", "loc", "scale"))
+def uniform_logsf_adjoint(ct, ans, x, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct * np.exp(stats.uniform.logpdf(x, loc, scale) - ans), x),
+            unbroadcast(ct * np.exp(stats.uniform.logpdf(x, loc, scale) - ans), loc),
+            unbroadcast(ct * np.exp(stats.uniform.logpdf(x, loc, scale) - ans) * (x - loc) / scale, scale))
+
+
+@tangent(stats.uniform.logsf, differentiable=("x", "loc", "scale"))
+def uniform_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
+    return (-t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans),
+            t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
 
 
 # ---- the Cauchy distribution: logpdf = -log(pi scale (1 + z**2))

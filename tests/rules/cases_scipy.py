@@ -90,6 +90,10 @@ else:
         *stats_cases(stats.expon, pos(5) + 0.5, loc=0.2),
         *stats_cases(stats.laplace, np.array([-1.3, -0.2, 0.9, 1.5, 2.8])),
         *stats_cases(stats.cauchy, rnd(5)),
+        *stats_cases(stats.logistic, rnd(5)),
+        *stats_cases(stats.chi2, pos(5) + 0.5, pos() * 3.0, loc=0.2),
+        *stats_cases(stats.lognorm, pos(5) + 0.5, pos() * 0.5 + 0.3, loc=0.2),
+        *stats_cases(stats.uniform, inside(5) * 0.5 + 0.35, loc=0.3, scale=1.7),
         *[C("rate", registered(f), np.array([0, 1, 3, 6]), pos() * 2.0)
           for f in (stats.poisson.logpmf, stats.poisson.pmf, stats.poisson.cdf, stats.poisson.sf)],
         C("shifted", registered(stats.poisson.logpmf), np.array([2, 3, 5]), pos() * 2.0, 1),
