@@ -744,8 +744,8 @@ def _matrix_norm_weight(m, n, ord):
         u, s, vh = np.linalg.svd(m, full_matrices=False)
         if ord == "nuc":
             return u @ vh
-        k = 0 if ord == 2 else -1
-        return u[..., :, k:k + 1 if k == 0 else None] @ vh[..., k:k + 1 if k == 0 else None, :]
+        k = 0 if ord == 2 else np.shape(s)[-1] - 1  # the largest or the smallest singular value
+        return u[..., :, k:k + 1] @ vh[..., k:k + 1, :]
     if ord in (1, -1, np.inf, -np.inf):
         axis = -2 if ord in (1, -1) else -1
         sums = np.sum(np.abs(m), axis=axis, keepdims=True)

@@ -26,12 +26,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_columns, as_covariance, as_matrix, block_triangular, column_outer, covariance_adjoint,
-                        diag_congruence, diag_embed, diag_sandwich, diagonal, diagonal_blocks_sum,
-                        effective_matrix, effective_matrix_adjoint, fold_upper, inverse_gaps, mT, real_only,
-                        residual_cotangent, residual_tangent, scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
-                        symmetric_from_upper, transposed_if, triangle, triangle_of_symmetric, tril_half,
-                        unbroadcast, upper_right_block)
+from ..runtime import (as_columns, as_covariance, as_matrix, block_triangular, column_outer,
+                       covariance_adjoint, diag_congruence, diag_embed, diag_sandwich, diagonal,
+                       diagonal_blocks_sum, effective_matrix, effective_matrix_adjoint, fold_upper,
+                       inverse_gaps, mT, real_only, residual_cotangent, residual_tangent,
+                       scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
+                       symmetric_from_upper, transposed_if, triangle, triangle_of_symmetric, tril_half,
+                       unbroadcast, upper_right_block)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---- solving and inverting -------------------------------------------------------------------------
@@ -118,9 +119,11 @@ def lstsq_adjoint(ct, ans, a, b, rcond=None):
             @ mT(as_matrix(ct[0]) - mT(a) @ np.linalg.lstsq(mT(a), as_matrix(ct[0]), rcond)[0])
             - 2.0 * ((as_matrix(b) - a @ as_matrix(ans[0])) * residual_cotangent(ct[1], np.shape(as_matrix(b))[1]))
             @ mT(as_matrix(ans[0]))
-            + scaled_product(np.linalg.svd(a, full_matrices=False)[0], ct[3], mT(np.linalg.svd(a, full_matrices=False)[2])),
+            + scaled_product(np.linalg.svd(a, full_matrices=False)[0], ct[3],
+                             mT(np.linalg.svd(a, full_matrices=False)[2])),
             np.reshape(np.linalg.lstsq(mT(a), as_matrix(ct[0]), rcond)[0]
-                       + 2.0 * (as_matrix(b) - a @ as_matrix(ans[0])) * residual_cotangent(ct[1], np.shape(as_matrix(b))[1]),
+                       + 2.0 * (as_matrix(b) - a @ as_matrix(ans[0]))
+                       * residual_cotangent(ct[1], np.shape(as_matrix(b))[1]),
                        np.shape(b)))
 
 
@@ -131,12 +134,14 @@ def lstsq_tangent(t, ans, a, b, rcond=None):
                         + np.linalg.lstsq(a, np.linalg.lstsq(mT(a), mT(t) @ (as_matrix(b) - a @ as_matrix(ans[0])),
                                                              rcond)[0], rcond)[0]
                         + mT(t) @ np.linalg.lstsq(mT(a), as_matrix(ans[0]), rcond)[0]
-                        - np.linalg.lstsq(a, a @ mT(t) @ np.linalg.lstsq(mT(a), as_matrix(ans[0]), rcond)[0], rcond)[0],
+                        - np.linalg.lstsq(a, a @ mT(t) @ np.linalg.lstsq(mT(a), as_matrix(ans[0]), rcond)[0],
+                                          rcond)[0],
                         np.shape(ans[0])),
-             residual_tangent(-2.0 * np.sum((as_matrix(b) - a @ as_matrix(ans[0])) * (t @ as_matrix(ans[0])), axis=0),
-                              ans[1]),
+             residual_tangent(-2.0 * np.sum((as_matrix(b) - a @ as_matrix(ans[0])) * (t @ as_matrix(ans[0])),
+                                            axis=0), ans[1]),
              0.0,
-             diag_sandwich(np.linalg.svd(a, full_matrices=False)[0], t, mT(np.linalg.svd(a, full_matrices=False)[2]))),
+             diag_sandwich(np.linalg.svd(a, full_matrices=False)[0], t,
+                           mT(np.linalg.svd(a, full_matrices=False)[2]))),
             (np.reshape(np.linalg.lstsq(a, as_matrix(t), rcond)[0], np.shape(ans[0])),
              residual_tangent(2.0 * np.sum((as_matrix(b) - a @ as_matrix(ans[0])) * as_matrix(t), axis=0), ans[1]),
              0.0,
@@ -228,9 +233,11 @@ def eigvals_tangent(t, ans, a):
 # A = U diag(s) Vh (Townsend 2016): with F = inverse_gaps(s**2), J = F * (U^T dU-bar - ...), ...
 @adjoint(np.linalg.svd)
 def svd_adjoint(ct, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
-    return (ans[0] @ (svd_gaps(ans, a, full_matrices, compute_uv, hermitian) * (mT(ans[0]) @ ct[0] - mT(ct[0]) @ ans[0])
-                      * np.expand_dims(ans[1], -2) + diag_embed(ct[1]) + np.expand_dims(ans[1], -1)
-                      * svd_gaps(ans, a, full_matrices, compute_uv, hermitian) * (ans[2] @ mT(ct[2]) - ct[2] @ mT(ans[2])))
+    return (ans[0] @ (svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
+                      * (mT(ans[0]) @ ct[0] - mT(ct[0]) @ ans[0]) * np.expand_dims(ans[1], -2)
+                      + diag_embed(ct[1])
+                      + np.expand_dims(ans[1], -1) * svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
+                      * (ans[2] @ mT(ct[2]) - ct[2] @ mT(ans[2])))
             @ ans[2]
             + (ct[0] - ans[0] @ (mT(ans[0]) @ ct[0])) / np.expand_dims(ans[1], -2) @ ans[2]
             + ans[0] / np.expand_dims(ans[1], -2) @ (ct[2] - ct[2] @ mT(ans[2]) @ ans[2]))

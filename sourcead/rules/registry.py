@@ -164,7 +164,7 @@ def _belongs_to_scipy(obj: Any) -> bool:
         special = sys.modules.get("scipy.special")
         return special is not None and getattr(special, obj.__name__, None) is obj
     owner = getattr(obj, "__self__", None)
-    modules = (getattr(obj, "__module__", None), getattr(type(owner), "__module__", None) if owner is not None else None)
+    modules = (getattr(obj, "__module__", None), type(owner).__module__ if owner is not None else None)
     return any(isinstance(m, str) and (m == "scipy" or m.startswith("scipy.")) for m in modules)
 
 

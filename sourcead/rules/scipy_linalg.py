@@ -83,7 +83,8 @@ def cho_factor_tangent(t, ans, a, lower=False, overwrite_a=False, check_finite=T
 @adjoint(linalg.cho_solve)
 def cho_solve_adjoint(ct, ans, c_and_lower, b, overwrite_b=False, check_finite=True):
     return ((triangle(transposed_if(
-        -(column_outer(linalg.cho_solve(c_and_lower, ct), ans) + column_outer(ans, linalg.cho_solve(c_and_lower, ct)))
+        -(column_outer(linalg.cho_solve(c_and_lower, ct), ans)
+          + column_outer(ans, linalg.cho_solve(c_and_lower, ct)))
         @ transposed_if(triangle(c_and_lower[0], c_and_lower[1]), not c_and_lower[1]),
         not c_and_lower[1]), c_and_lower[1]), 0.0),
         linalg.cho_solve(c_and_lower, ct))

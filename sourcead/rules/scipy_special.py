@@ -68,12 +68,14 @@ def softplus_tangent(t, ans, x):
 def logsumexp_adjoint(ct, ans, a, axis=None, b=None, keepdims=False):
     return (unbroadcast(expand_reduced(ct, a, axis, keepdims) * one_if_none(b)
                         * np.exp(a - expand_reduced(ans, a, axis, keepdims)), a),
-            unbroadcast(expand_reduced(ct, a, axis, keepdims) * np.exp(a - expand_reduced(ans, a, axis, keepdims)), b))
+            unbroadcast(expand_reduced(ct, a, axis, keepdims)
+                        * np.exp(a - expand_reduced(ans, a, axis, keepdims)), b))
 
 
 @tangent(special.logsumexp, differentiable=("a", "b"))
 def logsumexp_tangent(t, ans, a, axis=None, b=None, keepdims=False):
-    return (np.sum(t * one_if_none(b) * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims),
+    return (np.sum(t * one_if_none(b) * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis,
+                   keepdims=keepdims),
             np.sum(t * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims))
 
 

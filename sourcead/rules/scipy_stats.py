@@ -1,8 +1,8 @@
 """Derivative rules for scipy.stats: the densities and distribution functions of norm, t, gamma,
 beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf, pdf, cdf, logcdf, sf,
 logsf) in x, loc and scale, and in the shape parameters where the derivative is elementary
-(logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s); poisson's logpmf, pmf, cdf in the rate; multivariate_normal.logpdf and pdf in x,
-mean and cov.
+(logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s); poisson's logpmf,
+pmf, cdf and sf in the rate; multivariate_normal.logpdf in x, mean and cov.
 
 Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
 of one distribution object compare and hash equal, so the compiler's resolved call finds them.
@@ -116,7 +116,9 @@ def norm_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
 @adjoint(stats.t.logpdf, differentiable=("x", "df", "loc", "scale"))
 def t_logpdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
     return (unbroadcast(ct * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), x),
-            unbroadcast(ct * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))), df),
+            unbroadcast(ct * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df
+                                     - np.log1p((x - loc) ** 2 / (df * scale ** 2))
+                                     + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))), df),
             unbroadcast(ct * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), loc),
             unbroadcast(ct * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale), scale))
 
@@ -124,7 +126,9 @@ def t_logpdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
 @tangent(stats.t.logpdf, differentiable=("x", "df", "loc", "scale"))
 def t_logpdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
     return (t * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
-            t * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))),
+            t * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df
+                        - np.log1p((x - loc) ** 2 / (df * scale ** 2))
+                        + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))),
             t * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
             t * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale))
 
@@ -132,7 +136,9 @@ def t_logpdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
 @adjoint(stats.t.pdf, differentiable=("x", "df", "loc", "scale"))
 def t_pdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
     return (unbroadcast(ct * ans * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), x),
-            unbroadcast(ct * ans * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))), df),
+            unbroadcast(ct * ans * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df
+                                           - np.log1p((x - loc) ** 2 / (df * scale ** 2))
+                                           + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))), df),
             unbroadcast(ct * ans * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)), loc),
             unbroadcast(ct * ans * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale), scale))
 
@@ -140,7 +146,9 @@ def t_pdf_adjoint(ct, ans, x, df, loc=0.0, scale=1.0):
 @tangent(stats.t.pdf, differentiable=("x", "df", "loc", "scale"))
 def t_pdf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
     return (t * ans * (-(df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
-            t * ans * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df - np.log1p((x - loc) ** 2 / (df * scale ** 2)) + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))),
+            t * ans * (0.5 * (special.digamma((df + 1.0) / 2.0) - special.digamma(df / 2.0) - 1.0 / df
+                              - np.log1p((x - loc) ** 2 / (df * scale ** 2))
+                              + (df + 1.0) * (x - loc) ** 2 / (df * (df * scale ** 2 + (x - loc) ** 2)))),
             t * ans * ((df + 1.0) * (x - loc) / (df * scale ** 2 + (x - loc) ** 2)),
             t * ans * (((df + 1.0) * (x - loc) ** 2 / (df * scale ** 2 + (x - loc) ** 2) - 1.0) / scale))
 
