@@ -584,7 +584,10 @@ def uncumsum(g, x, axis=None):
 # ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------
 
 def mT(x):
-    """The matrix transpose of `x` (of each matrix in a stack): its last two axes swapped."""
+    """The matrix transpose of `x` (of each matrix in a stack, or in a list): its last two axes
+    swapped."""
+    if isinstance(x, (list, tuple)):
+        return [mT(e) for e in x]
     return np.swapaxes(x, -1, -2)
 
 
@@ -818,24 +821,71 @@ def _solve_vector(a, b):
 
 
 def block_triangular(a, d):
-    """[[a, d], [0, a]] (for each matrix in a stack): an analytic matrix function f of it has
-    f(a) on the diagonal and the Frechet derivative of f at a in the direction d top right."""
+    """[[a, d], [0, a]] (for each matrix in a stack, or each pair of two lists): an analytic
+    matrix function f of it has f(a) on the diagonal and the Frechet derivative of f at a in the
+    direction d top right; a product of such blocks has the product rule's sum top right."""
+    if isinstance(a, (list, tuple)):
+        return [block_triangular(x, y) for x, y in zip(a, d, strict=True)]
     top = np.concatenate([a, d], axis=-1)
     bottom = np.concatenate([np.zeros(np.shape(a)), a], axis=-1)
     return np.concatenate([top, bottom], axis=-2)
 
 
 def upper_right_block(x):
-    """The top-right quarter of `x` (of each matrix in a stack)."""
-    n = np.shape(x)[-1] // 2
-    return x[..., :n, n:] * 1.0
+    """The top-right quarter of `x` (of each matrix in a stack, or in a list)."""
+    if isinstance(x, (list, tuple)):
+        return [upper_right_block(e) for e in x]
+    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    return x[..., :n, m:] * 1.0
 
 
 def diagonal_blocks_sum(x):
-    """The sum of the top-left and bottom-right quarters of `x`: with `upper_right_block`, the
-    adjoint of `block_triangular`."""
-    n = np.shape(x)[-1] // 2
-    return x[..., :n, :n] + x[..., n:, n:]
+    """The sum of the top-left and bottom-right quarters of `x` (of each matrix in a stack, or in a
+    list): with `upper_right_block`, the adjoint of `block_triangular`."""
+    if isinstance(x, (list, tuple)):
+        return [diagonal_blocks_sum(e) for e in x]
+    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    return x[..., :n, :m] + x[..., n:, m:]
+
+
+def chain_matrices(arrays):
+    """np.linalg.multi_dot's operands as matrices: a 1-D first one as a row, a 1-D last one as a
+    column."""
+    out = list(arrays)
+    if np.ndim(out[0]) == 1:
+        out[0] = np.reshape(out[0], (1, -1))
+    if np.ndim(out[-1]) == 1:
+        out[-1] = np.reshape(out[-1], (-1, 1))
+    return out
+
+
+def unchain_matrices(gs, arrays):
+    """Matrices shaped like `chain_matrices(arrays)` given the shapes of `arrays` again."""
+    return [np.reshape(g, np.shape(a)) for g, a in zip(gs, arrays, strict=True)]
+
+
+def as_chain_result(g, arrays):
+    """`g`, shaped like np.linalg.multi_dot(arrays), as the matrix product of chain_matrices(arrays)."""
+    chain = chain_matrices(arrays)
+    return np.reshape(g, (np.shape(chain[0])[0], np.shape(chain[-1])[1]))
+
+
+def multi_dot_cotangents(g, matrices):
+    """For each matrix of the product ``M = matrices[0] @ ... @ matrices[-1]``, its cotangent given
+    M's cotangent `g`: the transposed product of the matrices before it, g, and the transposed
+    product of those after it."""
+    k = len(matrices)
+    before = [None] * k
+    after = [None] * k
+    for i in range(1, k):
+        before[i] = matrices[0] if i == 1 else before[i - 1] @ matrices[i - 1]
+    for i in range(k - 2, -1, -1):
+        after[i] = matrices[k - 1] if i == k - 2 else matrices[i + 1] @ after[i + 1]
+    out = []
+    for i in range(k):
+        left = g if before[i] is None else mT(before[i]) @ g
+        out.append(left if after[i] is None else left @ mT(after[i]))
+    return out
 
 
 # ---- helpers of the SciPy rules (scipy.special, scipy.stats) -------------------------------------

@@ -282,6 +282,15 @@ def test_eig_with_complex_eigenvalues_is_refused():
         sourcead.grad(eig_values)(rotation)
 
 
+def test_multi_dot_with_vector_ends():
+    def f(a, b):
+        return np.linalg.multi_dot([b, a, a.T, b]) + np.sum(np.linalg.multi_dot([a, a, a]) ** 2)
+
+    a, b = 0.5 * _rng.standard_normal((3, 3)), _rng.standard_normal(3)
+    check(f, (a, b), wrt=0)
+    check(f, (a, b), wrt=1)
+
+
 def test_expm():
     def f(a):
         return np.sum(linalg.expm(a) * np.arange(9.0).reshape(3, 3))
@@ -370,7 +379,11 @@ def h_scipy_solvers(a):
             + np.sum(linalg.solve(a @ a.T + np.eye(3), np.arange(3.0), assume_a="pos") ** 3))
 
 
-@pytest.mark.parametrize("f, x", [(h_cholesky, _A), (h_eigh, _A), (h_svd, _TALL), (h_qr, _TALL), (h_inverses, _A),
+def h_multi_dot(a):
+    return np.linalg.multi_dot([np.arange(3.0), a, a.T @ a, a, np.ones(3)]) ** 2
+
+
+@pytest.mark.parametrize("f, x", [(h_multi_dot, _A), (h_cholesky, _A), (h_eigh, _A), (h_svd, _TALL), (h_qr, _TALL), (h_inverses, _A),
                                   (h_pinv_lstsq, _TALL), (h_matrix_functions, _A), (h_eig, _A),
                                   (h_scipy_solvers, _A)], ids=lambda v: getattr(v, "__name__", ""))
 def test_hessian_vector_products_match_differences_of_gradients(f, x):

@@ -26,13 +26,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_columns, as_covariance, as_matrix, block_triangular, column_outer,
-                       covariance_adjoint, diag_congruence, diag_embed, diag_sandwich, diagonal,
-                       diagonal_blocks_sum, effective_matrix, effective_matrix_adjoint, fold_upper,
-                       inverse_gaps, mT, real_only, residual_cotangent, residual_tangent,
-                       scaled_congruence, scaled_product, svd_gaps, symmetric_from_triangle,
-                       symmetric_from_upper, transposed_if, triangle, triangle_of_symmetric, tril_half,
-                       unbroadcast, upper_right_block)
+from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, block_triangular,
+                       chain_matrices, column_outer, covariance_adjoint, diag_congruence, diag_embed,
+                       diag_sandwich, diagonal, diagonal_blocks_sum, effective_matrix,
+                       effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents,
+                       real_only, residual_cotangent, residual_tangent, scaled_congruence, scaled_product,
+                       svd_gaps, symmetric_from_triangle, symmetric_from_upper, transposed_if, triangle,
+                       triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices, upper_right_block,
+                       zeros_like_input)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---- solving and inverting -------------------------------------------------------------------------
@@ -146,6 +147,19 @@ def lstsq_tangent(t, ans, a, b, rcond=None):
              residual_tangent(2.0 * np.sum((as_matrix(b) - a @ as_matrix(ans[0])) * as_matrix(t), axis=0), ans[1]),
              0.0,
              0.0 * ans[3]))
+
+
+# multi_dot is multilinear: its tangent is the top-right block of the product of the blocks
+# [[A_i, dA_i], [0, A_i]]; the cotangent of A_i is (A_1 ... A_i-1)^T dM (A_i+1 ... A_k)^T
+@adjoint(np.linalg.multi_dot)
+def multi_dot_adjoint(ct, ans, arrays, *, out=None):
+    return unchain_matrices(multi_dot_cotangents(as_chain_result(ct, arrays), chain_matrices(arrays)), arrays)
+
+
+@tangent(np.linalg.multi_dot)
+def multi_dot_tangent(t, ans, arrays, *, out=None):
+    return np.reshape(upper_right_block(np.linalg.multi_dot(block_triangular(chain_matrices(arrays), chain_matrices(t)))),
+                      np.shape(ans))
 
 
 # ---- factorizations --------------------------------------------------------------------------------
@@ -425,12 +439,12 @@ def block_triangular_adjoint(ct, ans, a, d):
 
 @tangent(runtime.block_triangular)
 def block_triangular_tangent(t, ans, a, d):
-    return block_triangular(t, np.zeros_like(t)), block_triangular(np.zeros_like(t), t)
+    return block_triangular(t, zeros_like_input(t)), block_triangular(zeros_like_input(t), t)
 
 
 @adjoint(runtime.upper_right_block)
 def upper_right_block_adjoint(ct, ans, x):
-    return block_triangular(np.zeros_like(ct), ct)
+    return block_triangular(zeros_like_input(ct), ct)
 
 
 @tangent(runtime.upper_right_block)
@@ -440,7 +454,7 @@ def upper_right_block_tangent(t, ans, x):
 
 @adjoint(runtime.diagonal_blocks_sum)
 def diagonal_blocks_sum_adjoint(ct, ans, x):
-    return block_triangular(ct, np.zeros_like(ct))
+    return block_triangular(ct, zeros_like_input(ct))
 
 
 @tangent(runtime.diagonal_blocks_sum)
@@ -470,6 +484,52 @@ def transposed_if_adjoint(ct, ans, x, flag):
 @tangent(runtime.transposed_if, differentiable=("x",))
 def transposed_if_tangent(t, ans, x, flag):
     return transposed_if(t, flag)
+
+
+@adjoint(runtime.chain_matrices)
+def chain_matrices_adjoint(ct, ans, arrays):
+    return unchain_matrices(ct, arrays)
+
+
+@tangent(runtime.chain_matrices)
+def chain_matrices_tangent(t, ans, arrays):
+    return chain_matrices(t)
+
+
+@adjoint(runtime.unchain_matrices)
+def unchain_matrices_adjoint(ct, ans, gs, arrays):
+    return chain_matrices(ct), None
+
+
+@tangent(runtime.unchain_matrices)
+def unchain_matrices_tangent(t, ans, gs, arrays):
+    return unchain_matrices(t, arrays), None
+
+
+@adjoint(runtime.as_chain_result)
+def as_chain_result_adjoint(ct, ans, g, arrays):
+    return np.reshape(ct, np.shape(g)), None
+
+
+@tangent(runtime.as_chain_result)
+def as_chain_result_tangent(t, ans, g, arrays):
+    return as_chain_result(t, arrays), None
+
+
+# multi_dot_cotangents(g, A) is linear in g (its adjoint there is multi_dot's tangent map) and
+# multilinear in A; both derivatives in A are read off the same function of block matrices
+@adjoint(runtime.multi_dot_cotangents)
+def multi_dot_cotangents_adjoint(ct, ans, g, matrices):
+    return (upper_right_block(np.linalg.multi_dot(block_triangular(matrices, ct))),
+            diagonal_blocks_sum(multi_dot_cotangents(block_triangular(zeros_like_input(g), g),
+                                                     block_triangular(matrices, ct))))
+
+
+@tangent(runtime.multi_dot_cotangents)
+def multi_dot_cotangents_tangent(t, ans, g, matrices):
+    return (multi_dot_cotangents(t, matrices),
+            mT(upper_right_block(mT(multi_dot_cotangents(block_triangular(g, zeros_like_input(g)),
+                                                         block_triangular(matrices, t))))))
 
 
 @adjoint(runtime.as_matrix)

@@ -77,6 +77,10 @@ CASES = [
     C("inverse-square", np.linalg.matrix_power, square(3, 3), -2),
     C("batch", np.linalg.matrix_power, square(2, 3, 3) / 3.0, 4),
 
+    C("three", np.linalg.multi_dot, [rnd(2, 3), rnd(3, 4), rnd(4, 2)]),
+    C("vector-ends", np.linalg.multi_dot, [rnd(3), rnd(3, 4), rnd(4, 2), rnd(2)]),
+    C("two", np.linalg.multi_dot, (rnd(2, 3), rnd(3))),
+
     # ---- factorizations ----
     C("matrix", np.linalg.cholesky, spd(4, 4)),
     C("batch", np.linalg.cholesky, spd(2, 3, 3)),
@@ -119,6 +123,18 @@ CASES = [
     C("vector", runtime.as_columns, rnd(3), rnd(3, 3), rnd(3)),
     C("matrix", runtime.as_columns, rnd(3, 2), rnd(3, 3), rnd(3, 2)),
     C("batch", runtime.block_triangular, rnd(2, 3, 3), rnd(2, 3, 3)),
+    C("lists", runtime.block_triangular, [rnd(2, 3), rnd(3, 3)], [rnd(2, 3), rnd(3, 3)]),
+    C("list", runtime.mT, [rnd(2, 3), rnd(3, 4)]),
+    C("list", runtime.upper_right_block, [rnd(4, 6), rnd(2, 2)]),
+    C("list", runtime.diagonal_blocks_sum, [rnd(4, 6), rnd(2, 2)]),
+    C("vector-ends", runtime.chain_matrices, [rnd(3), rnd(3, 4), rnd(4)]),
+    C("matrices", runtime.chain_matrices, [rnd(2, 3), rnd(3, 4)]),
+    C("vector-ends", runtime.unchain_matrices, [rnd(1, 3), rnd(3, 4), rnd(4, 1)], [rnd(3), rnd(3, 4), rnd(4)]),
+    C("vector-ends", runtime.as_chain_result, rnd(), [rnd(3), rnd(3, 4), rnd(4)]),
+    C("row-start", runtime.as_chain_result, rnd(4), [rnd(3), rnd(3, 4)]),
+    C("three", runtime.multi_dot_cotangents, rnd(2, 5), [rnd(2, 3), rnd(3, 4), rnd(4, 5)]),
+    C("two", runtime.multi_dot_cotangents, rnd(2, 4), [rnd(2, 3), rnd(3, 4)]),
+    C("non-square", runtime.upper_right_block, rnd(4, 6)),
     C("batch", runtime.upper_right_block, rnd(2, 6, 6)),
     C("matrix", runtime.diagonal_blocks_sum, rnd(6, 6)),
 ]
