@@ -1,12 +1,14 @@
-"""Derivative rules for scipy.special: logistic and log-sum-exp families, error functions, gamma
-functions, information measures, the normal distribution function, Bessel functions.
+"""Derivative rules for scipy.special: logistic and log-sum-exp families, error functions, the
+normal distribution function, gamma and beta functions, information measures, Bessel functions,
+exponential and elliptic integrals, Hurwitz zeta, Huber losses, and SciPy's own spellings of
+elementary functions.
 
 Imported only when a differentiated function calls into SciPy (see `registry`), never by
 ``import sourcead``. Each rule's derivative is a special function itself, so every rule can be
 differentiated again. Orders and other integer or shape parameters (polygamma's n, iv's v,
 gammainc's a) are constants: a call whose such argument depends on the differentiated inputs is
 refused. logsumexp is differentiated with ``return_sign=False`` only (a call passing return_sign
-is refused).
+is refused). Where a function has a kink (huber at |r| = delta) the rule takes the inside branch.
 """
 
 from __future__ import annotations
@@ -526,3 +528,179 @@ def kv_adjoint(ct, ans, v, x):
 @tangent(special.kv, differentiable=("x",))
 def kv_tangent(t, ans, v, x):
     return -t * (special.kv(v - 1, x) + special.kv(v + 1, x)) / 2.0
+
+
+# ---- exponential integrals, elliptic integrals, Hurwitz zeta -------------------------------------
+
+
+@adjoint(special.exp1)
+def exp1_adjoint(ct, ans, x):
+    return -ct * np.exp(-x) / x
+
+
+@tangent(special.exp1)
+def exp1_tangent(t, ans, x):
+    return -t * np.exp(-x) / x
+
+
+@adjoint(special.expi)
+def expi_adjoint(ct, ans, x):
+    return ct * np.exp(x) / x
+
+
+@tangent(special.expi)
+def expi_tangent(t, ans, x):
+    return t * np.exp(x) / x
+
+
+# E_n' = -E_(n-1), with E_0(x) = exp(-x) / x; n is an integer constant
+@adjoint(special.expn, differentiable=("x",))
+def expn_adjoint(ct, ans, n, x):
+    return unbroadcast(-ct * special.expn(n - 1, x), x)
+
+
+@tangent(special.expn, differentiable=("x",))
+def expn_tangent(t, ans, n, x):
+    return -t * special.expn(n - 1, x)
+
+
+# complete elliptic integrals of the parameter m
+@adjoint(special.ellipk)
+def ellipk_adjoint(ct, ans, m):
+    return ct * (special.ellipe(m) - (1.0 - m) * ans) / (2.0 * m * (1.0 - m))
+
+
+@tangent(special.ellipk)
+def ellipk_tangent(t, ans, m):
+    return t * (special.ellipe(m) - (1.0 - m) * ans) / (2.0 * m * (1.0 - m))
+
+
+@adjoint(special.ellipe)
+def ellipe_adjoint(ct, ans, m):
+    return ct * (ans - special.ellipk(m)) / (2.0 * m)
+
+
+@tangent(special.ellipe)
+def ellipe_tangent(t, ans, m):
+    return t * (ans - special.ellipk(m)) / (2.0 * m)
+
+
+# the Hurwitz zeta function zeta(x, q) in q (the exponent x is a constant)
+@adjoint(special.zeta, differentiable=("q",))
+def zeta_adjoint(ct, ans, x, q=None):
+    return unbroadcast(-ct * x * special.zeta(x + 1.0, q), q)
+
+
+@tangent(special.zeta, differentiable=("q",))
+def zeta_tangent(t, ans, x, q=None):
+    return -t * x * special.zeta(x + 1.0, q)
+
+
+# ---- elementary functions SciPy spells its own way ----------------------------------------------
+
+
+@adjoint(special.exp2)
+def exp2_adjoint(ct, ans, x):
+    return ct * ans * math.log(2.0)
+
+
+@tangent(special.exp2)
+def exp2_tangent(t, ans, x):
+    return t * ans * math.log(2.0)
+
+
+@adjoint(special.exp10)
+def exp10_adjoint(ct, ans, x):
+    return ct * ans * math.log(10.0)
+
+
+@tangent(special.exp10)
+def exp10_tangent(t, ans, x):
+    return t * ans * math.log(10.0)
+
+
+@adjoint(special.expm1)
+def expm1_adjoint(ct, ans, x):
+    return ct * (ans + 1.0)
+
+
+@tangent(special.expm1)
+def expm1_tangent(t, ans, x):
+    return t * (ans + 1.0)
+
+
+@adjoint(special.log1p)
+def log1p_adjoint(ct, ans, x):
+    return ct / (1.0 + x)
+
+
+@tangent(special.log1p)
+def log1p_tangent(t, ans, x):
+    return t / (1.0 + x)
+
+
+@adjoint(special.cbrt)
+def cbrt_adjoint(ct, ans, x):
+    return ct / (3.0 * ans ** 2)
+
+
+@tangent(special.cbrt)
+def cbrt_tangent(t, ans, x):
+    return t / (3.0 * ans ** 2)
+
+
+# cosm1(x) = cos(x) - 1
+@adjoint(special.cosm1)
+def cosm1_adjoint(ct, ans, x):
+    return -ct * np.sin(x)
+
+
+@tangent(special.cosm1)
+def cosm1_tangent(t, ans, x):
+    return -t * np.sin(x)
+
+
+# trigonometric functions of an angle in degrees
+@adjoint(special.sindg)
+def sindg_adjoint(ct, ans, x):
+    return ct * (math.pi / 180.0) * special.cosdg(x)
+
+
+@tangent(special.sindg)
+def sindg_tangent(t, ans, x):
+    return t * (math.pi / 180.0) * special.cosdg(x)
+
+
+@adjoint(special.cosdg)
+def cosdg_adjoint(ct, ans, x):
+    return -ct * (math.pi / 180.0) * special.sindg(x)
+
+
+@tangent(special.cosdg)
+def cosdg_tangent(t, ans, x):
+    return -t * (math.pi / 180.0) * special.sindg(x)
+
+
+# huber(delta, r): r**2 / 2 inside |r| <= delta, delta (|r| - delta / 2) outside
+@adjoint(special.huber)
+def huber_adjoint(ct, ans, delta, r):
+    return (unbroadcast(ct * np.maximum(np.abs(r) - delta, 0.0), delta),
+            unbroadcast(ct * np.clip(r, -delta, delta), r))
+
+
+@tangent(special.huber)
+def huber_tangent(t, ans, delta, r):
+    return t * np.maximum(np.abs(r) - delta, 0.0), t * np.clip(r, -delta, delta)
+
+
+# pseudo_huber(delta, r) = delta**2 (sqrt(1 + (r / delta)**2) - 1)
+@adjoint(special.pseudo_huber)
+def pseudo_huber_adjoint(ct, ans, delta, r):
+    return (unbroadcast(ct * (2.0 * ans / delta - r ** 2 / (delta * np.sqrt(1.0 + (r / delta) ** 2))), delta),
+            unbroadcast(ct * r / np.sqrt(1.0 + (r / delta) ** 2), r))
+
+
+@tangent(special.pseudo_huber)
+def pseudo_huber_tangent(t, ans, delta, r):
+    return (t * (2.0 * ans / delta - r ** 2 / (delta * np.sqrt(1.0 + (r / delta) ** 2))),
+            t * r / np.sqrt(1.0 + (r / delta) ** 2))
