@@ -582,6 +582,7 @@ def uncumsum(g, x, axis=None):
 
 
 # ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------
+# Their rules are in rules/linalg.py (registered whether or not SciPy is installed).
 
 def mT(x):
     """The matrix transpose of `x` (of each matrix in a stack, or in a list): its last two axes
@@ -889,6 +890,7 @@ def multi_dot_cotangents(g, matrices):
 
 
 # ---- helpers of the SciPy rules (scipy.special, scipy.stats) -------------------------------------
+# NumPy only; their rules are in rules/linalg.py too, so that they are always registered.
 
 
 def one_if_none(v):

@@ -25,14 +25,15 @@ Functions whose result carries no derivative (comparisons, ``len``, ``numpy.floo
 are registered with `nondifferentiable`.
 
 SciPy's rules load on first use: ``import sourcead`` does not import SciPy, and the first lookup
-that misses for an object of SciPy's (its ``__module__``, or for a bound method its object's
-class, starts with "scipy"; or it is one of scipy.special's ufuncs) imports `rules.scipy_` once
-and looks again.
+that misses for an object of scipy.special, scipy.linalg or scipy.stats (by its ``__module__``, or
+for a bound method its object's class's; or as one of scipy.special's ufuncs) imports that
+subpackage's rule module (`rules.scipy_special`, ...) once and looks again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import sys
 from typing import Any, Callable
@@ -156,26 +157,32 @@ def rule_key(op):
     return op
 
 
-_scipy_loaded = False
+# the SciPy subpackages that have rules, and the rule module of each (imported on first use)
+_SCIPY_RULES = {"scipy.special": "scipy_special", "scipy.linalg": "scipy_linalg", "scipy.stats": "scipy_stats"}
+_scipy_loaded: set = set()
 
 
-def _belongs_to_scipy(obj: Any) -> bool:
+def _scipy_subpackage(obj: Any) -> str | None:
+    """The SciPy subpackage with rules that `obj` belongs to, if any."""
     if isinstance(obj, numpy.ufunc):
         special = sys.modules.get("scipy.special")
-        return special is not None and getattr(special, obj.__name__, None) is obj
+        return "scipy.special" if special is not None and getattr(special, obj.__name__, None) is obj else None
     owner = getattr(obj, "__self__", None)
-    modules = (getattr(obj, "__module__", None), type(owner).__module__ if owner is not None else None)
-    return any(isinstance(m, str) and (m == "scipy" or m.startswith("scipy.")) for m in modules)
+    for module in (getattr(obj, "__module__", None), type(owner).__module__ if owner is not None else None):
+        if isinstance(module, str):
+            for package in _SCIPY_RULES:
+                if module == package or module.startswith(package + "."):
+                    return package
+    return None
 
 
 def _loaded_scipy_rules_for(obj: Any) -> bool:
-    """Import the SciPy rules, once, if `obj` is SciPy's; whether that happened now."""
-    global _scipy_loaded
-    if _scipy_loaded or not _belongs_to_scipy(obj):
+    """Import the rules of `obj`'s SciPy subpackage, once, if it has some; whether that happened now."""
+    package = _scipy_subpackage(obj)
+    if package is None or package in _scipy_loaded:
         return False
-    _scipy_loaded = True
-    from . import scipy_  # noqa: F401  (registers the SciPy rules)
-
+    _scipy_loaded.add(package)
+    importlib.import_module(f"{__package__}.{_SCIPY_RULES[package]}")
     return True
 
 

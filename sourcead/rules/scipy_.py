@@ -1,8 +1,9 @@
-"""The SciPy rule tables, loaded on first use.
+"""All of the SciPy rule tables at once (the spec tests import this).
 
-``import sourcead`` never imports SciPy. The registry imports this module the first time it looks
-up an object that belongs to SciPy (a function or ufunc of scipy.*, or a method of a SciPy
-object such as ``scipy.stats.norm.logpdf``) and finds no rule, which registers every rule below.
+``import sourcead`` never imports SciPy. The registry imports one of these modules the first time
+it looks up an object of its SciPy subpackage (a function or ufunc of scipy.special, a function
+of scipy.linalg, a method of a scipy.stats object such as ``scipy.stats.norm.logpdf``) and finds
+no rule, so that a program using scipy.special alone never imports scipy.stats.
 """
 
 from __future__ import annotations
