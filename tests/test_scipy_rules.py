@@ -395,6 +395,13 @@ def test_hessian_vector_products_match_differences_of_gradients(f, x):
     np.testing.assert_allclose(jv, hv, rtol=1e-9, atol=1e-9)
 
 
+def test_matrix_rank_carries_no_derivative():
+    def f(a):
+        return np.linalg.matrix_rank(a) * np.sum(a)
+
+    np.testing.assert_allclose(sourcead.grad(f)(np.eye(3)), 3.0 * np.ones((3, 3)))
+
+
 # ---- SciPy stays optional -------------------------------------------------------------------------------
 
 

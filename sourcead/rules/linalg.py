@@ -643,4 +643,4 @@ def residual_tangent_tangent(t, ans, v, residuals):
     return residual_tangent(t, residuals), None
 
 
-nondifferentiable(runtime.transposes, runtime.other_trans)
+nondifferentiable(runtime.transposes, runtime.other_trans, np.linalg.matrix_rank)

@@ -1,11 +1,13 @@
-"""Derivative rules for scipy.linalg: solve_triangular, cholesky, cho_factor and cho_solve, expm,
-and solve, inv and det as in numpy.linalg.
+"""Derivative rules for scipy.linalg: solve_triangular, cholesky, cho_factor and cho_solve, the
+matrix functions (expm, logm, sqrtm, fractional_matrix_power, cosm, sinm, tanm and their
+hyperbolic kin), and solve, inv and det as in numpy.linalg.
 
 Imported only when a differentiated function calls into SciPy (see `registry`). Like LAPACK, the
 rules read only the triangle a function reads: solve_triangular's `lower` triangle (without the
 diagonal when `unit_diagonal`), cho_factor's triangle, solve's for a symmetric `assume_a`. The
 other triangle of cho_factor's result holds a's entries unchanged, and is differentiated so.
-expm's derivative is the Frechet derivative, read off expm of the block matrix [[A, E], [0, A]].
+A matrix function's derivative is its Frechet derivative, read off the function of the block
+matrix [[A, E], [0, A]] (top right); its adjoint is the Frechet derivative at A^T.
 Matrices are two-dimensional (stacks only where noted); the `overwrite_*` options must be left
 False when the overwritten argument is differentiated.
 """
@@ -150,3 +152,97 @@ def det_adjoint(ct, ans, a, overwrite_a=False, check_finite=True):
 @tangent(linalg.det)
 def det_tangent(t, ans, a, overwrite_a=False, check_finite=True):
     return ans * np.trace(np.linalg.solve(a, t), axis1=-2, axis2=-1)
+
+
+# The other analytic matrix functions differentiate like expm: Frechet derivatives read off the
+# function of [[A, E], [0, A]] (sqrtm and logm need A free of eigenvalues on the closed negative
+# real axis, as their real values do)
+@adjoint(linalg.sqrtm)
+def sqrtm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.sqrtm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.sqrtm)
+def sqrtm_tangent(t, ans, A):
+    return upper_right_block(linalg.sqrtm(block_triangular(A, t)))
+
+
+@adjoint(linalg.logm)
+def logm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.logm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.logm)
+def logm_tangent(t, ans, A):
+    return upper_right_block(linalg.logm(block_triangular(A, t)))
+
+
+@adjoint(linalg.cosm)
+def cosm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.cosm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.cosm)
+def cosm_tangent(t, ans, A):
+    return upper_right_block(linalg.cosm(block_triangular(A, t)))
+
+
+@adjoint(linalg.sinm)
+def sinm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.sinm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.sinm)
+def sinm_tangent(t, ans, A):
+    return upper_right_block(linalg.sinm(block_triangular(A, t)))
+
+
+@adjoint(linalg.tanm)
+def tanm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.tanm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.tanm)
+def tanm_tangent(t, ans, A):
+    return upper_right_block(linalg.tanm(block_triangular(A, t)))
+
+
+@adjoint(linalg.coshm)
+def coshm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.coshm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.coshm)
+def coshm_tangent(t, ans, A):
+    return upper_right_block(linalg.coshm(block_triangular(A, t)))
+
+
+@adjoint(linalg.sinhm)
+def sinhm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.sinhm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.sinhm)
+def sinhm_tangent(t, ans, A):
+    return upper_right_block(linalg.sinhm(block_triangular(A, t)))
+
+
+@adjoint(linalg.tanhm)
+def tanhm_adjoint(ct, ans, A):
+    return upper_right_block(linalg.tanhm(block_triangular(mT(A), ct)))
+
+
+@tangent(linalg.tanhm)
+def tanhm_tangent(t, ans, A):
+    return upper_right_block(linalg.tanhm(block_triangular(A, t)))
+
+
+# A**t for a constant real power t (the tangent rule calls its tangent dA, as t is taken)
+@adjoint(linalg.fractional_matrix_power, differentiable=("A",))
+def fractional_matrix_power_adjoint(ct, ans, A, t):
+    return upper_right_block(linalg.fractional_matrix_power(block_triangular(mT(A), ct), t))
+
+
+@tangent(linalg.fractional_matrix_power, differentiable=("A",))
+def fractional_matrix_power_tangent(dA, ans, A, t):
+    return upper_right_block(linalg.fractional_matrix_power(block_triangular(A, dA), t))
