@@ -448,6 +448,30 @@ def test_scipy_rules_load_on_first_use(tmp_path):
     assert out.strip() == "ok"
 
 
+def test_sourcead_works_without_scipy(tmp_path):
+    module = tmp_path / "no_scipy_model.py"
+    module.write_text(textwrap.dedent("""
+        import numpy as np
+
+        def f(a):
+            return np.linalg.slogdet(a @ a.T + np.eye(2))[1]
+    """))
+    out = _run(f"""
+        import sys
+        sys.modules["scipy"] = None  # as if SciPy were not installed: importing it fails
+        sys.path.insert(0, {str(tmp_path)!r})
+        import numpy as np
+        import sourcead
+        from no_scipy_model import f
+        a = np.array([[1.0, 0.5], [0.2, 2.0]])
+        g = sourcead.grad(f)(a)
+        s = a @ a.T + np.eye(2)
+        np.testing.assert_allclose(g, 2.0 * np.linalg.inv(s) @ a, rtol=1e-12)
+        print("ok")
+    """)
+    assert out.strip() == "ok"
+
+
 # ---- what the rules refuse ------------------------------------------------------------------------------
 
 
