@@ -1,8 +1,8 @@
-"""Derivative rules for scipy.stats: the densities and distribution functions of norm, t, gamma,
-beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf, pdf, cdf, logcdf, sf,
-logsf) in x, loc and scale, and in the shape parameters where the derivative is elementary
-(logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s); poisson's logpmf,
-pmf, cdf and sf in the rate; multivariate_normal.logpdf in x, mean and cov.
+"""Derivative rules for scipy.stats: the densities, distribution and quantile functions of norm, t,
+gamma, beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf, pdf, cdf, logcdf,
+sf, logsf, ppf, isf) in x (q), loc and scale, and in the shape parameters where the derivative is
+elementary (logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s);
+poisson's logpmf, pmf, cdf and sf in the rate; multivariate_normal.logpdf in x, mean and cov.
 
 Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
 of one distribution object compare and hash equal, so the compiler's resolved call finds them.
@@ -11,8 +11,8 @@ distribution function, a count k) is a constant, and a call where it depends on 
 refused. Imported only when a differentiated function calls into SciPy (see `registry`).
 
 The location-scale part of this file is written out from one table of logpdf partial derivatives:
-pdf's are ans times logpdf's, and the distribution functions move by the density (x) and through
-z = (x - loc) / scale (loc and scale).
+pdf's are ans times logpdf's, the distribution functions move by the density (x) and through
+z = (x - loc) / scale (loc and scale), and the quantile functions are their inverses.
 """
 
 from __future__ import annotations
@@ -108,6 +108,30 @@ def norm_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.norm.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.norm.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.norm.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.norm.ppf, differentiable=("q", "loc", "scale"))
+def norm_ppf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.norm.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.norm.ppf, differentiable=("q", "loc", "scale"))
+def norm_ppf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return t / stats.norm.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.norm.isf, differentiable=("q", "loc", "scale"))
+def norm_isf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.norm.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.norm.isf, differentiable=("q", "loc", "scale"))
+def norm_isf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return -t / stats.norm.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
 
 
 # ---- Student's t: logpdf = const(df) - log(scale) - (df + 1) / 2 log(1 + z**2 / df)
@@ -209,6 +233,30 @@ def t_logsf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
             t * np.exp(stats.t.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale)
 
 
+@adjoint(stats.t.ppf, differentiable=("q", "loc", "scale"))
+def t_ppf_adjoint(ct, ans, q, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.t.pdf(ans, df, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.t.ppf, differentiable=("q", "loc", "scale"))
+def t_ppf_tangent(t, ans, q, df, loc=0.0, scale=1.0):
+    return t / stats.t.pdf(ans, df, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.t.isf, differentiable=("q", "loc", "scale"))
+def t_isf_adjoint(ct, ans, q, df, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.t.pdf(ans, df, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.t.isf, differentiable=("q", "loc", "scale"))
+def t_isf_tangent(t, ans, q, df, loc=0.0, scale=1.0):
+    return -t / stats.t.pdf(ans, df, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
 # ---- the gamma distribution: logpdf = (a - 1) log z - z - gammaln(a) - log(scale), for z > 0
 
 
@@ -298,6 +346,30 @@ def gamma_logsf_tangent(t, ans, x, a, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans),
             t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans),
             t * np.exp(stats.gamma.logpdf(x, a, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.gamma.ppf, differentiable=("q", "loc", "scale"))
+def gamma_ppf_adjoint(ct, ans, q, a, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.gamma.pdf(ans, a, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.gamma.ppf, differentiable=("q", "loc", "scale"))
+def gamma_ppf_tangent(t, ans, q, a, loc=0.0, scale=1.0):
+    return t / stats.gamma.pdf(ans, a, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.gamma.isf, differentiable=("q", "loc", "scale"))
+def gamma_isf_adjoint(ct, ans, q, a, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.gamma.pdf(ans, a, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.gamma.isf, differentiable=("q", "loc", "scale"))
+def gamma_isf_tangent(t, ans, q, a, loc=0.0, scale=1.0):
+    return -t / stats.gamma.pdf(ans, a, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
 
 
 # ---- the beta distribution: logpdf = (a - 1) log z + (b - 1) log(1 - z) - betaln(a, b) - log(scale)
@@ -395,6 +467,30 @@ def beta_logsf_tangent(t, ans, x, a, b, loc=0.0, scale=1.0):
             t * np.exp(stats.beta.logpdf(x, a, b, loc, scale) - ans) * (x - loc) / scale)
 
 
+@adjoint(stats.beta.ppf, differentiable=("q", "loc", "scale"))
+def beta_ppf_adjoint(ct, ans, q, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.beta.pdf(ans, a, b, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.beta.ppf, differentiable=("q", "loc", "scale"))
+def beta_ppf_tangent(t, ans, q, a, b, loc=0.0, scale=1.0):
+    return t / stats.beta.pdf(ans, a, b, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.beta.isf, differentiable=("q", "loc", "scale"))
+def beta_isf_adjoint(ct, ans, q, a, b, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.beta.pdf(ans, a, b, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.beta.isf, differentiable=("q", "loc", "scale"))
+def beta_isf_tangent(t, ans, q, a, b, loc=0.0, scale=1.0):
+    return -t / stats.beta.pdf(ans, a, b, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
 # ---- the exponential distribution: logpdf = -z - log(scale), for z >= 0
 
 
@@ -480,6 +576,30 @@ def expon_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.expon.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.expon.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.expon.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.expon.ppf, differentiable=("q", "loc", "scale"))
+def expon_ppf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.expon.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.expon.ppf, differentiable=("q", "loc", "scale"))
+def expon_ppf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return t / stats.expon.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.expon.isf, differentiable=("q", "loc", "scale"))
+def expon_isf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.expon.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.expon.isf, differentiable=("q", "loc", "scale"))
+def expon_isf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return -t / stats.expon.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
 
 
 # ---- the Laplace distribution: logpdf = -|z| - log(2 scale) (at z = 0 the subgradient 0 for x and loc)
@@ -569,6 +689,30 @@ def laplace_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
             t * np.exp(stats.laplace.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
 
 
+@adjoint(stats.laplace.ppf, differentiable=("q", "loc", "scale"))
+def laplace_ppf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.laplace.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.laplace.ppf, differentiable=("q", "loc", "scale"))
+def laplace_ppf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return t / stats.laplace.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.laplace.isf, differentiable=("q", "loc", "scale"))
+def laplace_isf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.laplace.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.laplace.isf, differentiable=("q", "loc", "scale"))
+def laplace_isf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return -t / stats.laplace.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
 # ---- the logistic distribution: logpdf = -z - 2 log(1 + exp(-z)) - log(scale), d/dz = -tanh(z / 2)
 
 
@@ -654,6 +798,30 @@ def logistic_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.logistic.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.logistic.ppf, differentiable=("q", "loc", "scale"))
+def logistic_ppf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.logistic.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.logistic.ppf, differentiable=("q", "loc", "scale"))
+def logistic_ppf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return t / stats.logistic.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.logistic.isf, differentiable=("q", "loc", "scale"))
+def logistic_isf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.logistic.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.logistic.isf, differentiable=("q", "loc", "scale"))
+def logistic_isf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return -t / stats.logistic.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
 
 
 # ---- the chi-squared distribution: logpdf = (df/2 - 1) log z - z/2 - df/2 log 2 - gammaln(df/2) - log(scale)
@@ -747,6 +915,30 @@ def chi2_logsf_tangent(t, ans, x, df, loc=0.0, scale=1.0):
             t * np.exp(stats.chi2.logpdf(x, df, loc, scale) - ans) * (x - loc) / scale)
 
 
+@adjoint(stats.chi2.ppf, differentiable=("q", "loc", "scale"))
+def chi2_ppf_adjoint(ct, ans, q, df, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.chi2.pdf(ans, df, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.chi2.ppf, differentiable=("q", "loc", "scale"))
+def chi2_ppf_tangent(t, ans, q, df, loc=0.0, scale=1.0):
+    return t / stats.chi2.pdf(ans, df, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.chi2.isf, differentiable=("q", "loc", "scale"))
+def chi2_isf_adjoint(ct, ans, q, df, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.chi2.pdf(ans, df, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.chi2.isf, differentiable=("q", "loc", "scale"))
+def chi2_isf_tangent(t, ans, q, df, loc=0.0, scale=1.0):
+    return -t / stats.chi2.pdf(ans, df, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
 # ---- the log-normal distribution: logpdf = -log(s z sqrt(2 pi)) - log(z)**2 / (2 s**2) - log(scale)
 
 
@@ -838,6 +1030,30 @@ def lognorm_logsf_tangent(t, ans, x, s, loc=0.0, scale=1.0):
             t * np.exp(stats.lognorm.logpdf(x, s, loc, scale) - ans) * (x - loc) / scale)
 
 
+@adjoint(stats.lognorm.ppf, differentiable=("q", "loc", "scale"))
+def lognorm_ppf_adjoint(ct, ans, q, s, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.lognorm.pdf(ans, s, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.lognorm.ppf, differentiable=("q", "loc", "scale"))
+def lognorm_ppf_tangent(t, ans, q, s, loc=0.0, scale=1.0):
+    return t / stats.lognorm.pdf(ans, s, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.lognorm.isf, differentiable=("q", "loc", "scale"))
+def lognorm_isf_adjoint(ct, ans, q, s, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.lognorm.pdf(ans, s, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.lognorm.isf, differentiable=("q", "loc", "scale"))
+def lognorm_isf_tangent(t, ans, q, s, loc=0.0, scale=1.0):
+    return -t / stats.lognorm.pdf(ans, s, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
 # ---- the uniform distribution on [loc, loc + scale]: logpdf = -log(scale) inside
 
 
@@ -921,6 +1137,30 @@ def uniform_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.uniform.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.uniform.ppf, differentiable=("q", "loc", "scale"))
+def uniform_ppf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.uniform.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.uniform.ppf, differentiable=("q", "loc", "scale"))
+def uniform_ppf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return t / stats.uniform.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.uniform.isf, differentiable=("q", "loc", "scale"))
+def uniform_isf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.uniform.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.uniform.isf, differentiable=("q", "loc", "scale"))
+def uniform_isf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return -t / stats.uniform.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
 
 
 # ---- the Cauchy distribution: logpdf = -log(pi scale (1 + z**2))
@@ -1008,6 +1248,30 @@ def cauchy_logsf_tangent(t, ans, x, loc=0.0, scale=1.0):
     return (-t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans),
             t * np.exp(stats.cauchy.logpdf(x, loc, scale) - ans) * (x - loc) / scale)
+
+
+@adjoint(stats.cauchy.ppf, differentiable=("q", "loc", "scale"))
+def cauchy_ppf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(ct / stats.cauchy.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.cauchy.ppf, differentiable=("q", "loc", "scale"))
+def cauchy_ppf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return t / stats.cauchy.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
+
+
+@adjoint(stats.cauchy.isf, differentiable=("q", "loc", "scale"))
+def cauchy_isf_adjoint(ct, ans, q, loc=0.0, scale=1.0):
+    return (unbroadcast(-ct / stats.cauchy.pdf(ans, loc, scale), q),
+            unbroadcast(ct * np.ones_like(ans), loc),
+            unbroadcast(ct * (ans - loc) / scale, scale))
+
+
+@tangent(stats.cauchy.isf, differentiable=("q", "loc", "scale"))
+def cauchy_isf_tangent(t, ans, q, loc=0.0, scale=1.0):
+    return -t / stats.cauchy.pdf(ans, loc, scale), t * np.ones_like(ans), t * (ans - loc) / scale
 
 
 # ---- the Poisson distribution, in its rate mu (k is a count; loc shifts it by an integer)

@@ -29,14 +29,14 @@ else:
         """Values in (0.1, 0.9)."""
         return 0.1 + 0.8 * np.random.default_rng(7).uniform(size=shape)
 
-    def stats_cases(dist, x, *shape_params, loc=0.3, scale=1.7, methods=("logpdf", "pdf", "cdf", "logcdf",
-                                                                         "sf", "logsf")):
+    def stats_cases(dist, x, *shape_params, loc=0.3, scale=1.7):
         out = []
-        for method in methods:
+        for method in ("logpdf", "pdf", "cdf", "logcdf", "sf", "logsf", "ppf", "isf"):
             f = registered(getattr(dist, method))
-            out += [C("positional", f, x, *shape_params, loc, scale),
-                    C("keywords", f, x, *shape_params, loc=loc, scale=scale),
-                    C("defaults", f, x, *shape_params)]
+            arg = inside(5) if method in ("ppf", "isf") else x
+            out += [C("positional", f, arg, *shape_params, loc, scale),
+                    C("keywords", f, arg, *shape_params, loc=loc, scale=scale),
+                    C("defaults", f, arg, *shape_params)]
         return out
 
     _c_upper = linalg.cho_factor(spd(3, 3))
