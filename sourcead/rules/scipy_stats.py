@@ -2,7 +2,8 @@
 gamma, beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf, pdf, cdf, logcdf,
 sf, logsf, ppf, isf) in x (q), loc and scale, and in the shape parameters where the derivative is
 elementary (logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s);
-poisson's logpmf, pmf, cdf and sf in the rate; multivariate_normal.logpdf in x, mean and cov.
+poisson's logpmf, pmf, cdf and sf in the rate; multivariate_normal's logpdf and pdf in x, mean
+and cov.
 
 Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
 of one distribution object compare and hash equal, so the compiler's resolved call finds them.
@@ -10,9 +11,10 @@ Parameters named here are the ones differentiated; any other argument (a shape p
 distribution function, a count k) is a constant, and a call where it depends on the inputs is
 refused. Imported only when a differentiated function calls into SciPy (see `registry`).
 
-The location-scale part of this file is written out from one table of logpdf partial derivatives:
-pdf's are ans times logpdf's, the distribution functions move by the density (x) and through
-z = (x - loc) / scale (loc and scale), and the quantile functions are their inverses.
+The location-scale part of this file follows one pattern, from each distribution's logpdf partial
+derivatives (its first section): pdf's are ans times logpdf's, the distribution functions move by
+the density (x) and through z = (x - loc) / scale (loc and scale), and the quantile functions are
+their inverses.
 """
 
 from __future__ import annotations
@@ -1343,3 +1345,26 @@ def multivariate_normal_logpdf_tangent(t, ans, x, mean=None, cov=1, allow_singul
                          * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x)),
                          axis=-1)
             - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x)))
+
+
+# pdf = exp(logpdf): logpdf's rules with the cotangent (tangent) scaled by ans
+@adjoint(stats.multivariate_normal.pdf, differentiable=("x", "mean", "cov"))
+def multivariate_normal_pdf_adjoint(ct, ans, x, mean=None, cov=1, allow_singular=False):
+    return (-np.expand_dims(ct * ans, -1) * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))),
+            unbroadcast(np.expand_dims(ct * ans, -1)
+                        * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))), mean),
+            covariance_adjoint(0.5 * mT(np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
+                                                   (-1, np.shape(x)[-1])))
+                               @ (np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
+                                             (-1, np.shape(x)[-1])) * np.reshape(ct * ans, (-1, 1)))
+                               - 0.5 * np.sum(ct * ans) * np.linalg.inv(as_covariance(cov, x)), cov))
+
+
+@tangent(stats.multivariate_normal.pdf, differentiable=("x", "mean", "cov"))
+def multivariate_normal_pdf_tangent(t, ans, x, mean=None, cov=1, allow_singular=False):
+    return (-ans * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
+            ans * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
+            ans * (0.5 * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)))
+                                * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))
+                                   @ as_covariance(t, x)), axis=-1)
+                   - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x))))

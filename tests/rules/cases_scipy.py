@@ -110,6 +110,8 @@ else:
         C("one-point", registered(stats.multivariate_normal.logpdf), rnd(3), rnd(3), spd(3, 3)),
         C("diagonal-cov", registered(stats.multivariate_normal.logpdf), rnd(4, 3), rnd(3), pos(3)),
         C("scalar-cov", registered(stats.multivariate_normal.logpdf), rnd(4, 2), rnd(2), pos()),
+        C("points", registered(stats.multivariate_normal.pdf), rnd(4, 2), rnd(2), spd(2, 2)),
+        C("one-point", registered(stats.multivariate_normal.pdf), rnd(3), rnd(3), np.eye(3) * 0.8),
         C("keywords", registered(stats.multivariate_normal.logpdf), rnd(4, 3), mean=rnd(3), cov=spd(3, 3)),
 
         # ---- scipy.linalg ----
