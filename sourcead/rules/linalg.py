@@ -16,7 +16,10 @@ NumPy accepts them. Conventions and limits, each a property of the mathematics, 
   values; ``compute_uv=False`` and ``hermitian=True`` are refused with a hint (write
   ``np.linalg.svd(a, full_matrices=False)[1]`` for the singular values alone).
 * qr: the default reduced mode, square or tall matrices of full column rank.
-* inv, solve, det, slogdet: nonsingular matrices. pinv: constant rank near the point.
+* inv, solve, det, slogdet: nonsingular matrices. pinv: constant rank near the point (its
+  ``hermitian=`` option is refused). lstsq: a of full rank (tall, square or wide); its solution,
+  residuals and singular values are all differentiated.
+* multi_dot: any chain, 1-D first and last operands included.
 * matrix_power: any integer power (negative ones through the inverse); its derivative is the
   Frechet derivative read off the power of the block matrix [[a, t], [0, a]].
 """
@@ -61,15 +64,16 @@ def inv_tangent(t, ans, a):
     return -ans @ t @ ans
 
 
-# d pinv (Golub and Pereyra), for a matrix whose rank does not change near the point
+# d pinv (Golub and Pereyra), for a matrix whose rank does not change near the point (a call
+# passing hermitian=, which reads one triangle only, is refused: the rules take no such option)
 @adjoint(np.linalg.pinv)
-def pinv_adjoint(ct, ans, a, rcond=None, hermitian=False):
+def pinv_adjoint(ct, ans, a, rcond=None):
     return (-mT(ans) @ ct @ mT(ans) + (mT(ct) - a @ ans @ mT(ct)) @ ans @ mT(ans)
             + mT(ans) @ ans @ (mT(ct) - mT(ct) @ ans @ a))
 
 
 @tangent(np.linalg.pinv)
-def pinv_tangent(t, ans, a, rcond=None, hermitian=False):
+def pinv_tangent(t, ans, a, rcond=None):
     return (-ans @ t @ ans + ans @ mT(ans) @ (mT(t) - mT(t) @ a @ ans)
             + (mT(t) - ans @ a @ mT(t)) @ mT(ans) @ ans)
 
