@@ -773,6 +773,18 @@ def residual_tangent(v, residuals):
     return v if np.shape(residuals)[0] else np.zeros(0)
 
 
+def square_r(r):
+    """`r`, after checking it is square: the R of np.linalg.qr's reduced mode for a square or tall
+    matrix, which is what the qr rules differentiate."""
+    if np.shape(r)[-1] != np.shape(r)[-2]:
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            "np.linalg.qr is differentiated for square or tall matrices (R square), not for a wide one",
+            hint="factor the transpose instead: q, r = np.linalg.qr(a.T) gives a = r.T @ q.T")
+    return r
+
+
 def diag_sandwich(u, c, v):
     """diagonal(u^T @ c @ v) without forming the off-diagonal entries."""
     return np.sum(u * (c @ v), axis=-2)

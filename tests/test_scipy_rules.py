@@ -499,6 +499,16 @@ def test_svd_without_vectors_is_refused_with_a_hint():
         sourcead.grad(full_svd_of_tall)(_rng.standard_normal((4, 3)))
 
 
+def qr_of(a):
+    q, r = np.linalg.qr(a)
+    return np.sum(r ** 2)
+
+
+def test_qr_of_a_wide_matrix_is_refused_with_a_hint():
+    with pytest.raises(UnsupportedCallError, match="wide"):
+        sourcead.grad(qr_of)(_rng.standard_normal((2, 3)))
+
+
 def test_logsumexp_return_sign_is_refused():
     with pytest.raises(UnsupportedCallError, match="return_sign"):
         sourcead.grad(signed_logsumexp)(np.array([0.1, 0.2]))

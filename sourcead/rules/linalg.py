@@ -34,9 +34,9 @@ from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, bl
                        diag_sandwich, diagonal, diagonal_blocks_sum, effective_matrix,
                        effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents,
                        real_only, residual_cotangent, residual_tangent, scaled_congruence, scaled_product,
-                       svd_gaps, symmetric_from_triangle, symmetric_from_upper, transposed_if, triangle,
-                       triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices, upper_right_block,
-                       zeros_like_input)
+                       square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper, transposed_if,
+                       triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
+                       upper_right_block, zeros_like_input)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---- solving and inverting -------------------------------------------------------------------------
@@ -183,14 +183,14 @@ def cholesky_tangent(t, ans, a):
 # A = Q R: with M = dA R^-1 and U = fold_upper(Q^T M), dQ = M - Q U and dR = U R
 @adjoint(np.linalg.qr)
 def qr_adjoint(ct, ans, a):
-    return mT(np.linalg.solve(ans[1], mT(ct[0] + ans[0] @ symmetric_from_upper(ct[1] @ mT(ans[1])
+    return mT(np.linalg.solve(square_r(ans[1]), mT(ct[0] + ans[0] @ symmetric_from_upper(ct[1] @ mT(ans[1])
                                                                                - mT(ans[0]) @ ct[0]))))
 
 
 # one entry, a pair: the tangents of (Q, R)
 @tangent(np.linalg.qr)
 def qr_tangent(t, ans, a):
-    return (mT(np.linalg.solve(mT(ans[1]), mT(t)))
+    return (mT(np.linalg.solve(mT(square_r(ans[1])), mT(t)))
             - ans[0] @ fold_upper(mT(ans[0]) @ mT(np.linalg.solve(mT(ans[1]), mT(t)))),
             fold_upper(mT(ans[0]) @ mT(np.linalg.solve(mT(ans[1]), mT(t)))) @ ans[1]),
 
@@ -615,6 +615,16 @@ def covariance_adjoint_adjoint(ct, ans, g, cov):
 @tangent(runtime.covariance_adjoint)
 def covariance_adjoint_tangent(t, ans, g, cov):
     return covariance_adjoint(t, cov), None
+
+
+@adjoint(runtime.square_r)
+def square_r_adjoint(ct, ans, r):
+    return ct
+
+
+@tangent(runtime.square_r)
+def square_r_tangent(t, ans, r):
+    return t
 
 
 @adjoint(runtime.real_only, differentiable=("x",))

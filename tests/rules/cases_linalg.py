@@ -155,6 +155,7 @@ CASES += [
     C("symmetric-upper", runtime.effective_matrix_adjoint, rnd(3, 3), "sym", False),
     C("value", runtime.one_if_none, rnd(3)),
     C("real", runtime.real_only, rnd(3), "eig"),
+    C("square", runtime.square_r, rnd(3, 3)),
     C("residuals", runtime.residual_cotangent, rnd(2), 2),
     C("none", runtime.residual_cotangent, np.zeros(0), 2),
     C("residuals", runtime.residual_tangent, rnd(2), rnd(2)),
