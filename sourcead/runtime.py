@@ -581,9 +581,356 @@ def uncumsum(g, x, axis=None):
 
 
 # ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------
+# Their rules are in rules/linalg.py (registered whether or not SciPy is installed).
+
+def mT(x):
+    """The matrix transpose of `x` (of each matrix in a stack, or in a list): its last two axes
+    swapped."""
+    if isinstance(x, (list, tuple)):
+        return [mT(e) for e in x]
+    return np.swapaxes(x, -1, -2)
+
+
+def _tril_mask(x, k=0):
+    n, m = np.shape(x)[-2:]
+    return np.tri(n, m, k, dtype=bool)
+
+
+def tril_half(x):
+    """The lower triangle of `x` with its diagonal halved (the Phi of Cholesky derivatives)."""
+    return np.where(_tril_mask(x, -1), x, 0.0) + 0.5 * np.where(np.eye(np.shape(x)[-1], dtype=bool), x, 0.0)
+
+
+def _reads_lower(uplo):
+    """Whether `uplo` ('L' or 'U' as NumPy spells it, or SciPy's boolean `lower`) names the lower
+    triangle."""
+    return uplo in ("L", "l") if isinstance(uplo, str) else bool(uplo)
+
+
+def symmetric_from_triangle(x, uplo="L"):
+    """The symmetric matrix that LAPACK reads from one triangle of `x` (the lower for 'L' or True,
+    as np.linalg.cholesky and eigh do; the upper for 'U' or False): what those functions factor."""
+    part = tril_half(x) if _reads_lower(uplo) else tril_half(mT(x))
+    return part + mT(part)
+
+
+def triangle_of_symmetric(g, uplo="L"):
+    """The adjoint of `symmetric_from_triangle`: g + g^T on the triangle read, its diagonal once."""
+    part = tril_half(g + mT(g))
+    return part if _reads_lower(uplo) else mT(part)
+
+
+def triangle(x, lower=False, unit_diagonal=False):
+    """The lower (or upper) triangle of `x`, without the diagonal when `unit_diagonal`: the part
+    of a triangular matrix that scipy.linalg's triangular solvers read."""
+    return np.where(_tril_mask(x, -1 if unit_diagonal else 0) if lower
+                    else ~_tril_mask(x, 0 if unit_diagonal else -1), x, 0.0)
+
+
+def transposed_if(x, flag):
+    """mT(x) when `flag` is true, else x."""
+    return mT(x) if flag else x
+
+
+def transposes(trans):
+    """Whether scipy.linalg's `trans` option (0, 1, 2 or 'N', 'T', 'C') solves with the transpose."""
+    return trans in (1, 2, "T", "C", "t", "c")
+
+
+def other_trans(trans):
+    """The `trans` option that solves with the transpose of what `trans` solves with."""
+    return 0 if transposes(trans) else 1
+
+
+def as_matrix(v):
+    """A vector as a one-column matrix; a matrix as it is."""
+    return np.reshape(v, (np.shape(v)[0], -1))
+
+
+def column_outer(u, v):
+    """u @ v^T for vectors or matrices of columns: the outer product of a solve's two sides."""
+    return as_matrix(u) @ mT(as_matrix(v))
+
+
+_GENERAL = (None, "gen", "general")
+_SYMMETRIC = ("sym", "her", "pos", "symmetric", "hermitian", "positive definite")
+
+
+def effective_matrix(a, assume_a=None, lower=False, transposed=False):
+    """The matrix scipy.linalg.solve or inv really uses for `a`: a itself (or a^T when
+    `transposed`), or for a symmetric `assume_a` the symmetric matrix of the triangle `lower`
+    names. Other structures (banded, diagonal, triangular...) are refused."""
+    if assume_a in _GENERAL:
+        return mT(a) if transposed else a
+    if assume_a in _SYMMETRIC:
+        return symmetric_from_triangle(a, lower)
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(f"scipy.linalg is differentiated with assume_a in {_GENERAL + _SYMMETRIC}, "
+                               f"not {assume_a!r}", hint="leave assume_a out (the general solver)")
+
+
+def effective_matrix_adjoint(g, assume_a=None, lower=False, transposed=False):
+    """The adjoint of `effective_matrix` in a."""
+    if assume_a in _SYMMETRIC:
+        return triangle_of_symmetric(g, lower)
+    return mT(g) if transposed else g
+
+
+def fold_upper(c):
+    """The upper triangle of `c` plus its strict lower triangle transposed (an upper triangle)."""
+    lower = np.where(_tril_mask(c, -1), c, 0.0)
+    return c - lower + mT(lower)
+
+
+def symmetric_from_upper(b):
+    """The symmetric matrix whose upper triangle is b's: the adjoint of `fold_upper`."""
+    upper = np.where(_tril_mask(b, -1), 0.0, b)
+    strict = np.where(_tril_mask(b, 0), 0.0, b)
+    return upper + mT(strict)
+
+
+def diagonal(x):
+    """The diagonal of `x` (of each matrix in a stack)."""
+    return np.diagonal(x, 0, -2, -1) * 1.0
+
+
+def diag_embed(d):
+    """Square matrices with `d` (its last axis) on the diagonal: the adjoint of `diagonal`."""
+    n = np.shape(d)[-1]
+    return np.expand_dims(d, -1) * np.eye(n)
+
+
+def inverse_gaps(w):
+    """F[..., i, j] = 1 / (w[j] - w[i]) off the diagonal, 0 on it: the weights of eigenvector and
+    singular-vector derivatives. Eigenvalues must be distinct (a repeated one divides by zero)."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    eye = np.eye(np.shape(w)[-1], dtype=bool)
+    return np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gaps))
+
+
+def real_only(x, what):
+    """`x`, after checking that it is real: sourcead differentiates `what` (np.linalg.eig) only
+    where its results are real (distinct real eigenvalues)."""
+    if np.iscomplexobj(x):
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            f"{what} returned complex values here, and sourcead differentiates it only where its "
+            "results are real (complex numbers are not supported)",
+            hint="for a symmetric matrix use np.linalg.eigh, whose results are always real")
+    return x
+
+
+def matrix_norm_weight(x, norm, ord=None, axis=None, keepdims=False):
+    """d norm / d x, in x's shape, for the matrix norm ``norm = np.linalg.norm(x, ord, axis,
+    keepdims)`` of a 2-D x (or of the matrices on the two axes `axis` names), for ord in
+    None/'fro', 'nuc', 2, -2, 1, -1, inf, -inf.
+
+    'nuc' is U V^T and 2 / -2 the outer product of the largest / smallest singular pair (they
+    need distinct singular values there: a tie has no unique gradient, and U V^T needs no zero
+    singular value). 1 / -1 (largest / smallest absolute column sum) and inf / -inf (rows) give
+    sign(x) on the winning columns or rows, ties sharing evenly. A zero matrix gives 0.
+    """
+    rows, cols = (axis[0] % np.ndim(x), axis[1] % np.ndim(x)) if axis is not None else (0, 1)
+    m = np.moveaxis(x, (rows, cols), (-2, -1))
+    n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones(np.shape(x)),
+                                   (rows, cols), (-2, -1))[..., 0, 0], (-2, -1))
+    return np.moveaxis(_matrix_norm_weight(m, n, ord), (-2, -1), (rows, cols))
+
+
+def _matrix_norm_weight(m, n, ord):
+    """matrix_norm_weight for the stack of matrices `m` (last two axes) with norms `n` (..., 1, 1)."""
+    if ord is None or ord == "fro":
+        return m / np.where(n == 0, 1.0, n)
+    if ord in ("nuc", 2, -2):
+        u, s, vh = np.linalg.svd(m, full_matrices=False)
+        if ord == "nuc":
+            return u @ vh
+        k = 0 if ord == 2 else np.shape(s)[-1] - 1  # the largest or the smallest singular value
+        return u[..., :, k:k + 1] @ vh[..., k:k + 1, :]
+    if ord in (1, -1, np.inf, -np.inf):
+        axis = -2 if ord in (1, -1) else -1
+        sums = np.sum(np.abs(m), axis=axis, keepdims=True)
+        won = sums == (np.max(sums, axis=-1 - (axis == -1), keepdims=True) if ord in (1, np.inf)
+                       else np.min(sums, axis=-1 - (axis == -1), keepdims=True))
+        return np.sign(m) * won / np.sum(won, axis=(-2, -1), keepdims=True)
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
+                               hint="use ord in None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
+
+
+def residual_cotangent(g, k):
+    """The cotangent `g` of np.linalg.lstsq's residuals as k column weights: zeros when lstsq
+    returned no residuals (an empty array: a wide or rank-deficient matrix)."""
+    return g if np.shape(g)[0] else np.zeros(k)
+
+
+def residual_tangent(v, residuals):
+    """The tangent `v` of np.linalg.lstsq's residuals, or an empty one like `residuals`."""
+    return v if np.shape(residuals)[0] else np.zeros(0)
+
+
+def square_r(r):
+    """`r`, after checking it is square: the R of np.linalg.qr's reduced mode for a square or tall
+    matrix, which is what the qr rules differentiate."""
+    if np.shape(r)[-1] != np.shape(r)[-2]:
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            "np.linalg.qr is differentiated for square or tall matrices (R square), not for a wide one",
+            hint="factor the transpose instead: q, r = np.linalg.qr(a.T) gives a = r.T @ q.T")
+    return r
+
+
+def diag_sandwich(u, c, v):
+    """diagonal(u^T @ c @ v) without forming the off-diagonal entries."""
+    return np.sum(u * (c @ v), axis=-2)
+
+
+def scaled_product(u, g, v):
+    """u @ diag(g) @ v^T: the adjoint of `diag_sandwich` in c."""
+    return (u * np.expand_dims(g, -2)) @ mT(v)
+
+
+def diag_congruence(c, v):
+    """diagonal(v^T @ c @ v): the eigenvalue derivatives of a symmetric matrix with eigenvectors v."""
+    return np.sum(v * (c @ v), axis=-2)
+
+
+def scaled_congruence(v, g):
+    """v @ diag(g) @ v^T: the adjoint of `diag_congruence` in c."""
+    return (v * np.expand_dims(g, -2)) @ mT(v)
+
+
+def svd_gaps(usv, a, full_matrices=True, compute_uv=True, hermitian=False):
+    """inverse_gaps(s**2) for the factors ``usv = np.linalg.svd(a, ...)``, after checking that
+    the call returned what the svd rules differentiate."""
+    if not compute_uv or hermitian or (full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            "np.linalg.svd is differentiated with compute_uv=True, hermitian=False, and "
+            "full_matrices=False for a matrix that is not square",
+            hint="write np.linalg.svd(a, full_matrices=False) (and take [1] for the singular values alone)")
+    return inverse_gaps(usv[1] ** 2)
+
+
+def as_columns(v, a, b):
+    """`v` (shaped like np.linalg.solve(a, b) or like b) as a stack of matrices: a vector b (one
+    NumPy solves as a vector) gains a trailing axis of length 1."""
+    return np.expand_dims(v, -1) if _solve_vector(a, b) else v
+
+
+_NUMPY_2 = int(np.__version__.split(".")[0]) >= 2
+
+
+def _solve_vector(a, b):
+    """Whether np.linalg.solve(a, b) takes b as a vector (NumPy 2: b is 1-D; before: one axis
+    fewer than a)."""
+    return np.ndim(b) == 1 if _NUMPY_2 else np.ndim(b) == np.ndim(a) - 1
+
+
+def block_triangular(a, d):
+    """[[a, d], [0, a]] (for each matrix in a stack, or each pair of two lists): an analytic
+    matrix function f of it has f(a) on the diagonal and the Frechet derivative of f at a in the
+    direction d top right; a product of such blocks has the product rule's sum top right."""
+    if isinstance(a, (list, tuple)):
+        return [block_triangular(x, y) for x, y in zip(a, d, strict=True)]
+    top = np.concatenate([a, d], axis=-1)
+    bottom = np.concatenate([np.zeros(np.shape(a)), a], axis=-1)
+    return np.concatenate([top, bottom], axis=-2)
+
+
+def upper_right_block(x):
+    """The top-right quarter of `x` (of each matrix in a stack, or in a list)."""
+    if isinstance(x, (list, tuple)):
+        return [upper_right_block(e) for e in x]
+    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    return x[..., :n, m:] * 1.0
+
+
+def diagonal_blocks_sum(x):
+    """The sum of the top-left and bottom-right quarters of `x` (of each matrix in a stack, or in a
+    list): with `upper_right_block`, the adjoint of `block_triangular`."""
+    if isinstance(x, (list, tuple)):
+        return [diagonal_blocks_sum(e) for e in x]
+    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    return x[..., :n, :m] + x[..., n:, m:]
+
+
+def chain_matrices(arrays):
+    """np.linalg.multi_dot's operands as matrices: a 1-D first one as a row, a 1-D last one as a
+    column."""
+    out = list(arrays)
+    if np.ndim(out[0]) == 1:
+        out[0] = np.reshape(out[0], (1, -1))
+    if np.ndim(out[-1]) == 1:
+        out[-1] = np.reshape(out[-1], (-1, 1))
+    return out
+
+
+def unchain_matrices(gs, arrays):
+    """Matrices shaped like `chain_matrices(arrays)` given the shapes of `arrays` again."""
+    return [np.reshape(g, np.shape(a)) for g, a in zip(gs, arrays, strict=True)]
+
+
+def as_chain_result(g, arrays):
+    """`g`, shaped like np.linalg.multi_dot(arrays), as the matrix product of chain_matrices(arrays)."""
+    chain = chain_matrices(arrays)
+    return np.reshape(g, (np.shape(chain[0])[0], np.shape(chain[-1])[1]))
+
+
+def multi_dot_cotangents(g, matrices):
+    """For each matrix of the product ``M = matrices[0] @ ... @ matrices[-1]``, its cotangent given
+    M's cotangent `g`: the transposed product of the matrices before it, g, and the transposed
+    product of those after it."""
+    k = len(matrices)
+    before = [None] * k
+    after = [None] * k
+    for i in range(1, k):
+        before[i] = matrices[0] if i == 1 else before[i - 1] @ matrices[i - 1]
+    for i in range(k - 2, -1, -1):
+        after[i] = matrices[k - 1] if i == k - 2 else matrices[i + 1] @ after[i + 1]
+    out = []
+    for i in range(k):
+        left = g if before[i] is None else mT(before[i]) @ g
+        out.append(left if after[i] is None else left @ mT(after[i]))
+    return out
 
 
 # ---- helpers of the SciPy rules (scipy.special, scipy.stats) -------------------------------------
+# NumPy only; their rules are in rules/linalg.py too, so that they are always registered.
+
+
+def one_if_none(v):
+    """`v`, or 1.0 when it is None (an absent weight, such as logsumexp's b)."""
+    return 1.0 if v is None else v
+
+
+def zero_if_none(v):
+    """`v`, or 0.0 when it is None (an absent offset, such as a distribution's mean)."""
+    return 0.0 if v is None else v
+
+
+def as_covariance(cov, x):
+    """The covariance matrix scipy.stats.multivariate_normal reads from `cov` for points `x`:
+    a number times the identity, a diagonal, or the symmetric matrix of cov's lower triangle."""
+    if np.ndim(cov) == 0:
+        return cov * np.eye(np.shape(x)[-1] if np.ndim(x) else 1)
+    if np.ndim(cov) == 1:
+        return diag_embed(cov)
+    return symmetric_from_triangle(cov, "L")
+
+
+def covariance_adjoint(g, cov):
+    """The adjoint of `as_covariance` in cov: the cotangent `g` of the matrix mapped back to cov."""
+    if np.ndim(cov) == 0:
+        return np.trace(g)
+    if np.ndim(cov) == 1:
+        return diagonal(g)
+    return triangle_of_symmetric(g, "L")
 
 
 # ---- cotangent arithmetic for values of any structure -------------------------------------------

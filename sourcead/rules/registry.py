@@ -23,13 +23,20 @@ themselves be differentiated (higher order).
 
 Functions whose result carries no derivative (comparisons, ``len``, ``numpy.floor``, ``argmax``)
 are registered with `nondifferentiable`.
+
+SciPy's rules load on first use: ``import sourcead`` does not import SciPy, and the first lookup
+that misses for an object of scipy.special, scipy.linalg or scipy.stats (by its ``__module__``, or
+for a bound method its object's class's; or as one of scipy.special's ufuncs) imports that
+subpackage's rule module (`rules.scipy_special`, ...) once and looks again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import operator
+import sys
 from typing import Any, Callable
 
 import numpy
@@ -159,25 +166,61 @@ def rule_key(op, args=()):
     return op
 
 
-def lookup_adjoint(obj: Any) -> Rule | None:
+# the SciPy subpackages that have rules, and the rule module of each (imported on first use)
+_SCIPY_RULES = {"scipy.special": "scipy_special", "scipy.linalg": "scipy_linalg", "scipy.stats": "scipy_stats"}
+_scipy_loaded: set = set()
+
+
+def _scipy_subpackage(obj: Any) -> str | None:
+    """The SciPy subpackage with rules that `obj` belongs to, if any."""
+    if isinstance(obj, numpy.ufunc):
+        special = sys.modules.get("scipy.special")
+        return "scipy.special" if special is not None and getattr(special, obj.__name__, None) is obj else None
+    owner = getattr(obj, "__self__", None)
+    for module in (getattr(obj, "__module__", None), type(owner).__module__ if owner is not None else None):
+        if isinstance(module, str):
+            for package in _SCIPY_RULES:
+                if module == package or module.startswith(package + "."):
+                    return package
+    return None
+
+
+def _loaded_scipy_rules_for(obj: Any) -> bool:
+    """Import the rules of `obj`'s SciPy subpackage, once, if it has some; whether that happened now."""
+    package = _scipy_subpackage(obj)
+    if package is None or package in _scipy_loaded:
+        return False
+    _scipy_loaded.add(package)
+    importlib.import_module(f"{__package__}.{_SCIPY_RULES[package]}")
+    return True
+
+
+def _get(table: dict, obj: Any):
     try:
-        return _ADJOINT.get(obj)
+        return table.get(obj)
     except TypeError:
         return None
+
+
+def lookup_adjoint(obj: Any) -> Rule | None:
+    rule = _get(_ADJOINT, obj)
+    if rule is None and _loaded_scipy_rules_for(obj):
+        rule = _get(_ADJOINT, obj)
+    return rule
 
 
 def lookup_tangent(obj: Any) -> Rule | None:
-    try:
-        return _TANGENT.get(obj)
-    except TypeError:
-        return None
+    rule = _get(_TANGENT, obj)
+    if rule is None and _loaded_scipy_rules_for(obj):
+        rule = _get(_TANGENT, obj)
+    return rule
 
 
 def is_nondifferentiable(obj: Any) -> bool:
-    try:
-        return obj in _NONDIFF
-    except TypeError:
-        return False
+    found = _get(_NONDIFF, obj) is not None
+    if not found and _loaded_scipy_rules_for(obj):
+        found = _get(_NONDIFF, obj) is not None
+    return found
 
 
 def has_rule(obj: Any) -> bool:
