@@ -11,6 +11,8 @@ import builtins
 import dataclasses
 import inspect
 import linecache
+import os
+import sys
 import textwrap
 import types
 
@@ -71,12 +73,10 @@ def parse(fn) -> Parsed:
     try:
         src_lines, first = inspect.getsourcelines(fn)
         filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
-    except (OSError, TypeError) as err:
-        raise SourceUnavailableError(
-            f"the source of {fn.__qualname__} (defined in {fn.__code__.co_filename}) is not available",
-            hint="functions typed at a plain interactive prompt have no source file; define the "
-                 "function in a file or a notebook cell, or register a rule for it with "
-                 "@sourcead.adjoint") from err
+    except (OSError, TypeError):
+        src_lines = None  # raised below, outside the handler: inspect's error only repeats it
+    if src_lines is None:
+        raise _no_source(fn)
     first = max(first, 1)
     raw = "".join(src_lines)
     text = textwrap.dedent(raw)
@@ -100,6 +100,33 @@ def parse(fn) -> Parsed:
         tree = defs[0]
     tree.decorator_list = []
     return Parsed(fn, tree, filename, first, dedent, lines, name)
+
+
+def _no_source(fn) -> SourceUnavailableError:
+    """The error for a function whose source cannot be read, located at the user's call."""
+    where = fn.__code__.co_filename
+    if where.startswith("<") and where.endswith(">"):
+        what = (f"the source of {fn.__qualname__} is not available: it was compiled from a string "
+                f"(exec, compile or an interactive prompt; its file is {where}), so there is no "
+                f"source file for sourcead to read")
+    else:
+        what = f"the source of {fn.__qualname__} (defined in {where}) is not available"
+    return SourceUnavailableError(
+        what, _caller_loc(),
+        hint="define the function in a file or a notebook cell, or register a rule for it with "
+             "@sourcead.adjoint")
+
+
+def _caller_loc() -> Loc | None:
+    """The user's call into sourcead: the innermost frame outside the sourcead package."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    filename, line = frame.f_code.co_filename, frame.f_lineno
+    return Loc(filename, line, 0, linecache.getline(filename, line).rstrip("\n"), frame.f_code.co_name)
 
 
 def _indent(line: str) -> int:
