@@ -95,6 +95,12 @@ def parse(fn) -> Parsed:
                 f"could not parse the source of {fn.__qualname__}: {err.msg}",
                 Loc(filename, first + (err.lineno or 1) - 1, 0, lines.get(first + (err.lineno or 1) - 1, ""), name)) from err
         defs = [n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == name]
+        for n in module.body:
+            if not defs and isinstance(n, gast.AsyncFunctionDef) and n.name == name:
+                raise UnsupportedSyntaxError(
+                    f"{name} is an async function (async def), which sourcead does not differentiate",
+                    Loc(filename, first + n.lineno - 1, 0, lines.get(first + n.lineno - 1, ""), name),
+                    hint="differentiate a plain synchronous function (def) that the coroutine calls")
         if not defs:
             raise SourceUnavailableError(f"could not find the definition of {name} in its source")
         tree = defs[0]
