@@ -233,9 +233,11 @@ def grad(f=_NO_FUNCTION, wrt=0):
     if f is None:
         raise _usage("grad needs the function to differentiate, got None",
                      hint="grad(f) or grad(f, wrt=...); as a decorator, @grad or @grad(wrt=...)")
-    if isinstance(f, (int, str, tuple, list)) and not callable(f):
+    if isinstance(f, (int, float, str, tuple, list)) and not callable(f):
         raise _usage("grad's first argument is the function; pass wrt by keyword: grad(f, wrt=...)",
                      hint="grad(f, wrt=0)")
+    if not callable(f):
+        raise _usage(f"grad needs a function, got {_describe(f)}", hint="grad(f) or grad(f, wrt=...)")
     try:
         _base(f, "grad")
     except SourceADError as err:
@@ -328,7 +330,7 @@ def jvp(f, primals, tangents):
     names = list(_signature(base).parameters)
     for i, t in enumerate(tangents):
         if i not in positions and not _is_zero_tangent(t):
-            raise _usage(f"jvp: {names[i]} is {_describe(primals[i])}, which jvp does not differentiate, "
+            raise _usage(f"jvp: the argument {names[i]} is {_describe(primals[i])}, which jvp does not differentiate, "
                          f"but its tangent is {_describe(t)}",
                          hint=f"pass None as {names[i]}'s tangent, or pass {names[i]} as a float to differentiate it")
     wrt = tuple(i for i in positions if tangents[i] is not None)

@@ -120,6 +120,8 @@ def _check_expr_statement(parsed: Parsed, node: gast.Expr) -> None:
     what = _REFUSED.get(type(node.value))
     if what is not None:  # `yield x` or `await y` as a statement: name the construct
         reject(parsed, node.value, f"{what[0]} is not supported by sourcead", what[1])
+    if isinstance(node.value, gast.Call):
+        _check_call(parsed, node.value)  # `exec(...)` as a statement: name exec
     reject(parsed, node,
            "an expression statement (a call whose result is unused, such as print or an in-place "
            "method) is not supported: sourcead differentiates pure functions",
