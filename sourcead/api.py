@@ -21,7 +21,7 @@ import types
 import numpy as np
 
 from .rules import registry
-from .errors import Loc, SourceADError, UsageError
+from .errors import Loc, NonDifferentiableError, SourceADError, UsageError
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
 from .runtime import as_gradient, to_float
@@ -298,13 +298,19 @@ def vjp(f, *primals):
     kinds = _kinds(base, args)
     out = f(*primals)
     n_out = len(out) if isinstance(out, tuple) else 1
+    if not isinstance(out, tuple):
+        _refuse_output(base, out, "vjp")
 
     def pullback(ct):
         cts = tuple(ct) if isinstance(out, tuple) else (ct,)
         if len(cts) != n_out:
             raise _usage(f"the cotangent has {len(cts)} parts; the function returns {n_out}",
                          hint="pass one cotangent per result, shaped like it")
-        cts = tuple(_cotangent_like(c, o) for c, o in zip(cts, out if isinstance(out, tuple) else (out,)))
+        outs = out if isinstance(out, tuple) else (out,)
+        for k, (c, o) in enumerate(zip(cts, outs)):
+            if not _is_zero_tangent(c):
+                _refuse_output(base, o, "vjp", f" (result {k})" if isinstance(out, tuple) else "")
+        cts = tuple(_cotangent_like(c, o) for c, o in zip(cts, outs))
         if not positions:
             return tuple(None for _ in primals)
         d = _derived(base, chain + (("vjp", positions),), kinds)
@@ -341,6 +347,9 @@ def jvp(f, primals, tangents):
     n = len(results) // 2
     outs, touts = results[:n], results[n:]
     touts = tuple(as_gradient(t, o) if _numeric(o) else t for t, o in zip(touts, outs, strict=True))
+    if len(outs) == 1:
+        _refuse_output(base, outs[0], "jvp")
+    touts = tuple(t if _value_problem(o) is None else None for t, o in zip(touts, outs, strict=True))
     if isinstance(f, Derivative):
         single = not f.several and f.mode == "grad"
         if single:
@@ -674,6 +683,18 @@ def _cotangent_like(ct, out):
         return np.full(out.shape, ct, dtype=np.result_type(ct, np.float64))
     raise _usage(f"vjp: the cotangent has shape {np.shape(ct)}; the result has shape {np.shape(out)}",
                  hint="pass a cotangent shaped like the result")
+
+
+def _refuse_output(f, out, what: str, which: str = "") -> None:
+    """A result that has no derivative (a bool, None, a string, an object, a complex number) is
+    refused rather than given a zero derivative."""
+    problem = _value_problem(out)
+    if problem is not None:
+        raise NonDifferentiableError(
+            f"{what} of {f.__name__}: the result{which} is {problem.replace(', not a number', '')}, which has no "
+            f"derivative", _caller_loc(),
+            hint="return the float or array to differentiate (a comparison's derivative is zero "
+                 "wherever it is defined: return the value it compares instead)")
 
 
 def _caller_loc():

@@ -488,8 +488,31 @@ def jacobian_of_a_complex():
     sourcead.jacobian(two_params)(np.ones(2) * 1j, 2.0)
 
 
+def is_positive(x):
+    return x > 0
+
+
+def makes_an_object(x):
+    return object()
+
+
+def vjp_of_a_comparison():
+    sourcead.vjp(is_positive, 2.0)
+
+
+def jvp_of_an_object():
+    sourcead.jvp(makes_an_object, (2.0,), (1.0,))
+
+
+def vjp_of_a_bool_array():
+    sourcead.vjp(is_positive, np.array([1.0, -1.0]))
+
+
 # (the call, error class, snippet on the line of this file the error names, words in the message)
 BAD_CALLS = [
+    (vjp_of_a_comparison, NonDifferentiableError, "sourcead.vjp(is_positive, 2.0)", "bool"),
+    (jvp_of_an_object, NonDifferentiableError, "sourcead.jvp(makes_an_object", "object"),
+    (vjp_of_a_bool_array, NonDifferentiableError, "np.array([1.0, -1.0])", "bool"),
     (np_sin_directly, SourceUnavailableError, "sourcead.grad(np.sin)", "not a Python function"),
     (math_sin_directly, SourceUnavailableError, "sourcead.grad(math.sin)", "not a Python function"),
     (builtin_abs_directly, SourceUnavailableError, "sourcead.grad(abs)", "not a Python function"),
@@ -683,6 +706,21 @@ def test_a_pytree_argument_is_refused_until_pytrees_land(mode, tree):
     fn = product_of_entries if isinstance(tree, dict) else product_of_fields
     err = refused(lambda: MODES[mode](fn, (tree,), 0))
     assert "pytrees" in err.message and "argument t" in err.message and err.hint
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "needs: grad and value_and_grad to refuse a result that is not a number: a comparison (a bool) "
+    "or an object() gets the gradient 0.0 because the result is inactive and never computed; e.g. "
+    "ad/reverse.py refusing a comparison or an unknown-kind result at compile time, or the generated "
+    "code checking the result with runtime.ones_like_output also when it is inactive"))
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad"])
+@pytest.mark.parametrize("fn", [is_positive, makes_an_object], ids=["bool", "object"])
+def test_grad_of_a_result_that_is_not_a_number_is_refused(fn, mode):
+    try:
+        result = MODES[mode](fn, (2.0,), 0)
+    except NonDifferentiableError:
+        return
+    raise AssertionError(f"{mode} returned {result!r}")
 
 
 # ---- NaN and inf propagate as in the primal ------------------------------------------------------
