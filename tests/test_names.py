@@ -6,7 +6,7 @@ branch flags (`cond`), and the runtime helpers it calls (`unbroadcast`, `broadca
 it calls builtins (`list`, `range`, `reversed`). Every one of those is tried here, exhaustively, as
 the user's own variable or parameter name in functions with loops (so the tape is used), `while`
 loops (so iterations are counted), branches, helper calls, broadcasting and a loop variable; each
-derivative (grad, jvp, grad of grad) is checked against finite differences.
+derivative (grad, jvp, grad of grad) is checked against finite differences, and vjp against grad.
 
 The functions are generated as source text from templates in which NAME stands for the name, and
 written to a real file (sourcead reads source), one module per name.
@@ -174,6 +174,9 @@ def test_a_user_name_does_not_collide_with_generated_names(modules, name, templa
     what = f"{template} with the user's name {name!r}"
     got = sourcead.grad(f, wrt=(0, 1))(*args)
     assert_close(got, numeric_grad(f, args, (0, 1)), 1e-6, 1e-8, f"grad, {what}")
+    _, pullback = sourcead.vjp(f, *args)
+    ct = np.full(np.shape(f(*args)), 0.7) if isinstance(f(*args), np.ndarray) else 0.7
+    assert_close(pullback(ct), tuple(0.7 * g for g in got), 1e-12, 1e-12, f"vjp, {what}")
     tangents = tuple(np.full(np.shape(a), 0.3) if isinstance(a, np.ndarray) else 0.3 for a in args)
     _, t_out = sourcead.jvp(f, args, tangents)
     assert_close(t_out, numeric_jvp(f, args, tangents)[1], 1e-6, 1e-8, f"jvp, {what}")
