@@ -13,15 +13,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import linecache
-import os
-import sys
 import types
 
 import numpy as np
 
 from .rules import registry
-from .errors import Loc, NonDifferentiableError, SourceADError, UsageError
+from .errors import NonDifferentiableError, SourceADError, UsageError
+from .frontend.parse import caller_loc as _caller_loc
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
 from .runtime import as_gradient, to_float
@@ -686,28 +684,19 @@ def _cotangent_like(ct, out):
 
 
 def _refuse_output(f, out, what: str, which: str = "") -> None:
-    """A result that has no derivative (a bool, None, a string, an object, a complex number) is
-    refused rather than given a zero derivative."""
+    """A result that has no derivative (a bool, None, a string, an object) or one that sourcead
+    does not differentiate yet (complex) is refused rather than given a zero derivative."""
     problem = _value_problem(out)
-    if problem is not None:
-        raise NonDifferentiableError(
-            f"{what} of {f.__name__}: the result{which} is {problem.replace(', not a number', '')}, which has no "
-            f"derivative", _caller_loc(),
-            hint="return the float or array to differentiate (a comparison's derivative is zero "
-                 "wherever it is defined: return the value it compares instead)")
-
-
-def _caller_loc():
-    """The place in the user's code that called into sourcead: the innermost frame outside the
-    sourcead package (a usage error has no construct of its own to point at)."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
-        frame = frame.f_back
-    if frame is None:
-        return None
-    filename, line = frame.f_code.co_filename, frame.f_lineno
-    return Loc(filename, line, 0, linecache.getline(filename, line).rstrip("\n"), frame.f_code.co_name)
+    if problem is None:
+        return
+    if "complex" in problem or "pytrees" in problem:
+        message, hint = f"{what} of {f.__name__}: the result{which} is {problem}", _hint_for(problem)
+    else:
+        message = f"{what} of {f.__name__}: the result{which} is {problem.replace(', not a number', '')}, " \
+                  "which has no derivative"
+        hint = ("return the float or array to differentiate (a comparison's derivative is zero wherever "
+                "it is defined: return the value it compares instead)")
+    raise NonDifferentiableError(message, _caller_loc(), hint)
 
 
 def _usage(message: str, hint: str | None = None) -> UsageError:

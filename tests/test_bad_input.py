@@ -271,6 +271,10 @@ def splats_keywords(x):
     return np.sum(x, **options)
 
 
+def uses_a_complex_literal(x):
+    return np.sum(np.exp(1j * x)).real
+
+
 def uses_a_lambda(x):
     square = lambda t: t * t  # noqa: E731
     return square(x)
@@ -325,6 +329,7 @@ BAD_FUNCTIONS = [
     (uses_a_bytes_literal, 1.0, UnsupportedSyntaxError, 'b"x"', "bytes"),
     (splats_keywords, np.ones(2), UnsupportedSyntaxError, "**options", "**kwargs"),
     (uses_a_lambda, 1.0, UnsupportedSyntaxError, "lambda t", "lambda"),
+    (uses_a_complex_literal, np.ones(2), UnsupportedSyntaxError, "1j * x", "complex"),
 ]
 
 
@@ -676,6 +681,38 @@ def test_a_complex_argument_is_refused(mode, z):
     err = refused(lambda: MODES[mode](square, (z,), 0))
     assert "complex" in err.message and "z" in err.message and err.hint
     assert os.path.abspath(err.loc.filename) == THIS_FILE
+
+
+ROTATION = 1j
+
+
+def times_a_complex_global(x):
+    return x * ROTATION
+
+
+@pytest.mark.parametrize("mode", mode_params(MODES))
+def test_a_complex_argument_that_is_not_differentiated_is_refused(mode):
+    """The complex value need not be the one differentiated: grad(scaled)(x, 1j) is refused too."""
+    err = refused(lambda: MODES[mode](scaled, (2.0, 1.0j), 0))
+    assert "complex" in err.message and "argument s" in err.message
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "needs: grad to refuse a complex result (here through a complex global): runtime.ones_like_output "
+    "and as_gradient accept complex values, so the gradient is silently complex (1j)"))
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad"])
+def test_a_complex_result_through_a_global_is_refused(mode):
+    try:
+        result = MODES[mode](times_a_complex_global, (2.0,), 0)
+    except SourceADError:
+        return
+    raise AssertionError(f"{mode} returned {result!r}")
+
+
+@pytest.mark.parametrize("mode", ["vjp", "jvp"])
+def test_vjp_and_jvp_refuse_a_complex_result(mode):
+    with pytest.raises(NonDifferentiableError, match="complex"):
+        MODES[mode](times_a_complex_global, (2.0,), 0)
 
 
 @pytest.mark.parametrize("mode", mode_params(["grad", "value_and_grad", "grad_of_grad", "hessian", "hvp", "jacobian"]))

@@ -118,13 +118,14 @@ def _no_source(fn) -> SourceUnavailableError:
     else:
         what = f"the source of {fn.__qualname__} (defined in {where}) is not available"
     return SourceUnavailableError(
-        what, _caller_loc(),
+        what, caller_loc(),
         hint="define the function in a file or a notebook cell, or register a rule for it with "
              "@sourcead.adjoint")
 
 
-def _caller_loc() -> Loc | None:
-    """The user's call into sourcead: the innermost frame outside the sourcead package."""
+def caller_loc() -> Loc | None:
+    """The user's call into sourcead: the innermost frame outside the sourcead package (for an
+    error that has no construct of its own to point at, such as a usage error)."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     frame = sys._getframe(1)
     while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
