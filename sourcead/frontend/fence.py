@@ -111,8 +111,7 @@ def _check_call(parsed: Parsed, call: gast.Call) -> None:
 
 def _check_string_formatting(parsed: Parsed, node: gast.BinOp) -> None:
     left = node.left
-    if isinstance(node.op, gast.Mod) and isinstance(left, (gast.Constant, gast.JoinedStr)) \
-            and isinstance(getattr(left, "value", ""), str):
+    if isinstance(node.op, gast.Mod) and isinstance(left, gast.Constant) and isinstance(left.value, str):
         reject(parsed, node, "%-formatting a string is not supported by sourcead",
                "compute strings outside the differentiated function")
 

@@ -95,17 +95,23 @@ def parse(fn) -> Parsed:
                 f"could not parse the source of {fn.__qualname__}: {err.msg}",
                 Loc(filename, first + (err.lineno or 1) - 1, 0, lines.get(first + (err.lineno or 1) - 1, ""), name)) from err
         defs = [n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == name]
-        for n in module.body:
-            if not defs and isinstance(n, gast.AsyncFunctionDef) and n.name == name:
-                raise UnsupportedSyntaxError(
-                    f"{name} is an async function (async def), which sourcead does not differentiate",
-                    Loc(filename, first + n.lineno - 1, 0, lines.get(first + n.lineno - 1, ""), name),
-                    hint="differentiate a plain synchronous function (def) that the coroutine calls")
         if not defs:
-            raise SourceUnavailableError(f"could not find the definition of {name} in its source")
+            _refuse_async(module, name, filename, first, lines)
+            raise SourceUnavailableError(f"could not find the definition of {name} in its source", caller_loc(),
+                                         hint="define the function with def in a file or a notebook cell")
         tree = defs[0]
     tree.decorator_list = []
     return Parsed(fn, tree, filename, first, dedent, lines, name)
+
+
+def _refuse_async(module, name, filename, first, lines) -> None:
+    for node in module.body:
+        if isinstance(node, gast.AsyncFunctionDef) and node.name == name:
+            line = first + node.lineno - 1
+            raise UnsupportedSyntaxError(
+                f"{name} is an async function (async def), which sourcead does not differentiate",
+                Loc(filename, line, 0, lines.get(line, ""), name),
+                hint="differentiate a plain synchronous function (def) that the coroutine calls")
 
 
 def _no_source(fn) -> SourceUnavailableError:
