@@ -4,7 +4,7 @@ The generated code introduces names of its own: cotangents (`dx`, `ddx`), tempor
 `t_1`), the tape (`stack`, `push`, `pop`, `cstack`...), loop counters (`iterations`, `_`, `__1`),
 branch flags (`cond`), and the runtime helpers it calls (`unbroadcast`, `broadcast_like`, ...), and
 it calls builtins (`list`, `range`, `reversed`). Every one of those is tried here, exhaustively, as
-the user's own variable or parameter name in functions with loops (so the tape is used), `while`
+the user's own variable, parameter, global or helper function name in functions with loops (so the tape is used), `while`
 loops (so iterations are counted), branches, helper calls, broadcasting and a loop variable; each
 derivative (grad, jvp, grad of grad) is checked against finite differences, and vjp against grad.
 
@@ -101,6 +101,33 @@ TEMPLATES = {
                 b = b * NAME
                 k = k + 1
             return b
+    """,
+    "global-data": """
+        NAME = 1.3
+
+        def f(x, y):
+            acc = y
+            k = 0
+            while k < 3:
+                if acc > 0.1:
+                    acc = _np_.sin(acc) * x * NAME
+                else:
+                    acc = acc + x * NAME
+                k = k + 1
+            return acc * NAME
+    """,
+    "helper-function-name": """
+        def NAME(a, b):
+            out = a
+            for j in range(2):
+                out = _np_.sin(out) * b
+            return out
+
+        def f(x, y):
+            acc = x
+            for i in range(2):
+                acc = NAME(acc, y) + acc * y
+            return acc
     """,
     "branch-in-a-while-loop": """
         def f(x, y):
