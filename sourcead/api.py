@@ -11,6 +11,7 @@ the transforms again on the IR the first one generated: a *chain* of (mode, wrt)
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import inspect
 import types
@@ -19,7 +20,8 @@ import numpy as np
 
 from . import display
 from .backend.standalone import standalone_source
-from .errors import SourceADError, SourceUnavailableError, UsageError
+from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
+from .frontend.parse import caller_loc as _caller_loc
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
 from .rules import registry
@@ -65,25 +67,29 @@ def _positions(f, wrt) -> tuple[tuple[int, ...], bool]:
     several = isinstance(wrt, (tuple, list))
     items = list(wrt) if several else [wrt]
     if several and not items:
-        raise UsageError("wrt=() asks for no gradient", hint="pass a position or a name, e.g. wrt=0")
+        raise _usage("wrt=() asks for no gradient", hint="pass a position or a name, e.g. wrt=0")
     out = []
     for item in items:
         if isinstance(item, str):
             if item not in names:
-                raise UsageError(f"{f.__name__} has no parameter named {item!r}; its parameters are {names}")
+                raise _usage(f"{f.__name__} has no parameter named {item!r}; its parameters are {names}",
+                             hint=f"wrt takes one of {names}, or their positions 0 to {len(names) - 1}")
             out.append(names.index(item))
         elif isinstance(item, (int, np.integer)) and not isinstance(item, bool):
             i = int(item)
             if not -len(names) <= i < len(names):
-                raise UsageError(f"wrt={item} is out of range: {f.__name__} has {len(names)} parameters")
+                raise _usage(f"wrt={item} is out of range: {f.__name__} has {len(names)} parameters {names}",
+                             hint=f"positions run from 0 to {len(names) - 1} (or -{len(names)} to -1)")
             out.append(i % len(names))
         else:
-            raise UsageError(f"wrt must be a parameter position or name, or a tuple of them; got {item!r}")
+            raise _usage(f"wrt must be a parameter position or name, or a tuple of them; got {_describe(item)}",
+                         hint=f"e.g. wrt=0 or wrt={names[0]!r}" if names else None)
     if len(set(out)) != len(out):
-        raise UsageError(f"wrt={wrt!r} names a parameter twice")
+        raise _usage(f"wrt={wrt!r} names a parameter twice", hint="name each parameter once")
     for i in out:
         if params[i].kind in (params[i].VAR_POSITIONAL, params[i].VAR_KEYWORD):
-            raise UsageError(f"cannot differentiate with respect to *{names[i]}")
+            raise _usage(f"cannot differentiate with respect to *{names[i]}",
+                         hint="give the function an explicit parameter for the value")
     return tuple(out), several
 
 
@@ -246,7 +252,10 @@ class Derivative:
             return str(err), False
 
 
-def grad(f=None, wrt=0, has_aux=False):
+_NO_FUNCTION = object()  # grad() and grad(wrt=...) as decorators; grad(None) is a mistake
+
+
+def grad(f=_NO_FUNCTION, wrt=0, has_aux=False):
     """The gradient of `f` with respect to the parameter(s) `wrt` (positions or names).
 
     A non-scalar result's gradient is the gradient of its sum. Also a decorator: ``@grad`` and
@@ -254,10 +263,20 @@ def grad(f=None, wrt=0, has_aux=False):
     `f` returns ``(value, aux)``: the gradient is that of `value`, and the call returns
     ``(gradient, aux)``, `aux` as `f` returned it.
     """
-    if f is None:
+    if f is _NO_FUNCTION:
         return lambda g: Derivative(g, "grad", wrt, has_aux)
-    if isinstance(f, (int, str, tuple, list)) and not callable(f):
-        raise UsageError("grad's first argument is the function; pass wrt by keyword: grad(f, wrt=...)")
+    if f is None:
+        raise _usage("grad needs the function to differentiate, got None",
+                     hint="grad(f) or grad(f, wrt=...); as a decorator, @grad or @grad(wrt=...)")
+    if isinstance(f, (int, float, str, tuple, list)) and not callable(f):
+        raise _usage("grad's first argument is the function; pass wrt by keyword: grad(f, wrt=...)",
+                     hint="grad(f, wrt=0)")
+    if not callable(f):
+        raise _usage(f"grad needs a function, got {_describe(f)}", hint="grad(f) or grad(f, wrt=...)")
+    try:
+        _base(f, "grad")
+    except SourceADError as err:
+        raise _located(err) from None
     return Derivative(f, "grad", wrt, has_aux)
 
 
@@ -270,45 +289,64 @@ def value_and_grad(f=None, wrt=0, has_aux=False):
 
 
 def _differentiable(x) -> bool:
-    """Whether vjp and jvp differentiate a primal they are given: floats and float arrays (an
-    integer there is a count or an index; pass it as a float, or use grad's wrt, to differentiate)."""
+    """Whether vjp and jvp differentiate a primal they are given: floats, float arrays, and lists
+    and tuples (nested too) of numbers holding at least one float (an integer alone is a count or
+    an index; pass it as a float, or use grad's wrt, to differentiate). What they cannot handle
+    yet and would otherwise drop (complex numbers, dicts, namedtuples, dataclasses holding floats,
+    a list mixing floats with other values) is refused by `_refuse_undifferentiable`."""
     if isinstance(x, (bool, np.bool_)):
         return False
     if isinstance(x, (float, np.floating)):
         return True
-    return isinstance(x, np.ndarray) and x.dtype.kind == "f"
+    if isinstance(x, np.ndarray):
+        return x.dtype.kind == "f"
+    if _plain_sequence(x):
+        return any(_differentiable(e) for e in x)
+    return False
 
 
 def _call_args(f, primals, what):
     """(user function, chain, args with defaults, positions of differentiable primals)."""
     base, chain = _base(f, what)
     if not primals:
-        raise UsageError(f"{what} needs the primal arguments")
+        raise _usage(f"{what} needs the primal arguments", hint=f"{what}(f, x, ...): pass f's arguments after f")
     bound = _Bound(base)
     try:
         b = bound.signature.bind(*primals)
     except TypeError as err:
-        raise UsageError(f"{what}({bound.fname}, ...): {err}") from None
+        raise _usage(f"{what}({bound.fname}, ...): {err}", hint=f"pass {bound.fname}'s arguments as in a call") from None
     b.apply_defaults()
     args = [b.arguments[name] for name in bound.signature.parameters]
-    positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
+    names = list(bound.signature.parameters)
     floats = {i for _, w in chain for i in w}
+    for i, a in enumerate(args):
+        _refuse_undifferentiable(bound.fname, names[i], a, what, differentiated=i in floats)
+    positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
     args = [to_float(a) if i in floats else a for i, a in enumerate(args)]
     return base, chain, args, positions
 
 
 def vjp(f, *primals):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
-    result (same structure as `out`) to one cotangent per primal."""
+    result (same structure as `out`) to one cotangent per primal: for a list or tuple primal, a
+    list or tuple of the same structure; None for a primal that is not differentiated (an int)."""
     base, chain, args, positions = _call_args(f, primals, "vjp")
     kinds = _kinds(base, args)
     out = f(*primals)
     n_out = len(out) if isinstance(out, tuple) else 1
+    if not isinstance(out, tuple):
+        _refuse_output(base, out, "vjp")
 
     def pullback(ct):
         cts = tuple(ct) if isinstance(out, tuple) else (ct,)
         if len(cts) != n_out:
-            raise UsageError(f"the cotangent has {len(cts)} parts; the function returns {n_out}")
+            raise _usage(f"the cotangent has {len(cts)} parts; the function returns {n_out}",
+                         hint="pass one cotangent per result, shaped like it")
+        outs = out if isinstance(out, tuple) else (out,)
+        for k, (c, o) in enumerate(zip(cts, outs)):
+            if not _is_zero_tangent(c):
+                _refuse_output(base, o, "vjp", f" (result {k})" if isinstance(out, tuple) else "")
+        cts = tuple(_cotangent_like(c, o) for c, o in zip(cts, outs))
         if not positions:
             return tuple(None for _ in primals)
         d = _derived(base, chain + (("vjp", positions),), kinds)
@@ -323,20 +361,31 @@ def vjp(f, *primals):
 
 def jvp(f, primals, tangents):
     """``(out, tangent_out)``: f's result at `primals` and its directional derivative along
-    `tangents` (one per primal; None or 0 for a primal that is not differentiated). Forward mode,
-    as generated source; `f` may be a gradient (forward over reverse)."""
+    `tangents` (one per primal, shaped like it: a list or tuple for a list or tuple primal; None
+    or 0 for a primal that is not differentiated). Forward mode, as generated source; `f` may be a
+    gradient (forward over reverse)."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
-        raise UsageError(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents")
+        raise _usage(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents",
+                     hint="pass None as the tangent of a primal that is not differentiated")
     base, chain, args, positions = _call_args(f, primals, "jvp")
+    names = list(_signature(base).parameters)
+    for i, t in enumerate(tangents):
+        if i not in positions and not _is_zero_tangent(t):
+            raise _usage(f"jvp: the argument {names[i]} is {_describe(primals[i])}, which jvp does not differentiate, "
+                         f"but its tangent is {_describe(t)}",
+                         hint=f"pass None as {names[i]}'s tangent, or pass {names[i]} as a float to differentiate it")
     wrt = tuple(i for i in positions if tangents[i] is not None)
     kinds = _kinds(base, args)
     d = _derived(base, chain + (("jvp", wrt),), kinds)
-    tans = [_tangent_like(tangents[i], args[i]) for i in wrt]
+    tans = [_tangent_like(tangents[i], args[i], names[i]) for i in wrt]
     results = d.fn(*args, *tans)
     n = len(results) // 2
     outs, touts = results[:n], results[n:]
     touts = tuple(as_gradient(t, o) if _numeric(o) else t for t, o in zip(touts, outs, strict=True))
+    if len(outs) == 1:
+        _refuse_output(base, outs[0], "jvp")
+    touts = tuple(t if _value_problem(o) is None else None for t, o in zip(touts, outs, strict=True))
     if isinstance(f, Derivative):
         single = not f.several and f.mode == "grad"
         if single:
@@ -351,10 +400,30 @@ def _numeric(x) -> bool:
     return isinstance(x, (int, float, np.ndarray, np.number)) and not isinstance(x, bool)
 
 
-def _tangent_like(t, x):
+def _tangent_like(t, x, name="x"):
+    """The tangent `t` given for primal `x` (parameter `name`), as the generated code takes it:
+    float64, shaped like `x` (a scalar broadcast to an array), the structure of a list or tuple."""
+    if _plain_sequence(x):
+        if not isinstance(t, (list, tuple)) or len(t) != len(x):
+            raise _usage(f"jvp: the tangent of {name} must be a list or tuple of {len(x)} like {name}; "
+                         f"got {_describe(t)}", hint="give each element of the primal its own tangent")
+        return type(x)(_tangent_like(ti, xi, f"{name}[{k}]") for k, (ti, xi) in enumerate(zip(t, x)))
+    if t is None:
+        t = 0.0
+    problem = _value_problem(t)
+    if problem is not None or isinstance(t, (list, tuple)):
+        raise _usage(f"jvp: the tangent of {name} is {problem or _describe(t)}",
+                     hint=f"pass a float or a float array shaped like {name}")
     t = to_float(t) if not isinstance(t, np.ndarray) else t.astype(np.float64)
     if isinstance(x, np.ndarray):
-        t = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
+        try:
+            t = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
+        except ValueError:
+            raise _usage(f"jvp: the tangent of {name} has shape {np.shape(t)}; {name} has shape {x.shape}",
+                         hint=f"pass a tangent shaped like {name}") from None
+    elif np.ndim(t) != 0:
+        raise _usage(f"jvp: the tangent of {name} has shape {np.shape(t)}; {name} is a scalar",
+                     hint="pass a float")
     return t
 
 
@@ -530,3 +599,176 @@ def ssa(f) -> str:
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "source", "show", "ssa",
            "Derivative", "SourceADError"]
+
+
+# ---- argument checks: what the derivatives cannot handle is refused, never dropped -------------
+
+
+def _plain_sequence(x) -> bool:
+    """A list or tuple that is not a namedtuple: the containers derivatives take and give back."""
+    return isinstance(x, (list, tuple)) and not hasattr(type(x), "_fields")
+
+
+def _pytree(x) -> bool:
+    """A dict, namedtuple or dataclass instance: structures sourcead does not differentiate yet."""
+    if isinstance(x, dict) or (isinstance(x, tuple) and hasattr(type(x), "_fields")):
+        return True
+    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+
+
+def _children(x) -> list:
+    if isinstance(x, dict):
+        return list(x.values())
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return [getattr(x, field.name) for field in dataclasses.fields(x)]
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return []
+
+
+def _leaves(x):
+    """The values inside nested lists, tuples, dicts, namedtuples and dataclasses."""
+    children = _children(x) if (_plain_sequence(x) or _pytree(x)) else None
+    if children is None:
+        yield x
+        return
+    for child in children:
+        yield from _leaves(child)
+
+
+def _is_complex(x) -> bool:
+    if isinstance(x, (complex, np.complexfloating)):
+        return True
+    return isinstance(x, np.ndarray) and x.dtype.kind == "c"
+
+
+def _is_number(x) -> bool:
+    """A real number or array of them: what a derivative can be taken with respect to."""
+    if isinstance(x, (bool, np.bool_)):
+        return False
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return True
+    return isinstance(x, np.ndarray) and x.dtype.kind in "fiu"
+
+
+def _describe(x) -> str:
+    """What a value is, for a message: its type, and a short repr for scalars and strings."""
+    if isinstance(x, np.ndarray):
+        return f"an array of dtype {x.dtype} and shape {x.shape}"
+    kind = type(x).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    if x is None:
+        return "None"
+    if isinstance(x, (str, bytes, int, float, complex, np.number)) and len(repr(x)) <= 40:
+        return f"{article} {kind} ({x!r})"
+    return f"{article} {kind}"
+
+
+def _value_problem(x) -> str | None:
+    """Why `x` cannot be differentiated with respect to (None if it can)."""
+    if _is_complex(x):
+        return f"{_describe(x)}: sourcead does not differentiate complex numbers yet"
+    if _pytree(x):
+        return f"{_describe(x)}: pytrees (dicts, namedtuples, dataclasses) are not supported yet"
+    if _plain_sequence(x):
+        for k, e in enumerate(x):
+            problem = _value_problem(e)
+            if problem is not None:
+                return f"a {type(x).__name__} whose element {k} is {problem}"
+        return None
+    if _is_number(x):
+        return None
+    return f"{_describe(x)}, not a number"
+
+
+_HINTS = {
+    "complex": "differentiate with respect to the real and imaginary parts as two float arguments "
+               "(complex support comes later)",
+    "pytree": "pass the values as separate float arguments, or as a tuple or an array",
+    "other": "differentiate with respect to a float, an int, a float array, or a list or tuple of them; "
+             "leave other arguments out of wrt",
+}
+
+
+def _hint_for(problem: str) -> str:
+    if "complex" in problem:
+        return _HINTS["complex"]
+    return _HINTS["pytree"] if "pytrees" in problem else _HINTS["other"]
+
+
+def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated: bool) -> None:
+    """Refuse (UsageError naming the parameter) a value that `what` would otherwise get wrong:
+    a differentiated one that is not a number or a list/tuple of numbers; any complex value; a
+    pytree or a list holding floats (which vjp and jvp would skip, giving None or a zero)."""
+    if differentiated:
+        problem = _value_problem(x)
+    elif any(_is_complex(leaf) for leaf in _leaves(x)):
+        problem = _value_problem(x)
+    elif (_pytree(x) or _plain_sequence(x)) and any(_differentiable(leaf) for leaf in _leaves(x)):
+        problem = _value_problem(x)
+    else:
+        problem = None
+    if problem is not None:
+        raise _usage(f"{what} of {fname}: the argument {name} is {problem}", hint=_hint_for(problem))
+
+
+def _check_arguments(f, args, positions, what: str) -> None:
+    """The call-time check of a derivative's arguments (`positions`: those differentiated):
+    for `Derivative` to call before compiling for new argument kinds."""
+    names = list(_signature(f).parameters)
+    for i, a in enumerate(args):
+        _refuse_undifferentiable(f.__name__, names[i], a, what, differentiated=i in positions)
+
+
+def _is_zero_tangent(t) -> bool:
+    """None, or numbers that are all zero (the tangent of a primal that is not differentiated)."""
+    if t is None:
+        return True
+    if _value_problem(t) is not None:
+        return False
+    return all(bool(np.all(np.asarray(leaf) == 0)) for leaf in _leaves(t))
+
+
+def _cotangent_like(ct, out):
+    """A cotangent given to a pullback for the result `out`: real, and shaped like `out` (a
+    scalar is broadcast to an array result)."""
+    if not _numeric(out):
+        return ct
+    problem = _value_problem(ct)
+    if problem is not None or _plain_sequence(ct):
+        raise _usage(f"vjp: the cotangent is {problem or _describe(ct)}",
+                     hint="pass a float or a float array shaped like the result")
+    if np.shape(ct) == np.shape(out):
+        return ct
+    if np.ndim(ct) == 0 and isinstance(out, np.ndarray):
+        return np.full(out.shape, ct, dtype=np.result_type(ct, np.float64))
+    raise _usage(f"vjp: the cotangent has shape {np.shape(ct)}; the result has shape {np.shape(out)}",
+                 hint="pass a cotangent shaped like the result")
+
+
+def _refuse_output(f, out, what: str, which: str = "") -> None:
+    """A result that has no derivative (a bool, None, a string, an object) or one that sourcead
+    does not differentiate yet (complex) is refused rather than given a zero derivative."""
+    problem = _value_problem(out)
+    if problem is None:
+        return
+    if "complex" in problem or "pytrees" in problem:
+        message, hint = f"{what} of {f.__name__}: the result{which} is {problem}", _hint_for(problem)
+    else:
+        message = f"{what} of {f.__name__}: the result{which} is {problem.replace(', not a number', '')}, " \
+                  "which has no derivative"
+        hint = ("return the float or array to differentiate (a comparison's derivative is zero wherever "
+                "it is defined: return the value it compares instead)")
+    raise NonDifferentiableError(message, _caller_loc(), hint)
+
+
+def _usage(message: str, hint: str | None = None) -> UsageError:
+    """A UsageError located at the user's call."""
+    return UsageError(message, _caller_loc(), hint)
+
+
+def _located(err: SourceADError) -> SourceADError:
+    """`err` again, located at the user's call if it had no location of its own."""
+    if err.loc is not None:
+        return err
+    return type(err)(err.message, _caller_loc(), err.hint)

@@ -7,6 +7,8 @@ saying what to write instead. Nothing half-understood reaches a later stage.
 
 from __future__ import annotations
 
+import builtins
+
 import gast
 
 from .parse import Parsed, reject
@@ -74,17 +76,54 @@ def _check(parsed: Parsed, node, top: bool = False) -> None:
         elif isinstance(child, gast.For):
             _check_target(parsed, child.target)
         elif isinstance(child, gast.Call):
-            for kw in child.keywords:
-                if kw.arg is None:
-                    reject(parsed, kw.value, "**kwargs in a call is not supported by sourcead",
-                           "pass the keyword arguments one by one")
+            _check_call(parsed, child)
+        elif isinstance(child, gast.BinOp):
+            _check_string_formatting(parsed, child)
+        elif isinstance(child, gast.Constant) and isinstance(child.value, complex):
+            reject(parsed, child, f"a complex number ({child.value!r}): sourcead does not differentiate "
+                   "complex numbers yet", "compute the real and imaginary parts as separate floats")
         elif isinstance(child, gast.Constant) and isinstance(child.value, bytes):
-            reject(parsed, child, "bytes literals are not supported by sourcead")
+            reject(parsed, child, "bytes literals are not supported by sourcead",
+                   "compute bytes outside the differentiated function")
+
+
+# builtins that read or run code through the local namespace, behind the compiler's back
+_NAMESPACE_BUILTINS = {
+    "eval": "eval runs code from a string", "exec": "exec runs code from a string",
+    "compile": "compile makes code from a string", "locals": "locals() reads variables by name",
+    "vars": "vars() reads variables by name", "globals": "globals() reads variables by name",
+}
+
+
+def _check_call(parsed: Parsed, call: gast.Call) -> None:
+    for kw in call.keywords:
+        if kw.arg is None:
+            reject(parsed, kw.value, "**kwargs in a call is not supported by sourcead",
+                   "pass the keyword arguments one by one")
+    func = call.func
+    if isinstance(func, gast.Name) and func.id in _NAMESPACE_BUILTINS:
+        found, value, where = parsed.lookup(func.id)
+        if found and where == "builtin" and value is getattr(builtins, func.id):
+            reject(parsed, call, f"{_NAMESPACE_BUILTINS[func.id]}, which sourcead cannot see into, so "
+                   f"it cannot differentiate through {func.id}(...)",
+                   "write the computation as ordinary code in the function")
+
+
+def _check_string_formatting(parsed: Parsed, node: gast.BinOp) -> None:
+    left = node.left
+    if isinstance(node.op, gast.Mod) and isinstance(left, gast.Constant) and isinstance(left.value, str):
+        reject(parsed, node, "%-formatting a string is not supported by sourcead",
+               "compute strings outside the differentiated function")
 
 
 def _check_expr_statement(parsed: Parsed, node: gast.Expr) -> None:
     if isinstance(node.value, gast.Constant):
         return  # a docstring or a stray constant: no effect
+    what = _REFUSED.get(type(node.value))
+    if what is not None:  # `yield x` or `await y` as a statement: name the construct
+        reject(parsed, node.value, f"{what[0]} is not supported by sourcead", what[1])
+    if isinstance(node.value, gast.Call):
+        _check_call(parsed, node.value)  # `exec(...)` as a statement: name exec
     reject(parsed, node,
            "an expression statement (a call whose result is unused, such as print or an in-place "
            "method) is not supported: sourcead differentiates pure functions",

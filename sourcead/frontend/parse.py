@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import linecache
+import os
+import sys
 import textwrap
 import types
 
@@ -59,12 +61,10 @@ def parse(fn) -> Parsed:
     try:
         src_lines, first = inspect.getsourcelines(fn)
         filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
-    except (OSError, TypeError) as err:
-        raise SourceUnavailableError(
-            f"the source of {fn.__qualname__} (defined in {fn.__code__.co_filename}) is not available",
-            hint="functions typed at a plain interactive prompt have no source file; define the "
-                 "function in a file or a notebook cell, or register a rule for it with "
-                 "@sourcead.adjoint") from err
+    except (OSError, TypeError):
+        src_lines = None  # raised below, outside the handler: inspect's error only repeats it
+    if src_lines is None:
+        raise _no_source(fn)
     first = max(first, 1)
     raw = "".join(src_lines)
     text = textwrap.dedent(raw)
@@ -84,10 +84,50 @@ def parse(fn) -> Parsed:
                 Loc(filename, first + (err.lineno or 1) - 1, 0, lines.get(first + (err.lineno or 1) - 1, ""), name)) from err
         defs = [n for n in module.body if isinstance(n, gast.FunctionDef) and n.name == name]
         if not defs:
-            raise SourceUnavailableError(f"could not find the definition of {name} in its source")
+            _refuse_async(module, name, filename, first, lines)
+            raise SourceUnavailableError(f"could not find the definition of {name} in its source", caller_loc(),
+                                         hint="define the function with def in a file or a notebook cell")
         tree = defs[0]
     tree.decorator_list = []
     return Parsed(fn, tree, filename, first, dedent, lines, name)
+
+
+def _refuse_async(module, name, filename, first, lines) -> None:
+    for node in module.body:
+        if isinstance(node, gast.AsyncFunctionDef) and node.name == name:
+            line = first + node.lineno - 1
+            raise UnsupportedSyntaxError(
+                f"{name} is an async function (async def), which sourcead does not differentiate",
+                Loc(filename, line, 0, lines.get(line, ""), name),
+                hint="differentiate a plain synchronous function (def) that the coroutine calls")
+
+
+def _no_source(fn) -> SourceUnavailableError:
+    """The error for a function whose source cannot be read, located at the user's call."""
+    where = fn.__code__.co_filename
+    if where.startswith("<") and where.endswith(">"):
+        what = (f"the source of {fn.__qualname__} is not available: it was compiled from a string "
+                f"(exec, compile or an interactive prompt; its file is {where}), so there is no "
+                f"source file for sourcead to read")
+    else:
+        what = f"the source of {fn.__qualname__} (defined in {where}) is not available"
+    return SourceUnavailableError(
+        what, caller_loc(),
+        hint="define the function in a file or a notebook cell, or register a rule for it with "
+             "@sourcead.adjoint")
+
+
+def caller_loc() -> Loc | None:
+    """The user's call into sourcead: the innermost frame outside the sourcead package (for an
+    error that has no construct of its own to point at, such as a usage error)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package + os.sep):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    filename, line = frame.f_code.co_filename, frame.f_lineno
+    return Loc(filename, line, 0, linecache.getline(filename, line).rstrip("\n"), frame.f_code.co_name)
 
 
 def _indent(line: str) -> int:

@@ -894,3 +894,28 @@ def linear_regression_mse(w, b, X, y):
 @case(args=(rand(3, 2, seed=139), rand(6, 3, seed=140), rand(6, 2, seed=141)), wrt=0)
 def ridge_loss(W, X, Y):
     return np.sum((X @ W - Y) ** 2) / X.shape[0] + 0.1 * np.sum(W * W)
+
+
+# ---- edge shapes: 0-d arrays, length-1 axes, empty arrays -------------------------------------------
+
+
+@case(args=(np.asarray(0.7), rand(3, seed=142)), wrt=(0, 1), path="0d")
+@case(args=(rand(1, seed=143), rand(3, seed=144)), wrt=(0, 1), path="length-1")
+def scaled_by_a_broadcast_factor(a, x):
+    return np.sum(np.sin(a * x) * x)
+
+
+@case(args=(rand(1, 3, seed=145), rand(4, 1, seed=146)), wrt=(0, 1))
+def outer_by_broadcasting_length_1_axes(u, v):
+    return np.sum(np.tanh(u * v) ** 2)
+
+
+@case(args=(rand(0, seed=147), 0.5), wrt=(0, 1), path="empty")
+@case(args=(rand(0, 3, seed=148), 0.5), wrt=(0, 1), path="empty-rows")
+def sum_over_an_empty_array(x, c):
+    return np.sum(np.exp(x) * c) + c * c
+
+
+@case(args=(np.asarray(0.3),), path="0d")
+def zero_d_array_through_elementwise_functions(x):
+    return np.exp(x) * np.cos(x) + x ** 3

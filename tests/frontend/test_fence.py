@@ -299,7 +299,8 @@ OTHER_CHECKS = [
      "return the new value instead of storing it on an object"),
     (passes_star_star_kwargs, "options)", "**kwargs in a call is not supported by sourcead",
      "pass the keyword arguments one by one"),
-    (has_bytes, 'b"ab"', "bytes literals are not supported by sourcead", None),
+    (has_bytes, 'b"ab"', "bytes literals are not supported by sourcead",
+     "compute bytes outside the differentiated function"),
 ]
 
 
