@@ -520,6 +520,8 @@ def _piece_shapes(arrays, like, axis):
 
 def unconcatenate(g, arrays, axis=0):
     """`g` cut into pieces shaped like `arrays`: the adjoint of np.concatenate, hstack, vstack."""
+    if isinstance(arrays, _ndarray):  # np.vstack(x) of one array: the sequence of its rows
+        return np.reshape(np.stack(unconcatenate(g, list(arrays), axis)), arrays.shape)
     if axis is None:
         g, axis = np.ravel(g), 0
     sizes = [s[axis] for s in _piece_shapes(arrays, g, axis)]
@@ -579,6 +581,575 @@ def uncumsum(g, x, axis=None):
 
 
 # ---- helpers of the NumPy rules (ufuncs, reductions, scans, shapes, indexing) --------------------
+
+
+def _count(shape):
+    """The number of elements of an array of `shape` (from its shape alone: no np.size)."""
+    n = 1
+    for k in shape:
+        n *= k
+    return n
+
+
+def power_slope(x, y):
+    """d(x**y)/dx = y * x**(y - 1), and 0 where y == 0 (x**0 is 1 everywhere, even at x == 0)."""
+    zero = np.equal(y, 0)
+    return np.where(zero, 0.0, y * np.power(np.where(zero, 1.0, x), np.where(zero, 1.0, y) - 1))[()]
+
+
+def sinc_slope(x):
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, and 0 at x == 0."""
+    zero = np.equal(x, 0)
+    safe = np.where(zero, 1.0, x)
+    return np.where(zero, 0.0, (np.cos(np.pi * safe) - np.sinc(safe)) / safe)[()]
+
+
+def sinc_curvature(x):
+    """d^2 sinc(x)/dx^2, and -pi**2 / 3 at x == 0 (no rules of its own: no third derivatives)."""
+    zero = np.equal(x, 0)
+    safe = np.where(zero, 1.0, x)
+    value = (-np.pi * np.sin(np.pi * safe) - 2.0 * sinc_slope(safe)) / safe
+    return np.where(zero, -np.pi ** 2 / 3.0, value)[()]
+
+
+def masked_extremum_share(x, ans, axis=None, keepdims=False, where=True):
+    """The share of a max/min reduction (with ``where=``/``initial=``) each element of `x` supplies:
+    ties split it evenly; elements left out by `where`, or beaten by `initial`, get 0."""
+    won = np.logical_and(x == _with_kept_dims(ans, axis, keepdims), where)
+    return won / np.maximum(np.sum(won, axis=axis, keepdims=True), 1)
+
+
+def _cumprod_parts(x, axis):
+    """x as an array with `axis` first (flattened when None), and its exclusive cumulative product."""
+    a = np.ravel(x) if axis is None else np.moveaxis(np.asarray(x), axis, 0)
+    before = np.concatenate([np.ones((1,) + a.shape[1:], dtype=np.result_type(a, 1.0)),
+                             np.cumprod(a[:-1], axis=0)], axis=0)
+    return a, before
+
+
+def uncumprod(g, x, axis=None):
+    """The cotangent of np.cumprod(x, axis), exact where x has zeros (no division).
+
+    d ans_j / d x_i = prod(x_k, k <= j, k != i) for i <= j; with s_i = g_i + x_{i+1} s_{i+1}, the
+    cotangent of x_i is prod(x_k, k < i) * s_i. Has no rules: second derivatives of cumprod are
+    refused.
+    """
+    a, before = _cumprod_parts(x, axis)
+    gm = np.ravel(g) if axis is None else np.moveaxis(np.asarray(g), axis, 0)
+    s = np.zeros(a.shape, dtype=np.result_type(gm, a, 1.0))
+    acc = np.zeros(a.shape[1:], dtype=s.dtype)
+    for i in range(a.shape[0] - 1, -1, -1):
+        nxt = a[i + 1] if i + 1 < a.shape[0] else 0.0
+        acc = gm[i] + nxt * acc
+        s[i] = acc
+    out = before * s
+    return np.reshape(out, np.shape(x)) if axis is None else np.moveaxis(out, 0, axis)
+
+
+def cumprod_jvp(t, x, axis=None):
+    """The tangent of np.cumprod(x, axis) for a tangent `t` of x, exact where x has zeros.
+
+    T_j = sum(t_i prod(x_k, k <= j, k != i), i <= j), so T_j = x_j T_{j-1} + t_j prod(x_k, k < j).
+    Has no rules (as uncumprod).
+    """
+    a, before = _cumprod_parts(x, axis)
+    tm = np.ravel(t) if axis is None else np.moveaxis(np.broadcast_to(t, np.shape(x)), axis, 0)
+    out = np.zeros(a.shape, dtype=np.result_type(tm, a, 1.0))
+    acc = np.zeros(a.shape[1:], dtype=out.dtype)
+    for j in range(a.shape[0]):
+        acc = a[j] * acc + tm[j] * before[j]
+        out[j] = acc
+    return out if axis is None else np.moveaxis(out, 0, axis)
+
+
+def weights_like(w, a, axis=None):
+    """np.average's `weights` spread over the shape of `a` (1-D weights lie along `axis`)."""
+    if w is None:
+        return np.ones(np.shape(a))
+    if np.shape(w) == np.shape(a):
+        return w
+    shape = [1] * np.ndim(a)
+    shape[axis % np.ndim(a)] = np.shape(w)[0]
+    return broadcast_like(np.reshape(w, shape), a)
+
+
+def weights_back(g, w, axis=None):
+    """The cotangent of `w` from a cotangent `g` of weights_like(w, a, axis): summed back."""
+    if w is None:
+        return None
+    if np.shape(g) == np.shape(w):
+        return g
+    k = axis % np.ndim(g)
+    return np.sum(g, axis=tuple(i for i in range(np.ndim(g)) if i != k))
+
+
+def _quantile_weights(x, q, axis, method):
+    """W of shape q.shape + x.shape with np.quantile(x, q, axis) == sum(W * x) over x's reduced
+    axes (linear interpolation between order statistics; ties go where argsort puts them)."""
+    if method != "linear":
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(f"np.quantile with method={method!r} has no derivative rule",
+                                   hint="use the default method='linear'")
+    axes = _axes_tuple(axis, np.ndim(x))
+    ends = tuple(range(-len(axes), 0))
+    moved = np.moveaxis(np.asarray(x), axes, ends)
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,))
+    n = flat.shape[-1]
+    order = np.argsort(flat, axis=-1, kind="stable")
+    qs = np.asarray(q, dtype=float)
+    pos = qs * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = pos - lo
+    w = np.zeros(qs.shape + flat.shape)
+    ranks = np.arange(n)
+    sel_lo = ranks == np.reshape(lo, qs.shape + (1,) * flat.ndim)
+    sel_hi = ranks == np.reshape(hi, qs.shape + (1,) * flat.ndim)
+    f = np.reshape(frac, qs.shape + (1,) * flat.ndim)
+    by_rank = sel_lo * (1.0 - f) + sel_hi * f  # weight of the element of each rank
+    np.put_along_axis(w, np.broadcast_to(order, w.shape), np.broadcast_to(by_rank, w.shape), axis=-1)
+    w = w.reshape(qs.shape + moved.shape)
+    return np.moveaxis(w, tuple(w.ndim + e for e in ends), tuple(qs.ndim + a for a in axes))
+
+
+def unquantile(g, x, q, axis=None, keepdims=False, method="linear"):
+    """The cotangent of `x` in np.quantile(x, q, axis, keepdims=keepdims) given the result's `g`."""
+    w = _quantile_weights(x, q, axis, method)
+    lead = np.ndim(q)
+    axes = _axes_tuple(axis, np.ndim(x))
+    if not keepdims:
+        g = np.expand_dims(g, tuple(lead + a for a in axes))
+    return np.sum(w * g, axis=tuple(range(lead)))
+
+
+def quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear"):
+    """The tangent of np.quantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
+    w = _quantile_weights(x, q, axis, method)
+    lead = np.ndim(q)
+    axes = _axes_tuple(axis, np.ndim(x))
+    out = np.sum(w * t, axis=tuple(lead + a for a in axes), keepdims=keepdims)
+    return out if np.ndim(out) else out[()]
+
+
+def undiff(g, x, n=1, axis=-1, prepend=None, append=None):
+    """The cotangent of `x` in np.diff(x, n, axis, prepend=..., append=...): each difference
+    transposed (``-diff`` of g padded with a zero at each end), then the padding cut away."""
+    k = axis % max(np.ndim(x), 1)
+    for _ in range(n):
+        pad = [(0, 0)] * np.ndim(g)
+        pad[k] = (1, 1)
+        g = -np.diff(np.pad(g, pad), axis=k)
+    start = 0 if prepend is None else _edge_len(prepend, x, k)
+    return np.take(g, np.arange(start, start + np.shape(x)[k]), axis=k)
+
+
+def _edge_len(v, x, k):
+    """How many entries along axis k a prepend/append value of np.diff adds."""
+    return np.shape(v)[k] if np.ndim(v) == np.ndim(x) else 1
+
+
+def diff_jvp(t, x, n=1, axis=-1, prepend=None, append=None):
+    """The tangent of np.diff(x, n, axis, prepend=..., append=...): the constants pad with zeros."""
+    k = axis % max(np.ndim(x), 1)
+    pad = [(0, 0)] * np.ndim(x)
+    pad[k] = (0 if prepend is None else _edge_len(prepend, x, k), 0 if append is None else _edge_len(append, x, k))
+    return np.diff(np.pad(broadcast_like(t, x), pad), n, axis=k)
+
+
+def _gradient_matrix(n, spacing, edge_order):
+    """The n x n matrix D with np.gradient(f, spacing) == D @ f along one axis."""
+    return np.gradient(np.eye(n), *spacing, axis=0, edge_order=edge_order)
+
+
+def _gradient_axes(f, axis):
+    return list(range(np.ndim(f))) if axis is None else list(_axes_tuple(axis, np.ndim(f)))
+
+
+def _axis_spacing(spacing, i, count):
+    """The spacing argument of np.gradient for the i-th of `count` differentiated axes."""
+    if len(spacing) == 0:
+        return ()
+    if len(spacing) == 1:
+        return (spacing[0],)
+    return (spacing[i],)
+
+
+def ungradient(g, f, spacing=(), axis=None, edge_order=1):
+    """The cotangent of `f` in np.gradient(f, *spacing, axis=axis, edge_order=edge_order)."""
+    axes = _gradient_axes(f, axis)
+    parts = [g] if len(axes) == 1 else list(g)
+    out = np.zeros(np.shape(f))
+    for i, (k, gk) in enumerate(zip(axes, parts, strict=True)):
+        d = _gradient_matrix(np.shape(f)[k], _axis_spacing(spacing, i, len(axes)), edge_order)
+        out = out + np.moveaxis(np.tensordot(d, gk, axes=([0], [k])), 0, k)
+    return out
+
+
+def gradient_of(t, spacing=(), axis=None, edge_order=1):
+    """np.gradient(t, *spacing, axis=axis, edge_order=edge_order), a list for several axes."""
+    out = np.gradient(t, *spacing, axis=axis, edge_order=edge_order)
+    return list(out) if isinstance(out, (list, tuple)) else out
+
+
+def index_grid(x):
+    """The flat index of each element of `x`, in x's shape (integers)."""
+    return np.reshape(np.arange(_count(np.shape(x))), np.shape(x))
+
+
+def scatter_positions(g, x, positions):
+    """Zeros shaped like `x` plus g[j] added at flat index positions[j] (entries < 0 skipped):
+    the adjoint of a function that copies elements of x to places, given where each came from."""
+    out = np.zeros(_count(np.shape(x)), dtype=np.result_type(g, 1.0))
+    keep = positions >= 0
+    np.add.at(out, positions[keep], np.broadcast_to(g, np.shape(positions))[keep])
+    return np.reshape(out, np.shape(x))
+
+
+def gather_positions(t, positions):
+    """t's flat element positions[j] at each j, 0 where positions[j] < 0 (scatter_positions'
+    adjoint)."""
+    return np.where(positions >= 0, np.ravel(t)[positions], 0.0)
+
+
+def pad_positions(x, pad_width, mode="constant"):
+    """Where each element of np.pad(x, pad_width, mode) comes from in x (-1: a constant)."""
+    if mode == "constant":
+        return np.pad(index_grid(x), pad_width, mode="constant", constant_values=-1)
+    if mode in ("edge", "reflect", "symmetric", "wrap"):
+        return np.pad(index_grid(x), pad_width, mode=mode)
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(f"np.pad with mode={mode!r} has no derivative rule",
+                               hint="use mode 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'")
+
+
+def insert_positions(arr, obj, values, axis=None, part="arr"):
+    """Where each element of np.insert(arr, obj, values, axis) comes from in `part` ('arr' or
+    'values'), -1 where it comes from the other."""
+    if part == "arr":
+        return np.insert(index_grid(arr), obj, -1, axis=axis)
+    return np.insert(np.full(np.shape(arr), -1), obj, index_grid(values), axis=axis)
+
+
+def append_positions(arr, values, axis=None, part="arr"):
+    """Where each element of np.append(arr, values, axis) comes from in `part`, else -1."""
+    if part == "arr":
+        return np.append(index_grid(arr), np.full(np.shape(values), -1), axis=axis)
+    return np.append(np.full(np.shape(arr), -1), index_grid(values), axis=axis)
+
+
+def unpermute(g, perm, axis=-1):
+    """The cotangent of x in np.take_along_axis(x, perm, axis) for a permutation `perm` (axis None:
+    of the flattened x, perm 1-D)."""
+    if axis is None:
+        out = np.zeros(np.shape(perm), dtype=np.result_type(g, 1.0))
+        out[perm] = g
+        return out
+    out = np.zeros(np.shape(perm), dtype=np.result_type(g, 1.0))
+    np.put_along_axis(out, perm, g, axis=axis)
+    return out
+
+
+def permute(t, perm, axis=-1):
+    """np.take_along_axis(t, perm, axis) (t flattened first when axis is None)."""
+    if axis is None:
+        return np.ravel(t)[perm]
+    return np.take_along_axis(t, perm, axis=axis)
+
+
+def sort_order(x, axis=-1):
+    """The stable argsort of x along axis (flattened when None): np.sort(x, axis) == permute(x, ...)."""
+    return np.argsort(np.ravel(x) if axis is None else x, axis=-1 if axis is None else axis, kind="stable")
+
+
+def partition_order(x, ans, axis=-1):
+    """A permutation p with np.take_along_axis(x, p, axis) == ans = np.partition(x, kth, axis):
+    equal values are matched by rank, so it holds whatever order NumPy's selection leaves."""
+    if axis is None:
+        x, axis = np.ravel(x), -1
+    by_x = np.argsort(x, axis=axis, kind="stable")
+    rank_in_ans = np.argsort(np.argsort(ans, axis=axis, kind="stable"), axis=axis, kind="stable")
+    return np.take_along_axis(by_x, rank_in_ans, axis=axis)
+
+
+def untake(g, x, indices, axis=None):
+    """The cotangent of `x` in np.take(x, indices, axis): g added back at the indices."""
+    if axis is None:
+        out = np.zeros(_count(np.shape(x)), dtype=np.result_type(g, 1.0))
+        np.add.at(out, np.ravel(indices), np.ravel(g))
+        return np.reshape(out, np.shape(x))
+    k = axis % np.ndim(x)
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    idx = (slice(None),) * k + (indices,)
+    np.add.at(out, idx, g)
+    return out
+
+
+def untake_along(g, x, indices, axis=-1):
+    """The cotangent of `x` in np.take_along_axis(x, indices, axis) (repeats accumulate)."""
+    if axis is None:
+        return untake(g, x, np.ravel(indices), None)
+    k = axis % np.ndim(x)
+    shape = np.broadcast_shapes(np.shape(indices), tuple(1 if i == k else n for i, n in enumerate(np.shape(x))))
+    grids = list(np.ix_(*[np.arange(n) for n in shape]))
+    grids[k] = np.broadcast_to(indices, shape)
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    np.add.at(out, tuple(grids), g)
+    return out
+
+
+def undiagonal(g, x, offset=0, axis1=0, axis2=1):
+    """Zeros shaped like `x` with `g` on the diagonal np.diagonal(x, offset, axis1, axis2) reads."""
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    view = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    n, m = view.shape[-2:]
+    i = np.arange(max(0, -offset), max(0, min(n, m - offset)))
+    view[..., i, i + offset] = g
+    return out
+
+
+def diagonal_of(t, offset=0, axis1=0, axis2=1):
+    """np.diagonal(t, offset, axis1, axis2) as a fresh writable array."""
+    return np.array(np.diagonal(t, offset, axis1, axis2))
+
+
+def undiag(g, v, k=0):
+    """The cotangent of `v` in np.diag(v, k): the k-th diagonal of g (v 1-D), or g placed on the
+    k-th diagonal of zeros shaped like v (v 2-D)."""
+    if np.ndim(v) == 1:
+        return np.array(np.diag(g, k))
+    return undiagonal(g, v, k)
+
+
+def rolled_axes(ndim, axis, start=0):
+    """The permutation np.rollaxis(x, axis, start) applies to the axes of x."""
+    axis = axis % ndim
+    start = start + ndim if start < 0 else start
+    if axis < start:
+        start -= 1
+    order = [i for i in range(ndim) if i != axis]
+    order.insert(start, axis)
+    return tuple(order)
+
+
+def _convolution_window(n, m, mode):
+    """(start, length) of np.convolve(a, v, mode)'s result inside the full convolution."""
+    longer, shorter = max(n, m), min(n, m)
+    if mode == "full":
+        return 0, n + m - 1
+    if mode == "same":
+        return (shorter - 1) // 2, longer
+    return shorter - 1, longer - shorter + 1
+
+
+def unconvolve(g, a, v, mode="full"):
+    """The cotangent of `a` in np.convolve(a, v, mode) (1-D): the full-length cotangent correlated
+    with v."""
+    n, m = np.shape(a)[0], np.shape(v)[0]
+    start, length = _convolution_window(n, m, mode)
+    full = np.zeros(n + m - 1, dtype=np.result_type(g, v, 1.0))
+    full[start:start + length] = g
+    return np.correlate(full, v, "valid")
+
+
+def interp_bound(value):
+    """The fill value a tangent of np.interp's fp uses outside xp: 0 when a constant was given."""
+    return None if value is None else 0.0
+
+
+def _interp_cells(x, xp, left, right):
+    """For each x: the cell i of xp it falls in, its position w in [0, 1] inside, and whether
+    np.interp takes it from fp (False where left/right supply the value)."""
+    xp = np.asarray(xp)
+    n = xp.shape[0]
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, max(n - 2, 0))
+    span = np.where(xp[i + 1] == xp[i], 1.0, xp[i + 1] - xp[i]) if n > 1 else 1.0
+    w = np.clip((x - xp[i]) / span, 0.0, 1.0) if n > 1 else np.zeros(np.shape(x))
+    inside = np.ones(np.shape(x), dtype=bool)
+    if left is not None:
+        inside = inside & (x >= xp[0])
+    if right is not None:
+        inside = inside & (x <= xp[-1])
+    return i, w, inside
+
+
+def uninterp(g, x, xp, fp, left=None, right=None):
+    """The cotangent of `fp` in np.interp(x, xp, fp, left, right) (np.interp is linear in fp)."""
+    i, w, inside = _interp_cells(x, xp, left, right)
+    out = np.zeros(np.shape(fp), dtype=np.result_type(g, 1.0))
+    g = np.broadcast_to(g, np.shape(x)) * inside
+    n = np.shape(fp)[0]
+    np.add.at(out, np.ravel(i), np.ravel(g * (1.0 - w)))
+    np.add.at(out, np.ravel(np.minimum(i + 1, n - 1)), np.ravel(g * w))
+    return out
+
+
+def interp_slope(x, xp, fp, left=None, right=None):
+    """d np.interp(x, xp, fp) / dx: the slope of the cell x lies in, 0 outside [xp[0], xp[-1]]
+    (at a knot, the cell to its right)."""
+    xp, fp = np.asarray(xp), np.asarray(fp)
+    i, w, _ = _interp_cells(x, xp, left, right)
+    if xp.shape[0] < 2:
+        return np.zeros(np.shape(x))
+    slope = (fp[i + 1] - fp[i]) / np.where(xp[i + 1] == xp[i], np.inf, xp[i + 1] - xp[i])
+    return np.where((x < xp[0]) | (x > xp[-1]), 0.0, slope)
+
+
+def unslope(g, x, xp, fp, left=None, right=None):
+    """The cotangent of `fp` in interp_slope(x, xp, fp, ...) (linear in fp)."""
+    xp = np.asarray(xp)
+    i, _, _ = _interp_cells(x, xp, left, right)
+    out = np.zeros(np.shape(fp), dtype=np.result_type(g, 1.0))
+    if xp.shape[0] < 2:
+        return out
+    span = np.where(xp[i + 1] == xp[i], np.inf, xp[i + 1] - xp[i])
+    g = np.where((x < xp[0]) | (x > xp[-1]), 0.0, np.broadcast_to(g, np.shape(x)) / span)
+    np.add.at(out, np.ravel(i + 1), np.ravel(g))
+    np.add.at(out, np.ravel(i), -np.ravel(g))
+    return out
+
+
+def unpolyval(g, p, x):
+    """The cotangent of the coefficients `p` in np.polyval(p, x): sum(g * x**(n-1-i)) for each i."""
+    n = np.shape(p)[0]
+    g = np.broadcast_to(g, np.broadcast_shapes(np.shape(g), np.shape(x)))
+    powers = np.vander(np.ravel(np.broadcast_to(x, np.shape(g))), n)
+    return np.dot(np.ravel(g), powers) if n else np.zeros(0)
+
+
+def _kron_shapes(a, b):
+    nd = max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
+    return nd, sa, sb
+
+
+def unkron_left(g, a, b):
+    """The cotangent of `a` in np.kron(a, b)."""
+    nd, sa, sb = _kron_shapes(a, b)
+    pairs = np.reshape(g, [k for i in range(nd) for k in (sa[i], sb[i])])
+    r = np.tensordot(pairs, np.reshape(b, sb), axes=(list(range(1, 2 * nd, 2)), list(range(nd))))
+    return np.reshape(r, np.shape(a))
+
+
+def unkron_right(g, a, b):
+    """The cotangent of `b` in np.kron(a, b)."""
+    nd, sa, sb = _kron_shapes(a, b)
+    pairs = np.reshape(g, [k for i in range(nd) for k in (sa[i], sb[i])])
+    r = np.tensordot(np.reshape(a, sa), pairs, axes=(list(range(nd)), list(range(0, 2 * nd, 2))))
+    return np.reshape(r, np.shape(b))
+
+
+def select_rest(condlist, like):
+    """1.0 where none of np.select's conditions holds (its default is taken), else 0.0."""
+    none = np.ones(np.shape(like), dtype=bool)
+    for c in condlist:
+        none = none & np.logical_not(c)
+    return 1.0 * none
+
+
+def unselect(g, condlist, choicelist):
+    """The cotangents of np.select's choices: each gets g where it is the first true condition."""
+    taken = np.zeros(np.shape(g), dtype=bool)
+    out = []
+    for c, choice in zip(condlist, choicelist, strict=True):
+        first = np.logical_and(c, np.logical_not(taken))
+        out.append(unbroadcast(np.where(first, g, 0.0), choice))
+        taken = taken | first
+    return out
+
+
+def reselect(t, condlist, like):
+    """The tangent of np.select(condlist, choicelist) for tangents `t` of the choices."""
+    return broadcast_like(np.select(condlist, [broadcast_like(ti, like) for ti in t], 0.0), like)
+
+
+# einsum, any number of operands, in its string or sublist form. Every derivative of an einsum is
+# again an einsum-like product, `einsum_general(spec, a0, ..., a6)`: up to seven array slots, a spec
+# naming each used slot's subscripts and shape, and an output that may repeat a letter (a diagonal:
+# zeros elsewhere) or name a letter no operand has, or a larger size (broadcast back by summing).
+_EINSUM_SLOTS = 7
+
+
+def _sublist_letters(sub, ellipsis):
+    return "".join(ellipsis if s is Ellipsis else _LETTERS[s] for s in sub)
+
+
+def _einsum_inputs(args):
+    """np.einsum's positional arguments as (subscript strings per operand, output or None,
+    positions of the operands in args)."""
+    if isinstance(args[0], str):
+        s = args[0].replace(" ", "")
+        ins, out = s.split("->") if "->" in s else (s, None)
+        return ins.split(","), out, list(range(1, len(args)))
+    ops, subs = list(range(0, len(args) - 1, 2)), []
+    for k in ops:
+        subs.append(_sublist_letters(args[k + 1], "..."))
+    out = _sublist_letters(args[-1], "...") if len(args) % 2 == 1 else None
+    return subs, out, ops
+
+
+def einsum_spec(*args):
+    """The spec of ``np.einsum(*args)`` for einsum_general: '...' spelled out as letters, the output
+    explicit, each operand in the slot of its position in args."""
+    while args and args[-1] is None:
+        args = args[:-1]
+    subs, out, positions = _einsum_inputs(args)
+    arrays = [args[k] for k in positions]
+    used = "".join(subs) + (out or "")
+    free = [c for c in _LETTERS if c not in used]
+    spans = [np.ndim(x) - (len(sub) - 3) if "..." in sub else 0 for sub, x in zip(subs, arrays)]
+    width = max(spans) if spans else 0
+    ell = "".join(free[:width])
+    subs = [sub.replace("...", ell[width - n:]) for sub, n in zip(subs, spans)]
+    if out is None:
+        plain = "".join(subs)
+        singles = sorted(c for c in set(plain) if plain.count(c) == 1 and c not in ell)
+        out = ell + "".join(singles)
+    out = out.replace("...", ell)
+    sizes = {}
+    for sub, x in zip(subs, arrays):
+        for c, n in zip(sub, np.shape(x)):
+            sizes[c] = max(sizes.get(c, 1), n)
+    slots = [None] * _EINSUM_SLOTS
+    for sub, k, x in zip(subs, positions, arrays):
+        slots[k] = (sub, tuple(np.shape(x)))
+    return tuple(slots), (out, tuple(sizes[c] for c in out))
+
+
+def einsum_cospec(spec, k):
+    """The spec of the cotangent of slot k of einsum_general(spec, ...): slot k takes the result's
+    cotangent (subscripts and shape of the output), and the output takes slot k's."""
+    slots, out = spec
+    if slots[k] is None:
+        return None  # not an array: a subscript string or sublist
+    slots = list(slots)
+    slots[k], out = out, slots[k]
+    return tuple(slots), out
+
+
+def einsum_general(spec, a0=None, a1=None, a2=None, a3=None, a4=None, a5=None, a6=None):
+    """The product `spec` describes of the arrays in its slots (see einsum_spec, einsum_cospec);
+    None for no spec (the cotangent of an argument that is not an array)."""
+    if spec is None:
+        return None
+    slots, (out, shape) = spec
+    used = [(sub, a) for (sub_shape, a) in zip(slots, (a0, a1, a2, a3, a4, a5, a6)) if sub_shape is not None
+            for sub in (sub_shape[0],)]
+    letters = "".join(sub for sub, _ in used)
+    unique = "".join(dict.fromkeys(out))
+    kept = "".join(c for c in unique if c in letters)
+    r = np.einsum(",".join(sub for sub, _ in used) + "->" + kept, *[a for _, a in used])
+    sizes = dict(zip(out, shape))
+    r = np.reshape(r, [np.shape(r)[kept.index(c)] if c in kept else 1 for c in unique])
+    full = np.zeros([sizes[c] for c in unique], dtype=np.result_type(r, 1.0))
+    full[...] = unbroadcast(r, full)
+    if len(unique) == len(out):
+        return full if shape else full[()]
+    result = np.zeros(shape, dtype=full.dtype)  # a repeated letter: the diagonal of the result
+    np.einsum(f"{out}->{unique}", result)[...] = full
+    return result
 
 
 # ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------

@@ -540,7 +540,9 @@ def test_rule_is_one_inlinable_return(fn):
 
 # Helpers a rule may call without rules of their own: differentiating through them is refused by the
 # compiler (no rule), which is the intended limit (third derivatives of np.linalg.norm).
-_NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm}
+_NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm,  # third derivatives of norm
+                        runtime.uncumprod, runtime.cumprod_jvp,  # second derivatives of cumprod
+                        runtime.sinc_curvature}  # third derivatives of sinc
 
 
 def _resolve(node, namespace):
