@@ -1065,6 +1065,28 @@ def reselect(t, condlist, like):
     return broadcast_like(np.select(condlist, [broadcast_like(ti, like) for ti in t], 0.0), like)
 
 
+
+def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
+    """w with np.trapezoid(y, x, dx, axis) == sum(w * y, axis): half the spacing on each side of a
+    sample, shaped to broadcast against y."""
+    k = axis % np.ndim(y)
+    if x is None:
+        d = np.full(np.shape(y)[k] - 1, dx, dtype=np.result_type(dx, 1.0))
+        along = 0
+    else:
+        along = k if np.ndim(x) > 1 else 0
+        d = np.diff(x, axis=along)
+    pad = [(0, 0)] * np.ndim(d)
+    pad[along] = (1, 1)
+    padded = np.pad(d, pad)
+    w = 0.5 * (np.take(padded, np.arange(np.shape(padded)[along] - 1), axis=along)
+               + np.take(padded, np.arange(1, np.shape(padded)[along]), axis=along))
+    if np.ndim(w) == 1:
+        shape = [1] * np.ndim(y)
+        shape[k] = np.shape(w)[0]
+        w = np.reshape(w, shape)
+    return w
+
 # einsum, any number of operands, in its string or sublist form. Every derivative of an einsum is
 # again an einsum-like product, `einsum_general(spec, a0, ..., a6)`: up to seven array slots, a spec
 # naming each used slot's subscripts and shape, and an output that may repeat a letter (a diagonal:

@@ -27,7 +27,7 @@ from ..runtime import (append_positions, broadcast_like, cast_like, clip_mask, c
                         unconcatenate, unconvolve, uncumprod, uncumsum, undiag, undiagonal, undiff,
                         ungradient, uninterp, unkron_left, unkron_right, unpack_like, unpermute, unpolyval,
                         unquantile, unrepeat, unselect, unstack, untake, untake_along, untile, untrace,
-                        weights_back, weights_like)
+                        trapezoid_weights, weights_back, weights_like)
 from .registry import adjoint, nondifferentiable, tangent
 
 # Trigonometric functions
@@ -742,12 +742,12 @@ def float64_tangent(t, ans, x):
 
 
 # np.array(obj) of a (nested) list or tuple: the cotangent mirrors obj's nesting
-@adjoint(np.array, np.asarray)
+@adjoint(np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.asfortranarray)
 def array_adjoint(ct, ans, obj, dtype=None, copy=True, order="K"):
     return unpack_like(ct, obj, dtype)
 
 
-@tangent(np.array, np.asarray)
+@tangent(np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.asfortranarray)
 def array_tangent(t, ans, obj, dtype=None, copy=True, order="K"):
     return cast_like(np.array(t), ans, dtype)
 
@@ -1411,3 +1411,149 @@ def vdot_adjoint(ct, ans, a, b):
 @tangent(np.vdot)
 def vdot_tangent(t, ans, a, b):
     return np.vdot(t, b), np.vdot(a, t)
+
+
+def _if_present(register, *names):
+    """`register` (adjoint or tangent) for the NumPy functions of `names` this NumPy has (newer
+    ones: np.vecdot, np.matvec, np.unstack, ...); a no-op when it has none of them."""
+    targets = [getattr(np, name) for name in names if hasattr(np, name)]
+    return register(*targets) if targets else (lambda fn: fn)
+
+
+# vector products along an axis, broadcasting over the others (NumPy >= 2.x)
+@_if_present(adjoint, "vecdot")
+def vecdot_adjoint(ct, ans, x, y, axis=-1):
+    return unbroadcast(np.expand_dims(ct, axis) * y, x), unbroadcast(np.expand_dims(ct, axis) * x, y)
+
+
+@_if_present(tangent, "vecdot")
+def vecdot_tangent(t, ans, x, y, axis=-1):
+    return np.vecdot(t, y, axis=axis), np.vecdot(x, t, axis=axis)
+
+
+@_if_present(adjoint, "matvec")
+def matvec_adjoint(ct, ans, a, v):
+    return unbroadcast(np.expand_dims(ct, -1) * np.expand_dims(v, -2), a), unbroadcast(np.vecmat(ct, a), v)
+
+
+@_if_present(tangent, "matvec")
+def matvec_tangent(t, ans, a, v):
+    return np.matvec(t, v), np.matvec(a, t)
+
+
+@_if_present(adjoint, "vecmat")
+def vecmat_adjoint(ct, ans, v, a):
+    return unbroadcast(np.matvec(a, ct), v), unbroadcast(np.expand_dims(v, -1) * np.expand_dims(ct, -2), a)
+
+
+@_if_present(tangent, "vecmat")
+def vecmat_tangent(t, ans, v, a):
+    return np.vecmat(t, a), np.vecmat(v, t)
+
+
+@_if_present(adjoint, "matrix_transpose")
+def matrix_transpose_adjoint(ct, ans, x):
+    return np.swapaxes(ct, -1, -2)
+
+
+@_if_present(tangent, "matrix_transpose")
+def matrix_transpose_tangent(t, ans, x):
+    return np.swapaxes(t, -1, -2)
+
+
+@_if_present(adjoint, "unstack")
+def unstack_adjoint(ct, ans, x, axis=0):
+    return np.stack(ct, axis=axis)
+
+
+@_if_present(tangent, "unstack")
+def unstack_tangent(t, ans, x, axis=0):
+    return unstack(t, axis)
+
+
+# the sample points x (or the spacing dx) are constants
+@_if_present(adjoint, "trapezoid")
+def trapezoid_adjoint(ct, ans, y, x=None, dx=1.0, axis=-1):
+    return broadcast_like(np.expand_dims(ct, axis) * trapezoid_weights(y, x, dx, axis), y)
+
+
+@_if_present(tangent, "trapezoid")
+def trapezoid_tangent(t, ans, y, x=None, dx=1.0, axis=-1):
+    return np.sum(t * trapezoid_weights(y, x, dx, axis), axis=axis)
+
+
+# infinities and NaNs are replaced by constants: they receive no cotangent
+@adjoint(np.nan_to_num)
+def nan_to_num_adjoint(ct, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    return ct * np.isfinite(x)
+
+
+@tangent(np.nan_to_num)
+def nan_to_num_tangent(t, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    return t * np.isfinite(x)
+
+
+# NaNs count as 1 and receive no cotangent; exact where x has zeros
+@adjoint(np.nanprod)
+def nanprod_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False):
+    return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims)
+                    * prod_others(np.where(np.isnan(x), 1.0, x), axis))
+
+
+@tangent(np.nanprod)
+def nanprod_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
+    return np.sum(np.where(np.isnan(x), 0.0, t) * prod_others(np.where(np.isnan(x), 1.0, x), axis), axis=axis,
+                  keepdims=keepdims)
+
+
+@adjoint(np.resize)
+def resize_adjoint(ct, ans, a, new_shape):
+    return scatter_positions(ct, a, np.resize(index_grid(a), new_shape)), None
+
+
+@tangent(np.resize)
+def resize_tangent(t, ans, a, new_shape):
+    return np.resize(t, new_shape), None
+
+
+@adjoint(np.compress)
+def compress_adjoint(ct, ans, condition, a, axis=None):
+    return None, scatter_positions(ct, a, np.compress(condition, index_grid(a), axis))
+
+
+@tangent(np.compress)
+def compress_tangent(t, ans, condition, a, axis=None):
+    return None, np.compress(condition, t, axis)
+
+
+# x.compress(condition, axis): the array comes first
+@adjoint(np.ndarray.compress)
+def compress_method_adjoint(ct, ans, a, condition, axis=None):
+    return scatter_positions(ct, a, np.compress(condition, index_grid(a), axis)), None
+
+
+@tangent(np.ndarray.compress)
+def compress_method_tangent(t, ans, a, condition, axis=None):
+    return np.compress(condition, t, axis), None
+
+
+@adjoint(np.extract)
+def extract_adjoint(ct, ans, condition, arr):
+    return None, scatter_positions(ct, arr, np.extract(condition, index_grid(arr)))
+
+
+@tangent(np.extract)
+def extract_tangent(t, ans, condition, arr):
+    return None, np.extract(condition, t)
+
+
+# Integer-valued, boolean and piecewise-constant functions; in-place methods (x.sort(),
+# x.partition(), x.fill(), x.put(), x.resize()) have no rules at all, so they are refused.
+nondifferentiable(
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert, np.left_shift, np.right_shift,
+    np.gcd, np.lcm, np.spacing, np.isreal, np.iscomplex, np.isneginf, np.isposinf, np.isnat,
+    np.argpartition, np.ndarray.argpartition, np.ndarray.searchsorted, np.ndarray.round,
+    np.digitize, np.argwhere, np.lexsort, np.isin, np.unravel_index, np.ravel_multi_index,
+    np.tri, np.tril_indices, np.triu_indices, np.diag_indices, np.indices,
+    np.iscomplexobj, np.isrealobj, np.isscalar, np.result_type, np.broadcast_shapes,
+)

@@ -246,3 +246,41 @@ CASES = [
     C("cospec-broadcast", runtime.einsum_general,
       runtime.einsum_cospec(runtime.einsum_spec("...i,...i->...", rnd(1, 3), rnd(4, 3)), 1), None, rnd(4), rnd(4, 3)),
 ]
+
+
+def _newer(name):
+    """np.<name> where this NumPy has it (vecdot, matvec, ...), else None (its cases are dropped)."""
+    return getattr(np, name, None)
+
+
+_NEWER = [
+    C("1d", _newer("vecdot"), rnd(3), rnd(3)),
+    C("batch", _newer("vecdot"), rnd(4, 3), rnd(3)),
+    C("axis0", _newer("vecdot"), rnd(3, 4), rnd(3, 4), axis=0),
+    C("2d", _newer("matvec"), rnd(2, 3), rnd(3)),
+    C("batch", _newer("matvec"), rnd(4, 2, 3), rnd(1, 3)),
+    C("2d", _newer("vecmat"), rnd(2), rnd(2, 3)),
+    C("batch", _newer("vecmat"), rnd(4, 2), rnd(2, 3)),
+    C("batch", _newer("matrix_transpose"), rnd(2, 3, 4)),
+    C("axis1", _newer("unstack"), rnd(2, 3), axis=1),
+    C("1d", _newer("trapezoid"), rnd(5)),
+    C("dx", _newer("trapezoid"), rnd(3, 5), dx=0.3),
+    C("x-axis0", _newer("trapezoid"), rnd(4, 3), np.array([0.0, 0.5, 0.7, 2.0]), axis=0),
+    C("x-2d", _newer("trapezoid"), rnd(3, 4), np.cumsum(pos(3, 4), axis=1)),
+]
+
+CASES += [c for c in _NEWER if c.target is not None]
+CASES += [
+    C("inf-nan", np.nan_to_num, np.array([0.5, np.nan, np.inf, -1.5, -np.inf]), posinf=5.0, neginf=-5.0),
+    C("all", np.nanprod, _nan_x),
+    C("axis1", np.nanprod, _nan_x, axis=1),
+    C("grow", np.resize, rnd(2, 3), (4, 4)),
+    C("shrink", np.resize, rnd(5), 3),
+    C("axis0", np.compress, [True, False, True], rnd(3, 4), axis=0),
+    C("flat", np.compress, [False, True, True], rnd(2, 2)),
+    C("axis1", np.ndarray.compress, rnd(3, 4), [True, False, False, True], 1),
+    C("2d", np.extract, _mask, rnd(3, 4)),
+    C("array", np.ascontiguousarray, rnd(3, 4)),
+    C("array", np.asfortranarray, rnd(3, 4)),
+    C("list", np.asanyarray, [rnd(), rnd()]),
+]
