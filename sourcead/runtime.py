@@ -264,10 +264,12 @@ def prod_others(x, axis=None):
     """
     if np.ndim(x) == 0:
         return np.ones_like(x, dtype=np.result_type(x, 1.0))[()]
+    if _count(np.shape(x)) == 0:
+        return np.zeros(np.shape(x))
     axes = _axes_tuple(axis, np.ndim(x))
     ends = tuple(range(-len(axes), 0))
     moved = np.moveaxis(np.asarray(x), axes, ends)
-    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,))
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (_count(moved.shape[moved.ndim - len(axes):]),))
     ones = np.ones(flat.shape[:-1] + (1,), dtype=np.result_type(flat, 1.0))
     before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
@@ -575,7 +577,7 @@ def untile(g, x, reps):
 
 def uncumsum(g, x, axis=None):
     """The cotangent of np.cumsum(x, axis): a cumulative sum from the end."""
-    if axis is None:
+    if axis is None or np.ndim(x) == 0:
         return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
@@ -615,6 +617,8 @@ def sinc_curvature(x):
 def masked_extremum_share(x, ans, axis=None, keepdims=False, where=True):
     """The share of a max/min reduction (with ``where=``/``initial=``) each element of `x` supplies:
     ties split it evenly; elements left out by `where`, or beaten by `initial`, get 0."""
+    if np.ndim(x) == 0:
+        return 1.0 * np.logical_and(x == ans, where)
     won = np.logical_and(x == _with_kept_dims(ans, axis, keepdims), where)
     return won / np.maximum(np.sum(won, axis=axis, keepdims=True), 1)
 
@@ -634,6 +638,8 @@ def uncumprod(g, x, axis=None):
     cotangent of x_i is prod(x_k, k < i) * s_i. Has no rules: second derivatives of cumprod are
     refused.
     """
+    if np.ndim(x) == 0:
+        axis = None
     a, before = _cumprod_parts(x, axis)
     gm = np.ravel(g) if axis is None else np.moveaxis(np.asarray(g), axis, 0)
     s = np.zeros(a.shape, dtype=np.result_type(gm, a, 1.0))
@@ -652,6 +658,8 @@ def cumprod_jvp(t, x, axis=None):
     T_j = sum(t_i prod(x_k, k <= j, k != i), i <= j), so T_j = x_j T_{j-1} + t_j prod(x_k, k < j).
     Has no rules (as uncumprod).
     """
+    if np.ndim(x) == 0:
+        axis = None
     a, before = _cumprod_parts(x, axis)
     tm = np.ravel(t) if axis is None else np.moveaxis(np.broadcast_to(t, np.shape(x)), axis, 0)
     out = np.zeros(a.shape, dtype=np.result_type(tm, a, 1.0))
@@ -694,7 +702,7 @@ def _quantile_weights(x, q, axis, method):
     axes = _axes_tuple(axis, np.ndim(x))
     ends = tuple(range(-len(axes), 0))
     moved = np.moveaxis(np.asarray(x), axes, ends)
-    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,))
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (_count(moved.shape[moved.ndim - len(axes):]),))
     n = flat.shape[-1]
     order = np.argsort(flat, axis=-1, kind="stable")
     qs = np.asarray(q, dtype=float)
@@ -809,6 +817,8 @@ def scatter_positions(g, x, positions):
 def gather_positions(t, positions):
     """t's flat element positions[j] at each j, 0 where positions[j] < 0 (scatter_positions'
     adjoint)."""
+    if _count(np.shape(t)) == 0:
+        return np.zeros(np.shape(positions))
     return np.where(positions >= 0, np.ravel(t)[positions], 0.0)
 
 
@@ -822,6 +832,14 @@ def pad_positions(x, pad_width, mode="constant"):
 
     raise UnsupportedCallError(f"np.pad with mode={mode!r} has no derivative rule",
                                hint="use mode 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'")
+
+
+def resize_positions(a, new_shape):
+    """Where each element of np.resize(a, new_shape) comes from in a (-1: the zeros NumPy fills
+    in when a is empty)."""
+    if _count(np.shape(a)) == 0:
+        return np.full(new_shape, -1)
+    return np.resize(index_grid(a), new_shape)
 
 
 def insert_positions(arr, obj, values, axis=None, part="arr"):
@@ -1070,6 +1088,8 @@ def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
     """w with np.trapezoid(y, x, dx, axis) == sum(w * y, axis): half the spacing on each side of a
     sample, shaped to broadcast against y."""
     k = axis % np.ndim(y)
+    if np.shape(y)[k] == 0:
+        return np.zeros([0 if i == k else 1 for i in range(np.ndim(y))])
     if x is None:
         d = np.full(np.shape(y)[k] - 1, dx, dtype=np.result_type(dx, 1.0))
         along = 0
@@ -1133,7 +1153,7 @@ def einsum_spec(*args):
     sizes = {}
     for sub, x in zip(subs, arrays):
         for c, n in zip(sub, np.shape(x)):
-            sizes[c] = max(sizes.get(c, 1), n)
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]  # 1 broadcasts (even to 0)
     slots = [None] * _EINSUM_SLOTS
     for sub, k, x in zip(subs, positions, arrays):
         slots[k] = (sub, tuple(np.shape(x)))

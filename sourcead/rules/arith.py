@@ -145,6 +145,7 @@ def getitem_tangent(t, ans, x, idx):
 
 @adjoint(abs, operator.abs)
 def abs_adjoint(ct, ans, x):
+    """Slope 0 at x == 0."""
     return ct * np.sign(x)
 
 
@@ -166,6 +167,7 @@ def max_tangent(t, ans, x, y):
 
 @adjoint(min)
 def min_adjoint(ct, ans, x, y):
+    """min(x, y) returns x unless y < x: a tie goes to x."""
     return ct * (x <= y), ct * (y < x)
 
 

@@ -22,7 +22,7 @@ from ..runtime import (append_positions, broadcast_like, cast_like, clip_mask, c
                         extremum_share, gather_positions, gradient_of, hstack_axis, index_grid, inner_axes,
                         insert_positions, interp_bound, interp_slope, inverse_axes, masked_extremum_share,
                         norm_weight, pad_positions, partition_order, permute, prod_others, quantile_jvp,
-                        reselect, rolled_axes, scatter_positions, select_rest, sinc_slope, sort_order,
+                        reselect, resize_positions, rolled_axes, scatter_positions, select_rest, sinc_slope, sort_order,
                         tensordot_adjoint_left, tensordot_adjoint_right, tie_share, unbroadcast,
                         unconcatenate, unconvolve, uncumprod, uncumsum, undiag, undiagonal, undiff,
                         ungradient, uninterp, unkron_left, unkron_right, unpack_like, unpermute, unpolyval,
@@ -339,6 +339,7 @@ def reciprocal_tangent(t, ans, x):
 
 @adjoint(np.absolute, np.fabs)
 def absolute_adjoint(ct, ans, x):
+    """Slope 0 at x == 0."""
     return ct * np.sign(x)
 
 
@@ -349,6 +350,7 @@ def absolute_tangent(t, ans, x):
 
 @adjoint(np.maximum, np.minimum, np.fmax, np.fmin)
 def maximum_minimum_adjoint(ct, ans, x, y):
+    """A tie gives each side half."""
     return unbroadcast(ct * tie_share(x, ans, y), x), unbroadcast(ct * tie_share(y, ans, x), y)
 
 
@@ -369,6 +371,7 @@ def where_tangent(t, ans, cond, x, y):
 
 @adjoint(np.clip, np.ndarray.clip)
 def clip_adjoint(ct, ans, x, a_min, a_max):
+    """A tie with a bound goes to x; where a_min > a_max, to a_max (as NumPy returns it)."""
     return (unbroadcast(ct * clip_mask(x, a_min, a_max, "x"), x),
             unbroadcast(ct * clip_mask(x, a_min, a_max, "a_min"), a_min),
             unbroadcast(ct * clip_mask(x, a_min, a_max, "a_max"), a_max))
@@ -523,10 +526,11 @@ def outer_tangent(t, ans, x, y):
     return np.outer(t, y), np.outer(x, t)
 
 
-# einsum in its string and sublist forms, any number of operands (up to seven positional
-# arguments); optimize= is accepted and plays no part in the derivative
 _EINSUM_ARGS = ("o0", "o1", "o2", "o3", "o4", "o5", "o6")
 
+
+# einsum in its string and sublist forms, any number of operands (up to seven positional
+# arguments); optimize= is accepted and plays no part in the derivative
 
 @adjoint(np.einsum, differentiable=_EINSUM_ARGS)
 def einsum_adjoint(ct, ans, o0, o1=None, o2=None, o3=None, o4=None, o5=None, o6=None, optimize=False):
@@ -742,14 +746,25 @@ def float64_tangent(t, ans, x):
 
 
 # np.array(obj) of a (nested) list or tuple: the cotangent mirrors obj's nesting
-@adjoint(np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.asfortranarray)
+@adjoint(np.array, np.asarray, np.asanyarray)
 def array_adjoint(ct, ans, obj, dtype=None, copy=True, order="K"):
     return unpack_like(ct, obj, dtype)
 
 
-@tangent(np.array, np.asarray, np.asanyarray, np.ascontiguousarray, np.asfortranarray)
+@tangent(np.array, np.asarray, np.asanyarray)
 def array_tangent(t, ans, obj, dtype=None, copy=True, order="K"):
     return cast_like(np.array(t), ans, dtype)
+
+
+# at least 1-d, in C or Fortran memory order
+@adjoint(np.ascontiguousarray, np.asfortranarray)
+def ascontiguousarray_adjoint(ct, ans, a, dtype=None):
+    return cast_like(np.reshape(ct, np.shape(a)), a, dtype)
+
+
+@tangent(np.ascontiguousarray, np.asfortranarray)
+def ascontiguousarray_tangent(t, ans, a, dtype=None):
+    return cast_like(np.reshape(t, np.shape(ans)), ans, dtype)
 
 
 # Joining arrays: the cotangent of a sequence argument is a list, one entry per array
@@ -1508,7 +1523,7 @@ def nanprod_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
 
 @adjoint(np.resize)
 def resize_adjoint(ct, ans, a, new_shape):
-    return scatter_positions(ct, a, np.resize(index_grid(a), new_shape)), None
+    return scatter_positions(ct, a, resize_positions(a, new_shape)), None
 
 
 @tangent(np.resize)

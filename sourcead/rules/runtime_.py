@@ -640,5 +640,5 @@ nondifferentiable(
     runtime.masked_extremum_share, runtime.index_grid, runtime.pad_positions, runtime.insert_positions,
     runtime.append_positions, runtime.sort_order, runtime.partition_order, runtime.rolled_axes,
     runtime.interp_bound, runtime.select_rest, runtime.einsum_spec, runtime.einsum_cospec,
-    runtime.trapezoid_weights,
+    runtime.trapezoid_weights, runtime.resize_positions,
 )

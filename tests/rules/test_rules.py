@@ -352,6 +352,8 @@ def shifted(v, d, e):
         return type(v)(shifted(item, di, e) for item, di in zip(v, d, strict=True))
     if not is_float_leaf(v):
         return v
+    if isinstance(v, np.ndarray):
+        return np.asarray(v + e * d, dtype=v.dtype)  # a 0-d array stays an array
     return float(v + e * d) if isinstance(v, float) else v + e * d
 
 
@@ -432,6 +434,15 @@ def rng_for(case):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_adjoint(case):
+    check_adjoint(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_tangent(case):
+    check_tangent(case)
+
+
+def check_adjoint(case):
     rule = registry.lookup_adjoint(case.target)
     assert rule is not None, f"no adjoint rule for {case.id}"
     rng = rng_for(case)
@@ -466,8 +477,7 @@ def test_adjoint(case):
     assert checked or all(e is None for e in entries)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_tangent(case):
+def check_tangent(case):
     rule = registry.lookup_tangent(case.target)
     assert rule is not None, f"no tangent rule for {case.id}"
     rng = rng_for(case)
@@ -491,6 +501,136 @@ def test_tangent(case):
         for got, want in zip(leaves(entry), fd, strict=True):
             np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=RTOL, atol=ATOL,
                                        err_msg=f"tangent entry for {name}")
+
+
+# ---- edge shapes: 0-d, length-1 and empty versions of the cases ----------------------------------
+#
+# Each case with exactly one float array argument is run again with that array cut down to a 0-d
+# array, to length 1 along every axis, and to length 0 along its first axis -- wherever NumPy accepts
+# the smaller call (a call NumPy refuses has nothing to check).
+
+# target -> why its edge-shape variants are not checked
+EDGE_OPT_OUT = {
+    np.std: "a single value has std 0, a kink (checked by its own regression case)",
+    np.ndarray.std: "as np.std",
+    np.var: "with ddof=1 a single value's variance is NaN",
+    np.ndarray.var: "as np.var",
+    np.linalg.norm: "a zero-size or single-element norm sits at the kink at 0 for some signs",
+    np.reshape: "the target shape is fixed by the case",
+    np.ndarray.reshape: "as np.reshape",
+    np.broadcast_to: "the target shape is fixed by the case",
+    runtime.norm_weight: "its second argument must be the norm of the first",
+    np.interp: "xp and fp must keep their lengths",
+    np.polyval: "a polynomial of no coefficients is not one",
+    np.nan_to_num: "the case's infinities are what it tests",
+    np.mean: "the rule's size ratio (kept in the form generated code folds) is 0/0 for an empty array",
+    np.ndarray.mean: "as np.mean",
+    runtime.prod_others: "its cases name an axis a 0-d array does not have",
+}
+
+
+def _edge_cases():
+    out = []
+    for case in CASES:
+        floats = [i for i, a in enumerate(case.args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+        others = [a for i, a in enumerate(case.args) if i not in floats] + list(case.kwargs.values())
+        if (len(floats) != 1 or case.target in EDGE_OPT_OUT or not callable(case.target)
+                or any(isinstance(leaf, np.ndarray) for v in others for leaf in leaves(v))):
+            continue  # other array arguments would have to shrink with it
+        x = case.args[floats[0]]
+        if x.ndim == 0:
+            continue
+        for label, small in (("0-d", np.array(x.flat[0])), ("length-1", x[(slice(0, 1),) * x.ndim].copy()),
+                             ("empty", x[:0].copy())):
+            args = list(case.args)
+            args[floats[0]] = small
+            try:
+                with np.errstate(all="ignore"):
+                    ans = call(case.target, args, case.kwargs)
+            except Exception:  # NumPy does not take this shape here
+                continue
+            if any(np.result_type(leaf).kind != "f" for leaf in leaves(ans)) or not all(
+                    np.all(np.isfinite(leaf)) for leaf in leaves(ans)):
+                continue
+            out.append(Case(f"{case.label}/{label}", case.target, tuple(args), case.kwargs))
+    return out
+
+
+EDGE_CASES = _edge_cases()
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=[c.id for c in EDGE_CASES])
+def test_adjoint_on_edge_shapes(case):
+    check_adjoint(case)
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=[c.id for c in EDGE_CASES])
+def test_tangent_on_edge_shapes(case):
+    check_tangent(case)
+
+
+def test_edge_shapes_are_generated():
+    labels = {c.label.rsplit("/", 1)[1] for c in EDGE_CASES}
+    assert labels == {"0-d", "length-1", "empty"} and len(EDGE_CASES) > 200
+
+
+# ---- float32 inputs: the rules run and agree with float64 finite differences --------------------
+
+F32_RTOL, F32_ATOL = 2e-3, 2e-4
+# target -> why its float32 version is not checked
+F32_OPT_OUT = {
+    np.linalg.norm: "ord=3 and friends lose too many digits in float32",
+    np.cumprod: "long products lose too many digits in float32",
+    np.ndarray.cumprod: "as np.cumprod",
+}
+
+
+def _f32_cases():
+    out = []
+    for case in CASES:
+        floats = [i for i, a in enumerate(case.args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+        if not floats or case.target in F32_OPT_OUT or not callable(case.target):
+            continue
+        out.append(case)
+    return out
+
+
+F32_CASES = _f32_cases()
+
+
+def _as_f32(v):
+    if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+        return v.astype(np.float32)
+    return v
+
+
+@pytest.mark.parametrize("case", F32_CASES, ids=[c.id for c in F32_CASES])
+def test_adjoint_on_float32(case):
+    """The adjoint rule on float32 arrays agrees with the float64 finite differences."""
+    rule = registry.lookup_adjoint(case.target)
+    rng = rng_for(case)
+    ans = call(case.target, case.args, case.kwargs)
+    c = cotangent_like(ans, rng)
+    args32 = [_as_f32(a) for a in case.args]
+    with np.errstate(all="ignore"):
+        ans32 = call(case.target, args32, case.kwargs)
+        entries = rule.fn(c if not isinstance(c, np.ndarray) else c.astype(np.float32), ans32, *args32,
+                          **case.kwargs)
+    if len(rule.diff_params) == 1:
+        entries = (entries,)
+    for name, entry in zip(rule.diff_params, entries, strict=True):
+        where = locate(rule, name, case.args, case.kwargs)
+        if where[0] == "kwargs" and where[1] not in case.kwargs or entry is None:
+            continue
+        x = value_at(case, where)
+        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+            continue
+        v = direction(x, rng)
+        plus, minus = fd_points(case, where, v)
+        fd = (vdot(c, plus) - vdot(c, minus)) / (2 * EPS)
+        an = vdot(entry, v)
+        assert abs(an - fd) <= F32_RTOL * max(abs(an), abs(fd)) + F32_ATOL * max(1.0, vdot(c, c) ** 0.5), \
+            f"float32 adjoint entry for {name}: {an}, finite differences (float64) {fd}"
 
 
 # ---- the table covers the registry -------------------------------------------------------------
@@ -524,9 +664,12 @@ _ALLOWED_NODES = (ast.Return, ast.Tuple, ast.Call, ast.Attribute, ast.Subscript,
                                        + f.__module__),
                          ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__qualname__}")
 def test_rule_is_one_inlinable_return(fn):
-    """Each rule body is a single return of an expression the inliner can substitute into."""
+    """Each rule body is a single return of an expression the inliner can substitute into (after
+    an optional docstring stating the rule's convention)."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     body = tree.body[0].body
+    if ast.get_docstring(tree.body[0]) is not None:
+        body = body[1:]
     assert len(body) == 1 and isinstance(body[0], ast.Return), f"{fn.__qualname__} is not one return"
     params = set(inspect.signature(fn).parameters)
     for node in ast.walk(body[0]):
