@@ -284,3 +284,13 @@ CASES += [
     C("array", np.asfortranarray, rnd(3, 4)),
     C("list", np.asanyarray, [rnd(), rnd()]),
 ]
+
+# regression: np.vstack(x) / np.hstack(x) of one array (a sequence of its rows) crashed
+CASES += [
+    C("one-array", np.vstack, rnd(3, 4)),
+    C("one-1d-array", np.vstack, rnd(3)),
+    C("one-3d-array", np.vstack, rnd(2, 3, 4)),
+    C("one-array", np.hstack, rnd(2, 3)),
+    C("one-3d-array", np.hstack, rnd(2, 3, 4)),
+    C("one-array", np.concatenate, rnd(3, 2)),
+]

@@ -802,3 +802,157 @@ def test_unsupported_matrix_norm_is_a_clear_error():
     x = rnd(3, 3)
     with pytest.raises(UnsupportedCallError, match="ord=2"):
         rule(1.0, np.linalg.norm(x, 2), x, 2)
+
+
+# ---- conventions and regressions of the NumPy rules added for the function catalogue ----------
+
+
+def _ct_of(target, x, *args, **kwargs):
+    ans = target(x, *args, **kwargs)
+    return registry.lookup_adjoint(target).fn(np.ones(np.shape(ans)), ans, x, *args, **kwargs)
+
+
+def test_power_with_a_zero_exponent_has_zero_slope_at_zero():
+    """np.power(x, 0.0) at x == 0 raised ZeroDivisionError (floats) or gave NaN (arrays); x**0 is
+    constant, so the derivative is 0."""
+    rule = registry.lookup_adjoint(np.power).fn
+    dx, _ = rule(1.0, 1.0, 0.0, 0.0)
+    assert dx == 0.0
+    dx, _ = rule(np.ones(3), np.ones(3), np.array([0.0, 2.0, -1.0]), 0.0)
+    np.testing.assert_array_equal(dx, [0.0, 0.0, 0.0])
+    t = registry.lookup_tangent(pow)
+    assert tangent_entry(t, 0, 1.0, 1.0, (0.0, 0.0), {}) == 0.0
+
+
+@pytest.mark.parametrize("target", [np.std, np.ndarray.std])
+def test_std_of_one_element_has_zero_gradient(target):
+    """np.std over an axis of length 1 (ddof=0) gave NaN; its subgradient at zero spread is 0."""
+    x = np.array([[1.5], [-0.3]])
+    np.testing.assert_array_equal(_ct_of(target, x, axis=1), np.zeros((2, 1)))
+    np.testing.assert_array_equal(_ct_of(target, np.full(4, 2.0)), np.zeros(4))
+
+
+def test_max_with_where_and_initial():
+    x = np.array([[1.0, 3.0, 3.0], [0.5, 0.2, 0.1]])
+    mask = np.array([[True, True, False], [True, True, True]])
+    np.testing.assert_array_equal(_ct_of(np.max, x, axis=1, where=mask, initial=0.0),
+                                  [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    # initial beats the second row: none of its elements gets the cotangent
+    np.testing.assert_array_equal(_ct_of(np.max, x, axis=1, initial=2.0), [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
+
+
+def test_ptp_shares_ties_between_extremes():
+    x = np.array([2.0, -1.0, 2.0, -1.0, 0.0])
+    np.testing.assert_array_equal(_ct_of(np.ptp, x), [0.5, -0.5, 0.5, -0.5, 0.0])
+
+
+def test_sort_of_equal_values_sends_each_cotangent_to_one_of_them():
+    x = np.array([1.0, 0.5, 1.0])
+    rule = registry.lookup_adjoint(np.sort).fn
+    np.testing.assert_array_equal(rule(np.array([10.0, 20.0, 30.0]), np.sort(x), x), [20.0, 10.0, 30.0])
+
+
+def test_median_of_an_even_count_splits_between_the_middle_values():
+    x = np.array([4.0, 1.0, 3.0, 2.0])
+    np.testing.assert_array_equal(_ct_of(np.median, x), [0.0, 0.0, 0.5, 0.5])
+
+
+def test_nan_reductions_send_nothing_to_nans():
+    x = np.array([1.0, np.nan, 3.0])
+    np.testing.assert_array_equal(_ct_of(np.nansum, x), [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(_ct_of(np.nanmean, x), [0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(_ct_of(np.nanmax, x), [0.0, 0.0, 1.0])
+
+
+def test_cumprod_is_exact_with_zeros():
+    x = np.array([2.0, 0.0, 3.0, 0.0])
+    jac = np.array([[np.prod([x[k] for k in range(j + 1) if k != i]) if i <= j else 0.0 for i in range(4)]
+                    for j in range(4)])
+    g = np.array([1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(registry.lookup_adjoint(np.cumprod).fn(g, np.cumprod(x), x), g @ jac)
+
+
+def test_interp_slope_convention_at_knots_and_outside():
+    xp, fp = np.array([0.0, 1.0, 2.0]), np.array([0.0, 2.0, 3.0])
+    x = np.array([-1.0, 1.0, 3.0])
+    dx, _ = registry.lookup_adjoint(np.interp).fn(np.ones(3), np.interp(x, xp, fp), x, xp, fp)
+    np.testing.assert_array_equal(dx, [0.0, 1.0, 0.0])  # the knot takes its right cell's slope
+
+
+def test_in_place_methods_have_no_rules():
+    """x.sort(), x.partition(k), x.fill(v) change x in place: they are refused, not differentiated."""
+    for method in (np.ndarray.sort, np.ndarray.partition, np.ndarray.fill, np.ndarray.put, np.ndarray.resize):
+        assert not registry.has_rule(method)
+
+
+# Through the compiler: the bugs above, and the einsum forms that bound their operands wrongly.
+
+_A = np.arange(12.0).reshape(3, 4) / 7.0
+_B = _A[:, :3]
+
+
+def _einsum_one(x):
+    return np.sum(np.einsum("ij->ji", x) * _A.T)
+
+
+def _einsum_sublist(x):
+    return np.sum(np.einsum(x, (0, 1), (1, 0)) * _A.T)
+
+
+def _einsum_three(x):
+    return np.sum(np.einsum("ij,jk,kl->il", x, _B, x) ** 2)
+
+
+def _einsum_optimize(x):
+    return np.sum(np.einsum("ij,jk->ik", x, _B, optimize=True) ** 2)
+
+
+def _std_length_one(x):
+    return np.sum(np.std(x[:, :1], axis=1)) + np.sum(x)
+
+
+def _power_zero(x):
+    return np.sum(np.power(x, 0.0) * x)
+
+
+def _vstack_one(x):
+    return np.sum(np.vstack(x) ** 2)
+
+
+def _hstack_one(x):
+    return np.sum(np.hstack(x) ** 3)
+
+
+def _numeric_grad(f, x, e=1e-6):
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = e
+        g[i] = (f(x + d) - f(x - d)) / (2 * e)
+    return g
+
+
+@pytest.mark.parametrize("f", [_einsum_one, _einsum_sublist, _einsum_three, _einsum_optimize, _std_length_one,
+                               _power_zero, _vstack_one, _hstack_one], ids=lambda f: f.__name__.lstrip("_"))
+def test_regressions_through_the_compiler(f):
+    import sourcead
+
+    x = np.array([[0.0, 1.2, -0.7, 0.3], [0.5, -1.1, 0.9, 2.0], [1.4, 0.2, -0.6, 0.8]])
+    if f in (_einsum_three, _einsum_optimize):
+        x = x[:, :3]
+    np.testing.assert_allclose(sourcead.grad(f)(x), _numeric_grad(f, x), rtol=1e-5, atol=1e-6)
+    v = np.cos(np.arange(x.size)).reshape(x.shape)
+    _, t = sourcead.jvp(f, (x,), (v,))
+    np.testing.assert_allclose(t, (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, rtol=1e-5, atol=1e-6)
+
+
+def test_einsum_hessian_through_the_compiler():
+    import sourcead
+
+    x = np.array([[0.3, -1.2, 0.5], [0.8, 0.1, -0.4], [1.1, 0.6, 0.2]])
+    h = sourcead.hessian(_einsum_three)(x)
+    g = sourcead.grad(_einsum_three)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = 1e-6
+        np.testing.assert_allclose(h[(...,) + i], (g(x + d) - g(x - d)) / 2e-6, rtol=1e-4, atol=1e-5)
