@@ -1107,6 +1107,73 @@ def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
         w = np.reshape(w, shape)
     return w
 
+
+def _cov_data(m, rowvar=True, bias=False, ddof=None):
+    """np.cov's observations as rows of variables (2-D), centered, and the divisor n - ddof."""
+    x = np.atleast_2d(m)
+    if not rowvar and np.ndim(m) > 1:
+        x = x.T
+    n = np.shape(x)[1]
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    return x - np.mean(x, axis=1, keepdims=True), n - ddof
+
+
+def uncov(g, m, rowvar=True, bias=False, ddof=None):
+    """The cotangent of `m` in np.cov(m, rowvar=..., bias=..., ddof=...) given the result's `g`:
+    (G + G^T) Xc / (n - ddof), returned in m's layout."""
+    xc, d = _cov_data(m, rowvar, bias, ddof)
+    k = np.shape(xc)[0]
+    gm = np.reshape(g, (k, k))
+    dx = np.matmul(gm + gm.T, xc) / d
+    if not rowvar and np.ndim(m) > 1:
+        dx = dx.T
+    return np.reshape(dx, np.shape(m))
+
+
+def cov_jvp(t, m, rowvar=True, bias=False, ddof=None):
+    """The tangent of np.cov(m, ...) for a tangent `t` of m: (Tc Xc^T + Xc Tc^T) / (n - ddof)."""
+    xc, d = _cov_data(m, rowvar, bias, ddof)
+    tc, _ = _cov_data(t, rowvar, bias, ddof)
+    out = (np.matmul(tc, xc.T) + np.matmul(xc, tc.T)) / d
+    return out if np.shape(out) != (1, 1) else out[0, 0]
+
+
+
+def uncumulative(g, x, axis=None, include_initial=False):
+    """The cotangent of `x` in np.cumulative_sum(x, axis, include_initial=...): a cumulative sum
+    from the end (the leading 0 that include_initial adds takes nothing)."""
+    if include_initial:
+        k = 0 if axis is None else axis
+        g = np.take(g, np.arange(1, np.shape(g)[k]), axis=k)
+    return uncumsum(g, x, axis)
+
+def unchoose(g, a, choices):
+    """The cotangents of np.choose(a, choices): each choice gets g where a picks it."""
+    return [unbroadcast(np.where(np.equal(a, k), g, 0.0), c) for k, c in enumerate(choices)]
+
+
+def rechoose(t, a, like):
+    """The tangent of np.choose(a, choices) for tangents `t` of the choices."""
+    return broadcast_like(np.choose(a, [broadcast_like(ti, like) for ti in t]), like)
+
+
+def unitem(g, x, index=()):
+    """The cotangent of `x` in x.item(*index): zeros with g at that element."""
+    out = np.zeros(np.shape(x))
+    flat = out.reshape(-1) if out.size else out
+    if len(index) == 1 and not isinstance(index[0], tuple):
+        flat[index[0]] = g
+    elif len(index) == 0:
+        flat[0] = g
+    else:
+        out[index[0] if len(index) == 1 else tuple(index)] = g
+    return out
+
+
+def item_of(t, index=()):
+    """t.item(*index) (a Python number)."""
+    return np.asarray(t).item(*index)
+
 # einsum, any number of operands, in its string or sublist form. Every derivative of an einsum is
 # again an einsum-like product, `einsum_general(spec, a0, ..., a6)`: up to seven array slots, a spec
 # naming each used slot's subscripts and shape, and an output that may repeat a letter (a diagonal:

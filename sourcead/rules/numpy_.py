@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ..runtime import (append_positions, broadcast_like, cast_like, clip_mask, cumprod_jvp, diagonal_of,
+from ..runtime import (append_positions, cov_jvp, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, clip_mask, cumprod_jvp, diagonal_of,
                         diff_jvp, dot_axes, einsum_cospec, einsum_general, einsum_spec, expand_reduced,
                         extremum_share, gather_positions, gradient_of, hstack_axis, index_grid, inner_axes,
                         insert_positions, interp_bound, interp_slope, inverse_axes, masked_extremum_share,
@@ -1572,3 +1572,148 @@ nondifferentiable(
     np.tri, np.tril_indices, np.triu_indices, np.diag_indices, np.indices,
     np.iscomplexobj, np.isrealobj, np.isscalar, np.result_type, np.broadcast_shapes,
 )
+
+
+# ---- yet more: NaN statistics, covariance, choosing, casts, spaced ranges, items ------------------
+
+
+# NaNs are left out: they receive no cotangent; where the std is 0 its subgradient is 0
+@adjoint(np.nanvar)
+def nanvar_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims) * 2.0
+                    * (x - np.nanmean(x, axis=axis, keepdims=True))
+                    / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True) - ddof))
+
+
+@tangent(np.nanvar)
+def nanvar_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return np.nansum(2.0 * t * (x - np.nanmean(x, axis=axis, keepdims=True))
+                     / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True) - ddof),
+                     axis=axis, keepdims=keepdims)
+
+
+@adjoint(np.nanstd)
+def nanstd_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return np.where(np.isnan(x), 0.0, expand_reduced(ct / np.where(ans == 0, np.inf, ans), x, axis, keepdims)
+                    * (x - np.nanmean(x, axis=axis, keepdims=True))
+                    / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True) - ddof))
+
+
+@tangent(np.nanstd)
+def nanstd_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    return np.nansum(t * (x - np.nanmean(x, axis=axis, keepdims=True))
+                     / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True) - ddof),
+                     axis=axis, keepdims=keepdims) / np.where(ans == 0, np.inf, ans)
+
+
+# NaNs count as 1 and receive no cotangent
+@adjoint(np.nancumprod)
+def nancumprod_adjoint(ct, ans, x, axis=None, dtype=None, out=None):
+    return np.where(np.isnan(x), 0.0, uncumprod(ct, np.where(np.isnan(x), 1.0, x), axis))
+
+
+@tangent(np.nancumprod)
+def nancumprod_tangent(t, ans, x, axis=None, dtype=None, out=None):
+    return cumprod_jvp(np.where(np.isnan(x), 0.0, t), np.where(np.isnan(x), 1.0, x), axis)
+
+
+# one data array (y=, fweights=, aweights= are refused); rows are variables unless rowvar=False
+@adjoint(np.cov)
+def cov_adjoint(ct, ans, m, rowvar=True, bias=False, ddof=None):
+    return uncov(ct, m, rowvar, bias, ddof)
+
+
+@tangent(np.cov)
+def cov_tangent(t, ans, m, rowvar=True, bias=False, ddof=None):
+    return cov_jvp(t, m, rowvar, bias, ddof)
+
+
+@adjoint(np.choose, np.ndarray.choose)
+def choose_adjoint(ct, ans, a, choices):
+    return None, unchoose(ct, a, choices)
+
+
+@tangent(np.choose, np.ndarray.choose)
+def choose_tangent(t, ans, a, choices):
+    return None, rechoose(t, a, ans)
+
+
+# nextafter(x, y) is x moved by one unit in the last place
+@adjoint(np.nextafter)
+def nextafter_adjoint(ct, ans, x, y):
+    return unbroadcast(ct, x), None
+
+
+@tangent(np.nextafter)
+def nextafter_tangent(t, ans, x, y):
+    return broadcast_like(t, ans), None
+
+
+# logspace(start, stop)[k] = base ** (start + (stop - start) s_k): the base is a constant
+@adjoint(np.logspace)
+def logspace_adjoint(ct, ans, start, stop, num=50, endpoint=True, base=10.0):
+    return (unbroadcast(np.tensordot(np.linspace(1.0, 0.0, num, endpoint=endpoint), ct * ans * np.log(base), 1), start),
+            unbroadcast(np.tensordot(np.linspace(0.0, 1.0, num, endpoint=endpoint), ct * ans * np.log(base), 1), stop))
+
+
+@tangent(np.logspace)
+def logspace_tangent(t, ans, start, stop, num=50, endpoint=True, base=10.0):
+    return (ans * np.log(base) * np.linspace(t, 0.0, num, endpoint=endpoint),
+            ans * np.log(base) * np.linspace(0.0, t, num, endpoint=endpoint))
+
+
+# geomspace(start, stop)[k] = start * (stop / start) ** s_k
+@adjoint(np.geomspace)
+def geomspace_adjoint(ct, ans, start, stop, num=50, endpoint=True):
+    return (unbroadcast(np.tensordot(np.linspace(1.0, 0.0, num, endpoint=endpoint), ct * ans, 1) / start, start),
+            unbroadcast(np.tensordot(np.linspace(0.0, 1.0, num, endpoint=endpoint), ct * ans, 1) / stop, stop))
+
+
+@tangent(np.geomspace)
+def geomspace_tangent(t, ans, start, stop, num=50, endpoint=True):
+    return (ans * np.linspace(t / start, 0.0, num, endpoint=endpoint),
+            ans * np.linspace(0.0, t / stop, num, endpoint=endpoint))
+
+
+# x.item(), x.item(i), x.item(i, j): one element as a Python number
+@adjoint(np.ndarray.item)
+def item_adjoint(ct, ans, x, *index):
+    return unitem(ct, x, index)
+
+
+@tangent(np.ndarray.item)
+def item_tangent(t, ans, x, *index):
+    return item_of(t, index)
+
+
+@adjoint(np.ndarray.tolist)
+def tolist_adjoint(ct, ans, x):
+    return np.reshape(np.asarray(ct, dtype=float), np.shape(x))
+
+
+@tangent(np.ndarray.tolist)
+def tolist_tangent(t, ans, x):
+    return np.asarray(t).tolist()
+
+
+@_if_present(adjoint, "cumulative_sum")
+def cumulative_sum_adjoint(ct, ans, x, axis=None, dtype=None, out=None, include_initial=False):
+    return uncumulative(ct, x, axis, include_initial)
+
+
+@_if_present(tangent, "cumulative_sum")
+def cumulative_sum_tangent(t, ans, x, axis=None, dtype=None, out=None, include_initial=False):
+    return np.cumulative_sum(t, axis=axis, include_initial=include_initial)
+
+
+@_if_present(adjoint, "row_stack")
+def row_stack_adjoint(ct, ans, tup):
+    return unconcatenate(ct, tup, 0)
+
+
+@_if_present(tangent, "row_stack")
+def row_stack_tangent(t, ans, tup):
+    return np.vstack(t)
+
+
+nondifferentiable(np.nanargmax, np.nanargmin)

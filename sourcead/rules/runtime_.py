@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_gradient, broadcast_like, cast_like, diagonal_of, diff_jvp, einsum_adjoint_left,
+from ..runtime import (as_gradient, cov_jvp, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, diagonal_of, diff_jvp, einsum_adjoint_left,
                         einsum_adjoint_right, einsum_cospec, einsum_general, expand_reduced, gather_positions,
                         gradient_of, interp_bound, interp_slope, log_or_zero, matmul_adjoint_left,
                         matmul_adjoint_right, norm_weight_dnorm, norm_weight_dx, permute, power_slope,
@@ -633,6 +633,77 @@ def einsum_general_tangent(t, ans, spec, a0=None, a1=None, a2=None, a3=None, a4=
             einsum_general(spec, a0, a1, a2, a3, t, a5, a6),
             einsum_general(spec, a0, a1, a2, a3, a4, t, a6),
             einsum_general(spec, a0, a1, a2, a3, a4, a5, t))
+
+
+# np.cov's helpers are bilinear in (g, m) and (t, m): each one's partner is its adjoint
+@adjoint(runtime.uncov)
+def uncov_adjoint(ct, ans, g, m, rowvar=True, bias=False, ddof=None):
+    return cov_jvp(ct, m, rowvar, bias, ddof), uncov(g, ct, rowvar, bias, ddof)
+
+
+@tangent(runtime.uncov)
+def uncov_tangent(t, ans, g, m, rowvar=True, bias=False, ddof=None):
+    return uncov(t, m, rowvar, bias, ddof), uncov(g, t, rowvar, bias, ddof)
+
+
+@adjoint(runtime.cov_jvp)
+def cov_jvp_adjoint(ct, ans, g, m, rowvar=True, bias=False, ddof=None):
+    return uncov(ct, m, rowvar, bias, ddof), uncov(ct, g, rowvar, bias, ddof)
+
+
+@tangent(runtime.cov_jvp)
+def cov_jvp_tangent(t, ans, g, m, rowvar=True, bias=False, ddof=None):
+    return cov_jvp(t, m, rowvar, bias, ddof), cov_jvp(g, t, rowvar, bias, ddof)
+
+
+@adjoint(runtime.unchoose)
+def unchoose_adjoint(ct, ans, g, a, choices):
+    return rechoose(ct, a, g), None, None
+
+
+@tangent(runtime.unchoose)
+def unchoose_tangent(t, ans, g, a, choices):
+    return unchoose(t, a, choices), None, None
+
+
+@adjoint(runtime.rechoose)
+def rechoose_adjoint(ct, ans, g, a, like):
+    return unchoose(ct, a, g), None, None
+
+
+@tangent(runtime.rechoose)
+def rechoose_tangent(t, ans, g, a, like):
+    return rechoose(t, a, like), None, None
+
+
+@adjoint(runtime.unitem)
+def unitem_adjoint(ct, ans, g, x, index=()):
+    return item_of(ct, index), None
+
+
+@tangent(runtime.unitem)
+def unitem_tangent(t, ans, g, x, index=()):
+    return unitem(t, x, index), None
+
+
+@adjoint(runtime.item_of)
+def item_of_adjoint(ct, ans, g, index=()):
+    return unitem(ct, g, index)
+
+
+@tangent(runtime.item_of)
+def item_of_tangent(t, ans, g, index=()):
+    return item_of(t, index)
+
+
+@adjoint(runtime.uncumulative)
+def uncumulative_adjoint(ct, ans, g, x, axis=None, include_initial=False):
+    return np.cumulative_sum(ct, axis=axis, include_initial=include_initial), None
+
+
+@tangent(runtime.uncumulative)
+def uncumulative_tangent(t, ans, g, x, axis=None, include_initial=False):
+    return uncumulative(t, x, axis, include_initial), None
 
 
 # Positions, permutations, masks and specs: integer-valued or piecewise constant.

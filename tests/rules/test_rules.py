@@ -340,8 +340,8 @@ def direction(v, rng):
     """A random value with v's structure: normal on float leaves, zero elsewhere."""
     if isinstance(v, (list, tuple)):
         return type(v)(direction(item, rng) for item in v)
-    if is_float_leaf(v) and np.ndim(v):
-        return rng.standard_normal(np.shape(v))
+    if is_float_leaf(v) and (np.ndim(v) or isinstance(v, np.ndarray)):
+        return np.asarray(rng.standard_normal(np.shape(v)))  # a 0-d array's direction is one too
     if is_float_leaf(v):
         return float(rng.standard_normal())
     return np.zeros(np.shape(v)) if np.ndim(v) else 0.0
@@ -689,6 +689,8 @@ _NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm,  # th
 
 
 def _resolve(node, namespace):
+    if not isinstance(node, (ast.Name, ast.Attribute)):  # a method of a computed array: np.asarray(t).tolist
+        return None
     if isinstance(node, ast.Name):
         return namespace.get(node.id, getattr(builtins, node.id, None))
     base = _resolve(node.value, namespace)
