@@ -1108,8 +1108,13 @@ def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
     return w
 
 
-def _cov_data(m, rowvar=True, bias=False, ddof=None):
+def _cov_data(m, y=None, rowvar=True, bias=False, ddof=None):
     """np.cov's observations as rows of variables (2-D), centered, and the divisor n - ddof."""
+    if y is not None:
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError("np.cov and np.corrcoef with a second array y have no derivative rule",
+                                   hint="stack the variables into one array: np.cov(np.vstack([m, y]))")
     x = np.atleast_2d(m)
     if not rowvar and np.ndim(m) > 1:
         x = x.T
@@ -1118,10 +1123,10 @@ def _cov_data(m, rowvar=True, bias=False, ddof=None):
     return x - np.mean(x, axis=1, keepdims=True), n - ddof
 
 
-def uncov(g, m, rowvar=True, bias=False, ddof=None):
+def uncov(g, m, y=None, rowvar=True, bias=False, ddof=None):
     """The cotangent of `m` in np.cov(m, rowvar=..., bias=..., ddof=...) given the result's `g`:
     (G + G^T) Xc / (n - ddof), returned in m's layout."""
-    xc, d = _cov_data(m, rowvar, bias, ddof)
+    xc, d = _cov_data(m, y, rowvar, bias, ddof)
     k = np.shape(xc)[0]
     gm = np.reshape(g, (k, k))
     dx = np.matmul(gm + gm.T, xc) / d
@@ -1130,10 +1135,10 @@ def uncov(g, m, rowvar=True, bias=False, ddof=None):
     return np.reshape(dx, np.shape(m))
 
 
-def cov_jvp(t, m, rowvar=True, bias=False, ddof=None):
+def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None):
     """The tangent of np.cov(m, ...) for a tangent `t` of m: (Tc Xc^T + Xc Tc^T) / (n - ddof)."""
-    xc, d = _cov_data(m, rowvar, bias, ddof)
-    tc, _ = _cov_data(t, rowvar, bias, ddof)
+    xc, d = _cov_data(m, y, rowvar, bias, ddof)
+    tc, _ = _cov_data(t, y, rowvar, bias, ddof)
     out = (np.matmul(tc, xc.T) + np.matmul(xc, tc.T)) / d
     return out if np.shape(out) != (1, 1) else out[0, 0]
 
@@ -1173,6 +1178,72 @@ def unitem(g, x, index=()):
 def item_of(t, index=()):
     """t.item(*index) (a Python number)."""
     return np.asarray(t).item(*index)
+
+
+def unpolyder(g, p, m=1):
+    """The cotangent of `p` in np.polyder(p, m): each derivative step transposed."""
+    lengths = [np.shape(p)[0]]
+    for _ in range(m):
+        lengths.append(max(lengths[-1] - 1, 0))
+    for n in reversed(lengths[:-1]):
+        out = np.zeros(n, dtype=np.result_type(g, 1.0))
+        if n > 1:
+            out[: n - 1] = g * np.arange(n - 1, 0, -1)
+        g = out
+    return g
+
+
+def unpolyint(g, p, m=1):
+    """The cotangent of `p` in np.polyint(p, m, k): each integration step transposed (the
+    integration constants k take the last entries)."""
+    for _ in range(m):
+        n = np.shape(g)[0] - 1
+        g = g[:-1] / np.arange(n, 0, -1)
+    return g
+
+
+def vander_powers(x, n=None, increasing=False):
+    """The exponents of the columns of np.vander(x, n, increasing)."""
+    n = np.shape(x)[0] if n is None else n
+    return np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+
+
+def _edge_count(v):
+    return 0 if v is None else _count(np.shape(v))
+
+
+def unediff1d(g, ary, to_end=None, to_begin=None):
+    """The cotangent of `ary` in np.ediff1d(ary, to_end, to_begin): the differences' part of g
+    transposed (the constants at either end take nothing)."""
+    b, e = _edge_count(to_begin), _edge_count(to_end)
+    core = g[b: np.shape(g)[0] - e]
+    return np.reshape(undiff(core, np.ravel(ary)), np.shape(ary))
+
+
+def ediff1d_jvp(t, to_end=None, to_begin=None):
+    """The tangent of np.ediff1d(ary, to_end, to_begin) for a tangent `t` of ary."""
+    return np.ediff1d(t, None if to_end is None else np.zeros(_edge_count(to_end)),
+                      None if to_begin is None else np.zeros(_edge_count(to_begin)))
+
+
+def corrcoef_cov_ct(g, r, c):
+    """The cotangent of the covariance C from the cotangent `g` of R = np.corrcoef (R is C scaled
+    by the standard deviations). No rules: second derivatives of np.corrcoef are refused."""
+    if np.ndim(r) == 0:
+        return np.zeros(np.shape(c))
+    s = np.sqrt(np.diagonal(c))
+    out = g / np.outer(s, s)
+    gr = g * r
+    return out - np.diag(0.5 * (np.sum(gr, axis=0) + np.sum(gr, axis=1)) / np.diagonal(c))
+
+
+def corrcoef_jvp(dc, r, c):
+    """The tangent of R = np.corrcoef(x) for a tangent `dc` of the covariance C (no rules)."""
+    if np.ndim(r) == 0:
+        return 0.0
+    s = np.sqrt(np.diagonal(c))
+    u = np.diagonal(dc) / np.diagonal(c)
+    return dc / np.outer(s, s) - 0.5 * r * (u[:, None] + u[None, :])
 
 # einsum, any number of operands, in its string or sublist form. Every derivative of an einsum is
 # again an einsum-like product, `einsum_general(spec, a0, ..., a6)`: up to seven array slots, a spec

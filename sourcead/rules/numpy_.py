@@ -17,7 +17,8 @@ import math
 
 import numpy as np
 
-from ..runtime import (append_positions, cov_jvp, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, clip_mask, cumprod_jvp, diagonal_of,
+from ..runtime import (append_positions, corrcoef_cov_ct, corrcoef_jvp, cov_jvp, ediff1d_jvp, power_slope,
+                        unediff1d, unpolyder, unpolyint, vander_powers, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, clip_mask, cumprod_jvp, diagonal_of,
                         diff_jvp, dot_axes, einsum_cospec, einsum_general, einsum_spec, expand_reduced,
                         extremum_share, gather_positions, gradient_of, hstack_axis, index_grid, inner_axes,
                         insert_positions, interp_bound, interp_slope, inverse_axes, masked_extremum_share,
@@ -1617,15 +1618,16 @@ def nancumprod_tangent(t, ans, x, axis=None, dtype=None, out=None):
     return cumprod_jvp(np.where(np.isnan(x), 0.0, t), np.where(np.isnan(x), 1.0, x), axis)
 
 
-# one data array (y=, fweights=, aweights= are refused); rows are variables unless rowvar=False
+# one data array (a second array y, fweights= and aweights= are refused); rows are variables
+# unless rowvar=False
 @adjoint(np.cov)
-def cov_adjoint(ct, ans, m, rowvar=True, bias=False, ddof=None):
-    return uncov(ct, m, rowvar, bias, ddof)
+def cov_adjoint(ct, ans, m, y=None, rowvar=True, bias=False, ddof=None):
+    return uncov(ct, m, y, rowvar, bias, ddof)
 
 
 @tangent(np.cov)
-def cov_tangent(t, ans, m, rowvar=True, bias=False, ddof=None):
-    return cov_jvp(t, m, rowvar, bias, ddof)
+def cov_tangent(t, ans, m, y=None, rowvar=True, bias=False, ddof=None):
+    return cov_jvp(t, m, y, rowvar, bias, ddof)
 
 
 @adjoint(np.choose, np.ndarray.choose)
@@ -1717,3 +1719,107 @@ def row_stack_tangent(t, ans, tup):
 
 
 nondifferentiable(np.nanargmax, np.nanargmin)
+
+
+# ---- polynomials, counts, correlations, identities ------------------------------------------------
+
+
+# the bin indices x are constants; the weights are differentiable
+@adjoint(np.bincount, differentiable=("weights",))
+def bincount_adjoint(ct, ans, x, weights=None, minlength=0):
+    return np.take(ct, x)
+
+
+@tangent(np.bincount, differentiable=("weights",))
+def bincount_tangent(t, ans, x, weights=None, minlength=0):
+    return np.bincount(x, t, minlength)
+
+
+@adjoint(np.polyder)
+def polyder_adjoint(ct, ans, p, m=1):
+    return unpolyder(ct, p, m)
+
+
+@tangent(np.polyder)
+def polyder_tangent(t, ans, p, m=1):
+    return np.polyder(t, m)
+
+
+# the integration constants k are constants
+@adjoint(np.polyint)
+def polyint_adjoint(ct, ans, p, m=1, k=None):
+    return unpolyint(ct, p, m)
+
+
+@tangent(np.polyint)
+def polyint_tangent(t, ans, p, m=1, k=None):
+    return np.polyint(t, m)
+
+
+# the shorter coefficient array is padded with leading zeros
+@adjoint(np.polyadd)
+def polyadd_adjoint(ct, ans, a1, a2):
+    return ct[len(ct) - len(a1):], ct[len(ct) - len(a2):]
+
+
+@tangent(np.polyadd)
+def polyadd_tangent(t, ans, a1, a2):
+    return np.pad(t, (len(ans) - len(t), 0)), np.pad(t, (len(ans) - len(t), 0))
+
+
+@adjoint(np.polysub)
+def polysub_adjoint(ct, ans, a1, a2):
+    return ct[len(ct) - len(a1):], -ct[len(ct) - len(a2):]
+
+
+@tangent(np.polysub)
+def polysub_tangent(t, ans, a1, a2):
+    return np.pad(t, (len(ans) - len(t), 0)), -np.pad(t, (len(ans) - len(t), 0))
+
+
+@adjoint(np.vander)
+def vander_adjoint(ct, ans, x, N=None, increasing=False):
+    return np.sum(ct * power_slope(np.expand_dims(x, -1), vander_powers(x, N, increasing)), axis=-1)
+
+
+@tangent(np.vander)
+def vander_tangent(t, ans, x, N=None, increasing=False):
+    return np.expand_dims(t, -1) * power_slope(np.expand_dims(x, -1), vander_powers(x, N, increasing))
+
+
+# to_end and to_begin are constants
+@adjoint(np.ediff1d)
+def ediff1d_adjoint(ct, ans, ary, to_end=None, to_begin=None):
+    return unediff1d(ct, ary, to_end, to_begin)
+
+
+@tangent(np.ediff1d)
+def ediff1d_tangent(t, ans, ary, to_end=None, to_begin=None):
+    return ediff1d_jvp(t, to_end, to_begin)
+
+
+# one data array (a second array y is refused); second derivatives are refused
+@adjoint(np.corrcoef)
+def corrcoef_adjoint(ct, ans, x, y=None, rowvar=True):
+    return uncov(corrcoef_cov_ct(ct, ans, np.cov(x, y, rowvar)), x, y, rowvar)
+
+
+@tangent(np.corrcoef)
+def corrcoef_tangent(t, ans, x, y=None, rowvar=True):
+    return corrcoef_jvp(cov_jvp(t, x, y, rowvar), ans, np.cov(x, y, rowvar))
+
+
+# unwrap adds multiples of the period (piecewise constant); real_if_close and
+# asarray_chkfinite return their argument's values
+@adjoint(np.unwrap, np.real_if_close, np.asarray_chkfinite)
+def unwrap_adjoint(ct, ans, p, *options):
+    return ct
+
+
+@tangent(np.unwrap, np.real_if_close, np.asarray_chkfinite)
+def unwrap_tangent(t, ans, p, *options):
+    return t
+
+
+nondifferentiable(np.einsum_path, np.diag_indices_from, np.tril_indices_from, np.triu_indices_from,
+                  np.mask_indices)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_gradient, cov_jvp, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, diagonal_of, diff_jvp, einsum_adjoint_left,
+from ..runtime import (as_gradient, ediff1d_jvp, unediff1d, unpolyder, unpolyint, cov_jvp, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, diagonal_of, diff_jvp, einsum_adjoint_left,
                         einsum_adjoint_right, einsum_cospec, einsum_general, expand_reduced, gather_positions,
                         gradient_of, interp_bound, interp_slope, log_or_zero, matmul_adjoint_left,
                         matmul_adjoint_right, norm_weight_dnorm, norm_weight_dx, permute, power_slope,
@@ -637,23 +637,23 @@ def einsum_general_tangent(t, ans, spec, a0=None, a1=None, a2=None, a3=None, a4=
 
 # np.cov's helpers are bilinear in (g, m) and (t, m): each one's partner is its adjoint
 @adjoint(runtime.uncov)
-def uncov_adjoint(ct, ans, g, m, rowvar=True, bias=False, ddof=None):
-    return cov_jvp(ct, m, rowvar, bias, ddof), uncov(g, ct, rowvar, bias, ddof)
+def uncov_adjoint(ct, ans, g, m, y=None, rowvar=True, bias=False, ddof=None):
+    return cov_jvp(ct, m, y, rowvar, bias, ddof), uncov(g, ct, y, rowvar, bias, ddof)
 
 
 @tangent(runtime.uncov)
-def uncov_tangent(t, ans, g, m, rowvar=True, bias=False, ddof=None):
-    return uncov(t, m, rowvar, bias, ddof), uncov(g, t, rowvar, bias, ddof)
+def uncov_tangent(t, ans, g, m, y=None, rowvar=True, bias=False, ddof=None):
+    return uncov(t, m, y, rowvar, bias, ddof), uncov(g, t, y, rowvar, bias, ddof)
 
 
 @adjoint(runtime.cov_jvp)
-def cov_jvp_adjoint(ct, ans, g, m, rowvar=True, bias=False, ddof=None):
-    return uncov(ct, m, rowvar, bias, ddof), uncov(ct, g, rowvar, bias, ddof)
+def cov_jvp_adjoint(ct, ans, g, m, y=None, rowvar=True, bias=False, ddof=None):
+    return uncov(ct, m, y, rowvar, bias, ddof), uncov(ct, g, y, rowvar, bias, ddof)
 
 
 @tangent(runtime.cov_jvp)
-def cov_jvp_tangent(t, ans, g, m, rowvar=True, bias=False, ddof=None):
-    return cov_jvp(t, m, rowvar, bias, ddof), cov_jvp(g, t, rowvar, bias, ddof)
+def cov_jvp_tangent(t, ans, g, m, y=None, rowvar=True, bias=False, ddof=None):
+    return cov_jvp(t, m, y, rowvar, bias, ddof), cov_jvp(g, t, y, rowvar, bias, ddof)
 
 
 @adjoint(runtime.unchoose)
@@ -706,10 +706,50 @@ def uncumulative_tangent(t, ans, g, x, axis=None, include_initial=False):
     return uncumulative(t, x, axis, include_initial), None
 
 
+@adjoint(runtime.unpolyder)
+def unpolyder_adjoint(ct, ans, g, p, m=1):
+    return np.polyder(ct, m), None
+
+
+@tangent(runtime.unpolyder)
+def unpolyder_tangent(t, ans, g, p, m=1):
+    return unpolyder(t, p, m), None
+
+
+@adjoint(runtime.unpolyint)
+def unpolyint_adjoint(ct, ans, g, p, m=1):
+    return np.polyint(ct, m), None
+
+
+@tangent(runtime.unpolyint)
+def unpolyint_tangent(t, ans, g, p, m=1):
+    return unpolyint(t, p, m), None
+
+
+@adjoint(runtime.unediff1d)
+def unediff1d_adjoint(ct, ans, g, ary, to_end=None, to_begin=None):
+    return ediff1d_jvp(ct, to_end, to_begin), None
+
+
+@tangent(runtime.unediff1d)
+def unediff1d_tangent(t, ans, g, ary, to_end=None, to_begin=None):
+    return unediff1d(t, ary, to_end, to_begin), None
+
+
+@adjoint(runtime.ediff1d_jvp)
+def ediff1d_jvp_adjoint(ct, ans, g, to_end=None, to_begin=None):
+    return unediff1d(ct, g, to_end, to_begin)
+
+
+@tangent(runtime.ediff1d_jvp)
+def ediff1d_jvp_tangent(t, ans, g, to_end=None, to_begin=None):
+    return ediff1d_jvp(t, to_end, to_begin)
+
+
 # Positions, permutations, masks and specs: integer-valued or piecewise constant.
 nondifferentiable(
     runtime.masked_extremum_share, runtime.index_grid, runtime.pad_positions, runtime.insert_positions,
     runtime.append_positions, runtime.sort_order, runtime.partition_order, runtime.rolled_axes,
     runtime.interp_bound, runtime.select_rest, runtime.einsum_spec, runtime.einsum_cospec,
-    runtime.trapezoid_weights, runtime.resize_positions,
+    runtime.trapezoid_weights, runtime.resize_positions, runtime.vander_powers,
 )

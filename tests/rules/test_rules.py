@@ -685,7 +685,8 @@ def test_rule_is_one_inlinable_return(fn):
 # compiler (no rule), which is the intended limit (third derivatives of np.linalg.norm).
 _NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm,  # third derivatives of norm
                         runtime.uncumprod, runtime.cumprod_jvp,  # second derivatives of cumprod
-                        runtime.sinc_curvature}  # third derivatives of sinc
+                        runtime.sinc_curvature,  # third derivatives of sinc
+                        runtime.corrcoef_cov_ct, runtime.corrcoef_jvp}  # second derivatives of corrcoef
 
 
 def _resolve(node, namespace):
