@@ -620,7 +620,8 @@ def masked_extremum_share(x, ans, axis=None, keepdims=False, where=True):
     if np.ndim(x) == 0:
         return 1.0 * np.logical_and(x == ans, where)
     won = np.logical_and(x == _with_kept_dims(ans, axis, keepdims), where)
-    return won / np.maximum(np.sum(won, axis=axis, keepdims=True), 1)
+    count = np.maximum(np.sum(won, axis=axis, keepdims=True), 1)
+    return np.divide(won, count, dtype=np.result_type(x, 1.0))  # float32 stays float32
 
 
 def _cumprod_parts(x, axis):
@@ -710,7 +711,7 @@ def _quantile_weights(x, q, axis, method):
     lo = np.floor(pos).astype(int)
     hi = np.minimum(lo + 1, n - 1)
     frac = pos - lo
-    w = np.zeros(qs.shape + flat.shape)
+    w = np.zeros(qs.shape + flat.shape, dtype=np.result_type(flat, 1.0))
     ranks = np.arange(n)
     sel_lo = ranks == np.reshape(lo, qs.shape + (1,) * flat.ndim)
     sel_hi = ranks == np.reshape(hi, qs.shape + (1,) * flat.ndim)
