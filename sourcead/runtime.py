@@ -626,7 +626,7 @@ def masked_extremum_share(x, ans, axis=None, keepdims=False, where=True):
 
 def _cumprod_parts(x, axis):
     """x as an array with `axis` first (flattened when None), and its exclusive cumulative product."""
-    a = np.ravel(x) if axis is None else np.moveaxis(np.asarray(x), axis, 0)
+    a = np.ravel(x) if axis is None else np.moveaxis(x, axis, 0)
     before = np.concatenate([np.ones((1,) + a.shape[1:], dtype=np.result_type(a, 1.0)),
                              np.cumprod(a[:-1], axis=0)], axis=0)
     return a, before
@@ -642,7 +642,7 @@ def uncumprod(g, x, axis=None):
     if np.ndim(x) == 0:
         axis = None
     a, before = _cumprod_parts(x, axis)
-    gm = np.ravel(g) if axis is None else np.moveaxis(np.asarray(g), axis, 0)
+    gm = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0)
     s = np.zeros(a.shape, dtype=np.result_type(gm, a, 1.0))
     acc = np.zeros(a.shape[1:], dtype=s.dtype)
     for i in range(a.shape[0] - 1, -1, -1):
@@ -702,7 +702,7 @@ def _quantile_weights(x, q, axis, method):
                                    hint="use the default method='linear'")
     axes = _axes_tuple(axis, np.ndim(x))
     ends = tuple(range(-len(axes), 0))
-    moved = np.moveaxis(np.asarray(x), axes, ends)
+    moved = np.moveaxis(x, axes, ends)
     flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (_count(moved.shape[moved.ndim - len(axes):]),))
     n = flat.shape[-1]
     order = np.argsort(flat, axis=-1, kind="stable")
@@ -1007,11 +1007,11 @@ def uninterp(g, x, xp, fp, left=None, right=None):
 def interp_slope(x, xp, fp, left=None, right=None):
     """d np.interp(x, xp, fp) / dx: the slope of the cell x lies in, 0 outside [xp[0], xp[-1]]
     (at a knot, the cell to its right)."""
-    xp, fp = np.asarray(xp), np.asarray(fp)
+    xp = np.asarray(xp)  # the knots are constants
     i, w, _ = _interp_cells(x, xp, left, right)
     if xp.shape[0] < 2:
         return np.zeros(np.shape(x))
-    slope = (fp[i + 1] - fp[i]) / np.where(xp[i + 1] == xp[i], np.inf, xp[i + 1] - xp[i])
+    slope = (np.take(fp, i + 1) - np.take(fp, i)) / np.where(xp[i + 1] == xp[i], np.inf, xp[i + 1] - xp[i])
     return np.where((x < xp[0]) | (x > xp[-1]), 0.0, slope)
 
 
