@@ -862,6 +862,13 @@ nondifferentiable(
 )
 
 
+def _if_present(register, *names, owner=np):
+    """`register` (adjoint or tangent) for the members `names` of `owner` this NumPy has (newer
+    ones: np.vecdot, np.matvec, np.unstack, ndarray.mT, ...); a no-op when it has none of them."""
+    targets = [getattr(owner, name) for name in names if hasattr(owner, name)]
+    return register(*targets) if targets else (lambda fn: fn)
+
+
 # ---- more elementwise functions -------------------------------------------------------------------
 
 
@@ -1179,12 +1186,12 @@ def rollaxis_tangent(t, ans, a, axis, start=0):
     return np.rollaxis(t, axis, start), None
 
 
-@adjoint(np.ndarray.mT)
+@_if_present(adjoint, "mT", owner=np.ndarray)
 def mT_adjoint(ct, ans, x):
     return np.swapaxes(ct, -1, -2)
 
 
-@tangent(np.ndarray.mT)
+@_if_present(tangent, "mT", owner=np.ndarray)
 def mT_tangent(t, ans, x):
     return np.swapaxes(t, -1, -2)
 
@@ -1427,13 +1434,6 @@ def vdot_adjoint(ct, ans, a, b):
 @tangent(np.vdot)
 def vdot_tangent(t, ans, a, b):
     return np.vdot(t, b), np.vdot(a, t)
-
-
-def _if_present(register, *names):
-    """`register` (adjoint or tangent) for the NumPy functions of `names` this NumPy has (newer
-    ones: np.vecdot, np.matvec, np.unstack, ...); a no-op when it has none of them."""
-    targets = [getattr(np, name) for name in names if hasattr(np, name)]
-    return register(*targets) if targets else (lambda fn: fn)
 
 
 # vector products along an axis, broadcasting over the others (NumPy >= 2.x)

@@ -696,14 +696,15 @@ def item_of_tangent(t, ans, g, index=()):
     return item_of(t, index)
 
 
-@adjoint(runtime.uncumulative)
-def uncumulative_adjoint(ct, ans, g, x, axis=None, include_initial=False):
-    return np.cumulative_sum(ct, axis=axis, include_initial=include_initial), None
+if hasattr(np, "cumulative_sum"):  # NumPy >= 2.1
 
+    @adjoint(runtime.uncumulative)
+    def uncumulative_adjoint(ct, ans, g, x, axis=None, include_initial=False):
+        return np.cumulative_sum(ct, axis=axis, include_initial=include_initial), None
 
-@tangent(runtime.uncumulative)
-def uncumulative_tangent(t, ans, g, x, axis=None, include_initial=False):
-    return uncumulative(t, x, axis, include_initial), None
+    @tangent(runtime.uncumulative)
+    def uncumulative_tangent(t, ans, g, x, axis=None, include_initial=False):
+        return uncumulative(t, x, axis, include_initial), None
 
 
 @adjoint(runtime.unpolyder)

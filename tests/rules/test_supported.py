@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pathlib
 
+import pytest
+
 import sourcead.rules  # noqa: F401  (registers the rules)
 from sourcead.rules import catalog
 
@@ -12,6 +14,8 @@ PAGE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "supported.md"
 
 def test_supported_functions_page_is_current():
     assert PAGE.exists(), "docs/supported.md is missing: python -m sourcead.rules.catalog > docs/supported.md"
+    if f"with NumPy {catalog.numpy_version()} " not in PAGE.read_text():
+        pytest.skip("docs/supported.md was generated with another NumPy version, which has other functions")
     assert PAGE.read_text() == catalog.markdown(), (
         "docs/supported.md is stale (rules were added or changed); regenerate it with\n"
         "    python -m sourcead.rules.catalog > docs/supported.md")
