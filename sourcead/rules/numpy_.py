@@ -414,12 +414,12 @@ def mean_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
 # exact where x has zeros; `initial` multiplies the product
 @adjoint(np.prod, np.ndarray.prod)
 def prod_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=1):
-    return expand_reduced(ct, x, axis, keepdims) * prod_others(x, axis) * initial
+    return expand_reduced(ct * initial, x, axis, keepdims) * prod_others(x, axis)
 
 
 @tangent(np.prod, np.ndarray.prod)
 def prod_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=1):
-    return np.sum(t * prod_others(x, axis), axis=axis, keepdims=keepdims) * initial
+    return np.sum(t * initial * prod_others(x, axis), axis=axis, keepdims=keepdims)
 
 
 # Ties share the cotangent evenly; elements that `where` leaves out, that `initial` beats, or that
