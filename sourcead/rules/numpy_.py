@@ -388,8 +388,8 @@ def clip_tangent(t, ans, x, a_min, a_max):
 # Reductions over `axis` (None: all axes), with keepdims; functions and methods alike
 
 
-# `where` masks the elements summed (its default 1 keeps all and vanishes from generated code);
-# `initial` is added, so it changes no derivative
+# `where` masks the elements summed (its default 1, all of them, vanishes from generated code);
+# `initial` is added and changes no derivative
 @adjoint(np.sum, np.ndarray.sum)
 def sum_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=1):
     return expand_reduced(ct, x, axis, keepdims) * where
@@ -532,7 +532,6 @@ _EINSUM_ARGS = ("o0", "o1", "o2", "o3", "o4", "o5", "o6")
 
 # einsum in its string and sublist forms, any number of operands (up to seven positional
 # arguments); optimize= is accepted and plays no part in the derivative
-
 @adjoint(np.einsum, differentiable=_EINSUM_ARGS)
 def einsum_adjoint(ct, ans, o0, o1=None, o2=None, o3=None, o4=None, o5=None, o6=None, optimize=False):
     return (einsum_general(einsum_cospec(einsum_spec(o0, o1, o2, o3, o4, o5, o6), 0), ct, o1, o2, o3, o4, o5, o6),
@@ -1031,6 +1030,7 @@ def quantile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, m
 @adjoint(np.percentile, differentiable=("a",))
 def percentile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                        keepdims=False):
+    """As np.quantile (q in percent)."""
     return unquantile(ct, a, np.true_divide(q, 100.0), axis, keepdims, method)
 
 
@@ -1042,6 +1042,7 @@ def percentile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False,
 
 @adjoint(np.median)
 def median_adjoint(ct, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """As np.quantile(a, 0.5): an even count splits the cotangent between the middle values."""
     return unquantile(ct, a, 0.5, axis, keepdims)
 
 
@@ -1056,6 +1057,7 @@ def median_tangent(t, ans, a, axis=None, out=None, overwrite_input=False, keepdi
 
 @adjoint(np.diff)
 def diff_adjoint(ct, ans, a, n=1, axis=-1, prepend=None, append=None):
+    """prepend= and append= are constants."""
     return undiff(ct, a, n, axis, prepend, append)
 
 
@@ -1436,7 +1438,7 @@ def vdot_tangent(t, ans, a, b):
     return np.vdot(t, b), np.vdot(a, t)
 
 
-# vector products along an axis, broadcasting over the others (NumPy >= 2.x)
+# vector products along an axis, broadcasting over the others (NumPy >= 2.2)
 @_if_present(adjoint, "vecdot")
 def vecdot_adjoint(ct, ans, x, y, axis=-1):
     return unbroadcast(np.expand_dims(ct, axis) * y, x), unbroadcast(np.expand_dims(ct, axis) * x, y)
@@ -1578,7 +1580,7 @@ nondifferentiable(
 # ---- yet more: NaN statistics, covariance, choosing, casts, spaced ranges, items ------------------
 
 
-# NaNs are left out: they receive no cotangent; where the std is 0 its subgradient is 0
+# NaNs are left out: they receive no cotangent
 @adjoint(np.nanvar)
 def nanvar_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims) * 2.0
@@ -1593,6 +1595,7 @@ def nanvar_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=
                      axis=axis, keepdims=keepdims)
 
 
+# NaNs are left out; where the std is 0 (a kink, as abs at 0) the subgradient is 0
 @adjoint(np.nanstd)
 def nanstd_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     return np.where(np.isnan(x), 0.0, expand_reduced(ct / np.where(ans == 0, np.inf, ans), x, axis, keepdims)
