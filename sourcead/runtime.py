@@ -777,7 +777,7 @@ def _gradient_axes(f, axis):
 
 def _axis_spacing(spacing, i, count):
     """The spacing argument of np.gradient for the i-th of `count` differentiated axes."""
-    if len(spacing) == 0:
+    if not spacing:
         return ()
     if len(spacing) == 1:
         return (spacing[0],)
@@ -797,7 +797,7 @@ def ungradient(g, f, spacing=(), axis=None, edge_order=1):
 
 def gradient_of(t, spacing=(), axis=None, edge_order=1):
     """np.gradient(t, *spacing, axis=axis, edge_order=edge_order), a list for several axes."""
-    out = np.gradient(t, *spacing, axis=axis, edge_order=edge_order)
+    out = np.gradient(t, *(spacing or ()), axis=axis, edge_order=edge_order)
     return list(out) if isinstance(out, (list, tuple)) else out
 
 
@@ -1165,6 +1165,7 @@ def rechoose(t, a, like):
 
 def unitem(g, x, index=()):
     """The cotangent of `x` in x.item(*index): zeros with g at that element."""
+    index = index or ()
     out = np.zeros(np.shape(x))
     flat = out.reshape(-1) if out.size else out
     if len(index) == 1 and not isinstance(index[0], tuple):
@@ -1178,7 +1179,7 @@ def unitem(g, x, index=()):
 
 def item_of(t, index=()):
     """t.item(*index) (a Python number)."""
-    return np.asarray(t).item(*index)
+    return np.asarray(t).item(*(index or ()))
 
 
 def unpolyder(g, p, m=1):

@@ -1168,13 +1168,15 @@ def flipud_tangent(t, ans, m):
     return np.flipud(t)
 
 
+# (axes defaults to a list: the compiler's rule binding reads a tuple default as a *args tuple)
+
 @adjoint(np.rot90)
-def rot90_adjoint(ct, ans, m, k=1, axes=(0, 1)):
+def rot90_adjoint(ct, ans, m, k=1, axes=[0, 1]):  # noqa: B006 (never mutated)
     return np.rot90(ct, -k, axes)
 
 
 @tangent(np.rot90)
-def rot90_tangent(t, ans, m, k=1, axes=(0, 1)):
+def rot90_tangent(t, ans, m, k=1, axes=[0, 1]):  # noqa: B006
     return np.rot90(t, k, axes)
 
 

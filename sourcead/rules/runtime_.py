@@ -401,22 +401,22 @@ def diff_jvp_tangent(t, ans, g, x, n=1, axis=-1, prepend=None, append=None):
 
 
 @adjoint(runtime.ungradient)
-def ungradient_adjoint(ct, ans, g, f, spacing=(), axis=None, edge_order=1):
+def ungradient_adjoint(ct, ans, g, f, spacing=None, axis=None, edge_order=1):
     return gradient_of(ct, spacing, axis, edge_order), None
 
 
 @tangent(runtime.ungradient)
-def ungradient_tangent(t, ans, g, f, spacing=(), axis=None, edge_order=1):
+def ungradient_tangent(t, ans, g, f, spacing=None, axis=None, edge_order=1):
     return ungradient(t, f, spacing, axis, edge_order), None
 
 
 @adjoint(runtime.gradient_of)
-def gradient_of_adjoint(ct, ans, g, spacing=(), axis=None, edge_order=1):
+def gradient_of_adjoint(ct, ans, g, spacing=None, axis=None, edge_order=1):
     return ungradient(ct, g, spacing, axis, edge_order)
 
 
 @tangent(runtime.gradient_of)
-def gradient_of_tangent(t, ans, g, spacing=(), axis=None, edge_order=1):
+def gradient_of_tangent(t, ans, g, spacing=None, axis=None, edge_order=1):
     return gradient_of(t, spacing, axis, edge_order)
 
 
@@ -677,22 +677,22 @@ def rechoose_tangent(t, ans, g, a, like):
 
 
 @adjoint(runtime.unitem)
-def unitem_adjoint(ct, ans, g, x, index=()):
+def unitem_adjoint(ct, ans, g, x, index=None):
     return item_of(ct, index), None
 
 
 @tangent(runtime.unitem)
-def unitem_tangent(t, ans, g, x, index=()):
+def unitem_tangent(t, ans, g, x, index=None):
     return unitem(t, x, index), None
 
 
 @adjoint(runtime.item_of)
-def item_of_adjoint(ct, ans, g, index=()):
+def item_of_adjoint(ct, ans, g, index=None):
     return unitem(ct, g, index)
 
 
 @tangent(runtime.item_of)
-def item_of_tangent(t, ans, g, index=()):
+def item_of_tangent(t, ans, g, index=None):
     return item_of(t, index)
 
 

@@ -959,3 +959,70 @@ def test_einsum_hessian_through_the_compiler():
         d = np.zeros_like(x)
         d[i] = 1e-6
         np.testing.assert_allclose(h[(...,) + i], (g(x + d) - g(x - d)) / 2e-6, rtol=1e-4, atol=1e-5)
+
+
+# The new NumPy rules through the compiler (binding of keyword arguments, list results, helpers
+# called from generated code): grad and jvp against central finite differences.
+
+_W = np.array([1.0, 2.0, 0.5, 1.5])
+_XP = np.array([-2.0, -0.5, 0.4, 1.1, 3.0])
+
+
+def _f_median(x):
+    return np.sum(np.median(x, axis=1) ** 2) + np.quantile(x, [0.2, 0.7]).sum() + np.percentile(x, 30.0)
+
+
+def _f_reductions(x):
+    return np.sum(np.ptp(x, axis=1) * np.cumprod(x, axis=1)[:, -1]) + np.average(x, axis=1, weights=_W).sum()
+
+
+def _f_orders(x):
+    return np.sum(np.sort(x, axis=0)[0] * np.partition(x.ravel(), 4)[:5].sum())
+
+
+def _f_moves(x):
+    a = np.pad(x, ((1, 0), (0, 2)), mode="edge") * np.roll(np.pad(x, 1), 2, axis=1)[1:]
+    b = np.diff(x, prepend=0.0, axis=0) ** 2
+    return np.sum(a) + np.sum(b) + np.sum(np.gradient(x)[1] ** 2)
+
+
+def _f_indexing(x):
+    parts = np.split(x, 2, axis=1)
+    y = np.insert(np.delete(x.ravel(), [1, 5]), 2, x[0, 0]) ** 2
+    return np.sum(parts[0] * parts[1]) + np.sum(y) + np.sum(np.take(x, [0, 2, 2], axis=1) ** 2) + np.sum(
+        np.take_along_axis(x, np.argsort(x, axis=1), axis=1)[:, -1])
+
+
+def _f_interp(x):
+    return np.sum(np.interp(x[0], _XP, np.tanh(x[1:].ravel()[:5])) ** 2) + np.polyval(x[2], x[1, 0])
+
+
+def _f_products(x):
+    v = x.ravel()
+    return (np.sum(np.convolve(v[:5], v[5:8], "same") ** 2) + np.sum(np.correlate(v, v[:3], "valid"))
+            + np.sum(np.cross(x[:, :3], x[:, 1:]) ** 2) + np.sum(np.kron(x[:2, :2], x[1:, 2:]))
+            + np.vdot(x, x) + np.sum(np.tensordot(x, x, axes=(0, 0)) ** 2)
+            + np.sum(np.einsum(x, [0, 1], x[:, :3], [0, 2], x[0, :3], [2], [1]) ** 2))
+
+
+def _f_matrices(x):
+    m = x[:, :3]
+    return (np.sum(np.diag(m) ** 2) + np.sum(np.tril(m) * np.triu(m, 1).T) + np.sum(np.rot90(x) * np.flipud(x.T))
+            + np.sum(np.select([x > 0.5, x < -0.5], [x ** 2, -x], 0.1 * x)))
+
+
+def _f_statistics(x):
+    return np.sum(np.cov(x) ** 2) + np.sum(np.corrcoef(x.T, rowvar=False)) + np.trapezoid(x[0] ** 2) + np.sum(
+        np.sinc(x)) + x.item(1, 2) * x.item(0)
+
+
+@pytest.mark.parametrize("f", [_f_median, _f_reductions, _f_orders, _f_moves, _f_indexing, _f_interp, _f_products,
+                               _f_matrices, _f_statistics], ids=lambda f: f.__name__.lstrip("_"))
+def test_numpy_rules_through_the_compiler(f):
+    import sourcead
+
+    x = np.array([[0.31, 1.2, -0.7, 0.9], [0.57, -1.1, 0.93, 2.0], [1.4, 0.2, -0.64, 0.8]])
+    np.testing.assert_allclose(sourcead.grad(f)(x), _numeric_grad(f, x), rtol=1e-5, atol=1e-6)
+    v = np.cos(np.arange(x.size) * 1.3).reshape(x.shape)
+    _, t = sourcead.jvp(f, (x,), (v,))
+    np.testing.assert_allclose(t, (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, rtol=1e-5, atol=1e-6)
