@@ -775,8 +775,17 @@ def _gradient_axes(f, axis):
     return list(range(np.ndim(f))) if axis is None else list(_axes_tuple(axis, np.ndim(f)))
 
 
+def _present(values):
+    """`values` (a tuple, possibly None) without its trailing Nones: the arguments a rule passed."""
+    values = tuple(values or ())
+    while values and values[-1] is None:
+        values = values[:-1]
+    return values
+
+
 def _axis_spacing(spacing, i, count):
     """The spacing argument of np.gradient for the i-th of `count` differentiated axes."""
+    spacing = _present(spacing)
     if not spacing:
         return ()
     if len(spacing) == 1:
@@ -797,7 +806,7 @@ def ungradient(g, f, spacing=(), axis=None, edge_order=1):
 
 def gradient_of(t, spacing=(), axis=None, edge_order=1):
     """np.gradient(t, *spacing, axis=axis, edge_order=edge_order), a list for several axes."""
-    out = np.gradient(t, *(spacing or ()), axis=axis, edge_order=edge_order)
+    out = np.gradient(t, *_present(spacing), axis=axis, edge_order=edge_order)
     return list(out) if isinstance(out, (list, tuple)) else out
 
 
@@ -1165,7 +1174,7 @@ def rechoose(t, a, like):
 
 def unitem(g, x, index=()):
     """The cotangent of `x` in x.item(*index): zeros with g at that element."""
-    index = index or ()
+    index = _present(index)
     out = np.zeros(np.shape(x))
     flat = out.reshape(-1) if out.size else out
     if len(index) == 1 and not isinstance(index[0], tuple):
@@ -1179,7 +1188,7 @@ def unitem(g, x, index=()):
 
 def item_of(t, index=()):
     """t.item(*index) (a Python number)."""
-    return np.asarray(t).item(*(index or ()))
+    return np.asarray(t).item(*_present(index))
 
 
 def unpolyder(g, p, m=1):

@@ -1066,15 +1066,15 @@ def diff_tangent(t, ans, a, n=1, axis=-1, prepend=None, append=None):
     return diff_jvp(t, a, n, axis, prepend, append)
 
 
-# the spacing arguments (*varargs) are constants
+# the spacings (up to three: scalars or coordinate arrays) are constants
 @adjoint(np.gradient)
-def gradient_adjoint(ct, ans, f, *varargs, axis=None, edge_order=1):
-    return ungradient(ct, f, varargs, axis, edge_order)
+def gradient_adjoint(ct, ans, f, d0=None, d1=None, d2=None, axis=None, edge_order=1):
+    return ungradient(ct, f, (d0, d1, d2), axis, edge_order)
 
 
 @tangent(np.gradient)
-def gradient_tangent(t, ans, f, *varargs, axis=None, edge_order=1):
-    return gradient_of(t, varargs, axis, edge_order)
+def gradient_tangent(t, ans, f, d0=None, d1=None, d2=None, axis=None, edge_order=1):
+    return gradient_of(t, (d0, d1, d2), axis, edge_order)
 
 
 @adjoint(np.roll)
@@ -1682,15 +1682,15 @@ def geomspace_tangent(t, ans, start, stop, num=50, endpoint=True):
             ans * np.linspace(0.0, t / stop, num, endpoint=endpoint))
 
 
-# x.item(), x.item(i), x.item(i, j): one element as a Python number
+# x.item(), x.item(i), x.item(i, j, ...) (up to four indices): one element as a Python number
 @adjoint(np.ndarray.item)
-def item_adjoint(ct, ans, x, *index):
-    return unitem(ct, x, index)
+def item_adjoint(ct, ans, x, i0=None, i1=None, i2=None, i3=None):
+    return unitem(ct, x, (i0, i1, i2, i3))
 
 
 @tangent(np.ndarray.item)
-def item_tangent(t, ans, x, *index):
-    return item_of(t, index)
+def item_tangent(t, ans, x, i0=None, i1=None, i2=None, i3=None):
+    return item_of(t, (i0, i1, i2, i3))
 
 
 @adjoint(np.ndarray.tolist)
