@@ -671,8 +671,17 @@ def cumprod_jvp(t, x, axis=None):
     return out if axis is None else np.moveaxis(out, 0, axis)
 
 
-def weights_like(w, a, axis=None):
+def _refuse(what, hint):
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(what, hint=hint)
+
+
+def weights_like(w, a, axis=None, returned=False):
     """np.average's `weights` spread over the shape of `a` (1-D weights lie along `axis`)."""
+    if returned:
+        _refuse("np.average(..., returned=True) has no derivative rule",
+                "compute the sum of weights separately: np.average(a, axis, w) and np.sum(w, axis)")
     if w is None:
         return np.ones(np.shape(a))
     if np.shape(w) == np.shape(a):
@@ -692,9 +701,12 @@ def weights_back(g, w, axis=None):
     return np.sum(g, axis=tuple(i for i in range(np.ndim(g)) if i != k))
 
 
-def _quantile_weights(x, q, axis, method):
+def _quantile_weights(x, q, axis, method, overwrite_input=False):
     """W of shape q.shape + x.shape with np.quantile(x, q, axis) == sum(W * x) over x's reduced
     axes (linear interpolation between order statistics; ties go where argsort puts them)."""
+    if overwrite_input:
+        _refuse("np.quantile/percentile/median with overwrite_input=True reorder the array they are given, "
+                "so its derivative cannot be traced back", "leave overwrite_input at False")
     if method != "linear":
         from .errors import UnsupportedCallError
 
@@ -722,9 +734,9 @@ def _quantile_weights(x, q, axis, method):
     return np.moveaxis(w, tuple(w.ndim + e for e in ends), tuple(qs.ndim + a for a in axes))
 
 
-def unquantile(g, x, q, axis=None, keepdims=False, method="linear"):
+def unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
     """The cotangent of `x` in np.quantile(x, q, axis, keepdims=keepdims) given the result's `g`."""
-    w = _quantile_weights(x, q, axis, method)
+    w = _quantile_weights(x, q, axis, method, overwrite_input)
     lead = np.ndim(q)
     axes = _axes_tuple(axis, np.ndim(x))
     if not keepdims:
@@ -732,9 +744,9 @@ def unquantile(g, x, q, axis=None, keepdims=False, method="linear"):
     return np.sum(w * g, axis=tuple(range(lead)))
 
 
-def quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear"):
+def quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
     """The tangent of np.quantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
-    w = _quantile_weights(x, q, axis, method)
+    w = _quantile_weights(x, q, axis, method, overwrite_input)
     lead = np.ndim(q)
     axes = _axes_tuple(axis, np.ndim(x))
     out = np.sum(w * t, axis=tuple(lead + a for a in axes), keepdims=keepdims)

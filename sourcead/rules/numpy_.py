@@ -1000,7 +1000,7 @@ def nancumsum_tangent(t, ans, x, axis=None, dtype=None, out=None):
 # average = sum(w a) / sum(w): differentiable in a and in the weights
 @adjoint(np.average, differentiable=("a", "weights"))
 def average_adjoint(ct, ans, a, axis=None, weights=None, returned=False, keepdims=False):
-    return (expand_reduced(ct, a, axis, keepdims) * weights_like(weights, a, axis)
+    return (expand_reduced(ct, a, axis, keepdims) * weights_like(weights, a, axis, returned)
             / np.sum(weights_like(weights, a, axis), axis=axis, keepdims=True),
             weights_back(expand_reduced(ct, a, axis, keepdims) * (a - expand_reduced(ans, a, axis, keepdims))
                          / np.sum(weights_like(weights, a, axis), axis=axis, keepdims=True), weights, axis))
@@ -1008,8 +1008,8 @@ def average_adjoint(ct, ans, a, axis=None, weights=None, returned=False, keepdim
 
 @tangent(np.average, differentiable=("a", "weights"))
 def average_tangent(t, ans, a, axis=None, weights=None, returned=False, keepdims=False):
-    return (np.average(t, axis=axis, weights=weights, keepdims=keepdims),
-            np.sum(weights_like(t, a, axis) * (a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)
+    return (np.average(t, axis=axis, weights=weights, returned=returned, keepdims=keepdims),
+            np.sum(weights_like(t, a, axis, returned) * (a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)
             / np.sum(weights_like(weights, a, axis), axis=axis, keepdims=keepdims))
 
 
@@ -1018,37 +1018,37 @@ def average_tangent(t, ans, a, axis=None, weights=None, returned=False, keepdims
 @adjoint(np.quantile, differentiable=("a",))
 def quantile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                      keepdims=False):
-    return unquantile(ct, a, q, axis, keepdims, method)
+    return unquantile(ct, a, q, axis, keepdims, method, overwrite_input)
 
 
 @tangent(np.quantile, differentiable=("a",))
 def quantile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                      keepdims=False):
-    return quantile_jvp(t, a, q, axis, keepdims, method)
+    return quantile_jvp(t, a, q, axis, keepdims, method, overwrite_input)
 
 
 @adjoint(np.percentile, differentiable=("a",))
 def percentile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                        keepdims=False):
     """As np.quantile (q in percent)."""
-    return unquantile(ct, a, np.true_divide(q, 100.0), axis, keepdims, method)
+    return unquantile(ct, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input)
 
 
 @tangent(np.percentile, differentiable=("a",))
 def percentile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                        keepdims=False):
-    return quantile_jvp(t, a, np.true_divide(q, 100.0), axis, keepdims, method)
+    return quantile_jvp(t, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input)
 
 
 @adjoint(np.median)
 def median_adjoint(ct, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """As np.quantile(a, 0.5): an even count splits the cotangent between the middle values."""
-    return unquantile(ct, a, 0.5, axis, keepdims)
+    return unquantile(ct, a, 0.5, axis, keepdims, "linear", overwrite_input)
 
 
 @tangent(np.median)
 def median_tangent(t, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    return quantile_jvp(t, a, 0.5, axis, keepdims)
+    return quantile_jvp(t, a, 0.5, axis, keepdims, "linear", overwrite_input)
 
 
 # ---- more shapes, orderings and index-moving functions --------------------------------------------

@@ -340,13 +340,13 @@ def sinc_slope_tangent(t, ans, x):
 
 # np.average's weights: spreading over a's shape and summing back are each other's adjoints
 @adjoint(runtime.weights_like)
-def weights_like_adjoint(ct, ans, w, a, axis=None):
+def weights_like_adjoint(ct, ans, w, a, axis=None, returned=False):
     return weights_back(ct, w, axis), None
 
 
 @tangent(runtime.weights_like)
-def weights_like_tangent(t, ans, w, a, axis=None):
-    return weights_like(t, a, axis), None
+def weights_like_tangent(t, ans, w, a, axis=None, returned=False):
+    return weights_like(t, a, axis, returned), None
 
 
 @adjoint(runtime.weights_back)
@@ -361,23 +361,23 @@ def weights_back_tangent(t, ans, g, w, axis=None):
 
 # quantile weights are piecewise constant in x: these helpers are linear in g and flat in x
 @adjoint(runtime.unquantile, differentiable=("g", "x"))
-def unquantile_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear"):
-    return quantile_jvp(ct, x, q, axis, keepdims, method), None
+def unquantile_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return quantile_jvp(ct, x, q, axis, keepdims, method, overwrite_input), None
 
 
 @tangent(runtime.unquantile, differentiable=("g", "x"))
-def unquantile_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear"):
-    return unquantile(t, x, q, axis, keepdims, method), None
+def unquantile_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return unquantile(t, x, q, axis, keepdims, method, overwrite_input), None
 
 
 @adjoint(runtime.quantile_jvp, differentiable=("g", "x"))
-def quantile_jvp_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear"):
-    return unquantile(ct, x, q, axis, keepdims, method), None
+def quantile_jvp_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return unquantile(ct, x, q, axis, keepdims, method, overwrite_input), None
 
 
 @tangent(runtime.quantile_jvp, differentiable=("g", "x"))
-def quantile_jvp_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear"):
-    return quantile_jvp(t, x, q, axis, keepdims, method), None
+def quantile_jvp_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return quantile_jvp(t, x, q, axis, keepdims, method, overwrite_input), None
 
 
 @adjoint(runtime.undiff)

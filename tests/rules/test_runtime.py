@@ -517,3 +517,10 @@ def test_unconcatenate_of_one_array_is_an_array():
     out = rt.unconcatenate(g, x, 1)
     assert isinstance(out, np.ndarray) and out.shape == x.shape
     np.testing.assert_allclose(np.sum(out * x), np.sum(g * np.hstack(x)))
+
+
+def test_average_returned_and_overwritten_quantiles_are_refused():
+    with pytest.raises(UnsupportedCallError, match="returned=True"):
+        rt.weights_like(None, np.zeros(3), None, True)
+    with pytest.raises(UnsupportedCallError, match="overwrite_input"):
+        rt.unquantile(1.0, np.arange(4.0), 0.5, None, False, "linear", True)
