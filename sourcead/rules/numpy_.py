@@ -1,14 +1,18 @@
-"""Derivative rules for NumPy: elementwise functions, reductions, linear algebra, shapes.
+"""Derivative rules for NumPy: elementwise functions, reductions and scans, statistics, products,
+shapes, orderings and the functions that move elements around.
 
 Rules are keyed by the NumPy objects themselves: ``np.sum`` for the function, the unbound
 ``np.ndarray.sum`` for the method (its array is the first argument), the descriptor
 ``np.ndarray.T`` for the attribute. Parameters mirror NumPy's positional order, so ``np.sum(x, 0)``
-binds ``axis``. Arithmetic ufuncs (np.add, np.multiply, np.power, np.matmul, ...) share the
-operator rules in `arith`.
+binds ``axis``; an option a rule does not take is refused when a call passes it. Arithmetic ufuncs
+(np.add, np.multiply, np.power, np.matmul, ...) share the operator rules in `arith`.
 
-Where a function is not differentiable at a point the rules pick a subgradient: ties of
-np.maximum/np.minimum give each side half, ties of a max/min reduction share the cotangent evenly,
-np.abs has derivative 0 at 0, a tie of np.clip goes to x.
+Where a function is not differentiable at a point the rules pick a subgradient, stated on the rule
+(and in docs/supported.md): ties of np.maximum/np.minimum give each side half, ties of a max/min
+reduction share the cotangent evenly, np.abs has derivative 0 at 0, a tie of np.clip goes to x, a
+sort or quantile sends equal values' cotangents where a stable argsort puts them, np.std at zero
+spread has subgradient 0. NaN-skipping reductions send NaNs nothing. Integer arguments (indices,
+counts, positions) and the sample points of np.interp, np.gradient and np.trapezoid are constants.
 """
 
 from __future__ import annotations
@@ -17,18 +21,19 @@ import math
 
 import numpy as np
 
-from ..runtime import (append_positions, corrcoef_cov_ct, corrcoef_jvp, cov_jvp, ediff1d_jvp, power_slope,
-                        unediff1d, unpolyder, unpolyint, vander_powers, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, clip_mask, cumprod_jvp, diagonal_of,
-                        diff_jvp, dot_axes, einsum_cospec, einsum_general, einsum_spec, expand_reduced,
-                        extremum_share, gather_positions, gradient_of, hstack_axis, index_grid, inner_axes,
-                        insert_positions, interp_bound, interp_slope, inverse_axes, masked_extremum_share,
-                        norm_weight, pad_positions, partition_order, permute, prod_others, quantile_jvp,
-                        reselect, resize_positions, rolled_axes, scatter_positions, select_rest, sinc_slope, sort_order,
-                        tensordot_adjoint_left, tensordot_adjoint_right, tie_share, unbroadcast,
-                        unconcatenate, unconvolve, uncumprod, uncumsum, undiag, undiagonal, undiff,
-                        ungradient, uninterp, unkron_left, unkron_right, unpack_like, unpermute, unpolyval,
-                        unquantile, unrepeat, unselect, unstack, untake, untake_along, untile, untrace,
-                        trapezoid_weights, weights_back, weights_like)
+from ..runtime import (append_positions, broadcast_like, cast_like, clip_mask, corrcoef_cov_ct, corrcoef_jvp,
+                        cov_jvp, cumprod_jvp, diagonal_of, diff_jvp, dot_axes, ediff1d_jvp, einsum_cospec,
+                        einsum_general, einsum_spec, expand_reduced, extremum_share, gather_positions,
+                        gradient_of, hstack_axis, index_grid, inner_axes, insert_positions, interp_bound,
+                        interp_slope, inverse_axes, item_of, masked_extremum_share, norm_weight,
+                        pad_positions, partition_order, permute, power_slope, prod_others, quantile_jvp,
+                        rechoose, reselect, resize_positions, rolled_axes, scatter_positions, select_rest,
+                        sinc_slope, sort_order, tensordot_adjoint_left, tensordot_adjoint_right, tie_share,
+                        trapezoid_weights, unbroadcast, unchoose, unconcatenate, unconvolve, uncov,
+                        uncumprod, uncumsum, uncumulative, undiag, undiagonal, undiff, unediff1d, ungradient,
+                        uninterp, unitem, unkron_left, unkron_right, unpack_like, unpermute, unpolyder,
+                        unpolyint, unpolyval, unquantile, unrepeat, unselect, unstack, untake, untake_along,
+                        untile, untrace, vander_powers, weights_back, weights_like)
 from .registry import adjoint, nondifferentiable, tangent
 
 # Trigonometric functions
@@ -1009,7 +1014,8 @@ def average_adjoint(ct, ans, a, axis=None, weights=None, returned=False, keepdim
 @tangent(np.average, differentiable=("a", "weights"))
 def average_tangent(t, ans, a, axis=None, weights=None, returned=False, keepdims=False):
     return (np.average(t, axis=axis, weights=weights, returned=returned, keepdims=keepdims),
-            np.sum(weights_like(t, a, axis, returned) * (a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims)
+            np.sum(weights_like(t, a, axis, returned) * (a - expand_reduced(ans, a, axis, keepdims)), axis=axis,
+                   keepdims=keepdims)
             / np.sum(weights_like(weights, a, axis), axis=axis, keepdims=keepdims))
 
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_gradient, ediff1d_jvp, unediff1d, unpolyder, unpolyint, cov_jvp, item_of, rechoose, unchoose, uncov, uncumulative, unitem, broadcast_like, cast_like, diagonal_of, diff_jvp, einsum_adjoint_left,
-                        einsum_adjoint_right, einsum_cospec, einsum_general, expand_reduced, gather_positions,
-                        gradient_of, interp_bound, interp_slope, log_or_zero, matmul_adjoint_left,
-                        matmul_adjoint_right, norm_weight_dnorm, norm_weight_dx, permute, power_slope,
-                        quantile_jvp, reconcatenate, reselect, scatter_positions, sinc_curvature,
-                        tensordot_adjoint_left, tensordot_adjoint_right, unbroadcast, unconcatenate,
-                        unconvolve, uncumsum, undiag, undiagonal, undiff, ungradient, unindex, uninterp,
-                        unkron_left, unkron_right, unpack_like, unpermute, unpolyval, unquantile, unrepeat,
-                        unselect, unslope, unstack, unsum, untake, untake_along, untile, untrace,
-                        weights_back, weights_like)
+from ..runtime import (as_gradient, broadcast_like, cast_like, cov_jvp, diagonal_of, diff_jvp, ediff1d_jvp,
+                        einsum_adjoint_left, einsum_adjoint_right, einsum_cospec, einsum_general,
+                        expand_reduced, gather_positions, gradient_of, interp_bound, interp_slope, item_of,
+                        log_or_zero, matmul_adjoint_left, matmul_adjoint_right, norm_weight_dnorm,
+                        norm_weight_dx, permute, power_slope, quantile_jvp, rechoose, reconcatenate,
+                        reselect, scatter_positions, sinc_curvature, tensordot_adjoint_left,
+                        tensordot_adjoint_right, unbroadcast, unchoose, unconcatenate, unconvolve, uncov,
+                        uncumsum, uncumulative, undiag, undiagonal, undiff, unediff1d, ungradient, unindex,
+                        uninterp, unitem, unkron_left, unkron_right, unpack_like, unpermute, unpolyder,
+                        unpolyint, unpolyval, unquantile, unrepeat, unselect, unslope, unstack, unsum,
+                        untake, untake_along, untile, untrace, weights_back, weights_like)
 from .registry import adjoint, nondifferentiable, tangent
 
 # Broadcasting and reductions: unbroadcast and broadcast_like are each other's adjoints
