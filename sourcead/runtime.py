@@ -625,49 +625,54 @@ def masked_extremum_share(x, ans, axis=None, keepdims=False, where=True):
 
 
 def _cumprod_parts(x, axis):
-    """x as an array with `axis` first (flattened when None), and its exclusive cumulative product."""
+    """For np.cumprod along `axis` (moved first; the flattened array when None): the array a, the
+    first-zero mask (True at the first zero of each slice), "before the first zero", the product of
+    the elements before the first zero, and the running product after it (prod(a[z+1 .. j]))."""
     a = np.ravel(x) if axis is None else np.moveaxis(x, axis, 0)
-    before = np.concatenate([np.ones((1,) + a.shape[1:], dtype=np.result_type(a, 1.0)),
-                             np.cumprod(a[:-1], axis=0)], axis=0)
-    return a, before
+    zero = a == 0
+    seen = np.cumsum(zero, axis=0)
+    first = zero & (seen == 1)
+    before = seen == 0
+    prefix = np.prod(np.where(before, a, 1.0), axis=0)
+    after = np.cumprod(np.where(seen >= 1, np.where(first, 1.0, a), 1.0), axis=0)
+    return a, first, before, prefix, after
 
 
-def uncumprod(g, x, axis=None):
-    """The cotangent of np.cumprod(x, axis), exact where x has zeros (no division).
-
-    d ans_j / d x_i = prod(x_k, k <= j, k != i) for i <= j; with s_i = g_i + x_{i+1} s_{i+1}, the
-    cotangent of x_i is prod(x_k, k < i) * s_i. Has no rules: second derivatives of cumprod are
-    refused.
-    """
-    if np.ndim(x) == 0:
-        axis = None
-    a, before = _cumprod_parts(x, axis)
-    gm = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0)
-    s = np.zeros(a.shape, dtype=np.result_type(gm, a, 1.0))
-    acc = np.zeros(a.shape[1:], dtype=s.dtype)
-    for i in range(a.shape[0] - 1, -1, -1):
-        nxt = a[i + 1] if i + 1 < a.shape[0] else 0.0
-        acc = gm[i] + nxt * acc
-        s[i] = acc
-    out = before * s
+def _cumprod_layout(out, x, axis):
     return np.reshape(out, np.shape(x)) if axis is None else np.moveaxis(out, 0, axis)
 
 
-def cumprod_jvp(t, x, axis=None):
-    """The tangent of np.cumprod(x, axis) for a tangent `t` of x, exact where x has zeros.
+def uncumprod(g, x, axis=None):
+    """The cotangent of np.cumprod(x, axis), exact where x has zeros (never divides by one).
 
-    T_j = sum(t_i prod(x_k, k <= j, k != i), i <= j), so T_j = x_j T_{j-1} + t_j prod(x_k, k < j).
-    Has no rules (as uncumprod).
+    Before a slice's first zero z, d ans_j / d x_i = ans_j / x_i; at z it is the product of the
+    others, prod(x[:z]) * prod(x[z+1 .. j]); after z it is 0. Has no rules: second derivatives of
+    cumprod are refused.
     """
     if np.ndim(x) == 0:
         axis = None
-    a, before = _cumprod_parts(x, axis)
-    tm = np.ravel(t) if axis is None else np.moveaxis(np.broadcast_to(t, np.shape(x)), axis, 0)
-    out = np.zeros(a.shape, dtype=np.result_type(tm, a, 1.0))
-    acc = np.zeros(a.shape[1:], dtype=out.dtype)
-    for j in range(a.shape[0]):
-        acc = a[j] * acc + tm[j] * before[j]
-        out[j] = acc
+    a, first, before, prefix, after = _cumprod_parts(x, axis)
+    gm = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0)
+    ans = np.cumprod(a, axis=0)
+    head = np.flip(np.cumsum(np.flip(np.where(before, gm * ans, 0.0), 0), axis=0), 0)
+    head = np.where(before, head / np.where(before, a, 1.0), 0.0)
+    at_zero = prefix * np.sum(np.where(before, 0.0, gm * after), axis=0)
+    return _cumprod_layout(head + first * at_zero, x, axis)
+
+
+def cumprod_jvp(t, x, axis=None):
+    """The tangent of np.cumprod(x, axis) for a tangent `t` of x, exact where x has zeros: before
+    the first zero z, ans_j * sum(t_i / x_i, i <= j); from z on, t_z prod(x[:z]) prod(x[z+1 .. j]).
+    Has no rules (as uncumprod)."""
+    if np.ndim(x) == 0:
+        axis = None
+    a, first, before, prefix, after = _cumprod_parts(x, axis)
+    tm = np.ravel(np.broadcast_to(t, np.shape(x))) if axis is None else np.moveaxis(np.broadcast_to(t, np.shape(x)),
+                                                                                   axis, 0)
+    ans = np.cumprod(a, axis=0)
+    head = np.where(before, ans * np.cumsum(np.where(before, tm / np.where(before, a, 1.0), 0.0), axis=0), 0.0)
+    t_zero = np.sum(np.where(first, tm, 0.0), axis=0)
+    out = head + np.where(before, 0.0, t_zero * prefix * after)
     return out if axis is None else np.moveaxis(out, 0, axis)
 
 

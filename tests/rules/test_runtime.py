@@ -524,3 +524,37 @@ def test_average_returned_and_overwritten_quantiles_are_refused():
         rt.weights_like(None, np.zeros(3), None, True)
     with pytest.raises(UnsupportedCallError, match="overwrite_input"):
         rt.unquantile(1.0, np.arange(4.0), 0.5, None, False, "linear", True)
+
+
+def _cumprod_jacobian(v):
+    n = len(v)
+    return np.array([[np.prod([v[k] for k in range(j + 1) if k != i]) if i <= j else 0.0 for i in range(n)]
+                     for j in range(n)])
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_cumprod_helpers_match_the_jacobian_with_zeros(axis):
+    """uncumprod and cumprod_jvp never divide by an element; checked against the brute-force
+    Jacobian on slices with zeros anywhere (one, several, at the ends)."""
+    for _ in range(30):
+        x = _r.standard_normal((3, 6))
+        x[_r.uniform(size=x.shape) < 0.3] = 0.0
+        g = _r.standard_normal(np.cumprod(x, axis=axis).shape)
+        t = _r.standard_normal(x.shape)
+        if axis is None:
+            jac = _cumprod_jacobian(x.ravel())
+            want_ct, want_t = (g @ jac).reshape(x.shape), jac @ t.ravel()
+        else:
+            xm, gm, tm = (np.moveaxis(a, axis, -1) for a in (x, g, t))
+            want_ct, want_t = np.zeros_like(xm), np.zeros_like(xm)
+            for idx in np.ndindex(xm.shape[:-1]):
+                jac = _cumprod_jacobian(xm[idx])
+                want_ct[idx], want_t[idx] = gm[idx] @ jac, jac @ tm[idx]
+            want_ct, want_t = np.moveaxis(want_ct, -1, axis), np.moveaxis(want_t, -1, axis)
+        np.testing.assert_allclose(rt.uncumprod(g, x, axis), want_ct, atol=1e-12)
+        np.testing.assert_allclose(rt.cumprod_jvp(t, x, axis), want_t, atol=1e-12)
+
+
+def test_gradient_adjoint_needs_no_square_matrix():
+    g = rt.ungradient(np.ones(200_000), np.zeros(200_000))
+    np.testing.assert_allclose(g[:3], [-1.5, 0.5, 0.0])
