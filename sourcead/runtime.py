@@ -688,7 +688,7 @@ def weights_like(w, a, axis=None, returned=False):
         _refuse("np.average(..., returned=True) has no derivative rule",
                 "compute the sum of weights separately: np.average(a, axis, w) and np.sum(w, axis)")
     if w is None:
-        return np.ones(np.shape(a))
+        return np.ones(np.shape(a), dtype=np.result_type(a, 1.0))
     if np.shape(w) == np.shape(a):
         return w
     shape = [1] * np.ndim(a)
@@ -805,7 +805,7 @@ def _gradient_transpose(g, n, spacing, edge_order):
     for d, coef in _gradient_bands(n, spacing, edge_order).items():
         lo, hi = max(0, -d), min(n, n - d)  # rows i with i + d inside
         if lo < hi:
-            out[lo + d:hi + d] += coef[lo:hi][expand] * g[lo:hi]
+            out[lo + d:hi + d] += coef[lo:hi].astype(out.dtype)[expand] * g[lo:hi]
     return out
 
 
@@ -1140,7 +1140,7 @@ def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
     if np.shape(y)[k] == 0:
         return np.zeros([0 if i == k else 1 for i in range(np.ndim(y))])
     if x is None:
-        d = np.full(np.shape(y)[k] - 1, dx, dtype=np.result_type(dx, 1.0))
+        d = np.full(np.shape(y)[k] - 1, dx, dtype=np.result_type(y, dx, 1.0))
         along = 0
     else:
         along = k if np.ndim(x) > 1 else 0

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..runtime import (append_positions, broadcast_like, cast_like, clip_mask, corrcoef_cov_ct, corrcoef_jvp,
                         cov_jvp, cumprod_jvp, diagonal_of, diff_jvp, dot_axes, ediff1d_jvp, einsum_cospec,
-                        einsum_general, einsum_spec, expand_reduced, extremum_share, gather_positions,
+                        einsum_general, einsum_spec, expand_reduced, gather_positions,
                         gradient_of, hstack_axis, index_grid, inner_axes, insert_positions, interp_bound,
                         interp_slope, inverse_axes, item_of, masked_extremum_share, norm_weight,
                         pad_positions, partition_order, permute, power_slope, prod_others, quantile_jvp,
@@ -947,14 +947,14 @@ def real_tangent(t, ans, x):
 @adjoint(np.ptp)
 def ptp_adjoint(ct, ans, x, axis=None, out=None, keepdims=False):
     return expand_reduced(ct, x, axis, keepdims) * (
-        extremum_share(x, np.max(x, axis=axis, keepdims=True), axis, True)
-        - extremum_share(x, np.min(x, axis=axis, keepdims=True), axis, True))
+        masked_extremum_share(x, np.max(x, axis=axis, keepdims=True), axis, True)
+        - masked_extremum_share(x, np.min(x, axis=axis, keepdims=True), axis, True))
 
 
 @tangent(np.ptp)
 def ptp_tangent(t, ans, x, axis=None, out=None, keepdims=False):
-    return np.sum(t * (extremum_share(x, np.max(x, axis=axis, keepdims=True), axis, True)
-                       - extremum_share(x, np.min(x, axis=axis, keepdims=True), axis, True)),
+    return np.sum(t * (masked_extremum_share(x, np.max(x, axis=axis, keepdims=True), axis, True)
+                       - masked_extremum_share(x, np.min(x, axis=axis, keepdims=True), axis, True)),
                   axis=axis, keepdims=keepdims)
 
 

@@ -633,6 +633,44 @@ def test_adjoint_on_float32(case):
             f"float32 adjoint entry for {name}: {an}, finite differences (float64) {fd}"
 
 
+# target -> why its cotangent of a float32 array is float64 although NumPy keeps the result float32
+F32_UPCASTS = {
+    np.clip: "clip_mask is 1.0 * a boolean mask (float64)", np.ndarray.clip: "as np.clip",
+    np.maximum: "tie_share divides booleans (float64)", np.minimum: "as np.maximum",
+    np.fmax: "as np.maximum", np.fmin: "as np.maximum",
+    np.nanmean: "divides by an integer count", np.nanvar: "as np.nanmean", np.nanstd: "as np.nanmean",
+    np.power: "a float64 exponent array promotes", operator.pow: "as np.power",
+    np.ldexp: "2**n of an integer array is float64", np.polyval: "np.vander/np.arange of the powers",
+    np.linspace: "the float64 interpolation weights", np.logspace: "as np.linspace",
+    np.gradient: "the spacing is a float64 array", runtime.gradient_of: "as np.gradient",
+    runtime.norm_weight: "float64 powers", runtime.uninterp: "float64 knots",
+    runtime.unpolyder: "np.arange of the powers",
+}
+
+
+@pytest.mark.parametrize("case", F32_CASES, ids=[c.id for c in F32_CASES])
+def test_float32_stays_float32(case):
+    """Where NumPy keeps a float32 result, the cotangent of a float32 argument is float32 too."""
+    rule = registry.lookup_adjoint(case.target)
+    args32 = [_as_f32(a) for a in case.args]
+    with np.errstate(all="ignore"):
+        ans32 = call(case.target, args32, case.kwargs)
+    if case.target in F32_UPCASTS or any(np.result_type(leaf) != np.float32 for leaf in leaves(ans32)):
+        return
+    c = cotangent_like(ans32, rng_for(case))
+    c = [np.float32(x) for x in c] if isinstance(c, list) else np.asarray(c, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        entries = rule.fn(c, ans32, *args32, **case.kwargs)
+    if len(rule.diff_params) == 1:
+        entries = (entries,)
+    for name, entry in zip(rule.diff_params, entries, strict=True):
+        where = locate(rule, name, case.args, case.kwargs)
+        x = args32[where[1]] if where[0] == "args" else None
+        if entry is not None and isinstance(x, np.ndarray) and x.dtype == np.float32:
+            assert all(np.result_type(leaf) == np.float32 for leaf in leaves(entry)), \
+                f"the cotangent of float32 {name} is {[np.result_type(leaf) for leaf in leaves(entry)]}"
+
+
 # ---- the table covers the registry -------------------------------------------------------------
 
 
