@@ -506,6 +506,9 @@ def test_power_slope_is_zero_for_a_zero_exponent_and_finite_floats():
 def test_sinc_derivatives_at_zero():
     assert rt.sinc_slope(0.0) == 0.0
     np.testing.assert_allclose(rt.sinc_curvature(0.0), -np.pi ** 2 / 3)
+    for x in (1e-9, 1e-6, 9e-4, 1.1e-3, 0.02):  # no cancellation near 0, no seam at the switch
+        np.testing.assert_allclose(rt.sinc_slope(x), np.pi * (np.pi * x * np.cos(np.pi * x) - np.sin(np.pi * x))
+                                   / (np.pi * x) ** 2 if x > 1e-3 else -np.pi ** 2 * x / 3, rtol=1e-6)
     e = 1e-5
     np.testing.assert_allclose(rt.sinc_curvature(0.7), (rt.sinc_slope(0.7 + e) - rt.sinc_slope(0.7 - e)) / (2 * e),
                                rtol=1e-6)
