@@ -109,7 +109,8 @@ def markdown() -> str:
            f"sourcead has built-in derivative rules for {differentiable} functions and knows "
            f"{len(rows) - differentiable} more to carry no derivative. Names joined by `=` are one "
            "object (aliases). *reverse* is an adjoint rule (`grad`, `vjp`), *forward* a tangent rule "
-           "(`jvp`); every rule can be differentiated again. Anything not listed is refused with a "
+           "(`jvp`); the rules can be differentiated again, to any order unless their notes say otherwise. "
+           "Anything not listed is refused with a "
            "located error (register a rule with `@sourcead.adjoint` / `@sourcead.tangent`).", ""]
     for title in dict.fromkeys(title for _, title in _SECTIONS):
         section = [row for row in rows if _section(row[0]) == title]

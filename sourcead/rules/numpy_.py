@@ -876,7 +876,7 @@ def _if_present(register, *names, owner=np):
 # ---- more elementwise functions -------------------------------------------------------------------
 
 
-# sinc(x) = sin(pi x) / (pi x), with sinc(0) = 1 and slope 0 there
+# sinc(x) = sin(pi x) / (pi x), with sinc(0) = 1 and slope 0 there; up to second derivatives
 @adjoint(np.sinc)
 def sinc_adjoint(ct, ans, x):
     return ct * sinc_slope(x)
