@@ -465,7 +465,7 @@ def std_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=Fal
             / (np.where(ans == 0, np.inf, ans) * (np.size(x) / np.size(ans) - ddof)))
 
 
-# vector p-norms (2, 1, inf, -inf, any p) and the Frobenius norm of matrices
+# vector p-norms (2, 1, inf, -inf, any p) and the Frobenius norm of matrices; up to second derivatives
 @adjoint(np.linalg.norm)
 def norm_adjoint(ct, ans, x, ord=None, axis=None, keepdims=False):
     return expand_reduced(ct, x, axis, keepdims) * norm_weight(x, ans, ord, axis, keepdims)
