@@ -647,8 +647,7 @@ def uncumprod(g, x, axis=None):
     """The cotangent of np.cumprod(x, axis), exact where x has zeros (never divides by one).
 
     Before a slice's first zero z, d ans_j / d x_i = ans_j / x_i; at z it is the product of the
-    others, prod(x[:z]) * prod(x[z+1 .. j]); after z it is 0. Has no rules: second derivatives of
-    cumprod are refused.
+    others, prod(x[:z]) * prod(x[z+1 .. j]); after z it is 0.
     """
     if np.ndim(x) == 0:
         axis = None
@@ -675,6 +674,62 @@ def cumprod_jvp(t, x, axis=None):
     t_zero = np.sum(np.where(first, tm, 0.0), axis=0)
     out = head + np.where(before, 0.0, t_zero * prefix * after)
     return out if axis is None else np.moveaxis(out, 0, axis)
+
+
+def _cumprod_second_parts(x, axis):
+    """For the second derivatives of np.cumprod along `axis` (moved first): with u_i = 1 / x_i (1 at
+    a zero) and P_j the product of the nonzero x_k, k <= j, d2 ans_j / dx_i dx_l = P_j u_i u_l when
+    i != l, both <= j, and the zeros up to j are among {i, l}; else 0. Returns (u, P, m, first, second)
+    with m_j the number of zeros up to j and first/second marking each slice's first two zeros."""
+    a = np.ravel(x) if axis is None else np.moveaxis(x, axis, 0)
+    zero = a == 0
+    m = np.cumsum(zero, axis=0)
+    nonzero = np.where(zero, 1.0, a)
+    return 1.0 / nonzero, np.cumprod(nonzero, axis=0), m, zero & (m == 1), zero & (m == 2)
+
+
+def _along(v, x, axis):
+    return np.ravel(np.broadcast_to(v, np.shape(x))) if axis is None else np.moveaxis(
+        np.broadcast_to(v, np.shape(x)), axis, 0)
+
+
+def cumprod_second(t, v, x, axis=None):
+    """The second derivative of np.cumprod(x, axis) along tangents t and v (symmetric in them),
+    exact where x has zeros. No rules: third derivatives of cumprod are refused."""
+    if np.ndim(x) == 0:
+        axis = None
+    u, p, m, first, second = _cumprod_second_parts(x, axis)
+    tm, vm = _along(t, x, axis), _along(v, x, axis)
+    st, sv, stv = (np.cumsum(q, axis=0) for q in (tm * u, vm * u, tm * vm * u * u))
+    t1, v1 = (np.cumsum(np.where(first, q, 0.0), axis=0) for q in (tm, vm))
+    t2, v2 = (np.cumsum(np.where(second, q, 0.0), axis=0) for q in (tm, vm))
+    out = np.where(m == 0, st * sv - stv, 0.0)
+    out = out + np.where(m == 1, t1 * (sv - v1) + v1 * (st - t1), 0.0)  # the zero's u is 1
+    out = out + np.where(m == 2, t1 * v2 + t2 * v1, 0.0)
+    return out * p if axis is None else np.moveaxis(out * p, 0, axis)
+
+
+def _rev_cumsum(q):
+    return np.flip(np.cumsum(np.flip(q, 0), axis=0), 0)
+
+
+def cumprod_hvp(g, c, x, axis=None):
+    """sum_j g_j sum_l c_l d2 ans_j / dx_i dx_l for ans = np.cumprod(x, axis): the derivative of
+    uncumprod(g, x) along c, exact where x has zeros. No rules (as cumprod_second)."""
+    if np.ndim(x) == 0:
+        axis = None
+    u, p, m, first, second = _cumprod_second_parts(x, axis)
+    gm, cm = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0), _along(c, x, axis)
+    cu = np.cumsum(cm * u, axis=0)
+    c1 = np.sum(np.where(first, cm, 0.0), axis=0)
+    c2 = np.sum(np.where(second, cm, 0.0), axis=0)
+    gp = gm * p
+    b0, a0 = _rev_cumsum(np.where(m == 0, gp, 0.0)), _rev_cumsum(np.where(m == 0, gp * cu, 0.0))
+    d1, e1 = _rev_cumsum(np.where(m == 1, gp, 0.0)), _rev_cumsum(np.where(m == 1, gp * cu, 0.0))
+    d2 = _rev_cumsum(np.where(m == 2, gp, 0.0))
+    out = a0 - cm * u * b0 + np.where(first, e1 - c1 * d1, c1 * d1) + d2 * (c2 * first + c1 * second)
+    out = out * u
+    return np.reshape(out, np.shape(x)) if axis is None else np.moveaxis(out, 0, axis)
 
 
 def _refuse(what, hint):

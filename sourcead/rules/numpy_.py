@@ -958,7 +958,7 @@ def ptp_tangent(t, ans, x, axis=None, out=None, keepdims=False):
                   axis=axis, keepdims=keepdims)
 
 
-# exact where x has zeros (no division); its second derivatives are refused
+# exact where x has zeros (never divides by one); up to second derivatives
 @adjoint(np.cumprod, np.ndarray.cumprod)
 def cumprod_adjoint(ct, ans, x, axis=None, dtype=None, out=None):
     return uncumprod(ct, x, axis)

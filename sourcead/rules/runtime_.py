@@ -12,17 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_gradient, broadcast_like, cast_like, cov_jvp, diagonal_of, diff_jvp, ediff1d_jvp,
-                        einsum_adjoint_left, einsum_adjoint_right, einsum_cospec, einsum_general,
-                        expand_reduced, gather_positions, gradient_of, interp_bound, interp_slope, item_of,
-                        log_or_zero, matmul_adjoint_left, matmul_adjoint_right, norm_weight_dnorm,
-                        norm_weight_dx, permute, power_slope, quantile_jvp, rechoose, reconcatenate,
-                        reselect, scatter_positions, sinc_curvature, tensordot_adjoint_left,
-                        tensordot_adjoint_right, unbroadcast, unchoose, unconcatenate, unconvolve, uncov,
-                        uncumsum, uncumulative, undiag, undiagonal, undiff, unediff1d, ungradient, unindex,
-                        uninterp, unitem, unkron_left, unkron_right, unpack_like, unpermute, unpolyder,
-                        unpolyint, unpolyval, unquantile, unrepeat, unselect, unslope, unstack, unsum,
-                        untake, untake_along, untile, untrace, weights_back, weights_like)
+from ..runtime import (as_gradient, broadcast_like, cast_like, cov_jvp, cumprod_hvp, cumprod_jvp, cumprod_second,
+                        diagonal_of, diff_jvp, ediff1d_jvp, einsum_adjoint_left, einsum_adjoint_right,
+                        einsum_cospec, einsum_general, expand_reduced, gather_positions, gradient_of,
+                        interp_bound, interp_slope, item_of, log_or_zero, matmul_adjoint_left,
+                        matmul_adjoint_right, norm_weight_dnorm, norm_weight_dx, permute, power_slope,
+                        quantile_jvp, rechoose, reconcatenate, reselect, scatter_positions, sinc_curvature,
+                        tensordot_adjoint_left, tensordot_adjoint_right, unbroadcast, unchoose,
+                        unconcatenate, unconvolve, uncov, uncumprod, uncumsum, uncumulative, undiag,
+                        undiagonal, undiff, unediff1d, ungradient, unindex, uninterp, unitem, unkron_left,
+                        unkron_right, unpack_like, unpermute, unpolyder, unpolyint, unpolyval, unquantile,
+                        unrepeat, unselect, unslope, unstack, unsum, untake, untake_along, untile, untrace,
+                        weights_back, weights_like)
 from .registry import adjoint, nondifferentiable, tangent
 
 # Broadcasting and reductions: unbroadcast and broadcast_like are each other's adjoints
@@ -337,6 +338,28 @@ def sinc_slope_adjoint(ct, ans, x):
 @tangent(runtime.sinc_slope)
 def sinc_slope_tangent(t, ans, x):
     return t * sinc_curvature(x)
+
+
+# cumprod's adjoint and tangent are linear in g (t) and each other's transposes; along x both are
+# its second derivative (exact with zeros), which has no rules: third derivatives are refused
+@adjoint(runtime.uncumprod)
+def uncumprod_adjoint(ct, ans, g, x, axis=None):
+    return cumprod_jvp(ct, x, axis), cumprod_hvp(g, ct, x, axis)
+
+
+@tangent(runtime.uncumprod)
+def uncumprod_tangent(t, ans, g, x, axis=None):
+    return uncumprod(t, x, axis), cumprod_hvp(g, t, x, axis)
+
+
+@adjoint(runtime.cumprod_jvp)
+def cumprod_jvp_adjoint(ct, ans, g, x, axis=None):
+    return uncumprod(ct, x, axis), cumprod_hvp(ct, g, x, axis)
+
+
+@tangent(runtime.cumprod_jvp)
+def cumprod_jvp_tangent(t, ans, g, x, axis=None):
+    return cumprod_jvp(t, x, axis), cumprod_second(g, t, x, axis)
 
 
 # np.average's weights: spreading over a's shape and summing back are each other's adjoints

@@ -361,3 +361,11 @@ CASES += [
     C("ends", runtime.unediff1d, rnd(7), rnd(5), [9.0, 8.0], -1.0),
     C("ends", runtime.ediff1d_jvp, rnd(2, 3), [9.0], [1.0, 2.0]),
 ]
+
+_zeros_x = np.array([[1.5, 0.0, 2.0, 0.0, 0.7], [0.7, 1.2, -0.4, 0.9, 0.0], [0.0, 0.8, 1.1, -1.3, 0.6]])
+CASES += [
+    C("axis1-zeros", runtime.uncumprod, rnd(3, 5), _zeros_x, 1),
+    C("flat", runtime.uncumprod, rnd(15), pos(3, 5)),
+    C("axis0-zeros", runtime.cumprod_jvp, rnd(3, 5), _zeros_x, 0),
+    C("flat", runtime.cumprod_jvp, rnd(3, 5), pos(3, 5) * np.sign(rnd(3, 5))),
+]

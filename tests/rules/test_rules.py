@@ -722,7 +722,7 @@ def test_rule_is_one_inlinable_return(fn):
 # Helpers a rule may call without rules of their own: differentiating through them is refused by the
 # compiler (no rule), which is the intended limit (third derivatives of np.linalg.norm).
 _NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm,  # third derivatives of norm
-                        runtime.uncumprod, runtime.cumprod_jvp,  # second derivatives of cumprod
+                        runtime.cumprod_hvp, runtime.cumprod_second,  # third derivatives of cumprod
                         runtime.sinc_curvature,  # third derivatives of sinc
                         runtime.corrcoef_cov_ct, runtime.corrcoef_jvp}  # second derivatives of corrcoef
 
@@ -987,12 +987,17 @@ def test_regressions_through_the_compiler(f):
     np.testing.assert_allclose(t, (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, rtol=1e-5, atol=1e-6)
 
 
-def test_einsum_hessian_through_the_compiler():
+def _cumprod_with_zero(x):
+    return np.sum(np.cumprod(x * np.array([1.0, 0.0, 1.0]), axis=1) ** 2) + np.sum(np.cumprod(x, axis=0))
+
+
+@pytest.mark.parametrize("f", [_einsum_three, _cumprod_with_zero], ids=lambda f: f.__name__.lstrip("_"))
+def test_hessian_through_the_compiler(f):
     import sourcead
 
     x = np.array([[0.3, -1.2, 0.5], [0.8, 0.1, -0.4], [1.1, 0.6, 0.2]])
-    h = sourcead.hessian(_einsum_three)(x)
-    g = sourcead.grad(_einsum_three)
+    h = sourcead.hessian(f)(x)
+    g = sourcead.grad(f)
     for i in np.ndindex(x.shape):
         d = np.zeros_like(x)
         d[i] = 1e-6

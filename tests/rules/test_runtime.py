@@ -561,3 +561,35 @@ def test_cumprod_helpers_match_the_jacobian_with_zeros(axis):
 def test_gradient_adjoint_needs_no_square_matrix():
     g = rt.ungradient(np.ones(200_000), np.zeros(200_000))
     np.testing.assert_allclose(g[:3], [-1.5, 0.5, 0.0])
+
+
+def _cumprod_hessian(v):
+    n = len(v)
+    h = np.zeros((n, n, n))
+    for j, i, m in itertools.product(range(n), repeat=3):
+        if i != m and i <= j and m <= j:
+            h[j, i, m] = np.prod([v[k] for k in range(j + 1) if k not in (i, m)])
+    return h
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_cumprod_second_derivatives_match_the_hessian_with_zeros(axis):
+    for _ in range(30):
+        x = _r.standard_normal((3, 5))
+        x[_r.uniform(size=x.shape) < 0.35] = 0.0
+        g = _r.standard_normal(np.cumprod(x, axis=axis).shape)
+        t, v = _r.standard_normal(x.shape), _r.standard_normal(x.shape)
+        if axis is None:
+            h = _cumprod_hessian(x.ravel())
+            want2 = np.einsum("jil,i,l->j", h, t.ravel(), v.ravel())
+            wanth = np.einsum("jil,j,l->i", h, g, t.ravel()).reshape(x.shape)
+        else:
+            xm, gm, tm, vm = (np.moveaxis(a, axis, -1) for a in (x, g, t, v))
+            want2, wanth = np.zeros_like(xm), np.zeros_like(xm)
+            for idx in np.ndindex(xm.shape[:-1]):
+                h = _cumprod_hessian(xm[idx])
+                want2[idx] = np.einsum("jil,i,l->j", h, tm[idx], vm[idx])
+                wanth[idx] = np.einsum("jil,j,l->i", h, gm[idx], tm[idx])
+            want2, wanth = np.moveaxis(want2, -1, axis), np.moveaxis(wanth, -1, axis)
+        np.testing.assert_allclose(rt.cumprod_second(t, v, x, axis), want2, atol=1e-12)
+        np.testing.assert_allclose(rt.cumprod_hvp(g, t, x, axis), wanth, atol=1e-12)
