@@ -265,10 +265,12 @@ def prod_others(x, axis=None):
     """
     if np.ndim(x) == 0:
         return np.ones_like(x, dtype=np.result_type(x, 1.0))[()]
+    if _count(np.shape(x)) == 0:
+        return np.zeros(np.shape(x))
     axes = _axes_tuple(axis, np.ndim(x))
     ends = tuple(range(-len(axes), 0))
     moved = np.moveaxis(np.asarray(x), axes, ends)
-    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (-1,))
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (_count(moved.shape[moved.ndim - len(axes):]),))
     ones = np.ones(flat.shape[:-1] + (1,), dtype=np.result_type(flat, 1.0))
     before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
@@ -519,6 +521,8 @@ def _piece_shapes(arrays, like, axis):
 
 def unconcatenate(g, arrays, axis=0):
     """`g` cut into pieces shaped like `arrays`: the adjoint of np.concatenate, hstack, vstack."""
+    if isinstance(arrays, _ndarray):  # np.vstack(x) of one array: the sequence of its rows
+        return np.reshape(np.stack(unconcatenate(g, list(arrays), axis)), arrays.shape)
     if axis is None:
         g, axis = np.ravel(g), 0
     sizes = [s[axis] for s in _piece_shapes(arrays, g, axis)]
@@ -572,12 +576,865 @@ def untile(g, x, reps):
 
 def uncumsum(g, x, axis=None):
     """The cotangent of np.cumsum(x, axis): a cumulative sum from the end."""
-    if axis is None:
+    if axis is None or np.ndim(x) == 0:
         return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
 
 # ---- helpers of the NumPy rules (ufuncs, reductions, scans, shapes, indexing) --------------------
+
+
+def _count(shape):
+    """The number of elements of an array of `shape` (from its shape alone: no np.size)."""
+    n = 1
+    for k in shape:
+        n *= k
+    return n
+
+
+def power_slope(x, y):
+    """d(x**y)/dx = y * x**(y - 1), and 0 where y == 0 (x**0 is 1 everywhere, even at x == 0)."""
+    zero = np.equal(y, 0)
+    return np.where(zero, 0.0, y * np.power(np.where(zero, 1.0, x), np.where(zero, 1.0, y) - 1))[()]
+
+
+def sinc_slope(x):
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x; its Taylor series near 0, where that cancels."""
+    small = np.abs(x) < 1e-3
+    safe = np.where(small, 1.0, x)
+    series = -np.pi ** 2 * x / 3.0 + np.pi ** 4 * x ** 3 / 30.0
+    return np.where(small, series, (np.cos(np.pi * safe) - np.sinc(safe)) / safe)[()]
+
+
+def sinc_curvature(x):
+    """d^2 sinc(x)/dx^2, by its Taylor series near 0 (no rules of its own: no third derivatives)."""
+    small = np.abs(x) < 1e-3
+    safe = np.where(small, 1.0, x)
+    series = -np.pi ** 2 / 3.0 + np.pi ** 4 * x ** 2 / 10.0
+    return np.where(small, series, (-np.pi * np.sin(np.pi * safe) - 2.0 * sinc_slope(safe)) / safe)[()]
+
+
+def masked_extremum_share(x, ans, axis=None, keepdims=False, where=True):
+    """The share of a max/min reduction (with ``where=``/``initial=``) each element of `x` supplies:
+    ties split it evenly; elements left out by `where`, or beaten by `initial`, get 0."""
+    if np.ndim(x) == 0:
+        return 1.0 * np.logical_and(x == ans, where)
+    won = np.logical_and(x == _with_kept_dims(ans, axis, keepdims), where)
+    count = np.maximum(np.sum(won, axis=axis, keepdims=True), 1)
+    return np.divide(won, count, dtype=np.result_type(x, 1.0))  # float32 stays float32
+
+
+def _cumprod_parts(x, axis):
+    """For np.cumprod along `axis` (moved first; the flattened array when None): the array a, the
+    first-zero mask (True at the first zero of each slice), "before the first zero", the product of
+    the elements before the first zero, and the running product after it (prod(a[z+1 .. j]))."""
+    a = np.ravel(x) if axis is None else np.moveaxis(x, axis, 0)
+    zero = a == 0
+    seen = np.cumsum(zero, axis=0)
+    first = zero & (seen == 1)
+    before = seen == 0
+    prefix = np.prod(np.where(before, a, 1.0), axis=0)
+    after = np.cumprod(np.where(seen >= 1, np.where(first, 1.0, a), 1.0), axis=0)
+    return a, first, before, prefix, after
+
+
+def _cumprod_layout(out, x, axis):
+    return np.reshape(out, np.shape(x)) if axis is None else np.moveaxis(out, 0, axis)
+
+
+def uncumprod(g, x, axis=None):
+    """The cotangent of np.cumprod(x, axis), exact where x has zeros (never divides by one).
+
+    Before a slice's first zero z, d ans_j / d x_i = ans_j / x_i; at z it is the product of the
+    others, prod(x[:z]) * prod(x[z+1 .. j]); after z it is 0.
+    """
+    if np.ndim(x) == 0:
+        axis = None
+    a, first, before, prefix, after = _cumprod_parts(x, axis)
+    gm = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0)
+    ans = np.cumprod(a, axis=0)
+    head = np.flip(np.cumsum(np.flip(np.where(before, gm * ans, 0.0), 0), axis=0), 0)
+    head = np.where(before, head / np.where(before, a, 1.0), 0.0)
+    at_zero = prefix * np.sum(np.where(before, 0.0, gm * after), axis=0)
+    return _cumprod_layout(head + first * at_zero, x, axis)
+
+
+def cumprod_jvp(t, x, axis=None):
+    """The tangent of np.cumprod(x, axis) for a tangent `t` of x, exact where x has zeros: before
+    the first zero z, ans_j * sum(t_i / x_i, i <= j); from z on, t_z prod(x[:z]) prod(x[z+1 .. j]).
+    Has no rules (as uncumprod)."""
+    if np.ndim(x) == 0:
+        axis = None
+    a, first, before, prefix, after = _cumprod_parts(x, axis)
+    tm = np.ravel(np.broadcast_to(t, np.shape(x))) if axis is None else np.moveaxis(np.broadcast_to(t, np.shape(x)),
+                                                                                   axis, 0)
+    ans = np.cumprod(a, axis=0)
+    head = np.where(before, ans * np.cumsum(np.where(before, tm / np.where(before, a, 1.0), 0.0), axis=0), 0.0)
+    t_zero = np.sum(np.where(first, tm, 0.0), axis=0)
+    out = head + np.where(before, 0.0, t_zero * prefix * after)
+    return out if axis is None else np.moveaxis(out, 0, axis)
+
+
+def _cumprod_second_parts(x, axis):
+    """For the second derivatives of np.cumprod along `axis` (moved first): with u_i = 1 / x_i (1 at
+    a zero) and P_j the product of the nonzero x_k, k <= j, d2 ans_j / dx_i dx_l = P_j u_i u_l when
+    i != l, both <= j, and the zeros up to j are among {i, l}; else 0. Returns (u, P, m, first, second)
+    with m_j the number of zeros up to j and first/second marking each slice's first two zeros."""
+    a = np.ravel(x) if axis is None else np.moveaxis(x, axis, 0)
+    zero = a == 0
+    m = np.cumsum(zero, axis=0)
+    nonzero = np.where(zero, 1.0, a)
+    return 1.0 / nonzero, np.cumprod(nonzero, axis=0), m, zero & (m == 1), zero & (m == 2)
+
+
+def _along(v, x, axis):
+    return np.ravel(np.broadcast_to(v, np.shape(x))) if axis is None else np.moveaxis(
+        np.broadcast_to(v, np.shape(x)), axis, 0)
+
+
+def cumprod_second(t, v, x, axis=None):
+    """The second derivative of np.cumprod(x, axis) along tangents t and v (symmetric in them),
+    exact where x has zeros. No rules: third derivatives of cumprod are refused."""
+    if np.ndim(x) == 0:
+        axis = None
+    u, p, m, first, second = _cumprod_second_parts(x, axis)
+    tm, vm = _along(t, x, axis), _along(v, x, axis)
+    st, sv, stv = (np.cumsum(q, axis=0) for q in (tm * u, vm * u, tm * vm * u * u))
+    t1, v1 = (np.cumsum(np.where(first, q, 0.0), axis=0) for q in (tm, vm))
+    t2, v2 = (np.cumsum(np.where(second, q, 0.0), axis=0) for q in (tm, vm))
+    out = np.where(m == 0, st * sv - stv, 0.0)
+    out = out + np.where(m == 1, t1 * (sv - v1) + v1 * (st - t1), 0.0)  # the zero's u is 1
+    out = out + np.where(m == 2, t1 * v2 + t2 * v1, 0.0)
+    return out * p if axis is None else np.moveaxis(out * p, 0, axis)
+
+
+def _rev_cumsum(q):
+    return np.flip(np.cumsum(np.flip(q, 0), axis=0), 0)
+
+
+def cumprod_hvp(g, c, x, axis=None):
+    """sum_j g_j sum_l c_l d2 ans_j / dx_i dx_l for ans = np.cumprod(x, axis): the derivative of
+    uncumprod(g, x) along c, exact where x has zeros. No rules (as cumprod_second)."""
+    if np.ndim(x) == 0:
+        axis = None
+    u, p, m, first, second = _cumprod_second_parts(x, axis)
+    gm, cm = np.ravel(g) if axis is None else np.moveaxis(g, axis, 0), _along(c, x, axis)
+    cu = np.cumsum(cm * u, axis=0)
+    c1 = np.sum(np.where(first, cm, 0.0), axis=0)
+    c2 = np.sum(np.where(second, cm, 0.0), axis=0)
+    gp = gm * p
+    b0, a0 = _rev_cumsum(np.where(m == 0, gp, 0.0)), _rev_cumsum(np.where(m == 0, gp * cu, 0.0))
+    d1, e1 = _rev_cumsum(np.where(m == 1, gp, 0.0)), _rev_cumsum(np.where(m == 1, gp * cu, 0.0))
+    d2 = _rev_cumsum(np.where(m == 2, gp, 0.0))
+    out = a0 - cm * u * b0 + np.where(first, e1 - c1 * d1, c1 * d1) + d2 * (c2 * first + c1 * second)
+    out = out * u
+    return np.reshape(out, np.shape(x)) if axis is None else np.moveaxis(out, 0, axis)
+
+
+def _refuse(what, hint):
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(what, hint=hint)
+
+
+def weights_like(w, a, axis=None, returned=False):
+    """np.average's `weights` spread over the shape of `a` (1-D weights lie along `axis`)."""
+    if returned:
+        _refuse("np.average(..., returned=True) has no derivative rule",
+                "compute the sum of weights separately: np.average(a, axis, w) and np.sum(w, axis)")
+    if w is None:
+        return np.ones(np.shape(a), dtype=np.result_type(a, 1.0))
+    if np.shape(w) == np.shape(a):
+        return w
+    shape = [1] * np.ndim(a)
+    shape[axis % np.ndim(a)] = np.shape(w)[0]
+    return broadcast_like(np.reshape(w, shape), a)
+
+
+def weights_back(g, w, axis=None):
+    """The cotangent of `w` from a cotangent `g` of weights_like(w, a, axis): summed back."""
+    if w is None:
+        return None
+    if np.shape(g) == np.shape(w):
+        return g
+    k = axis % np.ndim(g)
+    return np.sum(g, axis=tuple(i for i in range(np.ndim(g)) if i != k))
+
+
+def _quantile_weights(x, q, axis, method, overwrite_input=False):
+    """W of shape q.shape + x.shape with np.quantile(x, q, axis) == sum(W * x) over x's reduced
+    axes (linear interpolation between order statistics; ties go where argsort puts them)."""
+    if overwrite_input:
+        _refuse("np.quantile/percentile/median with overwrite_input=True reorder the array they are given, "
+                "so its derivative cannot be traced back", "leave overwrite_input at False")
+    if method != "linear":
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(f"np.quantile with method={method!r} has no derivative rule",
+                                   hint="use the default method='linear'")
+    axes = _axes_tuple(axis, np.ndim(x))
+    ends = tuple(range(-len(axes), 0))
+    moved = np.moveaxis(x, axes, ends)
+    flat = moved.reshape(moved.shape[: moved.ndim - len(axes)] + (_count(moved.shape[moved.ndim - len(axes):]),))
+    n = flat.shape[-1]
+    order = np.argsort(flat, axis=-1, kind="stable")
+    qs = np.asarray(q, dtype=float)
+    pos = qs * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = pos - lo
+    w = np.zeros(qs.shape + flat.shape, dtype=np.result_type(flat, 1.0))
+    ranks = np.arange(n)
+    sel_lo = ranks == np.reshape(lo, qs.shape + (1,) * flat.ndim)
+    sel_hi = ranks == np.reshape(hi, qs.shape + (1,) * flat.ndim)
+    f = np.reshape(frac, qs.shape + (1,) * flat.ndim)
+    by_rank = sel_lo * (1.0 - f) + sel_hi * f  # weight of the element of each rank
+    np.put_along_axis(w, np.broadcast_to(order, w.shape), np.broadcast_to(by_rank, w.shape), axis=-1)
+    w = w.reshape(qs.shape + moved.shape)
+    return np.moveaxis(w, tuple(w.ndim + e for e in ends), tuple(qs.ndim + a for a in axes))
+
+
+def unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """The cotangent of `x` in np.quantile(x, q, axis, keepdims=keepdims) given the result's `g`."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input)
+    lead = np.ndim(q)
+    axes = _axes_tuple(axis, np.ndim(x))
+    if not keepdims:
+        g = np.expand_dims(g, tuple(lead + a for a in axes))
+    return np.sum(w * g, axis=tuple(range(lead)))
+
+
+def quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """The tangent of np.quantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input)
+    lead = np.ndim(q)
+    axes = _axes_tuple(axis, np.ndim(x))
+    out = np.sum(w * t, axis=tuple(lead + a for a in axes), keepdims=keepdims)
+    return out if np.ndim(out) else out[()]
+
+
+def undiff(g, x, n=1, axis=-1, prepend=None, append=None):
+    """The cotangent of `x` in np.diff(x, n, axis, prepend=..., append=...): each difference
+    transposed (``-diff`` of g padded with a zero at each end), then the padding cut away."""
+    k = axis % max(np.ndim(x), 1)
+    for _ in range(n):
+        pad = [(0, 0)] * np.ndim(g)
+        pad[k] = (1, 1)
+        g = -np.diff(np.pad(g, pad), axis=k)
+    start = 0 if prepend is None else _edge_len(prepend, x, k)
+    return np.take(g, np.arange(start, start + np.shape(x)[k]), axis=k)
+
+
+def _edge_len(v, x, k):
+    """How many entries along axis k a prepend/append value of np.diff adds."""
+    return np.shape(v)[k] if np.ndim(v) == np.ndim(x) else 1
+
+
+def diff_jvp(t, x, n=1, axis=-1, prepend=None, append=None):
+    """The tangent of np.diff(x, n, axis, prepend=..., append=...): the constants pad with zeros."""
+    k = axis % max(np.ndim(x), 1)
+    pad = [(0, 0)] * np.ndim(x)
+    pad[k] = (0 if prepend is None else _edge_len(prepend, x, k), 0 if append is None else _edge_len(append, x, k))
+    return np.diff(np.pad(broadcast_like(t, x), pad), n, axis=k)
+
+
+def _gradient_bands(n, spacing, edge_order):
+    """np.gradient along one axis of length n is a banded matrix D (row i reads f[i-2 .. i+2]):
+    {offset d: D[i, i + d] for each row i}, found with five probes, so no n x n matrix is built."""
+    rows = np.arange(n)
+    bands = {d: np.zeros(n) for d in range(-2, 3)}
+    for r in range(5):
+        probe = 1.0 * (rows % 5 == r)  # row i of D @ probe is D[i, j] for the one j = r (mod 5) in its band
+        column = np.gradient(probe, *spacing, edge_order=edge_order)
+        offset = (r - rows) % 5
+        offset = np.where(offset > 2, offset - 5, offset)
+        for d in range(-2, 3):
+            bands[d] = np.where(offset == d, column, bands[d])
+    return bands
+
+
+def _gradient_transpose(g, n, spacing, edge_order):
+    """D^T g along axis 0 of g, for the banded D of np.gradient."""
+    out = np.zeros(np.shape(g), dtype=np.result_type(g, 1.0))
+    expand = (slice(None),) + (None,) * (np.ndim(g) - 1)
+    for d, coef in _gradient_bands(n, spacing, edge_order).items():
+        lo, hi = max(0, -d), min(n, n - d)  # rows i with i + d inside
+        if lo < hi:
+            out[lo + d:hi + d] += coef[lo:hi].astype(out.dtype)[expand] * g[lo:hi]
+    return out
+
+
+def _gradient_axes(f, axis):
+    return list(range(np.ndim(f))) if axis is None else list(_axes_tuple(axis, np.ndim(f)))
+
+
+def _present(values):
+    """`values` (a tuple, possibly None) without its trailing Nones: the arguments a rule passed."""
+    values = tuple(values or ())
+    while values and values[-1] is None:
+        values = values[:-1]
+    return values
+
+
+def _axis_spacing(spacing, i, count):
+    """The spacing argument of np.gradient for the i-th of `count` differentiated axes."""
+    spacing = _present(spacing)
+    if not spacing:
+        return ()
+    if len(spacing) == 1:
+        return (spacing[0],)
+    return (spacing[i],)
+
+
+def ungradient(g, f, spacing=(), axis=None, edge_order=1):
+    """The cotangent of `f` in np.gradient(f, *spacing, axis=axis, edge_order=edge_order)."""
+    axes = _gradient_axes(f, axis)
+    parts = [g] if len(axes) == 1 else list(g)
+    out = np.zeros(np.shape(f))
+    for i, (k, gk) in enumerate(zip(axes, parts, strict=True)):
+        moved = np.moveaxis(gk, k, 0)
+        back = _gradient_transpose(moved, np.shape(f)[k], _axis_spacing(spacing, i, len(axes)), edge_order)
+        out = out + np.moveaxis(back, 0, k)
+    return out
+
+
+def gradient_of(t, spacing=(), axis=None, edge_order=1):
+    """np.gradient(t, *spacing, axis=axis, edge_order=edge_order), a list for several axes."""
+    out = np.gradient(t, *_present(spacing), axis=axis, edge_order=edge_order)
+    return list(out) if isinstance(out, (list, tuple)) else out
+
+
+def index_grid(x):
+    """The flat index of each element of `x`, in x's shape (integers)."""
+    return np.reshape(np.arange(_count(np.shape(x))), np.shape(x))
+
+
+def scatter_positions(g, x, positions):
+    """Zeros shaped like `x` plus g[j] added at flat index positions[j] (entries < 0 skipped):
+    the adjoint of a function that copies elements of x to places, given where each came from."""
+    out = np.zeros(_count(np.shape(x)), dtype=np.result_type(g, 1.0))
+    keep = positions >= 0
+    np.add.at(out, positions[keep], np.broadcast_to(g, np.shape(positions))[keep])
+    return np.reshape(out, np.shape(x))
+
+
+def gather_positions(t, positions):
+    """t's flat element positions[j] at each j, 0 where positions[j] < 0 (scatter_positions'
+    adjoint)."""
+    if _count(np.shape(t)) == 0:
+        return np.zeros(np.shape(positions))
+    return np.where(positions >= 0, np.ravel(t)[positions], 0.0)
+
+
+def pad_positions(x, pad_width, mode="constant"):
+    """Where each element of np.pad(x, pad_width, mode) comes from in x (-1: a constant)."""
+    if mode == "constant":
+        return np.pad(index_grid(x), pad_width, mode="constant", constant_values=-1)
+    if mode in ("edge", "reflect", "symmetric", "wrap"):
+        return np.pad(index_grid(x), pad_width, mode=mode)
+    from .errors import UnsupportedCallError
+
+    raise UnsupportedCallError(f"np.pad with mode={mode!r} has no derivative rule",
+                               hint="use mode 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'")
+
+
+def resize_positions(a, new_shape):
+    """Where each element of np.resize(a, new_shape) comes from in a (-1: the zeros NumPy fills
+    in when a is empty)."""
+    if _count(np.shape(a)) == 0:
+        return np.full(new_shape, -1)
+    return np.resize(index_grid(a), new_shape)
+
+
+def insert_positions(arr, obj, values, axis=None, part="arr"):
+    """Where each element of np.insert(arr, obj, values, axis) comes from in `part` ('arr' or
+    'values'), -1 where it comes from the other."""
+    if part == "arr":
+        return np.insert(index_grid(arr), obj, -1, axis=axis)
+    return np.insert(np.full(np.shape(arr), -1), obj, index_grid(values), axis=axis)
+
+
+def append_positions(arr, values, axis=None, part="arr"):
+    """Where each element of np.append(arr, values, axis) comes from in `part`, else -1."""
+    if part == "arr":
+        return np.append(index_grid(arr), np.full(np.shape(values), -1), axis=axis)
+    return np.append(np.full(np.shape(arr), -1), index_grid(values), axis=axis)
+
+
+def unpermute(g, perm, axis=-1):
+    """The cotangent of x in np.take_along_axis(x, perm, axis) for a permutation `perm` (axis None:
+    of the flattened x, perm 1-D)."""
+    if axis is None:
+        out = np.zeros(np.shape(perm), dtype=np.result_type(g, 1.0))
+        out[perm] = g
+        return out
+    out = np.zeros(np.shape(perm), dtype=np.result_type(g, 1.0))
+    np.put_along_axis(out, perm, g, axis=axis)
+    return out
+
+
+def permute(t, perm, axis=-1):
+    """np.take_along_axis(t, perm, axis) (t flattened first when axis is None)."""
+    if axis is None:
+        return np.ravel(t)[perm]
+    return np.take_along_axis(t, perm, axis=axis)
+
+
+def sort_order(x, axis=-1):
+    """The stable argsort of x along axis (flattened when None): np.sort(x, axis) == permute(x, ...)."""
+    return np.argsort(np.ravel(x) if axis is None else x, axis=-1 if axis is None else axis, kind="stable")
+
+
+def partition_order(x, ans, axis=-1):
+    """A permutation p with np.take_along_axis(x, p, axis) == ans = np.partition(x, kth, axis):
+    equal values are matched by rank, so it holds whatever order NumPy's selection leaves."""
+    if axis is None:
+        x, axis = np.ravel(x), -1
+    by_x = np.argsort(x, axis=axis, kind="stable")
+    rank_in_ans = np.argsort(np.argsort(ans, axis=axis, kind="stable"), axis=axis, kind="stable")
+    return np.take_along_axis(by_x, rank_in_ans, axis=axis)
+
+
+def untake(g, x, indices, axis=None):
+    """The cotangent of `x` in np.take(x, indices, axis): g added back at the indices."""
+    if axis is None:
+        out = np.zeros(_count(np.shape(x)), dtype=np.result_type(g, 1.0))
+        np.add.at(out, np.ravel(indices), np.ravel(g))
+        return np.reshape(out, np.shape(x))
+    k = axis % np.ndim(x)
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    idx = (slice(None),) * k + (indices,)
+    np.add.at(out, idx, g)
+    return out
+
+
+def untake_along(g, x, indices, axis=-1):
+    """The cotangent of `x` in np.take_along_axis(x, indices, axis) (repeats accumulate)."""
+    if axis is None:
+        return untake(g, x, np.ravel(indices), None)
+    k = axis % np.ndim(x)
+    shape = np.broadcast_shapes(np.shape(indices), tuple(1 if i == k else n for i, n in enumerate(np.shape(x))))
+    grids = list(np.ix_(*[np.arange(n) for n in shape]))
+    grids[k] = np.broadcast_to(indices, shape)
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    np.add.at(out, tuple(grids), g)
+    return out
+
+
+def undiagonal(g, x, offset=0, axis1=0, axis2=1):
+    """Zeros shaped like `x` with `g` on the diagonal np.diagonal(x, offset, axis1, axis2) reads."""
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
+    view = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    n, m = view.shape[-2:]
+    i = np.arange(max(0, -offset), max(0, min(n, m - offset)))
+    view[..., i, i + offset] = g
+    return out
+
+
+def diagonal_of(t, offset=0, axis1=0, axis2=1):
+    """np.diagonal(t, offset, axis1, axis2) as a fresh writable array."""
+    return np.array(np.diagonal(t, offset, axis1, axis2))
+
+
+def undiag(g, v, k=0):
+    """The cotangent of `v` in np.diag(v, k): the k-th diagonal of g (v 1-D), or g placed on the
+    k-th diagonal of zeros shaped like v (v 2-D)."""
+    if np.ndim(v) == 1:
+        return np.array(np.diag(g, k))
+    return undiagonal(g, v, k)
+
+
+def rolled_axes(ndim, axis, start=0):
+    """The permutation np.rollaxis(x, axis, start) applies to the axes of x."""
+    axis = axis % ndim
+    start = start + ndim if start < 0 else start
+    if axis < start:
+        start -= 1
+    order = [i for i in range(ndim) if i != axis]
+    order.insert(start, axis)
+    return tuple(order)
+
+
+def _convolution_window(n, m, mode):
+    """(start, length) of np.convolve(a, v, mode)'s result inside the full convolution."""
+    longer, shorter = max(n, m), min(n, m)
+    if mode == "full":
+        return 0, n + m - 1
+    if mode == "same":
+        return (shorter - 1) // 2, longer
+    return shorter - 1, longer - shorter + 1
+
+
+def unconvolve(g, a, v, mode="full"):
+    """The cotangent of `a` in np.convolve(a, v, mode) (1-D): the full-length cotangent correlated
+    with v."""
+    n, m = np.shape(a)[0], np.shape(v)[0]
+    start, length = _convolution_window(n, m, mode)
+    full = np.zeros(n + m - 1, dtype=np.result_type(g, v, 1.0))
+    full[start:start + length] = g
+    return np.correlate(full, v, "valid")
+
+
+def interp_bound(value):
+    """The fill value a tangent of np.interp's fp uses outside xp: 0 when a constant was given."""
+    return None if value is None else 0.0
+
+
+def _interp_cells(x, xp, left, right):
+    """For each x: the cell i of xp it falls in, its position w in [0, 1] inside, and whether
+    np.interp takes it from fp (False where left/right supply the value)."""
+    xp = np.asarray(xp)
+    n = xp.shape[0]
+    i = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, max(n - 2, 0))
+    span = np.where(xp[i + 1] == xp[i], 1.0, xp[i + 1] - xp[i]) if n > 1 else 1.0
+    w = np.clip((x - xp[i]) / span, 0.0, 1.0) if n > 1 else np.zeros(np.shape(x))
+    inside = np.ones(np.shape(x), dtype=bool)
+    if left is not None:
+        inside = inside & (x >= xp[0])
+    if right is not None:
+        inside = inside & (x <= xp[-1])
+    return i, w, inside
+
+
+def uninterp(g, x, xp, fp, left=None, right=None):
+    """The cotangent of `fp` in np.interp(x, xp, fp, left, right) (np.interp is linear in fp)."""
+    i, w, inside = _interp_cells(x, xp, left, right)
+    out = np.zeros(np.shape(fp), dtype=np.result_type(g, 1.0))
+    g = np.broadcast_to(g, np.shape(x)) * inside
+    n = np.shape(fp)[0]
+    np.add.at(out, np.ravel(i), np.ravel(g * (1.0 - w)))
+    np.add.at(out, np.ravel(np.minimum(i + 1, n - 1)), np.ravel(g * w))
+    return out
+
+
+def interp_slope(x, xp, fp, left=None, right=None):
+    """d np.interp(x, xp, fp) / dx: the slope of the cell x lies in, 0 outside [xp[0], xp[-1]]
+    (at a knot, the cell to its right)."""
+    xp = np.asarray(xp)  # the knots are constants
+    i, w, _ = _interp_cells(x, xp, left, right)
+    if xp.shape[0] < 2:
+        return np.zeros(np.shape(x))
+    slope = (np.take(fp, i + 1) - np.take(fp, i)) / np.where(xp[i + 1] == xp[i], np.inf, xp[i + 1] - xp[i])
+    return np.where((x < xp[0]) | (x > xp[-1]), 0.0, slope)
+
+
+def unslope(g, x, xp, fp, left=None, right=None):
+    """The cotangent of `fp` in interp_slope(x, xp, fp, ...) (linear in fp)."""
+    xp = np.asarray(xp)
+    i, _, _ = _interp_cells(x, xp, left, right)
+    out = np.zeros(np.shape(fp), dtype=np.result_type(g, 1.0))
+    if xp.shape[0] < 2:
+        return out
+    span = np.where(xp[i + 1] == xp[i], np.inf, xp[i + 1] - xp[i])
+    g = np.where((x < xp[0]) | (x > xp[-1]), 0.0, np.broadcast_to(g, np.shape(x)) / span)
+    np.add.at(out, np.ravel(i + 1), np.ravel(g))
+    np.add.at(out, np.ravel(i), -np.ravel(g))
+    return out
+
+
+def unpolyval(g, p, x):
+    """The cotangent of the coefficients `p` in np.polyval(p, x): sum(g * x**(n-1-i)) for each i."""
+    n = np.shape(p)[0]
+    g = np.broadcast_to(g, np.broadcast_shapes(np.shape(g), np.shape(x)))
+    powers = np.vander(np.ravel(np.broadcast_to(x, np.shape(g))), n)
+    return np.dot(np.ravel(g), powers) if n else np.zeros(0)
+
+
+def _kron_shapes(a, b):
+    nd = max(np.ndim(a), np.ndim(b))
+    sa = (1,) * (nd - np.ndim(a)) + np.shape(a)
+    sb = (1,) * (nd - np.ndim(b)) + np.shape(b)
+    return nd, sa, sb
+
+
+def unkron_left(g, a, b):
+    """The cotangent of `a` in np.kron(a, b)."""
+    nd, sa, sb = _kron_shapes(a, b)
+    pairs = np.reshape(g, [k for i in range(nd) for k in (sa[i], sb[i])])
+    r = np.tensordot(pairs, np.reshape(b, sb), axes=(list(range(1, 2 * nd, 2)), list(range(nd))))
+    return np.reshape(r, np.shape(a))
+
+
+def unkron_right(g, a, b):
+    """The cotangent of `b` in np.kron(a, b)."""
+    nd, sa, sb = _kron_shapes(a, b)
+    pairs = np.reshape(g, [k for i in range(nd) for k in (sa[i], sb[i])])
+    r = np.tensordot(np.reshape(a, sa), pairs, axes=(list(range(nd)), list(range(0, 2 * nd, 2))))
+    return np.reshape(r, np.shape(b))
+
+
+def select_rest(condlist, like):
+    """1.0 where none of np.select's conditions holds (its default is taken), else 0.0."""
+    none = np.ones(np.shape(like), dtype=bool)
+    for c in condlist:
+        none = none & np.logical_not(c)
+    return 1.0 * none
+
+
+def unselect(g, condlist, choicelist):
+    """The cotangents of np.select's choices: each gets g where it is the first true condition."""
+    taken = np.zeros(np.shape(g), dtype=bool)
+    out = []
+    for c, choice in zip(condlist, choicelist, strict=True):
+        first = np.logical_and(c, np.logical_not(taken))
+        out.append(unbroadcast(np.where(first, g, 0.0), choice))
+        taken = taken | first
+    return out
+
+
+def reselect(t, condlist, like):
+    """The tangent of np.select(condlist, choicelist) for tangents `t` of the choices."""
+    return broadcast_like(np.select(condlist, [broadcast_like(ti, like) for ti in t], 0.0), like)
+
+
+
+def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
+    """w with np.trapezoid(y, x, dx, axis) == sum(w * y, axis): half the spacing on each side of a
+    sample, shaped to broadcast against y."""
+    k = axis % np.ndim(y)
+    if np.shape(y)[k] == 0:
+        return np.zeros([0 if i == k else 1 for i in range(np.ndim(y))])
+    if x is None:
+        d = np.full(np.shape(y)[k] - 1, dx, dtype=np.result_type(y, dx, 1.0))
+        along = 0
+    else:
+        along = k if np.ndim(x) > 1 else 0
+        d = np.diff(x, axis=along)
+    pad = [(0, 0)] * np.ndim(d)
+    pad[along] = (1, 1)
+    padded = np.pad(d, pad)
+    w = 0.5 * (np.take(padded, np.arange(np.shape(padded)[along] - 1), axis=along)
+               + np.take(padded, np.arange(1, np.shape(padded)[along]), axis=along))
+    if np.ndim(w) == 1:
+        shape = [1] * np.ndim(y)
+        shape[k] = np.shape(w)[0]
+        w = np.reshape(w, shape)
+    return w
+
+
+def _cov_data(m, y=None, rowvar=True, bias=False, ddof=None):
+    """np.cov's observations as rows of variables (2-D), centered, and the divisor n - ddof."""
+    if y is not None:
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError("np.cov and np.corrcoef with a second array y have no derivative rule",
+                                   hint="stack the variables into one array: np.cov(np.vstack([m, y]))")
+    x = np.atleast_2d(m)
+    if not rowvar and np.ndim(m) > 1:
+        x = x.T
+    n = np.shape(x)[1]
+    ddof = (0 if bias else 1) if ddof is None else ddof
+    return x - np.mean(x, axis=1, keepdims=True), n - ddof
+
+
+def uncov(g, m, y=None, rowvar=True, bias=False, ddof=None):
+    """The cotangent of `m` in np.cov(m, rowvar=..., bias=..., ddof=...) given the result's `g`:
+    (G + G^T) Xc / (n - ddof), returned in m's layout."""
+    xc, d = _cov_data(m, y, rowvar, bias, ddof)
+    k = np.shape(xc)[0]
+    gm = np.reshape(g, (k, k))
+    dx = np.matmul(gm + gm.T, xc) / d
+    if not rowvar and np.ndim(m) > 1:
+        dx = dx.T
+    return np.reshape(dx, np.shape(m))
+
+
+def cov_jvp(t, m, y=None, rowvar=True, bias=False, ddof=None):
+    """The tangent of np.cov(m, ...) for a tangent `t` of m: (Tc Xc^T + Xc Tc^T) / (n - ddof)."""
+    xc, d = _cov_data(m, y, rowvar, bias, ddof)
+    tc, _ = _cov_data(t, y, rowvar, bias, ddof)
+    out = (np.matmul(tc, xc.T) + np.matmul(xc, tc.T)) / d
+    return out if np.shape(out) != (1, 1) else out[0, 0]
+
+
+
+def uncumulative(g, x, axis=None, include_initial=False):
+    """The cotangent of `x` in np.cumulative_sum(x, axis, include_initial=...): a cumulative sum
+    from the end (the leading 0 that include_initial adds takes nothing)."""
+    if include_initial:
+        k = 0 if axis is None else axis
+        g = np.take(g, np.arange(1, np.shape(g)[k]), axis=k)
+    return uncumsum(g, x, axis)
+
+def unchoose(g, a, choices):
+    """The cotangents of np.choose(a, choices): each choice gets g where a picks it."""
+    return [unbroadcast(np.where(np.equal(a, k), g, 0.0), c) for k, c in enumerate(choices)]
+
+
+def rechoose(t, a, like):
+    """The tangent of np.choose(a, choices) for tangents `t` of the choices."""
+    return broadcast_like(np.choose(a, [broadcast_like(ti, like) for ti in t]), like)
+
+
+def unitem(g, x, index=()):
+    """The cotangent of `x` in x.item(*index): zeros with g at that element."""
+    index = _present(index)
+    out = np.zeros(np.shape(x))
+    flat = out.reshape(-1) if out.size else out
+    if len(index) == 1 and not isinstance(index[0], tuple):
+        flat[index[0]] = g
+    elif len(index) == 0:
+        flat[0] = g
+    else:
+        out[index[0] if len(index) == 1 else tuple(index)] = g
+    return out
+
+
+def item_of(t, index=()):
+    """t.item(*index) (a Python number)."""
+    return np.asarray(t).item(*_present(index))
+
+
+def unpolyder(g, p, m=1):
+    """The cotangent of `p` in np.polyder(p, m): each derivative step transposed."""
+    lengths = [np.shape(p)[0]]
+    for _ in range(m):
+        lengths.append(max(lengths[-1] - 1, 0))
+    for n in reversed(lengths[:-1]):
+        out = np.zeros(n, dtype=np.result_type(g, 1.0))
+        if n > 1:
+            out[: n - 1] = g * np.arange(n - 1, 0, -1)
+        g = out
+    return g
+
+
+def unpolyint(g, p, m=1):
+    """The cotangent of `p` in np.polyint(p, m, k): each integration step transposed (the
+    integration constants k take the last entries)."""
+    for _ in range(m):
+        n = np.shape(g)[0] - 1
+        g = g[:-1] / np.arange(n, 0, -1)
+    return g
+
+
+def vander_powers(x, n=None, increasing=False):
+    """The exponents of the columns of np.vander(x, n, increasing)."""
+    n = np.shape(x)[0] if n is None else n
+    return np.arange(n) if increasing else np.arange(n - 1, -1, -1)
+
+
+def _edge_count(v):
+    return 0 if v is None else _count(np.shape(v))
+
+
+def unediff1d(g, ary, to_end=None, to_begin=None):
+    """The cotangent of `ary` in np.ediff1d(ary, to_end, to_begin): the differences' part of g
+    transposed (the constants at either end take nothing)."""
+    b, e = _edge_count(to_begin), _edge_count(to_end)
+    core = g[b: np.shape(g)[0] - e]
+    return np.reshape(undiff(core, np.ravel(ary)), np.shape(ary))
+
+
+def ediff1d_jvp(t, to_end=None, to_begin=None):
+    """The tangent of np.ediff1d(ary, to_end, to_begin) for a tangent `t` of ary."""
+    return np.ediff1d(t, None if to_end is None else np.zeros(_edge_count(to_end)),
+                      None if to_begin is None else np.zeros(_edge_count(to_begin)))
+
+
+def corrcoef_cov_ct(g, r, c):
+    """The cotangent of the covariance C from the cotangent `g` of R = np.corrcoef (R is C scaled
+    by the standard deviations). No rules: second derivatives of np.corrcoef are refused."""
+    if np.ndim(r) == 0:
+        return np.zeros(np.shape(c))
+    s = np.sqrt(np.diagonal(c))
+    out = g / np.outer(s, s)
+    gr = g * r
+    return out - np.diag(0.5 * (np.sum(gr, axis=0) + np.sum(gr, axis=1)) / np.diagonal(c))
+
+
+def corrcoef_jvp(dc, r, c):
+    """The tangent of R = np.corrcoef(x) for a tangent `dc` of the covariance C (no rules)."""
+    if np.ndim(r) == 0:
+        return 0.0
+    s = np.sqrt(np.diagonal(c))
+    u = np.diagonal(dc) / np.diagonal(c)
+    return dc / np.outer(s, s) - 0.5 * r * (u[:, None] + u[None, :])
+
+# einsum, any number of operands, in its string or sublist form. Every derivative of an einsum is
+# again an einsum-like product, `einsum_general(spec, a0, ..., a6)`: up to seven array slots, a spec
+# naming each used slot's subscripts and shape, and an output that may repeat a letter (a diagonal:
+# zeros elsewhere) or name a letter no operand has, or a larger size (broadcast back by summing).
+_EINSUM_SLOTS = 7
+
+
+def _sublist_letters(sub, ellipsis):
+    return "".join(ellipsis if s is Ellipsis else _LETTERS[s] for s in sub)
+
+
+def _einsum_inputs(args):
+    """np.einsum's positional arguments as (subscript strings per operand, output or None,
+    positions of the operands in args)."""
+    if isinstance(args[0], str):
+        s = args[0].replace(" ", "")
+        ins, out = s.split("->") if "->" in s else (s, None)
+        return ins.split(","), out, list(range(1, len(args)))
+    ops, subs = list(range(0, len(args) - 1, 2)), []
+    for k in ops:
+        subs.append(_sublist_letters(args[k + 1], "..."))
+    out = _sublist_letters(args[-1], "...") if len(args) % 2 == 1 else None
+    return subs, out, ops
+
+
+def einsum_spec(*args):
+    """The spec of ``np.einsum(*args)`` for einsum_general: '...' spelled out as letters, the output
+    explicit, each operand in the slot of its position in args."""
+    while args and args[-1] is None:
+        args = args[:-1]
+    subs, out, positions = _einsum_inputs(args)
+    arrays = [args[k] for k in positions]
+    used = "".join(subs) + (out or "")
+    free = [c for c in _LETTERS if c not in used]
+    spans = [np.ndim(x) - (len(sub) - 3) if "..." in sub else 0 for sub, x in zip(subs, arrays)]
+    width = max(spans) if spans else 0
+    ell = "".join(free[:width])
+    subs = [sub.replace("...", ell[width - n:]) for sub, n in zip(subs, spans)]
+    if out is None:
+        plain = "".join(subs)
+        singles = sorted(c for c in set(plain) if plain.count(c) == 1 and c not in ell)
+        out = ell + "".join(singles)
+    out = out.replace("...", ell)
+    sizes = {}
+    for sub, x in zip(subs, arrays):
+        for c, n in zip(sub, np.shape(x)):
+            sizes[c] = n if sizes.get(c, 1) == 1 else sizes[c]  # 1 broadcasts (even to 0)
+    slots = [None] * _EINSUM_SLOTS
+    for sub, k, x in zip(subs, positions, arrays):
+        slots[k] = (sub, tuple(np.shape(x)))
+    return tuple(slots), (out, tuple(sizes[c] for c in out))
+
+
+def einsum_cospec(spec, k):
+    """The spec of the cotangent of slot k of einsum_general(spec, ...): slot k takes the result's
+    cotangent (subscripts and shape of the output), and the output takes slot k's."""
+    slots, out = spec
+    if slots[k] is None:
+        return None  # not an array: a subscript string or sublist
+    slots = list(slots)
+    slots[k], out = out, slots[k]
+    return tuple(slots), out
+
+
+def einsum_general(spec, a0=None, a1=None, a2=None, a3=None, a4=None, a5=None, a6=None):
+    """The product `spec` describes of the arrays in its slots (see einsum_spec, einsum_cospec);
+    None for no spec (the cotangent of an argument that is not an array)."""
+    if spec is None:
+        return None
+    slots, (out, shape) = spec
+    used = [(sub, a) for (sub_shape, a) in zip(slots, (a0, a1, a2, a3, a4, a5, a6)) if sub_shape is not None
+            for sub in (sub_shape[0],)]
+    letters = "".join(sub for sub, _ in used)
+    unique = "".join(dict.fromkeys(out))
+    kept = "".join(c for c in unique if c in letters)
+    r = np.einsum(",".join(sub for sub, _ in used) + "->" + kept, *[a for _, a in used])
+    sizes = dict(zip(out, shape))
+    r = np.reshape(r, [np.shape(r)[kept.index(c)] if c in kept else 1 for c in unique])
+    full = np.zeros([sizes[c] for c in unique], dtype=np.result_type(r, 1.0))
+    full[...] = unbroadcast(r, full)
+    if len(unique) == len(out):
+        return full if shape else full[()]
+    result = np.zeros(shape, dtype=full.dtype)  # a repeated letter: the diagonal of the result
+    np.einsum(f"{out}->{unique}", result)[...] = full
+    return result
 
 
 # ---- helpers of the linear-algebra rules (numpy.linalg, scipy.linalg) ---------------------------

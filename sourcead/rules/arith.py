@@ -14,7 +14,7 @@ import operator
 import numpy as np
 
 from ..runtime import (broadcast_like, log_or_zero, matmul_adjoint_left, matmul_adjoint_right,
-                        unbroadcast, unindex, unsum)
+                        power_slope, unbroadcast, unindex, unsum)
 from .registry import adjoint, nondifferentiable, tangent
 
 # Arithmetic: + - * / % ** and unary - +
@@ -71,15 +71,27 @@ def mod_tangent(t, ans, x, y):
     return broadcast_like(t, ans), -t * (x // y)
 
 
-# d(x**y)/dy = x**y log x, taken as 0 where x == 0 (x**y is then 0 for y > 0)
-@adjoint(operator.pow, pow, np.power, np.float_power)
+# d(x**y)/dy = x**y log x, taken as 0 where x == 0 (x**y is then 0 for y > 0). The operator's
+# rule reads as the maths (``2 * x`` for ``x ** 2``); it leaves d(x**0)/dx at x == 0 undefined.
+@adjoint(operator.pow)
 def pow_adjoint(ct, ans, x, y):
     return unbroadcast(ct * y * x ** (y - 1), x), unbroadcast(ct * ans * log_or_zero(x), y)
 
 
-@tangent(operator.pow, pow, np.power, np.float_power)
+@tangent(operator.pow)
 def pow_tangent(t, ans, x, y):
     return t * y * x ** (y - 1), t * ans * log_or_zero(x)
+
+
+# the functions' rules take d(x**0)/dx as 0 everywhere, x == 0 included
+@adjoint(pow, np.power, np.float_power)
+def power_adjoint(ct, ans, x, y):
+    return unbroadcast(ct * power_slope(x, y), x), unbroadcast(ct * ans * log_or_zero(x), y)
+
+
+@tangent(pow, np.power, np.float_power)
+def power_tangent(t, ans, x, y):
+    return t * power_slope(x, y), t * ans * log_or_zero(x)
 
 
 @adjoint(operator.neg, np.negative)
@@ -133,6 +145,7 @@ def getitem_tangent(t, ans, x, idx):
 
 @adjoint(abs, operator.abs)
 def abs_adjoint(ct, ans, x):
+    """Slope 0 at x == 0."""
     return ct * np.sign(x)
 
 
@@ -154,6 +167,7 @@ def max_tangent(t, ans, x, y):
 
 @adjoint(min)
 def min_adjoint(ct, ans, x, y):
+    """min(x, y) returns x unless y < x: a tie goes to x."""
     return ct * (x <= y), ct * (y < x)
 
 

@@ -340,8 +340,8 @@ def direction(v, rng):
     """A random value with v's structure: normal on float leaves, zero elsewhere."""
     if isinstance(v, (list, tuple)):
         return type(v)(direction(item, rng) for item in v)
-    if is_float_leaf(v) and np.ndim(v):
-        return rng.standard_normal(np.shape(v))
+    if is_float_leaf(v) and (np.ndim(v) or isinstance(v, np.ndarray)):
+        return np.asarray(rng.standard_normal(np.shape(v)))  # a 0-d array's direction is one too
     if is_float_leaf(v):
         return float(rng.standard_normal())
     return np.zeros(np.shape(v)) if np.ndim(v) else 0.0
@@ -352,6 +352,8 @@ def shifted(v, d, e):
         return type(v)(shifted(item, di, e) for item, di in zip(v, d, strict=True))
     if not is_float_leaf(v):
         return v
+    if isinstance(v, np.ndarray):
+        return np.asarray(v + e * d, dtype=v.dtype)  # a 0-d array stays an array
     return float(v + e * d) if isinstance(v, float) else v + e * d
 
 
@@ -432,6 +434,15 @@ def rng_for(case):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_adjoint(case):
+    check_adjoint(case)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_tangent(case):
+    check_tangent(case)
+
+
+def check_adjoint(case):
     rule = registry.lookup_adjoint(case.target)
     assert rule is not None, f"no adjoint rule for {case.id}"
     rng = rng_for(case)
@@ -466,8 +477,7 @@ def test_adjoint(case):
     assert checked or all(e is None for e in entries)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_tangent(case):
+def check_tangent(case):
     rule = registry.lookup_tangent(case.target)
     assert rule is not None, f"no tangent rule for {case.id}"
     rng = rng_for(case)
@@ -491,6 +501,175 @@ def test_tangent(case):
         for got, want in zip(leaves(entry), fd, strict=True):
             np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=RTOL, atol=ATOL,
                                        err_msg=f"tangent entry for {name}")
+
+
+# ---- edge shapes: 0-d, length-1 and empty versions of the cases ----------------------------------
+#
+# Each case with exactly one float array argument is run again with that array cut down to a 0-d
+# array, to length 1 along every axis, and to length 0 along its first axis -- wherever NumPy accepts
+# the smaller call (a call NumPy refuses has nothing to check).
+
+# target -> why its edge-shape variants are not checked
+EDGE_OPT_OUT = {
+    np.std: "a single value has std 0, a kink (checked by its own regression case)",
+    np.ndarray.std: "as np.std",
+    np.var: "with ddof=1 a single value's variance is NaN",
+    np.ndarray.var: "as np.var",
+    np.linalg.norm: "a zero-size or single-element norm sits at the kink at 0 for some signs",
+    np.reshape: "the target shape is fixed by the case",
+    np.ndarray.reshape: "as np.reshape",
+    np.broadcast_to: "the target shape is fixed by the case",
+    runtime.norm_weight: "its second argument must be the norm of the first",
+    np.interp: "xp and fp must keep their lengths",
+    np.polyval: "a polynomial of no coefficients is not one",
+    np.nan_to_num: "the case's infinities are what it tests",
+    np.mean: "the rule's size ratio (kept in the form generated code folds) is 0/0 for an empty array",
+    np.ndarray.mean: "as np.mean",
+    runtime.prod_others: "its cases name an axis a 0-d array does not have",
+}
+
+
+def _edge_cases():
+    out = []
+    for case in CASES:
+        floats = [i for i, a in enumerate(case.args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+        others = [a for i, a in enumerate(case.args) if i not in floats] + list(case.kwargs.values())
+        if (len(floats) != 1 or case.target in EDGE_OPT_OUT or not callable(case.target)
+                or any(isinstance(leaf, np.ndarray) for v in others for leaf in leaves(v))):
+            continue  # other array arguments would have to shrink with it
+        x = case.args[floats[0]]
+        if x.ndim == 0:
+            continue
+        for label, small in (("0-d", np.array(x.flat[0])), ("length-1", x[(slice(0, 1),) * x.ndim].copy()),
+                             ("empty", x[:0].copy())):
+            args = list(case.args)
+            args[floats[0]] = small
+            try:
+                with np.errstate(all="ignore"):
+                    ans = call(case.target, args, case.kwargs)
+            except Exception:  # NumPy does not take this shape here
+                continue
+            if any(np.result_type(leaf).kind != "f" for leaf in leaves(ans)) or not all(
+                    np.all(np.isfinite(leaf)) for leaf in leaves(ans)):
+                continue
+            out.append(Case(f"{case.label}/{label}", case.target, tuple(args), case.kwargs))
+    return out
+
+
+EDGE_CASES = _edge_cases()
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=[c.id for c in EDGE_CASES])
+def test_adjoint_on_edge_shapes(case):
+    check_adjoint(case)
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=[c.id for c in EDGE_CASES])
+def test_tangent_on_edge_shapes(case):
+    check_tangent(case)
+
+
+def test_edge_shapes_are_generated():
+    labels = {c.label.rsplit("/", 1)[1] for c in EDGE_CASES}
+    assert labels == {"0-d", "length-1", "empty"} and len(EDGE_CASES) > 200
+
+
+# ---- float32 inputs: the rules run and agree with float64 finite differences --------------------
+
+F32_RTOL, F32_ATOL = 2e-3, 2e-4
+# target -> why its float32 version is not checked
+F32_OPT_OUT = {
+    np.linalg.norm: "ord=3 and friends lose too many digits in float32",
+    np.cumprod: "long products lose too many digits in float32",
+    np.ndarray.cumprod: "as np.cumprod",
+}
+
+
+def _f32_cases():
+    out = []
+    for case in CASES:
+        floats = [i for i, a in enumerate(case.args) if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+        if not floats or case.target in F32_OPT_OUT or not callable(case.target):
+            continue
+        out.append(case)
+    return out
+
+
+F32_CASES = _f32_cases()
+
+
+def _as_f32(v):
+    if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+        return v.astype(np.float32)
+    return v
+
+
+@pytest.mark.parametrize("case", F32_CASES, ids=[c.id for c in F32_CASES])
+def test_adjoint_on_float32(case):
+    """The adjoint rule on float32 arrays agrees with the float64 finite differences."""
+    rule = registry.lookup_adjoint(case.target)
+    rng = rng_for(case)
+    ans = call(case.target, case.args, case.kwargs)
+    c = cotangent_like(ans, rng)
+    args32 = [_as_f32(a) for a in case.args]
+    with np.errstate(all="ignore"):
+        ans32 = call(case.target, args32, case.kwargs)
+        entries = rule.fn(c if not isinstance(c, np.ndarray) else c.astype(np.float32), ans32, *args32,
+                          **case.kwargs)
+    if len(rule.diff_params) == 1:
+        entries = (entries,)
+    for name, entry in zip(rule.diff_params, entries, strict=True):
+        where = locate(rule, name, case.args, case.kwargs)
+        if where[0] == "kwargs" and where[1] not in case.kwargs or entry is None:
+            continue
+        x = value_at(case, where)
+        if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+            continue
+        v = direction(x, rng)
+        plus, minus = fd_points(case, where, v)
+        fd = (vdot(c, plus) - vdot(c, minus)) / (2 * EPS)
+        an = vdot(entry, v)
+        assert abs(an - fd) <= F32_RTOL * max(abs(an), abs(fd)) + F32_ATOL * max(1.0, vdot(c, c) ** 0.5), \
+            f"float32 adjoint entry for {name}: {an}, finite differences (float64) {fd}"
+
+
+# target -> why its cotangent of a float32 array is float64 although NumPy keeps the result float32
+F32_UPCASTS = {
+    np.clip: "clip_mask is 1.0 * a boolean mask (float64)", np.ndarray.clip: "as np.clip",
+    np.maximum: "tie_share divides booleans (float64)", np.minimum: "as np.maximum",
+    np.fmax: "as np.maximum", np.fmin: "as np.maximum",
+    np.nanmean: "divides by an integer count", np.nanvar: "as np.nanmean", np.nanstd: "as np.nanmean",
+    np.power: "a float64 exponent array promotes", operator.pow: "as np.power",
+    np.ldexp: "2**n of an integer array is float64", np.polyval: "np.vander/np.arange of the powers",
+    np.linspace: "the float64 interpolation weights", np.logspace: "as np.linspace",
+    np.gradient: "the spacing is a float64 array", runtime.gradient_of: "as np.gradient",
+    runtime.norm_weight: "float64 powers", runtime.uninterp: "float64 knots",
+    runtime.unpolyder: "np.arange of the powers",
+}
+
+
+@pytest.mark.skipif(int(np.__version__.split(".")[0]) < 2, reason="NumPy 1 promotes Python scalars by value")
+@pytest.mark.parametrize("case", F32_CASES, ids=[c.id for c in F32_CASES])
+def test_float32_stays_float32(case):
+    """Where NumPy keeps a float32 result, the cotangent of a float32 argument is float32 too."""
+    rule = registry.lookup_adjoint(case.target)
+    args32 = [_as_f32(a) for a in case.args]
+    with np.errstate(all="ignore"):
+        ans32 = call(case.target, args32, case.kwargs)
+    if case.target in F32_UPCASTS or any(np.result_type(leaf) != np.float32 for leaf in leaves(ans32)):
+        return
+    c = cotangent_like(ans32, rng_for(case))
+    c = [np.float32(x) for x in c] if isinstance(c, list) else np.asarray(c, dtype=np.float32)
+    with np.errstate(all="ignore"):
+        entries = rule.fn(c, ans32, *args32, **case.kwargs)
+    if len(rule.diff_params) == 1:
+        entries = (entries,)
+    for name, entry in zip(rule.diff_params, entries, strict=True):
+        where = locate(rule, name, case.args, case.kwargs)
+        x = args32[where[1]] if where[0] == "args" else None
+        if entry is not None and isinstance(x, np.ndarray) and x.dtype == np.float32:
+            assert all(np.result_type(leaf) == np.float32 for leaf in leaves(entry)), \
+                f"the cotangent of float32 {name} is {[np.result_type(leaf) for leaf in leaves(entry)]}"
 
 
 # ---- the table covers the registry -------------------------------------------------------------
@@ -524,9 +703,12 @@ _ALLOWED_NODES = (ast.Return, ast.Tuple, ast.Call, ast.Attribute, ast.Subscript,
                                        + f.__module__),
                          ids=lambda f: f"{f.__module__.rsplit('.', 1)[-1]}.{f.__qualname__}")
 def test_rule_is_one_inlinable_return(fn):
-    """Each rule body is a single return of an expression the inliner can substitute into."""
+    """Each rule body is a single return of an expression the inliner can substitute into (after
+    an optional docstring stating the rule's convention)."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     body = tree.body[0].body
+    if ast.get_docstring(tree.body[0]) is not None:
+        body = body[1:]
     assert len(body) == 1 and isinstance(body[0], ast.Return), f"{fn.__qualname__} is not one return"
     params = set(inspect.signature(fn).parameters)
     for node in ast.walk(body[0]):
@@ -540,10 +722,15 @@ def test_rule_is_one_inlinable_return(fn):
 
 # Helpers a rule may call without rules of their own: differentiating through them is refused by the
 # compiler (no rule), which is the intended limit (third derivatives of np.linalg.norm).
-_NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm}
+_NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm,  # third derivatives of norm
+                        runtime.cumprod_hvp, runtime.cumprod_second,  # third derivatives of cumprod
+                        runtime.sinc_curvature,  # third derivatives of sinc
+                        runtime.corrcoef_cov_ct, runtime.corrcoef_jvp}  # second derivatives of corrcoef
 
 
 def _resolve(node, namespace):
+    if not isinstance(node, (ast.Name, ast.Attribute)):  # a method of a computed array: np.asarray(t).tolist
+        return None
     if isinstance(node, ast.Name):
         return namespace.get(node.id, getattr(builtins, node.id, None))
     base = _resolve(node.value, namespace)
@@ -657,3 +844,229 @@ def test_unsupported_matrix_norm_is_a_clear_error():
     x = rnd(3, 3)
     with pytest.raises(UnsupportedCallError, match="ord=2"):
         rule(1.0, np.linalg.norm(x, 2), x, 2)
+
+
+# ---- conventions and regressions of the NumPy rules added for the function catalogue ----------
+
+
+def _ct_of(target, x, *args, **kwargs):
+    ans = target(x, *args, **kwargs)
+    return registry.lookup_adjoint(target).fn(np.ones(np.shape(ans)), ans, x, *args, **kwargs)
+
+
+def test_power_with_a_zero_exponent_has_zero_slope_at_zero():
+    """np.power(x, 0.0) at x == 0 raised ZeroDivisionError (floats) or gave NaN (arrays); x**0 is
+    constant, so the derivative is 0."""
+    rule = registry.lookup_adjoint(np.power).fn
+    dx, _ = rule(1.0, 1.0, 0.0, 0.0)
+    assert dx == 0.0
+    dx, _ = rule(np.ones(3), np.ones(3), np.array([0.0, 2.0, -1.0]), 0.0)
+    np.testing.assert_array_equal(dx, [0.0, 0.0, 0.0])
+    t = registry.lookup_tangent(pow)
+    assert tangent_entry(t, 0, 1.0, 1.0, (0.0, 0.0), {}) == 0.0
+
+
+@pytest.mark.parametrize("target", [np.std, np.ndarray.std])
+def test_std_of_one_element_has_zero_gradient(target):
+    """np.std over an axis of length 1 (ddof=0) gave NaN; its subgradient at zero spread is 0."""
+    x = np.array([[1.5], [-0.3]])
+    np.testing.assert_array_equal(_ct_of(target, x, axis=1), np.zeros((2, 1)))
+    np.testing.assert_array_equal(_ct_of(target, np.full(4, 2.0)), np.zeros(4))
+
+
+def test_max_with_where_and_initial():
+    x = np.array([[1.0, 3.0, 3.0], [0.5, 0.2, 0.1]])
+    mask = np.array([[True, True, False], [True, True, True]])
+    np.testing.assert_array_equal(_ct_of(np.max, x, axis=1, where=mask, initial=0.0),
+                                  [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    # initial beats the second row: none of its elements gets the cotangent
+    np.testing.assert_array_equal(_ct_of(np.max, x, axis=1, initial=2.0), [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]])
+
+
+def test_ptp_shares_ties_between_extremes():
+    x = np.array([2.0, -1.0, 2.0, -1.0, 0.0])
+    np.testing.assert_array_equal(_ct_of(np.ptp, x), [0.5, -0.5, 0.5, -0.5, 0.0])
+
+
+def test_sort_of_equal_values_sends_each_cotangent_to_one_of_them():
+    x = np.array([1.0, 0.5, 1.0])
+    rule = registry.lookup_adjoint(np.sort).fn
+    np.testing.assert_array_equal(rule(np.array([10.0, 20.0, 30.0]), np.sort(x), x), [20.0, 10.0, 30.0])
+
+
+def test_median_of_an_even_count_splits_between_the_middle_values():
+    x = np.array([4.0, 1.0, 3.0, 2.0])
+    np.testing.assert_array_equal(_ct_of(np.median, x), [0.0, 0.0, 0.5, 0.5])
+
+
+def test_nan_reductions_send_nothing_to_nans():
+    x = np.array([1.0, np.nan, 3.0])
+    np.testing.assert_array_equal(_ct_of(np.nansum, x), [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(_ct_of(np.nanmean, x), [0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(_ct_of(np.nanmax, x), [0.0, 0.0, 1.0])
+
+
+def test_cumprod_is_exact_with_zeros():
+    x = np.array([2.0, 0.0, 3.0, 0.0])
+    jac = np.array([[np.prod([x[k] for k in range(j + 1) if k != i]) if i <= j else 0.0 for i in range(4)]
+                    for j in range(4)])
+    g = np.array([1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(registry.lookup_adjoint(np.cumprod).fn(g, np.cumprod(x), x), g @ jac)
+
+
+def test_interp_slope_convention_at_knots_and_outside():
+    xp, fp = np.array([0.0, 1.0, 2.0]), np.array([0.0, 2.0, 3.0])
+    x = np.array([-1.0, 1.0, 3.0])
+    dx, _ = registry.lookup_adjoint(np.interp).fn(np.ones(3), np.interp(x, xp, fp), x, xp, fp)
+    np.testing.assert_array_equal(dx, [0.0, 1.0, 0.0])  # the knot takes its right cell's slope
+
+
+def test_in_place_methods_have_no_rules():
+    """x.sort(), x.partition(k), x.fill(v) change x in place: they are refused, not differentiated."""
+    for method in (np.ndarray.sort, np.ndarray.partition, np.ndarray.fill, np.ndarray.put, np.ndarray.resize):
+        assert not registry.has_rule(method)
+
+
+# Through the compiler: the bugs above, and the einsum forms that bound their operands wrongly.
+
+_A = np.arange(12.0).reshape(3, 4) / 7.0
+_B = _A[:, :3]
+
+
+def _einsum_one(x):
+    return np.sum(np.einsum("ij->ji", x) * _A.T)
+
+
+def _einsum_sublist(x):
+    return np.sum(np.einsum(x, (0, 1), (1, 0)) * _A.T)
+
+
+def _einsum_three(x):
+    return np.sum(np.einsum("ij,jk,kl->il", x, _B, x) ** 2)
+
+
+def _einsum_optimize(x):
+    return np.sum(np.einsum("ij,jk->ik", x, _B, optimize=True) ** 2)
+
+
+def _std_length_one(x):
+    return np.sum(np.std(x[:, :1], axis=1)) + np.sum(x)
+
+
+def _power_zero(x):
+    return np.sum(np.power(x, 0.0) * x)
+
+
+def _vstack_one(x):
+    return np.sum(np.vstack(x) ** 2)
+
+
+def _hstack_one(x):
+    return np.sum(np.hstack(x) ** 3)
+
+
+def _numeric_grad(f, x, e=1e-6):
+    g = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = e
+        g[i] = (f(x + d) - f(x - d)) / (2 * e)
+    return g
+
+
+@pytest.mark.parametrize("f", [_einsum_one, _einsum_sublist, _einsum_three, _einsum_optimize, _std_length_one,
+                               _power_zero, _vstack_one, _hstack_one], ids=lambda f: f.__name__.lstrip("_"))
+def test_regressions_through_the_compiler(f):
+    import sourcead
+
+    x = np.array([[0.0, 1.2, -0.7, 0.3], [0.5, -1.1, 0.9, 2.0], [1.4, 0.2, -0.6, 0.8]])
+    if f in (_einsum_three, _einsum_optimize):
+        x = x[:, :3]
+    np.testing.assert_allclose(sourcead.grad(f)(x), _numeric_grad(f, x), rtol=1e-5, atol=1e-6)
+    v = np.cos(np.arange(x.size)).reshape(x.shape)
+    _, t = sourcead.jvp(f, (x,), (v,))
+    np.testing.assert_allclose(t, (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, rtol=1e-5, atol=1e-6)
+
+
+def _cumprod_with_zero(x):
+    return np.sum(np.cumprod(x * np.array([1.0, 0.0, 1.0]), axis=1) ** 2) + np.sum(np.cumprod(x, axis=0))
+
+
+@pytest.mark.parametrize("f", [_einsum_three, _cumprod_with_zero], ids=lambda f: f.__name__.lstrip("_"))
+def test_hessian_through_the_compiler(f):
+    import sourcead
+
+    x = np.array([[0.3, -1.2, 0.5], [0.8, 0.1, -0.4], [1.1, 0.6, 0.2]])
+    h = sourcead.hessian(f)(x)
+    g = sourcead.grad(f)
+    for i in np.ndindex(x.shape):
+        d = np.zeros_like(x)
+        d[i] = 1e-6
+        np.testing.assert_allclose(h[(...,) + i], (g(x + d) - g(x - d)) / 2e-6, rtol=1e-4, atol=1e-5)
+
+
+# The new NumPy rules through the compiler (binding of keyword arguments, list results, helpers
+# called from generated code): grad and jvp against central finite differences.
+
+_W = np.array([1.0, 2.0, 0.5, 1.5])
+_XP = np.array([-2.0, -0.5, 0.4, 1.1, 3.0])
+
+
+def _f_median(x):
+    return np.sum(np.median(x, axis=1) ** 2) + np.quantile(x, [0.2, 0.7]).sum() + np.percentile(x, 30.0)
+
+
+def _f_reductions(x):
+    return np.sum(np.ptp(x, axis=1) * np.cumprod(x, axis=1)[:, -1]) + np.average(x, axis=1, weights=_W).sum()
+
+
+def _f_orders(x):
+    return np.sum(np.sort(x, axis=0)[0] * np.partition(x.ravel(), 4)[:5].sum())
+
+
+def _f_moves(x):
+    a = np.pad(x, ((1, 0), (0, 2)), mode="edge") * np.roll(np.pad(x, 1), 2, axis=1)[1:]
+    b = np.diff(x, prepend=0.0, axis=0) ** 2
+    return np.sum(a) + np.sum(b) + np.sum(np.gradient(x)[1] ** 2)
+
+
+def _f_indexing(x):
+    parts = np.split(x, 2, axis=1)
+    y = np.insert(np.delete(x.ravel(), [1, 5]), 2, x[0, 0]) ** 2
+    return np.sum(parts[0] * parts[1]) + np.sum(y) + np.sum(np.take(x, [0, 2, 2], axis=1) ** 2) + np.sum(
+        np.take_along_axis(x, np.argsort(x, axis=1), axis=1)[:, -1])
+
+
+def _f_interp(x):
+    return np.sum(np.interp(x[0], _XP, np.tanh(x[1:].ravel()[:5])) ** 2) + np.polyval(x[2], x[1, 0])
+
+
+def _f_products(x):
+    v = x.ravel()
+    return (np.sum(np.convolve(v[:5], v[5:8], "same") ** 2) + np.sum(np.correlate(v, v[:3], "valid"))
+            + np.sum(np.cross(x[:, :3], x[:, 1:]) ** 2) + np.sum(np.kron(x[:2, :2], x[1:, 2:]))
+            + np.vdot(x, x) + np.sum(np.tensordot(x, x, axes=(0, 0)) ** 2)
+            + np.sum(np.einsum(x, [0, 1], x[:, :3], [0, 2], x[0, :3], [2], [1]) ** 2))
+
+
+def _f_matrices(x):
+    m = x[:, :3]
+    return (np.sum(np.diag(m) ** 2) + np.sum(np.tril(m) * np.triu(m, 1).T) + np.sum(np.rot90(x) * np.flipud(x.T))
+            + np.sum(np.select([x > 0.5, x < -0.5], [x ** 2, -x], 0.1 * x)))
+
+
+def _f_statistics(x):
+    return np.sum(np.cov(x) ** 2) + np.sum(np.corrcoef(x.T, rowvar=False)) + np.sum(np.sinc(x)) + x.item(
+        1, 2) * x.item(0)
+
+
+@pytest.mark.parametrize("f", [_f_median, _f_reductions, _f_orders, _f_moves, _f_indexing, _f_interp, _f_products,
+                               _f_matrices, _f_statistics], ids=lambda f: f.__name__.lstrip("_"))
+def test_numpy_rules_through_the_compiler(f):
+    import sourcead
+
+    x = np.array([[0.31, 1.2, -0.7, 0.9], [0.57, -1.1, 0.93, 2.0], [1.4, 0.2, -0.64, 0.8]])
+    np.testing.assert_allclose(sourcead.grad(f)(x), _numeric_grad(f, x), rtol=1e-5, atol=1e-6)
+    v = np.cos(np.arange(x.size) * 1.3).reshape(x.shape)
+    _, t = sourcead.jvp(f, (x,), (v,))
+    np.testing.assert_allclose(t, (f(x + 1e-6 * v) - f(x - 1e-6 * v)) / 2e-6, rtol=1e-5, atol=1e-6)

@@ -383,3 +383,213 @@ def test_helpers_leave_their_inputs_alone():
         fn()
         np.testing.assert_array_equal(g, g0, err_msg=f"call {i} wrote into g")
         np.testing.assert_array_equal(x, x0, err_msg=f"call {i} wrote into x")
+
+
+# ---- helpers of the NumPy rules: each linear helper is the transpose of its partner ------------
+
+_r = np.random.default_rng(11)
+_xp = np.array([-1.0, -0.2, 0.5, 1.3, 2.0])
+_xs = np.array([-1.5, -0.2, 0.1, 1.0, 2.0, 2.5])
+_conds = [_r.uniform(size=(3, 4)) > 0.5, _r.uniform(size=(4,)) > 0.3]
+
+# (name, u shape, w shape, L(u), LT(w)): <L(u), w> must equal <u, LT(w)>
+_PAIRS = [
+    ("cumprod", (3, 4), (3, 4), lambda u: rt.cumprod_jvp(u, _X34, 1), lambda w: rt.uncumprod(w, _X34, 1)),
+    ("cumprod-flat", (3, 4), (12,), lambda u: rt.cumprod_jvp(u, _X34), lambda w: rt.uncumprod(w, _X34)),
+    ("quantile", (3, 5), (2, 3), lambda u: rt.quantile_jvp(u, _X35, np.array([0.3, 0.8]), 1),
+     lambda w: rt.unquantile(w, _X35, np.array([0.3, 0.8]), 1)),
+    ("diff", (3, 5), (3, 4), lambda u: rt.diff_jvp(u, _X35, 2, -1, 0.5),
+     lambda w: rt.undiff(w, _X35, 2, -1, 0.5)),
+    ("gradient", (4, 5), None, lambda u: rt.gradient_of(u, (0.5, 2.0)),
+     lambda w: rt.ungradient(w, np.zeros((4, 5)), (0.5, 2.0))),
+    ("positions", (2, 3), (4, 5), lambda u: rt.gather_positions(u, _POS),
+     lambda w: rt.scatter_positions(w, np.zeros((2, 3)), _POS)),
+    ("permute", (3, 4), (3, 4), lambda u: rt.permute(u, _PERM, 0), lambda w: rt.unpermute(w, _PERM, 0)),
+    ("take", (3, 4), (3, 5), lambda u: np.take(u, [0, 3, 3, 1, 0], axis=1),
+     lambda w: rt.untake(w, np.zeros((3, 4)), [0, 3, 3, 1, 0], 1)),
+    ("take-along", (3, 4), (3, 2), lambda u: np.take_along_axis(u, _IDX, 1),
+     lambda w: rt.untake_along(w, np.zeros((3, 4)), _IDX, 1)),
+    ("diagonal", (2, 3, 4), (2, 3), lambda u: rt.diagonal_of(u, 1, 1, 2),
+     lambda w: rt.undiagonal(w, np.zeros((2, 3, 4)), 1, 1, 2)),
+    *[(f"convolve-{mode}-{n}-{m}", (n,), (len(np.convolve(np.ones(n), np.ones(m), mode)),),
+       (lambda u, m=m, mode=mode: np.convolve(u, _V[:m], mode)),
+       (lambda w, n=n, m=m, mode=mode: rt.unconvolve(w, np.zeros(n), _V[:m], mode)))
+      for mode in ("full", "same", "valid") for n, m in ((6, 3), (3, 6), (4, 4), (5, 2))],
+    ("kron-left", (2, 3), (6, 6), lambda u: np.kron(u, _K), lambda w: rt.unkron_left(w, np.zeros((2, 3)), _K)),
+    ("kron-right", (3, 2), (6, 6), lambda u: np.kron(_K.T, u), lambda w: rt.unkron_right(w, _K.T, np.zeros((3, 2)))),
+    ("interp-fp", (5,), (6,), lambda u: np.interp(_xs, _xp, u, 0.0, 0.0),
+     lambda w: rt.uninterp(w, _xs, _xp, np.zeros(5), 1.0, 2.0)),
+    ("interp-slope", (5,), (6,), lambda u: rt.interp_slope(_xs, _xp, u),
+     lambda w: rt.unslope(w, _xs, _xp, np.zeros(5))),
+    ("polyval", (4,), (2, 3), lambda u: np.polyval(u, _X23), lambda w: rt.unpolyval(w, np.zeros(4), _X23)),
+    ("weights", (4,), (3, 4), lambda u: rt.weights_like(u, _X34, 1), lambda w: rt.weights_back(w, np.zeros(4), 1)),
+]
+
+_X34 = _r.uniform(0.5, 2.0, (3, 4)) * np.array([1.0, 0.0, -1.0, 1.0])
+_X35 = _r.standard_normal((3, 5))
+_X23 = _r.standard_normal((2, 3))
+_V = _r.standard_normal(6)
+_K = _r.standard_normal((3, 2))
+_POS = np.pad(rt.index_grid(np.zeros((2, 3))), 1, mode="constant", constant_values=-1)[:, :5]
+_PERM = np.argsort(_r.standard_normal((3, 4)), axis=0)
+_IDX = np.array([[0, 3], [1, 1], [2, 0]])
+
+
+@pytest.mark.parametrize("name, ushape, wshape, op, op_t", _PAIRS, ids=[p[0] for p in _PAIRS])
+def test_linear_helpers_are_transposes(name, ushape, wshape, op, op_t):
+    u = _r.standard_normal(ushape)
+    out = op(u)
+    w = [_r.standard_normal(np.shape(o)) for o in out] if isinstance(out, list) else _r.standard_normal(np.shape(out))
+    if wshape is not None:
+        assert np.shape(out) == wshape
+    back = op_t(w)
+    assert np.shape(back) == ushape
+    lhs = sum(np.sum(o * wi) for o, wi in zip(out, w)) if isinstance(out, list) else np.sum(out * w)
+    np.testing.assert_allclose(lhs, np.sum(u * back), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("subscripts, shapes", [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ii->i", [(3, 3)]), ("ij,jk,kl", [(2, 3), (3, 4), (4, 2)]),
+    ("...i,...i->...", [(1, 3), (4, 3)]), ("i,i,i->i", [(3,), (3,), (3,)]), ("ijk->", [(2, 3, 4)]),
+    ("ii,i->i", [(3, 3), (3,)]), ("ij,k->k", [(2, 3), (4,)]),
+])
+def test_einsum_general_matches_einsum_and_its_cospecs_are_adjoint(subscripts, shapes):
+    ops = [_r.standard_normal(s) for s in shapes]
+    args = (subscripts, *ops)
+    spec = rt.einsum_spec(*args)
+    np.testing.assert_allclose(rt.einsum_general(spec, *args), np.einsum(*args))
+    g = _r.standard_normal(np.shape(np.einsum(*args)))
+    for k in range(1, len(args)):
+        ct = rt.einsum_general(rt.einsum_cospec(spec, k), *args[:k], g, *args[k + 1:])
+        assert ct.shape == ops[k - 1].shape and fresh(ct)
+        v = _r.standard_normal(ops[k - 1].shape)
+        moved = np.einsum(*args[:k], v, *args[k + 1:])
+        np.testing.assert_allclose(np.sum(ct * v), np.sum(g * moved), rtol=1e-10, atol=1e-10)
+
+
+def test_einsum_spec_reads_the_sublist_form():
+    a, b = _r.standard_normal((2, 3)), _r.standard_normal((3, 4))
+    args = (a, [0, 1], b, [1, 2], [0, 2])
+    np.testing.assert_allclose(rt.einsum_general(rt.einsum_spec(*args), *args), np.einsum(*args))
+    args = (_r.standard_normal((5, 2, 3)), [Ellipsis, 0, 1], _r.standard_normal(3), [1], [Ellipsis, 0])
+    np.testing.assert_allclose(rt.einsum_general(rt.einsum_spec(*args), *args), np.einsum(*args))
+
+
+def test_quantile_weights_reproduce_numpy():
+    x = _r.standard_normal((4, 7))
+    for q in (0.0, 0.25, 0.5, 0.9, 1.0, np.array([0.1, 0.6])):
+        w = rt._quantile_weights(x, q, 1, "linear")
+        np.testing.assert_allclose(np.sum(w * x, axis=-1), np.quantile(x, q, axis=1))
+
+
+def test_quantile_other_methods_are_refused():
+    with pytest.raises(UnsupportedCallError, match="method='nearest'"):
+        rt.unquantile(1.0, np.arange(4.0), 0.5, None, False, "nearest")
+
+
+def test_pad_modes_that_do_not_copy_elements_are_refused():
+    with pytest.raises(UnsupportedCallError, match="linear_ramp"):
+        rt.pad_positions(np.zeros(3), 1, "linear_ramp")
+
+
+def test_partition_order_matches_numpy_whatever_its_selection_order():
+    x = _r.standard_normal((4, 9))
+    ans = np.partition(x, [2, 6], axis=1)
+    np.testing.assert_array_equal(np.take_along_axis(x, rt.partition_order(x, ans, 1), axis=1), ans)
+
+
+def test_power_slope_is_zero_for_a_zero_exponent_and_finite_floats():
+    assert rt.power_slope(0.0, 0.0) == 0.0 and isinstance(rt.power_slope(2.0, 3.0), float)
+    np.testing.assert_allclose(rt.power_slope(np.array([0.5, 2.0]), 3.0), [0.75, 12.0])
+
+
+def test_sinc_derivatives_at_zero():
+    assert rt.sinc_slope(0.0) == 0.0
+    np.testing.assert_allclose(rt.sinc_curvature(0.0), -np.pi ** 2 / 3)
+    for x in (1e-9, 1e-6, 9e-4, 1.1e-3, 0.02):  # no cancellation near 0, no seam at the switch
+        np.testing.assert_allclose(rt.sinc_slope(x), np.pi * (np.pi * x * np.cos(np.pi * x) - np.sin(np.pi * x))
+                                   / (np.pi * x) ** 2 if x > 1e-3 else -np.pi ** 2 * x / 3, rtol=1e-6)
+    e = 1e-5
+    np.testing.assert_allclose(rt.sinc_curvature(0.7), (rt.sinc_slope(0.7 + e) - rt.sinc_slope(0.7 - e)) / (2 * e),
+                               rtol=1e-6)
+
+
+def test_unconcatenate_of_one_array_is_an_array():
+    x = _r.standard_normal((2, 3, 4))
+    g = _r.standard_normal(np.hstack(x).shape)
+    out = rt.unconcatenate(g, x, 1)
+    assert isinstance(out, np.ndarray) and out.shape == x.shape
+    np.testing.assert_allclose(np.sum(out * x), np.sum(g * np.hstack(x)))
+
+
+def test_average_returned_and_overwritten_quantiles_are_refused():
+    with pytest.raises(UnsupportedCallError, match="returned=True"):
+        rt.weights_like(None, np.zeros(3), None, True)
+    with pytest.raises(UnsupportedCallError, match="overwrite_input"):
+        rt.unquantile(1.0, np.arange(4.0), 0.5, None, False, "linear", True)
+
+
+def _cumprod_jacobian(v):
+    n = len(v)
+    return np.array([[np.prod([v[k] for k in range(j + 1) if k != i]) if i <= j else 0.0 for i in range(n)]
+                     for j in range(n)])
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_cumprod_helpers_match_the_jacobian_with_zeros(axis):
+    """uncumprod and cumprod_jvp never divide by an element; checked against the brute-force
+    Jacobian on slices with zeros anywhere (one, several, at the ends)."""
+    for _ in range(30):
+        x = _r.standard_normal((3, 6))
+        x[_r.uniform(size=x.shape) < 0.3] = 0.0
+        g = _r.standard_normal(np.cumprod(x, axis=axis).shape)
+        t = _r.standard_normal(x.shape)
+        if axis is None:
+            jac = _cumprod_jacobian(x.ravel())
+            want_ct, want_t = (g @ jac).reshape(x.shape), jac @ t.ravel()
+        else:
+            xm, gm, tm = (np.moveaxis(a, axis, -1) for a in (x, g, t))
+            want_ct, want_t = np.zeros_like(xm), np.zeros_like(xm)
+            for idx in np.ndindex(xm.shape[:-1]):
+                jac = _cumprod_jacobian(xm[idx])
+                want_ct[idx], want_t[idx] = gm[idx] @ jac, jac @ tm[idx]
+            want_ct, want_t = np.moveaxis(want_ct, -1, axis), np.moveaxis(want_t, -1, axis)
+        np.testing.assert_allclose(rt.uncumprod(g, x, axis), want_ct, atol=1e-12)
+        np.testing.assert_allclose(rt.cumprod_jvp(t, x, axis), want_t, atol=1e-12)
+
+
+def test_gradient_adjoint_needs_no_square_matrix():
+    g = rt.ungradient(np.ones(200_000), np.zeros(200_000))
+    np.testing.assert_allclose(g[:3], [-1.5, 0.5, 0.0])
+
+
+def _cumprod_hessian(v):
+    n = len(v)
+    h = np.zeros((n, n, n))
+    for j, i, m in itertools.product(range(n), repeat=3):
+        if i != m and i <= j and m <= j:
+            h[j, i, m] = np.prod([v[k] for k in range(j + 1) if k not in (i, m)])
+    return h
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_cumprod_second_derivatives_match_the_hessian_with_zeros(axis):
+    for _ in range(30):
+        x = _r.standard_normal((3, 5))
+        x[_r.uniform(size=x.shape) < 0.35] = 0.0
+        g = _r.standard_normal(np.cumprod(x, axis=axis).shape)
+        t, v = _r.standard_normal(x.shape), _r.standard_normal(x.shape)
+        if axis is None:
+            h = _cumprod_hessian(x.ravel())
+            want2 = np.einsum("jil,i,l->j", h, t.ravel(), v.ravel())
+            wanth = np.einsum("jil,j,l->i", h, g, t.ravel()).reshape(x.shape)
+        else:
+            xm, gm, tm, vm = (np.moveaxis(a, axis, -1) for a in (x, g, t, v))
+            want2, wanth = np.zeros_like(xm), np.zeros_like(xm)
+            for idx in np.ndindex(xm.shape[:-1]):
+                h = _cumprod_hessian(xm[idx])
+                want2[idx] = np.einsum("jil,i,l->j", h, tm[idx], vm[idx])
+                wanth[idx] = np.einsum("jil,j,l->i", h, gm[idx], tm[idx])
+            want2, wanth = np.moveaxis(want2, -1, axis), np.moveaxis(wanth, -1, axis)
+        np.testing.assert_allclose(rt.cumprod_second(t, v, x, axis), want2, atol=1e-12)
+        np.testing.assert_allclose(rt.cumprod_hvp(g, t, x, axis), wanth, atol=1e-12)
