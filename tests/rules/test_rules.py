@@ -538,8 +538,8 @@ def _edge_cases():
                 or any(isinstance(leaf, np.ndarray) for v in others for leaf in leaves(v))):
             continue  # other array arguments would have to shrink with it
         x = case.args[floats[0]]
-        if x.ndim == 0:
-            continue
+        if x.ndim == 0 or x.size == 0:
+            continue  # already a 0-d or empty case
         for label, small in (("0-d", np.array(x.flat[0])), ("length-1", x[(slice(0, 1),) * x.ndim].copy()),
                              ("empty", x[:0].copy())):
             args = list(case.args)
