@@ -159,9 +159,9 @@ def test_objects_the_user_did_not_spell_are_bound_by_name():
     assert text == source("""
         def broadcasting_grad(x, y):
             # grad of: return np.sum(x * y)
-            dt = expand_reduced(1.0, x * y, None, False)
-            dx = unbroadcast(dt * y, x)
-            dy = unbroadcast(x * dt, y)
+            t = expand_reduced(1.0, x * y, None, False)
+            dx = unbroadcast(t * y, x)
+            dy = unbroadcast(x * t, y)
             return dx, dy
      """)
     assert set(bindings) == {"expand_reduced", "unbroadcast"}
