@@ -38,11 +38,11 @@ def callable_object(x):
 
 
 def unknown_method(x):
-    return np.sum(x.conjugate())
+    return np.sum(x.byteswap().byteswap())
 
 
 def unknown_attribute(x):
-    return np.sum(x.real)
+    return np.sum(x.flat)
 
 
 def library_function(x):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 
 from .. import runtime
-from ..errors import InternalError, UnsupportedCallError
+from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError
 from ..ir.builder import clone_function
 from ..ir.core import Call, Const, For, Function, If, Operand, Var, While, derivative
 from ..ir.printer import op_name
@@ -100,6 +100,15 @@ class Transform:
         return total
 
     # ---- rules ----------------------------------------------------------------------------------
+    def check_constants(self, rule: Rule, bound: dict, stmt: Call) -> None:
+        """A parameter the rule treats as a constant must not vary (in either mode)."""
+        for name in list(rule.signature.parameters)[2:]:
+            if name not in rule.diff_params and any(self.varies(v) for v in _values(bound.get(name))):
+                raise NonDifferentiableError(
+                    f"the argument {name!r} of {describe(stmt)} depends on the differentiated inputs, but "
+                    f"the rule {rule.name} treats it as a constant", stmt.loc,
+                    "make it independent of the inputs, or register a rule that differentiates it")
+
     def rule(self, stmt: Call, kind: str) -> Rule | None:
         """The rule of `kind` for the call, None if its result is declared nondifferentiable;
         a call on varied values with neither is refused (never assumed constant)."""
@@ -117,6 +126,11 @@ class Transform:
             f"register one: @sourcead.{kind}({target})\n"
             f"def rule({first}, ans, *args): return <the {'cotangent' if kind == 'adjoint' else 'tangent'} "
             "of each differentiable argument>")
+
+
+def _values(value) -> tuple:
+    """The operands a bound rule parameter holds (several for *args and **kwargs)."""
+    return value if isinstance(value, tuple) else tuple(value.values()) if isinstance(value, dict) else (value,)
 
 
 def describe(stmt: Call) -> str:

@@ -78,6 +78,8 @@ class Forward(Transform):
     def apply_rule(self, rule, stmt: Call, tan: dict, emit: list) -> None:
         """The sum of each differentiable argument's tangent contribution, from the rule."""
         out, loc = stmt.outs[0], stmt.loc
+        bound = templates.bind(rule, Const(None), out, stmt.args, stmt.kwargs, loc)
+        templates.check_varargs(rule, bound, self.varies, loc)
         total = None
         for index, name in enumerate(rule.diff_params):
             bound = templates.bind(rule, Const(None), out, stmt.args, stmt.kwargs, loc)

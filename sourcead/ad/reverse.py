@@ -32,7 +32,7 @@ from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop
 from ..passes import dce, simplify
 from ..passes import kinds as kinds_mod
 from . import templates
-from .common import GRAD, IDENTITY_OPS, Transform, copy_function, describe
+from .common import GRAD, IDENTITY_OPS, Transform, copy_function
 
 ADJOINT = "adjoint"
 
@@ -109,6 +109,8 @@ class Reverse(Transform):
     def apply_rule(self, rule, stmt: Call, g: Operand, ct: dict, emit: list) -> None:
         """Each differentiable argument's cotangent, from the rule inlined (or called)."""
         bound = templates.bind(rule, g, stmt.outs[0], stmt.args, stmt.kwargs, stmt.loc)
+        templates.check_varargs(rule, bound, self.varies, stmt.loc)
+        self.check_constants(rule, bound, stmt)
         for index, name in enumerate(rule.diff_params):
             arg = bound.get(name)
             if self.varies(arg):
@@ -116,14 +118,6 @@ class Reverse(Transform):
                 contribution = templates.instantiate(rule, self.rule_ir(rule), bound, index, emit, stmt.loc, GRAD)
                 self.note(emit[start:])
                 self.accumulate(ct, arg, contribution, emit, stmt.loc, emit[start:])
-        for name in list(rule.signature.parameters)[2:]:
-            value = bound.get(name)
-            values = value if isinstance(value, tuple) else (value,) if not isinstance(value, dict) else ()
-            if name not in rule.diff_params and any(self.varies(v) for v in values):
-                raise NonDifferentiableError(
-                    f"the argument {name!r} of {describe(stmt)} depends on the differentiated inputs, but "
-                    f"the rule {rule.name} treats it as a constant", stmt.loc,
-                    "make it independent of the inputs, or register a rule that differentiates it")
 
     # ---- if -------------------------------------------------------------------------------------
     def tape_flow(self, stmts) -> bool:

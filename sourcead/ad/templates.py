@@ -65,15 +65,28 @@ def bind(rule: Rule, first: Operand, ans: Operand, args, kwargs, loc=None) -> di
     bound.apply_defaults()
     out = {}
     for name, value in bound.arguments.items():
+        kind = rule.signature.parameters[name].kind
         if isinstance(value, _Placeholder):
             out[name] = value.operand
-        elif isinstance(value, tuple):
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
             out[name] = tuple(v.operand if isinstance(v, _Placeholder) else Const(v) for v in value)
-        elif isinstance(value, dict):
+        elif kind is inspect.Parameter.VAR_KEYWORD:
             out[name] = {k: v.operand if isinstance(v, _Placeholder) else Const(v) for k, v in value.items()}
         else:
-            out[name] = Const(value)
+            out[name] = Const(value)  # a default, whatever its type (a tuple default is one value)
     return out
+
+
+def check_varargs(rule: Rule, bound: dict, varies, loc) -> None:
+    """A differentiable *args parameter whose values vary is refused: a rule's entries are one per
+    named parameter, so its elements would silently get no derivative."""
+    for name in rule.diff_params:
+        value = bound.get(name)
+        values = value if isinstance(value, tuple) else value.values() if isinstance(value, dict) else ()
+        if any(varies(v) for v in values):
+            raise RuleError(f"the {rule.kind} rule {rule.name} takes {name!r} as *args or **kwargs, which "
+                            "sourcead cannot differentiate element by element", loc,
+                            "register the rule with one named parameter per differentiable argument")
 
 
 def instantiate(rule: Rule, body: Function | None, bound: dict, index: int, emit: list, loc,

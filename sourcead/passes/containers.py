@@ -16,6 +16,7 @@ from __future__ import annotations
 import operator
 
 from .. import runtime
+from ..errors import UnsupportedSyntaxError
 from ..ir.builder import clone_function
 from ..ir.core import Call, Function, walk
 from . import kinds as kinds_mod
@@ -37,11 +38,17 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
 
 
 def _rewrite(st: Call, kinds: dict):
-    """(op, args) for a sequence + or *, else None."""
+    """(op, args) for a sequence + or *, else None; refused where a sequence meets a value whose
+    kind is not known (Python would concatenate a list, NumPy would add an array)."""
     if st.kwargs or len(st.args) != 2 or st.op not in (operator.add, operator.mul):
         return None
     ks = [kinds_mod.of(a, kinds) for a in st.args]
     seqs = [isinstance(k, kinds_mod.Seq) for k in ks]
+    if any(seqs) and None in ks:
+        raise UnsupportedSyntaxError(
+            f"{'+' if st.op is operator.add else '*'} of a list or tuple and a value sourcead cannot tell "
+            "is a list, a tuple, a number or an array", st.loc,
+            "make both sides visibly lists (list(...)) to join them, or arrays (np.asarray(...)) to add them")
     if st.op is operator.add and all(seqs):
         return runtime.concat, list(st.args)
     if st.op is operator.mul and any(seqs) and any(isinstance(k, kinds_mod.Scalar) for k in ks):
