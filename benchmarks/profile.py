@@ -1,0 +1,200 @@
+"""Where the time goes: per-statement timings of sourcead's generated derivative of a workload,
+next to the same for the hand-written gradient (``python -m benchmarks --profile NAME``).
+
+Each simple statement of the function is split into one assignment per operation (a call, an
+arithmetic operation, a comparison; innermost first), and each is wrapped in two clock reads
+(nested statements too: a loop's body is timed operation by operation, with hit counts). The cost of the wrapping itself is
+measured on an empty statement and subtracted per hit, so cheap scalar statements are
+approximate; statements on arrays are not disturbed. The figures come from the fastest of a few
+rounds, the one least disturbed by other processes on a shared machine. What the statements do not cover (loop
+headers, branch tests, the call itself) is the difference to the uninstrumented time. A cProfile
+listing of the helpers the derivative calls follows.
+"""
+
+from __future__ import annotations
+
+import ast
+import cProfile
+import inspect
+import io
+import pstats
+import textwrap
+import time
+
+from benchmarks import tools
+
+_CLOCK = time.perf_counter
+
+
+def _timed(k: int, stmt: ast.stmt) -> list:
+    start = ast.parse("_t = _clock()").body
+    stop = ast.parse(f"_acc[{k}] += _clock() - _t\n_hits[{k}] += 1").body
+    if isinstance(stmt, ast.Return) and stmt.value is not None:
+        keep = ast.Assign(targets=[ast.Name("_ret", ast.Store())], value=stmt.value)
+        return start + [ast.copy_location(keep, stmt)] + stop + [ast.Return(ast.Name("_ret", ast.Load()))]
+    return start + [stmt] + stop
+
+
+class _Hoist(ast.NodeTransformer):
+    """Splits a statement into one assignment per operation (calls, arithmetic, comparisons),
+    innermost first, so that each operation is timed on its own. Nothing under a lambda, a
+    conditional expression or and/or is split (it may not run)."""
+
+    def __init__(self, counter: list):
+        self.counter = counter
+        self.hoisted: list = []  # (assignment, the operation's source text)
+
+    def _hoist(self, node):
+        text = ast.unparse(node)
+        self.generic_visit(node)
+        name = f"_e{self.counter[0]}"
+        self.counter[0] += 1
+        self.hoisted.append((ast.Assign(targets=[ast.Name(name, ast.Store())], value=node), text))
+        return ast.Name(name, ast.Load())
+
+    visit_Call = visit_BinOp = visit_UnaryOp = visit_Compare = _hoist
+
+    def _keep(self, node):
+        return node
+
+    visit_Lambda = visit_IfExp = visit_BoolOp = visit_ListComp = visit_GeneratorExp = _keep
+
+
+def _split(stmt: ast.stmt, counter: list) -> list:
+    """[(statement, text)]: the operations inside stmt, then stmt doing only its outermost one."""
+    hoist = _Hoist(counter)
+    value = getattr(stmt, "value", None)
+    if isinstance(stmt, ast.AugAssign):
+        stmt.value = hoist.visit(value)
+    elif isinstance(stmt, (ast.Assign, ast.Return, ast.Expr)) and value is not None:
+        hoist.generic_visit(value)
+    return [(ast.copy_location(a, stmt), text) for a, text in hoist.hoisted]
+
+
+def _instrument(body: list, records: list, counter: list) -> list:
+    out = []
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # a docstring
+        if isinstance(stmt, (ast.For, ast.While, ast.If)):
+            stmt.body = _instrument(stmt.body, records, counter)
+            stmt.orelse = _instrument(stmt.orelse, records, counter)
+            out.append(stmt)
+            continue
+        text = ast.unparse(stmt).splitlines()[0]
+        for part, part_text in _split(stmt, counter) + [(stmt, text)]:
+            records.append({"line": stmt.lineno, "text": part_text, "statement": part is stmt})
+            out += _timed(len(records) - 1, part)
+    return out
+
+
+def instrumented(source: str, namespace: dict):
+    """(the function defined by `source`, timed statement by statement; its statements; acc; hits)."""
+    tree = ast.parse(textwrap.dedent(source))
+    fn_def = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    fn_def.decorator_list = []
+    records: list = []
+    fn_def.body = _instrument(fn_def.body, records, [0])
+    acc, hits = [0.0] * len(records), [0] * len(records)
+    scope = dict(namespace, _clock=_CLOCK, _acc=acc, _hits=hits)
+    exec(compile(ast.fix_missing_locations(tree), f"<profiled {fn_def.name}>", "exec"), scope)
+    return scope[fn_def.name], records, acc, hits
+
+
+def _overhead() -> float:
+    """Seconds the wrapping adds to one statement (measured on `pass`)."""
+    fn, _, acc, hits = instrumented("def empty():\n" + "    pass\n" * 100, {})
+    best = float("inf")
+    for _ in range(20):
+        t0 = _CLOCK()
+        fn()
+        best = min(best, (_CLOCK() - t0) / 100)
+    return best
+
+
+def _per_call(fn, args, min_time) -> tuple[float, int]:
+    calls, t0 = 0, _CLOCK()
+    while True:
+        fn(*args)
+        calls += 1
+        spent = _CLOCK() - t0
+        if spent >= min_time:
+            return spent / calls, calls
+
+
+def statement_profile(source: str, namespace: dict, args, rounds: int = 5, min_time: float = 0.1) -> dict:
+    """Per-statement time per call of the function in `source` (run in `namespace`) on args.
+
+    `rounds` rounds of at least `min_time` seconds each; the figures are those of the fastest
+    round (the one least disturbed by other processes), for the plain function and for the
+    instrumented one, so that the statements of one round add up."""
+    plain_ns = dict(namespace)
+    exec(compile(textwrap.dedent(source), "<plain>", "exec"), plain_ns)
+    name = next(n.name for n in ast.parse(textwrap.dedent(source)).body if isinstance(n, ast.FunctionDef))
+    plain_ns[name](*args)
+    plain = min(_per_call(plain_ns[name], args, min_time)[0] for _ in range(rounds))
+    fn, records, acc, hits = instrumented(source, namespace)
+    fn(*args)
+    cost = _overhead()
+    best = None
+    for _ in range(rounds):
+        acc[:], hits[:] = [0.0] * len(acc), [0] * len(hits)
+        total, calls = _per_call(fn, args, min_time)
+        if best is None or total < best[0]:
+            best = (total, calls, list(acc), list(hits))
+    _, calls, times, counts = best
+    rows = [{**rec, "hits": n / calls, "seconds": max(0.0, t - n * cost) / calls}
+            for rec, t, n in zip(records, times, counts)]
+    return {"plain": plain, "statements": rows, "overhead_per_statement": cost}
+
+
+def print_statement_profile(title: str, prof: dict, top: int = 15) -> None:
+    plain = prof["plain"]
+    covered = sum(r["seconds"] for r in prof["statements"])
+    print(f"\n{title}: {plain * 1e6:,.1f} µs per call uninstrumented; statements below cover "
+          f"{covered * 1e6:,.1f} µs (wrapping cost {prof['overhead_per_statement'] * 1e9:.0f} ns per statement "
+          f"subtracted); the rest, {max(0.0, plain - covered) * 1e6:,.1f} µs, is loop headers, branch tests and the call")
+    print(f"   {'line':>4} {'hits':>7} {'µs/call':>10} {'share':>6}  operation (the statement itself: its outermost one)")
+    for r in sorted(prof["statements"], key=lambda r: -r["seconds"])[:top]:
+        share = r["seconds"] / plain if plain else 0.0
+        text = r["text"] if r["statement"] else "  in it: " + r["text"]
+        print(f"   {r['line']:>4} {r['hits']:>7.0f} {r['seconds'] * 1e6:>10.2f} {share:>6.1%}  {text[:100]}")
+
+
+def print_cprofile(fn, args, top: int = 10) -> None:
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(5):
+        fn(*args)
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip().startswith("ncalls")), 0)
+    print("\n   cProfile of 5 calls of the generated derivative (tottime: time in the function itself):")
+    print("\n".join("   " + line for line in lines[start:] if line.strip()))
+
+
+def namespace(fn) -> dict:
+    """What a compiled function reads: its globals, and its closure cells' contents by name (the
+    objects sourcead binds into generated code are closure variables)."""
+    cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__ or ())))
+    return {**fn.__globals__, **cells}
+
+
+def print_profile(w, cfg) -> int:
+    """The --profile report for one workload: sourcead's derivative, then the hand-written one."""
+    import sourcead
+
+    args = w.make_args(cfg.small)
+    df = tools.sourcead(w, args).make(w.primal)
+    df(*args)
+    fn = df._last.fn
+    source = sourcead.source(df, *args)
+    print(f"== profile of {w.name}: {w.title}\n")
+    print("".join("   | " + line + "\n" for line in source.splitlines()))
+    print_statement_profile("sourcead's generated derivative", statement_profile(source, namespace(fn), args))
+    hand_source = inspect.getsource(w.hand)
+    print_statement_profile("hand-written gradient", statement_profile(hand_source, w.hand.__globals__, args))
+    print_cprofile(fn, args)
+    return 0
