@@ -197,4 +197,67 @@ def print_profile(w, cfg) -> int:
     hand_source = inspect.getsource(w.hand)
     print_statement_profile("hand-written gradient", statement_profile(hand_source, w.hand.__globals__, args))
     print_cprofile(fn, args)
+    print_first_call_stages(w, args)
     return 0
+
+
+STAGES = (("frontend/parse.py", "parse"), ("frontend/fence.py", "fence"), ("frontend/desugar.py", "desugar"),
+          ("lower/to_ssa.py", "to_ssa"), ("passes/simplify.py", "run"), ("ad/reverse.py", "reverse"),
+          ("ad/forward.py", "forward"), ("passes/dce.py", "run"), ("backend/to_ast.py", "emit_source"),
+          ("backend/compile.py", "compile_function"), ("ir/verify.py", "verify"))
+
+
+def _profiled_first_call(tool, base, args):
+    from benchmarks.workload import fresh
+
+    prof = cProfile.Profile()
+    f = fresh(base)
+    prof.enable()
+    tool.make(f)(*args)
+    prof.disable()
+    return pstats.Stats(prof).stats
+
+
+def first_call_stages(w, args, rounds: int = 5) -> dict:
+    """Where a first call's time goes, by pipeline stage: cProfile's cumulative time of each stage
+    function (all its calls: a stage that runs twice, as simplify does, is added up) over the first
+    call of a fresh function object, the least of `rounds` such calls per figure (the profiler's
+    clock is wall time: other processes inflate some rounds); and the first call's time without
+    the profiler, the least of `rounds` too."""
+    from benchmarks.workload import fresh
+
+    tool = tools.sourcead(w, args)
+    plain, total, stages, own = float("inf"), float("inf"), {}, {}
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        tool.make(fresh(w.primal))(*args)
+        plain = min(plain, time.perf_counter() - t0)
+        stats = _profiled_first_call(tool, w.primal, args)
+        total = min(total, sum(tt for (_, _, tt, _, _) in stats.values()))
+        found, mine = {}, {}
+        for (filename, line, func), (_, _, tt, cumulative, _) in stats.items():
+            filename = filename.replace("\\", "/")
+            for path, name in STAGES:
+                if func == name and filename.endswith("sourcead/" + path):
+                    key = f"{path[:-3].replace('/', '.')}.{name}"
+                    found[key] = found.get(key, 0.0) + cumulative
+            if filename.startswith("<sourcead ") and func == w.primal.__name__ + "_grad" * w.order:
+                found["the derivative's own run"] = found.get("the derivative's own run", 0.0) + cumulative
+            if "/sourcead/" in filename:
+                mine[f"{filename.split('sourcead/')[-1]}:{line}({func})"] = tt
+        for table, new in ((stages, found), (own, mine)):
+            for key, seconds in new.items():
+                table[key] = min(table.get(key, float("inf")), seconds)
+    own_top = sorted(((t, k) for k, t in own.items()), reverse=True)[:10]
+    return {"plain": plain, "profiled": total, "stages": stages, "own": own_top}
+
+
+def print_first_call_stages(w, args) -> None:
+    prof = first_call_stages(w, args)
+    print(f"\nfirst call of a fresh function object: {prof['plain'] * 1e3:.1f} ms ({prof['profiled'] * 1e3:.1f} ms "
+          f"under cProfile); by stage, cumulative, under cProfile (least of 5 rounds each):")
+    for key, seconds in sorted(prof["stages"].items(), key=lambda kv: -kv[1]):
+        print(f"   {seconds * 1e3:8.2f} ms {seconds / prof['profiled']:6.1%}  {key}")
+    print("   the sourcead functions with the most time of their own (tottime):")
+    for seconds, where in prof["own"]:
+        print(f"   {seconds * 1e3:8.2f} ms {seconds / prof['profiled']:6.1%}  {where}")
