@@ -6,7 +6,9 @@ arithmetic operation, a comparison; innermost first), and each is wrapped in two
 (nested statements too: a loop's body is timed operation by operation, with hit counts). The cost of the wrapping itself is
 measured on an empty statement and subtracted per hit, so cheap scalar statements are
 approximate; statements on arrays are not disturbed. The figures come from the fastest of a few
-rounds, the one least disturbed by other processes on a shared machine. What the statements do not cover (loop
+rounds, the one least disturbed by other processes on a shared machine, on the run's clock (CPU
+time by default, whose own cost is higher: fine for array operations, not for scalar ones, where
+the static operation counts per loop iteration are the better guide). What the statements do not cover (loop
 headers, branch tests, the call itself) is the difference to the uninstrumented time. A cProfile
 listing of the helpers the derivative calls follows.
 """
@@ -23,7 +25,6 @@ import time
 
 from benchmarks import tools
 
-_CLOCK = time.perf_counter
 
 
 def _timed(k: int, stmt: ast.stmt) -> list:
@@ -88,41 +89,43 @@ def _instrument(body: list, records: list, counter: list) -> list:
     return out
 
 
-def instrumented(source: str, namespace: dict):
-    """(the function defined by `source`, timed statement by statement; its statements; acc; hits)."""
+def instrumented(source: str, namespace: dict, clock=time.perf_counter):
+    """(the function defined by `source`, timed operation by operation with `clock`; the records of
+    its operations; their accumulated seconds; their hit counts)."""
     tree = ast.parse(textwrap.dedent(source))
     fn_def = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
     fn_def.decorator_list = []
     records: list = []
     fn_def.body = _instrument(fn_def.body, records, [0])
     acc, hits = [0.0] * len(records), [0] * len(records)
-    scope = dict(namespace, _clock=_CLOCK, _acc=acc, _hits=hits)
+    scope = dict(namespace, _clock=clock, _acc=acc, _hits=hits)
     exec(compile(ast.fix_missing_locations(tree), f"<profiled {fn_def.name}>", "exec"), scope)
     return scope[fn_def.name], records, acc, hits
 
 
-def _overhead() -> float:
+def _overhead(clock) -> float:
     """Seconds the wrapping adds to one statement (measured on `pass`)."""
-    fn, _, acc, hits = instrumented("def empty():\n" + "    pass\n" * 100, {})
+    fn, _, acc, hits = instrumented("def empty():\n" + "    pass\n" * 100, {}, clock)
     best = float("inf")
     for _ in range(20):
-        t0 = _CLOCK()
+        t0 = clock()
         fn()
-        best = min(best, (_CLOCK() - t0) / 100)
+        best = min(best, (clock() - t0) / 100)
     return best
 
 
-def _per_call(fn, args, min_time) -> tuple[float, int]:
-    calls, t0 = 0, _CLOCK()
+def _per_call(fn, args, min_time, clock) -> tuple[float, int]:
+    calls, t0 = 0, clock()
     while True:
         fn(*args)
         calls += 1
-        spent = _CLOCK() - t0
+        spent = clock() - t0
         if spent >= min_time:
             return spent / calls, calls
 
 
-def statement_profile(source: str, namespace: dict, args, rounds: int = 5, min_time: float = 0.1) -> dict:
+def statement_profile(source: str, namespace: dict, args, rounds: int = 5, min_time: float = 0.1,
+                      clock=time.perf_counter) -> dict:
     """Per-statement time per call of the function in `source` (run in `namespace`) on args.
 
     `rounds` rounds of at least `min_time` seconds each; the figures are those of the fastest
@@ -132,14 +135,14 @@ def statement_profile(source: str, namespace: dict, args, rounds: int = 5, min_t
     exec(compile(textwrap.dedent(source), "<plain>", "exec"), plain_ns)
     name = next(n.name for n in ast.parse(textwrap.dedent(source)).body if isinstance(n, ast.FunctionDef))
     plain_ns[name](*args)
-    plain = min(_per_call(plain_ns[name], args, min_time)[0] for _ in range(rounds))
-    fn, records, acc, hits = instrumented(source, namespace)
+    plain = min(_per_call(plain_ns[name], args, min_time, clock)[0] for _ in range(rounds))
+    fn, records, acc, hits = instrumented(source, namespace, clock)
     fn(*args)
-    cost = _overhead()
+    cost = _overhead(clock)
     best = None
     for _ in range(rounds):
         acc[:], hits[:] = [0.0] * len(acc), [0] * len(hits)
-        total, calls = _per_call(fn, args, min_time)
+        total, calls = _per_call(fn, args, min_time, clock)
         if best is None or total < best[0]:
             best = (total, calls, list(acc), list(hits))
     _, calls, times, counts = best
@@ -159,6 +162,10 @@ def print_statement_profile(title: str, prof: dict, top: int = 15) -> None:
         share = r["seconds"] / plain if plain else 0.0
         text = r["text"] if r["statement"] else "  in it: " + r["text"]
         print(f"   {r['line']:>4} {r['hits']:>7.0f} {r['seconds'] * 1e6:>10.2f} {share:>6.1%}  {text[:100]}")
+    hits = sum(r["hits"] for r in prof["statements"])
+    if hits and plain / hits < 5 * prof["overhead_per_statement"]:
+        print(f"   (an operation takes {plain / hits * 1e9:.0f} ns on average, close to the clock's own cost: the "
+              f"figures above are noise; read the operation counts below)")
 
 
 def print_cprofile(fn, args, top: int = 10) -> None:
@@ -182,6 +189,41 @@ def namespace(fn) -> dict:
     return {**fn.__globals__, **cells}
 
 
+def operation_counts(source: str) -> list[dict]:
+    """Per loop of the function in `source`: how many calls (by name), arithmetic operations,
+    subscripts and assignments one iteration runs (statically: both branches of an if count)."""
+    tree = ast.parse(textwrap.dedent(source))
+    out = []
+    for loop in (n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))):
+        counts: dict = {}
+        for node in (n for stmt in loop.body for n in ast.walk(stmt)):
+            key = {ast.BinOp: "arithmetic", ast.UnaryOp: "arithmetic", ast.Subscript: "subscript",
+                   ast.Assign: "assignment", ast.AugAssign: "assignment"}.get(type(node))
+            if isinstance(node, ast.Call):
+                key = "call " + ast.unparse(node.func)
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        out.append({"line": loop.lineno, "header": ast.unparse(loop).splitlines()[0], "counts": counts})
+    return out
+
+
+def print_operation_counts(title: str, source: str) -> None:
+    for loop in operation_counts(source):
+        parts = ", ".join(f"{n} {k}" for k, n in sorted(loop["counts"].items(), key=lambda kv: (-kv[1], kv[0])))
+        print(f"   {title}, per iteration of line {loop['line']} ({loop['header']}): {parts}")
+
+
+def wrapper_cost(df, fn, args, clock) -> tuple[float, float]:
+    """(seconds per call of df, of its generated function alone): timeit's best of 5."""
+    import timeit
+
+    def best(f):
+        timer = timeit.Timer(lambda: f(*args), timer=clock)
+        number, _ = timer.autorange()
+        return min(timer.repeat(repeat=5, number=number)) / number
+    return best(df), best(fn)
+
+
 def print_profile(w, cfg) -> int:
     """The --profile report for one workload: sourcead's derivative, then the hand-written one."""
     import sourcead
@@ -191,11 +233,19 @@ def print_profile(w, cfg) -> int:
     df(*args)
     fn = df._last.fn
     source = sourcead.source(df, *args)
-    print(f"== profile of {w.name}: {w.title}\n")
+    clock = cfg.timer
+    print(f"== profile of {w.name}: {w.title}   ({cfg.clock} clock)\n")
     print("".join("   | " + line + "\n" for line in source.splitlines()))
-    print_statement_profile("sourcead's generated derivative", statement_profile(source, namespace(fn), args))
+    whole, alone = wrapper_cost(df, fn, args, clock)
+    print(f"sourcead.grad's call: {whole * 1e6:,.3f} µs; the generated function alone: {alone * 1e6:,.3f} µs; "
+          f"the wrapper's share: {max(0.0, whole - alone) / whole:.0%}")
+    print_statement_profile("sourcead's generated derivative", statement_profile(source, namespace(fn), args, clock=clock))
     hand_source = inspect.getsource(w.hand)
-    print_statement_profile("hand-written gradient", statement_profile(hand_source, w.hand.__globals__, args))
+    print_statement_profile("hand-written gradient",
+                            statement_profile(hand_source, w.hand.__globals__, args, clock=clock))
+    print()
+    print_operation_counts("sourcead", source)
+    print_operation_counts("hand-written", hand_source)
     print_cprofile(fn, args)
     print_first_call_stages(w, args)
     return 0
@@ -229,9 +279,9 @@ def first_call_stages(w, args, rounds: int = 5) -> dict:
     tool = tools.sourcead(w, args)
     plain, total, stages, own = float("inf"), float("inf"), {}, {}
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         tool.make(fresh(w.primal))(*args)
-        plain = min(plain, time.perf_counter() - t0)
+        plain = min(plain, time.process_time() - t0)
         stats = _profiled_first_call(tool, w.primal, args)
         total = min(total, sum(tt for (_, _, tt, _, _) in stats.values()))
         found, mine = {}, {}
@@ -254,7 +304,7 @@ def first_call_stages(w, args, rounds: int = 5) -> dict:
 
 def print_first_call_stages(w, args) -> None:
     prof = first_call_stages(w, args)
-    print(f"\nfirst call of a fresh function object: {prof['plain'] * 1e3:.1f} ms ({prof['profiled'] * 1e3:.1f} ms "
+    print(f"\nfirst call of a fresh function object: {prof['plain'] * 1e3:.1f} ms of CPU time ({prof['profiled'] * 1e3:.1f} ms "
           f"under cProfile); by stage, cumulative, under cProfile (least of 5 rounds each):")
     for key, seconds in sorted(prof["stages"].items(), key=lambda kv: -kv[1]):
         print(f"   {seconds * 1e3:8.2f} ms {seconds / prof['profiled']:6.1%}  {key}")

@@ -50,7 +50,7 @@ def measure_tool(name, build, ref, cfg: Config) -> dict:
     row["tool"] = tool.name
     try:
         samples = cfg.first_calls if tool.compiles else 1
-        seconds, samples, warm, out = first_call(tool.make, tool.base, tool.args, fresh, samples)
+        seconds, samples, warm, out = first_call(tool.make, tool.base, tool.args, fresh, samples, cfg.timer)
     except Exception as err:  # noqa: BLE001
         from sourcead import SourceADError
 
