@@ -94,10 +94,12 @@ def main(argv=None) -> int:
         report.print_scaling(scaling)
     verdicts = goals.judge(results)
     report.print_goals(verdicts)
+    print(f"\nload average at the end: {report.load_average()}")
     if opts.json:
         doc = {"started": started, "config": {"quick": cfg.quick, "small": cfg.small, "clock": cfg.clock,
                "peers": opts.peer_list, "late_pinning": late}, "environment": report.environment(),
-               "workloads": results, "scaling": scaling, "goals": verdicts}
+               "workloads": results, "scaling": scaling, "goals": verdicts,
+               "load_average_at_end": report.load_average()}
         with open(opts.json, "w") as f:
             json.dump(doc, f, indent=1, default=str)
         print(f"\nwrote {opts.json}")

@@ -26,7 +26,15 @@ def environment() -> dict:
             "platform": platform.platform(), "versions": versions, "blas": threads.blas_report(),
             "OPENBLAS_CORETYPE": threads.coretype(), "XLA_FLAGS": os.environ.get("XLA_FLAGS"),
             "thread_variables": {k: os.environ.get(k) for k in threads.THREAD_VARIABLES},
-            "SOURCEAD_VERIFY": os.environ.get("SOURCEAD_VERIFY")}
+            "SOURCEAD_VERIFY": os.environ.get("SOURCEAD_VERIFY"), "load_average": load_average()}
+
+
+def load_average():
+    """The 1, 5 and 15 minute load averages (other processes share the cores), where known."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
 
 
 def _cpu_name() -> str:
@@ -45,7 +53,7 @@ def print_header(env: dict, cfg, started: str) -> None:
     for p in env["blas"]:
         print(f"  thread pool: {p['library']} {p['version']}, kernel {p['kernel']}, {p['threads']} thread(s)"
               f"{'  (' + p['file'] + ')' if p['file'] else ''}")
-    print(f"  OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']}  XLA_FLAGS={env['XLA_FLAGS']!r}"
+    print(f"  load average {env['load_average']}  OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']}  XLA_FLAGS={env['XLA_FLAGS']!r}"
           + ("" if not env["SOURCEAD_VERIFY"] else f"  SOURCEAD_VERIFY={env['SOURCEAD_VERIFY']} (slows first calls)"))
 
 
