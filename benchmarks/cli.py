@@ -13,7 +13,7 @@ import datetime
 import json
 import sys
 
-from benchmarks import goals, report, threads, tools
+from benchmarks import allocator, goals, report, threads, tools
 from benchmarks.timing import Config
 from benchmarks.workloads import ALL, BY_NAME
 
@@ -31,6 +31,9 @@ def parse(argv):
     p.add_argument("--show", action="store_true", help="print sourcead's generated derivative of each workload")
     p.add_argument("--profile", metavar="NAME", help="per-statement timings of sourcead's derivative of NAME "
                                                      "(and of the hand-written gradient), then exit")
+    p.add_argument("--malloc", choices=("steady", "default"), default="steady",
+                   help="steady (default): fix glibc's mmap and trim thresholds, so that no workload's timing depends "
+                        "on what ran before it (see benchmarks/allocator.py); default: leave glibc alone")
     p.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                    help="cpu: time.process_time (default, steadier on a shared machine); wall: time.perf_counter")
     opts = p.parse_args(argv)
@@ -68,6 +71,7 @@ def main(argv=None) -> int:
     from benchmarks.scaling import STEPS, run_scaling
 
     threads.limit_loaded_threads()
+    report.MALLOC = allocator.steady_malloc() if opts.malloc == "steady" else "glibc's defaults (--malloc default)"
     cfg = Config(quick=opts.quick, small=opts.small, clock=opts.clock)
     if opts.profile:
         from benchmarks.profile import print_profile

@@ -9,6 +9,8 @@ import sys
 
 from benchmarks import threads
 
+MALLOC = "not set"  # what benchmarks.allocator did, set by the command line
+
 
 def environment() -> dict:
     """What the numbers depend on: machine, versions, BLAS kernels and threads, flags."""
@@ -26,7 +28,7 @@ def environment() -> dict:
             "platform": platform.platform(), "versions": versions, "blas": threads.blas_report(),
             "OPENBLAS_CORETYPE": threads.coretype(), "XLA_FLAGS": os.environ.get("XLA_FLAGS"),
             "thread_variables": {k: os.environ.get(k) for k in threads.THREAD_VARIABLES},
-            "SOURCEAD_VERIFY": os.environ.get("SOURCEAD_VERIFY"), "load_average": load_average()}
+            "SOURCEAD_VERIFY": os.environ.get("SOURCEAD_VERIFY"), "load_average": load_average(), "malloc": MALLOC}
 
 
 def load_average():
@@ -55,6 +57,7 @@ def print_header(env: dict, cfg, started: str) -> None:
               f"{'  (' + p['file'] + ')' if p['file'] else ''}")
     print(f"  load average {env['load_average']}  OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']}  XLA_FLAGS={env['XLA_FLAGS']!r}"
           + ("" if not env["SOURCEAD_VERIFY"] else f"  SOURCEAD_VERIFY={env['SOURCEAD_VERIFY']} (slows first calls)"))
+    print(f"  allocator: {env['malloc']}")
 
 
 def _us(seconds) -> str:

@@ -134,4 +134,5 @@ def test_python_m_benchmarks_runs(tmp_path):
     assert rows["hand-written"]["status"] == "ok" and rows["sourcead"]["status"] == "ok"
     assert rows["sourcead"]["grad"]["median"] > 0 and rows["sourcead"]["ratio_to_hand"] > 0
     assert doc["environment"]["thread_variables"]["OMP_NUM_THREADS"] == "1"
+    assert doc["environment"]["malloc"].startswith(("glibc mallopt", "not changed"))
     assert [g["goal"] for g in doc["goals"]] == ["seed polynomial", "first call, polynomial"]
