@@ -78,13 +78,13 @@ def main(argv=None) -> int:
 
         return print_profile(BY_NAME[opts.profile], cfg)
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    results = {}
+    results, env = {}, None
     for name in opts.names:
         if name == "scaling":
             continue
         results[name] = run_workload(BY_NAME[name], cfg, opts.peer_list)
         threads.limit_loaded_threads()  # torch or jax may have loaded a pool of their own meanwhile
-        if name == opts.names[0]:
+        if env is None:
             env = report.environment()
             report.print_header(env, cfg, started)
         report.print_workload(results[name])
@@ -93,15 +93,16 @@ def main(argv=None) -> int:
     scaling = None
     if "scaling" in opts.names:
         scaling = run_scaling(cfg, (5, 10, 20) if cfg.small else STEPS)
-        if not results:
-            report.print_header(report.environment(), cfg, started)
+        if env is None:
+            env = report.environment()
+            report.print_header(env, cfg, started)
         report.print_scaling(scaling)
     verdicts = goals.judge(results)
     report.print_goals(verdicts)
     print(f"\nload average at the end: {report.load_average()}")
     if opts.json:
         doc = {"started": started, "config": {"quick": cfg.quick, "small": cfg.small, "clock": cfg.clock,
-               "peers": opts.peer_list, "late_pinning": late}, "environment": report.environment(),
+               "peers": opts.peer_list, "late_pinning": late}, "environment": env or report.environment(),
                "workloads": results, "scaling": scaling, "goals": verdicts,
                "load_average_at_end": report.load_average()}
         with open(opts.json, "w") as f:
