@@ -9,6 +9,7 @@ the whole first call (parse, transform, compile, or trace, then run).
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from dataclasses import dataclass
@@ -79,9 +80,14 @@ def autograd(w, args) -> Tool:
 
 
 def tangent(w, args) -> Tool:
+    """tangent-ad 0.4 caches generated gradients in memory (keyed on the function's source) and on
+    disk: both are off here, so that its first call is a first call, as sourcead's is."""
+    os.environ["TANGENT_DISK_CACHE"] = "0"
     import tangent as tg
 
     def make(f):
+        if hasattr(tg, "clear_cache"):
+            tg.clear_cache()
         with warnings.catch_warnings():  # tangent's generated code trips SyntaxWarnings on 3.8+
             warnings.simplefilter("ignore", SyntaxWarning)
             g = tg.grad(f, wrt=w.wrt, verbose=0)
