@@ -37,6 +37,8 @@ def parse(argv):
     p.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                    help="cpu: time.process_time (default, steadier on a shared machine); wall: time.perf_counter")
     opts = p.parse_args(argv)
+    if opts.profile and opts.profile not in BY_NAME:
+        p.error(f"unknown workload {opts.profile!r} for --profile; choose from {', '.join(BY_NAME)}")
     opts.names = _names(p, opts.only)
     opts.peer_list = _peers(p, opts.peers)
     return opts

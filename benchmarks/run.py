@@ -2,9 +2,10 @@
 tool, time its first call, check its gradient against the hand-written one, measure its peak
 memory, then time all gradients and all primals together, and compute the ratios.
 
-Nothing here raises for a tool: a tool that cannot be built or called is "unavailable" (a reason
-given), sourcead refusing the function is "refused" (the error's first line), and a gradient that
-disagrees with the hand-written one is "FAIL" and is not timed.
+Nothing here raises for a tool: a peer that cannot be built or called is "unavailable" (a reason
+given), sourcead refusing the function is "refused" (the error's first line; any other exception
+from sourcead is "error"), and a gradient that disagrees with the hand-written one is "FAIL" and
+is not timed.
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ def measure_tool(name, build, ref, cfg: Config) -> dict:
         samples = cfg.first_calls if tool.compiles else 1
         seconds, samples, warm, out = first_call(tool.make, tool.base, tool.args, fresh, samples, cfg.timer)
     except Exception as err:  # noqa: BLE001
-        from sourcead import SourceADError
-
-        status = "refused" if isinstance(err, SourceADError) and tool.name == "sourcead" else "unavailable"
+        status = "unavailable"
+        if tool.name == "sourcead":  # refused as designed, or a fault of sourcead's own
+            status = "refused" if _is_refusal(err) else "error"
         return {**row, "status": status, "reason": reason(err)}
     if tool.compiles:
         row.update(first_call_s=seconds, first_call_samples=samples)
@@ -67,6 +68,15 @@ def measure_tool(name, build, ref, cfg: Config) -> dict:
     row["peak_bytes"] = peak_bytes(warm, tool.args) if tool.traced else None
     row.update(primal=tool.primal, _fn=warm, _args=tool.args, _primal_call=tool.primal_call, _tool=tool)
     return row
+
+
+def _is_refusal(err: BaseException) -> bool:
+    """sourcead refused the function (a SourceADError other than its own InternalError)."""
+    try:
+        from sourcead import InternalError, SourceADError
+    except ImportError:
+        return False
+    return isinstance(err, SourceADError) and not isinstance(err, InternalError)
 
 
 def build_list(w, args, peers) -> list:
