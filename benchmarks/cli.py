@@ -1,5 +1,7 @@
-"""The command line: ``python -m benchmarks [--quick] [--small] [--only NAMES] [--peers LIST]
-[--json PATH] [--show] [--profile NAME] [--clock cpu|wall]``.
+"""Benchmarks sourcead's gradients against hand-written NumPy gradients and against its peers.
+
+``python -m benchmarks [--quick] [--small] [--only NAMES] [--peers LIST] [--json PATH] [--show]
+[--profile NAME] [--malloc steady|default] [--clock cpu|wall]``.
 
 Prints one table per workload, the scaling run and the goals with pass/fail; ``--json`` writes
 everything measured. The exit status is 0 unless the harness itself broke: a slow, refused or
