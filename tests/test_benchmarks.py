@@ -97,6 +97,17 @@ def test_sourcead_row_agrees_on_a_small_workload():
     assert row["first_call_s"] > 0 and len(row["first_call_samples"]) == 3
 
 
+@pytest.mark.parametrize("peer", ["autograd", "torch"])
+@pytest.mark.parametrize("w", ALL, ids=IDS)
+def test_peer_versions_agree_with_the_hand_written_gradient(w, peer):
+    """The peers' versions of each workload (rebound NumPy, torch's own functions) stay right."""
+    pytest.importorskip(peer)
+    args = w.make_args(True)
+    ref = [np.asarray(g) for g in fd.as_list(w.hand(*args), len(w.wrt))]
+    row = measure_tool(peer, lambda: getattr(tools, peer)(w, args), ref, Config(quick=True))
+    assert row["status"] == "ok", row.get("reason")
+
+
 def test_goals_are_judged_from_the_sourcead_row():
     ok = {"rows": [{"tool": "sourcead", "status": "ok", "goal_ratio": 1.0, "first_call_s": 0.1}]}
     slow = {"rows": [{"tool": "sourcead", "status": "ok", "goal_ratio": 9.0, "first_call_s": 0.001}]}
