@@ -15,7 +15,8 @@ from __future__ import annotations
 from benchmarks.allocator import steady_malloc
 from benchmarks.threads import pin_threads
 
-pin_threads()
+if __name__ == "__main__":  # before NumPy loads; importing this module (the tests) changes nothing
+    pin_threads()
 
 import sys  # noqa: E402
 import time  # noqa: E402

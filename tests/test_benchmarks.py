@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from benchmarks import cli, fd, goals, threads, tools  # noqa: E402
+from benchmarks import checks, cli, fd, goals, threads, tools  # noqa: E402
 from benchmarks.profile import instrumented  # noqa: E402
 from benchmarks.run import disagreement, measure_tool  # noqa: E402
 from benchmarks.timing import Config  # noqa: E402
@@ -45,6 +45,14 @@ def test_finite_difference_check_rejects_a_wrong_gradient(w):
     broken = dataclasses.replace(w, hand=_perturbed(w.hand, len(w.wrt)))
     with pytest.raises(fd.FiniteDifferenceMismatch):
         fd.check(broken, w.make_args(True), coords=None)
+
+
+@pytest.mark.parametrize("name", [n for n, variants in checks.VARIANTS.items() if variants])
+def test_the_proposed_variants_in_checks_compute_the_gradient(name):
+    w = next(w for w in ALL if w.name == name)
+    args = w.make_args(True)
+    for variant in checks.VARIANTS[name]:
+        assert checks._agrees(variant(*args), w.hand(*args)), variant.__name__
 
 
 def test_disagreement_sees_a_difference_a_nan_and_a_shape():
