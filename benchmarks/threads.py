@@ -52,7 +52,10 @@ def blas_report() -> list[dict]:
     except ImportError:
         import numpy as np
 
-        blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
+        try:  # NumPy >= 1.25
+            blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
+        except TypeError:
+            blas = {}
         return [{"library": blas.get("name", "?"), "version": blas.get("version", "?"),
                  "kernel": "unknown (pip install threadpoolctl to see it)", "threads": None, "file": ""}]
     return [{"library": p.get("internal_api"), "version": p.get("version"), "kernel": p.get("architecture", "-"),
