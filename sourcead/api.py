@@ -131,6 +131,9 @@ class _Bound:
         return [bound.arguments[name] for name in self.signature.parameters]
 
 
+_MISSING = object()  # an argument not given (the direct float call falls back to the general one)
+
+
 class Derivative:
     """A derivative of `f`: call it like f. `source(df)` shows its generated code."""
 
@@ -171,6 +174,7 @@ class Derivative:
     def _entry(self, args):
         """Compile (or find) the derivative for these arguments' kinds, and make the function
         that calls it and gives the results their arguments' types."""
+        _check_arguments(self.f, args, self.floats, self.mode)
         key = tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args])
         lowered = _lowered(self.f)
         promote = any(isinstance(args[i], np.ndarray) and args[i].dtype.kind in "iu" for i in self.floats)
@@ -187,7 +191,36 @@ class Derivative:
         else:
             entry = (registry.version(), run, d)
         self._entries[key] = entry
+        if all(k == "f" for k in key) and not (lowered.guards or lowered.ir.callees):
+            self._call_floats_directly(d)
         return entry
+
+    def _call_floats_directly(self, d) -> None:
+        """The common case -- every argument a float -- without the dispatch: this Derivative's
+        own class gets a __call__ that tests each argument's type and calls the generated function,
+        falling back to the general path for anything else (keywords, other kinds, a new rule)."""
+        if self.mode != "grad" or self.has_aux or d.ir.returns_tuple != self.several:
+            return
+        n = self.bound.n_params
+        params = [f"p{i}" for i in range(n)]
+        floats = " and ".join(f"type({p}) is float" for p in params) or "True"
+        check = " and ".join(f"type(g[{k}]) is float" for k in range(len(self.wrt))) if self.several \
+            else "type(g) is float"
+        given = ", ".join(f"{p}=_MISSING" for p in params)
+        text = (f"def __call__(self, {given}, *args, **kwargs):\n"
+                f"    if not args and not kwargs and {floats} and _registry._version == {registry.version()}:\n"
+                f"        g = _fn({', '.join(params)})\n"
+                f"        if {check}:\n"
+                f"            self._last = _d\n"
+                f"            return g\n"
+                f"    given = [p for p in ({', '.join(params)},) if p is not _MISSING]\n"
+                f"    return _general(self, *given, *args, **kwargs)\n")
+        namespace = {"_registry": registry, "_fn": d.fn, "_d": d, "_MISSING": _MISSING, "_general": Derivative.__call__,
+                     "__name__": __name__}  # a sourcead frame (pdb's skip=["sourcead.*"] steps over it)
+        exec(compile(text, f"<sourcead call of {self.__name__}>", "exec"), namespace)
+        self.__class__ = type(Derivative.__name__, (Derivative,), {"__call__": namespace["__call__"],
+                                                                  "__module__": Derivative.__module__,
+                                                                  "__qualname__": Derivative.__qualname__})
 
     def _runner(self, d, promote: bool):
         """The function that calls the compiled derivative `d` and shapes its results."""

@@ -625,11 +625,6 @@ def product_of_fields(t):
     return t.a * t.b
 
 
-NEEDS_HOOK = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "needs: api.Derivative._entry to call api._check_arguments(self.f, args, self.floats, self.mode) "
-    "before compiling, so that grad, value_and_grad and grad of grad refuse what they cannot "
-    "differentiate (today: complex -> the conjugate, str/None -> 0.0, dict -> IndexError, "
-    "namedtuple -> TypeError)"))
 
 MODES = {
     "grad": lambda f, args, wrt: sourcead.grad(f, wrt=wrt)(*args),
@@ -642,7 +637,6 @@ MODES = {
     "hvp": lambda f, args, wrt: sourcead.hvp(f, wrt=wrt)(*args, _one_like(args[wrt])),
     "jacobian": lambda f, args, wrt: sourcead.jacobian(f, wrt=wrt)(*args),
 }
-THROUGH_DERIVATIVE = {"grad", "value_and_grad", "grad_of_grad"}
 
 
 def _one_like(a):
@@ -667,8 +661,7 @@ def refused(call) -> UsageError:
 def mode_params(modes):
     out = []
     for mode in modes:
-        marks = [NEEDS_HOOK] if mode in THROUGH_DERIVATIVE else []
-        out.append(pytest.param(mode, id=mode, marks=marks))
+        out.append(pytest.param(mode, id=mode))
     return out
 
 
