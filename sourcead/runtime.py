@@ -1504,6 +1504,28 @@ def as_matrix(v):
     return np.reshape(v, (np.shape(v)[0], -1))
 
 
+def as_square(a):
+    """`a` as scipy.linalg's cholesky, cho_factor and expm read it: a 0-d or one-element 1-D array
+    as a 1 x 1 matrix, a matrix (or a stack of them) as it is."""
+    return np.reshape(a, (1, 1)) if np.ndim(a) < 2 else a
+
+
+def sqrtm_operand(a, sqrtm_of_a):
+    """`as_square(a)`, after checking that `sqrtm_of_a` (scipy.linalg.sqrtm(a)) is its square
+    root: SciPy 1.16 and 1.17 return [[exp(a)]] for a 0-d or one-element 1-D `a`
+    (scipy/scipy#25610), which the sqrtm rules would silently differentiate as a square root."""
+    if np.ndim(a) >= 2:
+        return a
+    if not np.allclose(sqrtm_of_a * sqrtm_of_a, a):
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            "scipy.linalg.sqrtm of a number (a 0-d or one-element 1-D array) returned exp(a) rather than "
+            "its square root (a bug of SciPy 1.16-1.17, scipy/scipy#25610); sourcead does not differentiate it",
+            hint="pass a 1 x 1 matrix, np.reshape(a, (1, 1)), or use np.sqrt for a number")
+    return np.reshape(a, (1, 1))
+
+
 def column_outer(u, v):
     """u @ v^T for vectors or matrices of columns: the outer product of a solve's two sides."""
     return as_matrix(u) @ mT(as_matrix(v))
@@ -1553,9 +1575,10 @@ def diagonal(x):
 
 
 def diag_embed(d):
-    """Square matrices with `d` (its last axis) on the diagonal: the adjoint of `diagonal`."""
+    """Square matrices with `d` (its last axis) on the diagonal, zeros elsewhere, in d's float
+    dtype (float32 stays float32): the adjoint of `diagonal`."""
     n = np.shape(d)[-1]
-    return np.expand_dims(d, -1) * np.eye(n)
+    return np.where(np.eye(n, dtype=bool), np.expand_dims(d, -1), 0.0)
 
 
 def inverse_gaps(w):
@@ -1696,25 +1719,45 @@ def block_triangular(a, d):
     if isinstance(a, (list, tuple)):
         return [block_triangular(x, y) for x, y in zip(a, d, strict=True)]
     top = np.concatenate([a, d], axis=-1)
-    bottom = np.concatenate([np.zeros(np.shape(a)), a], axis=-1)
+    bottom = np.concatenate([np.zeros_like(a), a], axis=-1)
     return np.concatenate([top, bottom], axis=-2)
 
 
+def _quarter_shape(x, what):
+    """The shape (n, m) of each quarter of the 2n x 2m block matrices `x`; any other shape is a
+    bug of ours (`what` only ever receives results of `block_triangular`)."""
+    rows, cols = np.shape(x)[-2:]
+    if rows % 2 or cols % 2:
+        from .errors import InternalError
+
+        raise InternalError(f"runtime.{what} takes 2n x 2m block matrices, not a {rows} x {cols} one")
+    return rows // 2, cols // 2
+
+
 def upper_right_block(x):
-    """The top-right quarter of `x` (of each matrix in a stack, or in a list)."""
+    """The top-right quarter of the 2n x 2m matrix `x` (of each matrix in a stack, or in a list)."""
     if isinstance(x, (list, tuple)):
         return [upper_right_block(e) for e in x]
-    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    n, m = _quarter_shape(x, "upper_right_block")
     return x[..., :n, m:] * 1.0
 
 
 def diagonal_blocks_sum(x):
-    """The sum of the top-left and bottom-right quarters of `x` (of each matrix in a stack, or in a
-    list): with `upper_right_block`, the adjoint of `block_triangular`."""
+    """The sum of the top-left and bottom-right quarters of the 2n x 2m matrix `x` (of each matrix
+    in a stack, or in a list): with `upper_right_block`, the adjoint of `block_triangular`."""
     if isinstance(x, (list, tuple)):
         return [diagonal_blocks_sum(e) for e in x]
-    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    n, m = _quarter_shape(x, "diagonal_blocks_sum")
     return x[..., :n, :m] + x[..., n:, m:]
+
+
+def zeros_like_float(x):
+    """Zeros shaped like `x` (like each array of a list) in x's float dtype -- float32 stays
+    float32, other dtypes give float64: the zero blocks of `block_triangular`'s derivatives."""
+    if isinstance(x, (list, tuple)):
+        return [zeros_like_float(e) for e in x]
+    dtype = np.result_type(x)
+    return np.zeros_like(x, dtype=dtype if dtype.kind == "f" else float)
 
 
 def chain_matrices(arrays):
@@ -1775,14 +1818,20 @@ def as_covariance(cov, x):
     """The covariance matrix scipy.stats.multivariate_normal reads from `cov` for points `x`:
     a number times the identity, a diagonal, or the symmetric matrix of cov's lower triangle."""
     if np.ndim(cov) == 0:
-        return cov * np.eye(np.shape(x)[-1] if np.ndim(x) else 1)
+        return np.where(np.eye(np.shape(x)[-1] if np.ndim(x) else 1, dtype=bool), cov, 0.0)
     if np.ndim(cov) == 1:
         return diag_embed(cov)
     return symmetric_from_triangle(cov, "L")
 
 
 def covariance_adjoint(g, cov):
-    """The adjoint of `as_covariance` in cov: the cotangent `g` of the matrix mapped back to cov."""
+    """The adjoint of `as_covariance` in cov: the cotangent `g` of the (square) matrix mapped back
+    to cov."""
+    if np.ndim(g) < 2 or np.shape(g)[-1] != np.shape(g)[-2]:
+        from .errors import InternalError
+
+        raise InternalError(f"runtime.covariance_adjoint takes the cotangent of a square covariance matrix, "
+                            f"not one of shape {np.shape(g)}")
     if np.ndim(cov) == 0:
         return np.trace(g)
     if np.ndim(cov) == 1:
