@@ -1614,7 +1614,7 @@ def matrix_norm_weight(x, norm, ord=None, axis=None, keepdims=False):
     """
     rows, cols = (axis[0] % np.ndim(x), axis[1] % np.ndim(x)) if axis is not None else (0, 1)
     m = np.moveaxis(x, (rows, cols), (-2, -1))
-    n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones(np.shape(x)),
+    n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones_like(x),
                                    (rows, cols), (-2, -1))[..., 0, 0], (-2, -1))
     return np.moveaxis(_matrix_norm_weight(m, n, ord), (-2, -1), (rows, cols))
 
@@ -1643,13 +1643,13 @@ def _matrix_norm_weight(m, n, ord):
 
 def residual_cotangent(g, k):
     """The cotangent `g` of np.linalg.lstsq's residuals as k column weights: zeros when lstsq
-    returned no residuals (an empty array: a wide or rank-deficient matrix)."""
-    return g if np.shape(g)[0] else np.zeros(k)
+    returned no residuals (an empty array: a wide or rank-deficient matrix), in g's dtype."""
+    return g if np.shape(g)[0] else np.zeros_like(g, shape=(k,))
 
 
 def residual_tangent(v, residuals):
     """The tangent `v` of np.linalg.lstsq's residuals, or an empty one like `residuals`."""
-    return v if np.shape(residuals)[0] else np.zeros(0)
+    return v if np.shape(residuals)[0] else np.zeros_like(residuals)
 
 
 def square_r(r):
