@@ -1500,8 +1500,8 @@ def other_trans(trans):
 
 
 def as_matrix(v):
-    """A vector as a one-column matrix; a matrix as it is."""
-    return np.reshape(v, (np.shape(v)[0], -1))
+    """A vector as a one-column matrix; a matrix as it is (an empty one too)."""
+    return np.reshape(v, (np.shape(v)[0], _count(np.shape(v)[1:])))
 
 
 def as_square(a):
@@ -1822,6 +1822,16 @@ def as_covariance(cov, x):
     if np.ndim(cov) == 1:
         return diag_embed(cov)
     return symmetric_from_triangle(cov, "L")
+
+
+def mvn_points(x, mean=None, cov=1):
+    """`x` as scipy.stats.multivariate_normal reads it, points along the last axis: its dimension is
+    mean's size, or else cov's order (1 for a number or a vector); a number is one point of dimension
+    1, and with dimension 1 a vector is a column of points (where the rules' x is one point)."""
+    if np.ndim(x) == 0:
+        return np.reshape(x, (1,))
+    dim = _count(np.shape(mean)) if mean is not None else (np.shape(cov)[0] if np.ndim(cov) >= 2 else 1)
+    return np.reshape(x, (np.shape(x)[0], 1)) if np.ndim(x) == 1 and dim == 1 else x
 
 
 def covariance_adjoint(g, cov):

@@ -32,7 +32,7 @@ from .. import runtime
 from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, as_square, block_triangular,
                        chain_matrices, column_outer, covariance_adjoint, diag_congruence, diag_embed,
                        diag_sandwich, diagonal, diagonal_blocks_sum, effective_matrix,
-                       effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents,
+                       effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents, mvn_points,
                        real_only, residual_cotangent, residual_tangent, scaled_congruence, scaled_product,
                        square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper, transposed_if,
                        triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
@@ -626,6 +626,17 @@ def as_covariance_adjoint(ct, ans, cov, x):
 @tangent(runtime.as_covariance)
 def as_covariance_tangent(t, ans, cov, x):
     return as_covariance(t, x), None
+
+
+# mvn_points only reshapes x; mean and cov decide how
+@adjoint(runtime.mvn_points, differentiable=("x",))
+def mvn_points_adjoint(ct, ans, x, mean=None, cov=1):
+    return np.reshape(ct, np.shape(x))
+
+
+@tangent(runtime.mvn_points, differentiable=("x",))
+def mvn_points_tangent(t, ans, x, mean=None, cov=1):
+    return mvn_points(t, mean, cov)
 
 
 @adjoint(runtime.covariance_adjoint)

@@ -113,6 +113,11 @@ else:
         C("points", registered(stats.multivariate_normal.pdf), rnd(4, 2), rnd(2), spd(2, 2)),
         C("one-point", registered(stats.multivariate_normal.pdf), rnd(3), rnd(3), np.eye(3) * 0.8),
         C("keywords", registered(stats.multivariate_normal.logpdf), rnd(4, 3), mean=rnd(3), cov=spd(3, 3)),
+        # dimension 1: a number is one point, a vector a column of points; SciPy squeezes results
+        *[C(label, registered(f), *args) for f in (stats.multivariate_normal.logpdf, stats.multivariate_normal.pdf)
+          for label, args in (("number", (np.array(0.3), 0.1, pos())), ("number-no-mean", (np.array(0.3),)),
+                              ("numbers", (rnd(4), 0.1, pos())), ("numbers-matrix-cov", (rnd(3), rnd(1), spd(1, 1))),
+                              ("one-row", (rnd(1, 3), rnd(3), spd(3, 3))))],
 
         # ---- scipy.linalg ----
         C("upper-vector", linalg.solve_triangular, square(3, 3), rnd(3)),

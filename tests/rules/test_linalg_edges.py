@@ -153,3 +153,29 @@ def test_digamma_derivative_is_trigamma():
     x = np.array([0.4, 1.5, -0.5, 7.0])
     np.testing.assert_array_equal(_adjoint(special.digamma)(np.ones(4), special.digamma(x), x),
                                   special.polygamma(1, x))
+
+
+# ---- scipy.stats.multivariate_normal in dimension 1 ----------------------------------------------
+
+
+def test_multivariate_normal_of_numbers_through_the_compiler():
+    """In dimension 1 SciPy reads a vector x as a column of points (and a number as one point); the
+    rules read x as one point of dimension len(x), so their cotangents raised (matmul of mismatched
+    shapes) and their tangents had one number for several points."""
+    stats = pytest.importorskip("scipy.stats")
+
+    def f(x):
+        return np.sum(stats.multivariate_normal.logpdf(x, 0.2, 1.7) * np.array([1.0, 2.0, 3.0]))
+
+    x = np.array([0.3, -0.5, 1.1])
+    want = -(x - 0.2) / 1.7 * np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(sourcead.grad(f)(x), want, rtol=1e-12)
+    _, t = sourcead.jvp(f, (x,), (np.ones(3),))
+    np.testing.assert_allclose(t, np.sum(want), rtol=1e-12)
+    np.testing.assert_allclose(sourcead.hessian(f)(x), np.diag(-np.array([1.0, 2.0, 3.0]) / 1.7), rtol=1e-10)
+
+    def h(x):
+        return stats.multivariate_normal.pdf(x, 0.2, 1.7)
+
+    number = np.array(0.3)
+    np.testing.assert_allclose(sourcead.grad(h)(number), -h(number) * (0.3 - 0.2) / 1.7, rtol=1e-12)
