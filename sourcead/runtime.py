@@ -1538,7 +1538,10 @@ _SYMMETRIC = ("sym", "her", "pos", "symmetric", "hermitian", "positive definite"
 def effective_matrix(a, assume_a=None, lower=False, transposed=False):
     """The matrix scipy.linalg.solve or inv really uses for `a`: a itself (or a^T when
     `transposed`), or for a symmetric `assume_a` the symmetric matrix of the triangle `lower`
-    names. Other structures (banded, diagonal, triangular...) are refused."""
+    names. Other structures (banded, diagonal, triangular...) are refused, and so is a number
+    (which scipy.linalg.solve divides by)."""
+    if np.ndim(a) < 2:
+        raise _number_solve_error()
     if assume_a in _GENERAL:
         return mT(a) if transposed else a
     if assume_a in _SYMMETRIC:
@@ -1701,6 +1704,25 @@ def as_columns(v, a, b):
     """`v` (shaped like np.linalg.solve(a, b) or like b) as a stack of matrices: a vector b (one
     NumPy solves as a vector) gains a trailing axis of length 1."""
     return np.expand_dims(v, -1) if _solve_vector(a, b) else v
+
+
+def scipy_solve_columns(v, a, b):
+    """`as_columns(v, a, b)` for scipy.linalg.solve, after checking that (a, b) is a linear system
+    of a square matrix: SciPy also takes a number for a (0-d, one-element, or 1 x 1 against a b with
+    other than one row) and divides b by it, which its rules do not differentiate."""
+    rows = np.shape(b)[-2] if np.ndim(b) >= 2 else (np.shape(b)[0] if np.ndim(b) else 0)
+    if np.ndim(a) < 2 or (_count(np.shape(a)) == 1 and rows != 1):
+        raise _number_solve_error()
+    return as_columns(v, a, b)
+
+
+def _number_solve_error():
+    from .errors import UnsupportedCallError
+
+    return UnsupportedCallError(
+        "scipy.linalg.solve of a number a (0-d, one-element, or 1 x 1 against a b without exactly one "
+        "row) divides b by it; sourcead differentiates solve for a square matrix a and a b of matching rows",
+        hint="write b / a for a number a")
 
 
 _NUMPY_2 = int(np.__version__.split(".")[0]) >= 2

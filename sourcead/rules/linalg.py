@@ -34,8 +34,8 @@ from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, as
                        diag_sandwich, diagonal, diagonal_blocks_sum, effective_matrix,
                        effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents, mvn_points,
                        real_only, residual_cotangent, residual_tangent, scaled_congruence, scaled_product,
-                       square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper, transposed_if,
-                       triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
+                       scipy_solve_columns, square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper,
+                       transposed_if, triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
                        upper_right_block, zeros_like_float)
 from .registry import adjoint, nondifferentiable, tangent
 
@@ -434,6 +434,16 @@ def as_columns_adjoint(ct, ans, v, a, b):
 @tangent(runtime.as_columns)
 def as_columns_tangent(t, ans, v, a, b):
     return as_columns(t, a, b), None, None
+
+
+@adjoint(runtime.scipy_solve_columns)
+def scipy_solve_columns_adjoint(ct, ans, v, a, b):
+    return np.reshape(ct, np.shape(v)), None, None
+
+
+@tangent(runtime.scipy_solve_columns)
+def scipy_solve_columns_tangent(t, ans, v, a, b):
+    return scipy_solve_columns(t, a, b), None, None
 
 
 @adjoint(runtime.block_triangular)

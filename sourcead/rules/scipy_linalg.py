@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ..runtime import (as_columns, as_square, block_triangular, column_outer, effective_matrix,
-                        effective_matrix_adjoint, mT, other_trans, sqrtm_operand, symmetric_from_triangle,
-                        transposed_if, transposes, triangle, triangle_of_symmetric, tril_half, upper_right_block)
+from ..runtime import (as_square, block_triangular, column_outer, effective_matrix, effective_matrix_adjoint, mT,
+                        other_trans, scipy_solve_columns, sqrtm_operand, symmetric_from_triangle, transposed_if,
+                        transposes, triangle, triangle_of_symmetric, tril_half, upper_right_block)
 from .registry import adjoint, tangent
 
 # x = op(T)^-1 b with T the triangle of a read: db = op(T)^-T dx, and dT = -db x^T (transposed
@@ -124,19 +124,21 @@ def expm_tangent(t, ans, A):
 def solve_adjoint(ct, ans, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
                   assume_a=None, transposed=False):
     return (effective_matrix_adjoint(
-        -np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)), as_columns(ct, a, b))
-        @ mT(as_columns(ans, a, b)), assume_a, lower, transposed),
-        np.reshape(np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)), as_columns(ct, a, b)),
-                   np.shape(b)))
+        -np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)), scipy_solve_columns(ct, a, b))
+        @ mT(scipy_solve_columns(ans, a, b)), assume_a, lower, transposed),
+        np.reshape(np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)),
+                                   scipy_solve_columns(ct, a, b)), np.shape(b)))
 
 
 @tangent(linalg.solve)
 def solve_tangent(t, ans, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
                   assume_a=None, transposed=False):
     return (-np.reshape(np.linalg.solve(effective_matrix(a, assume_a, lower, transposed),
-                                        effective_matrix(t, assume_a, lower, transposed) @ as_columns(ans, a, b)),
+                                        effective_matrix(t, assume_a, lower, transposed)
+                                        @ scipy_solve_columns(ans, a, b)),
                         np.shape(ans)),
-            np.linalg.solve(effective_matrix(a, assume_a, lower, transposed), t))
+            np.reshape(np.linalg.solve(effective_matrix(a, assume_a, lower, transposed),
+                                       scipy_solve_columns(t, a, b)), np.shape(ans)))
 
 
 @adjoint(linalg.inv)

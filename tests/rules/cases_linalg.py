@@ -158,6 +158,8 @@ CASES += [
     C("matrix", runtime.as_square, rnd(3, 3)),
     C("number", runtime.sqrtm_operand, np.array(2.25), np.array([[1.5]])),
     C("matrix", runtime.sqrtm_operand, rnd(3, 3), rnd(3, 3)),
+    C("vector", runtime.scipy_solve_columns, rnd(3), rnd(3, 3), rnd(3)),
+    C("one-by-one", runtime.scipy_solve_columns, rnd(1, 2), rnd(1, 1), rnd(1, 2)),
     C("value", runtime.one_if_none, rnd(3)),
     C("real", runtime.real_only, rnd(3), "eig"),
     C("square", runtime.square_r, rnd(3, 3)),

@@ -149,6 +149,7 @@ else:
         C("transposed", linalg.solve, square(3, 3), rnd(3, 2), transposed=True),
         C("pos-lower", linalg.solve, spd(3, 3), rnd(3), lower=True, assume_a="pos"),
         C("sym-upper", linalg.solve, spd(3, 3), rnd(3, 2), assume_a="sym"),
+        C("one-by-one", linalg.solve, square(1, 1), rnd(1)),
         C("matrix", linalg.inv, square(3, 3)),
         C("matrix", linalg.det, square(3, 3)),
     ]

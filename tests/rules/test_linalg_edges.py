@@ -179,3 +179,19 @@ def test_multivariate_normal_of_numbers_through_the_compiler():
 
     number = np.array(0.3)
     np.testing.assert_allclose(sourcead.grad(h)(number), -h(number) * (0.3 - 0.2) / 1.7, rtol=1e-12)
+
+
+@pytest.mark.parametrize("a,b", [(np.array(2.0), np.array([1.0, 3.0])), (np.array(2.0), np.array(1.0)),
+                                 (np.array([[2.0]]), np.array([1.0, 3.0])), (np.array([[2.0]]), np.array(1.0))],
+                         ids=["0-d", "0-d-0-d", "1x1-two-rows", "1x1-0-d"])
+def test_scipy_solve_of_a_number_is_refused(a, b):
+    """scipy.linalg.solve divides b by a number a (0-d, or 1 x 1 against a b of other than one row);
+    the rules raised AxisError or mismatched matmul errors, or gave a tangent of the wrong shape."""
+    def f(x):
+        return np.sum(linalg.solve(x, b))
+
+    with pytest.raises(UnsupportedCallError, match="number") as info:
+        sourcead.grad(f)(a)
+    assert "b / a" in info.value.hint
+    with pytest.raises(UnsupportedCallError, match="number"):
+        sourcead.jvp(f, (a,), (np.ones(np.shape(a)),))
