@@ -9,7 +9,10 @@ other triangle of cho_factor's result holds a's entries unchanged, and is differ
 A matrix function's derivative is its Frechet derivative, read off the function of the block
 matrix [[A, E], [0, A]] (top right); its adjoint is the Frechet derivative at A^T.
 Matrices are two-dimensional (stacks only where noted); the `overwrite_*` options must be left
-False when the overwritten argument is differentiated.
+False when the overwritten argument is differentiated. cholesky, cho_factor and expm take a number
+(a 0-d or one-element 1-D array) as a 1 x 1 matrix, as SciPy does, and its cotangent has its shape;
+sqrtm does too, except where SciPy returns exp(a) for it (1.16-1.17), which is refused. solve of a
+number a (which SciPy divides b by) is refused with the hint to write b / a.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ gamma, beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf
 sf, logsf, ppf, isf) in x (q), loc and scale, and in the shape parameters where the derivative is
 elementary (logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s);
 poisson's logpmf, pmf, cdf and sf in the rate; multivariate_normal's logpdf and pdf in x, mean
-and cov.
+and cov, with x read as SciPy reads it (in dimension 1 a vector is a column of points).
 
 Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
 of one distribution object compare and hash equal, so the compiler's resolved call finds them.
