@@ -1500,8 +1500,30 @@ def other_trans(trans):
 
 
 def as_matrix(v):
-    """A vector as a one-column matrix; a matrix as it is."""
-    return np.reshape(v, (np.shape(v)[0], -1))
+    """A vector as a one-column matrix; a matrix as it is (an empty one too)."""
+    return np.reshape(v, (np.shape(v)[0], _count(np.shape(v)[1:])))
+
+
+def as_square(a):
+    """`a` as scipy.linalg's cholesky, cho_factor and expm read it: a 0-d or one-element 1-D array
+    as a 1 x 1 matrix, a matrix (or a stack of them) as it is."""
+    return np.reshape(a, (1, 1)) if np.ndim(a) < 2 else a
+
+
+def sqrtm_operand(a, sqrtm_of_a):
+    """`as_square(a)`, after checking that `sqrtm_of_a` (scipy.linalg.sqrtm(a)) is its square
+    root: SciPy 1.16 and 1.17 return [[exp(a)]] for a 0-d or one-element 1-D `a`
+    (scipy/scipy#25610), which the sqrtm rules would silently differentiate as a square root."""
+    if np.ndim(a) >= 2:
+        return a
+    if not np.allclose(sqrtm_of_a * sqrtm_of_a, a):
+        from .errors import UnsupportedCallError
+
+        raise UnsupportedCallError(
+            "scipy.linalg.sqrtm of a number (a 0-d or one-element 1-D array) returned exp(a) rather than "
+            "its square root (a bug of SciPy 1.16-1.17, scipy/scipy#25610); sourcead does not differentiate it",
+            hint="pass a 1 x 1 matrix, np.reshape(a, (1, 1)), or use np.sqrt for a number")
+    return np.reshape(a, (1, 1))
 
 
 def column_outer(u, v):
@@ -1516,7 +1538,10 @@ _SYMMETRIC = ("sym", "her", "pos", "symmetric", "hermitian", "positive definite"
 def effective_matrix(a, assume_a=None, lower=False, transposed=False):
     """The matrix scipy.linalg.solve or inv really uses for `a`: a itself (or a^T when
     `transposed`), or for a symmetric `assume_a` the symmetric matrix of the triangle `lower`
-    names. Other structures (banded, diagonal, triangular...) are refused."""
+    names. Other structures (banded, diagonal, triangular...) are refused, and so is a number
+    (which scipy.linalg.solve divides by)."""
+    if np.ndim(a) < 2:
+        raise _number_solve_error()
     if assume_a in _GENERAL:
         return mT(a) if transposed else a
     if assume_a in _SYMMETRIC:
@@ -1553,9 +1578,10 @@ def diagonal(x):
 
 
 def diag_embed(d):
-    """Square matrices with `d` (its last axis) on the diagonal: the adjoint of `diagonal`."""
+    """Square matrices with `d` (its last axis) on the diagonal, zeros elsewhere, in d's float
+    dtype (float32 stays float32): the adjoint of `diagonal`."""
     n = np.shape(d)[-1]
-    return np.expand_dims(d, -1) * np.eye(n)
+    return np.where(np.eye(n, dtype=bool), np.expand_dims(d, -1), 0.0)
 
 
 def inverse_gaps(w):
@@ -1591,7 +1617,7 @@ def matrix_norm_weight(x, norm, ord=None, axis=None, keepdims=False):
     """
     rows, cols = (axis[0] % np.ndim(x), axis[1] % np.ndim(x)) if axis is not None else (0, 1)
     m = np.moveaxis(x, (rows, cols), (-2, -1))
-    n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones(np.shape(x)),
+    n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones_like(x),
                                    (rows, cols), (-2, -1))[..., 0, 0], (-2, -1))
     return np.moveaxis(_matrix_norm_weight(m, n, ord), (-2, -1), (rows, cols))
 
@@ -1620,13 +1646,13 @@ def _matrix_norm_weight(m, n, ord):
 
 def residual_cotangent(g, k):
     """The cotangent `g` of np.linalg.lstsq's residuals as k column weights: zeros when lstsq
-    returned no residuals (an empty array: a wide or rank-deficient matrix)."""
-    return g if np.shape(g)[0] else np.zeros(k)
+    returned no residuals (an empty array: a wide or rank-deficient matrix), in g's dtype."""
+    return g if np.shape(g)[0] else np.zeros_like(g, shape=(k,))
 
 
 def residual_tangent(v, residuals):
     """The tangent `v` of np.linalg.lstsq's residuals, or an empty one like `residuals`."""
-    return v if np.shape(residuals)[0] else np.zeros(0)
+    return v if np.shape(residuals)[0] else np.zeros_like(residuals)
 
 
 def square_r(r):
@@ -1680,6 +1706,25 @@ def as_columns(v, a, b):
     return np.expand_dims(v, -1) if _solve_vector(a, b) else v
 
 
+def scipy_solve_columns(v, a, b):
+    """`as_columns(v, a, b)` for scipy.linalg.solve, after checking that (a, b) is a linear system
+    of a square matrix: SciPy also takes a number for a (0-d, one-element, or 1 x 1 against a b with
+    other than one row) and divides b by it, which its rules do not differentiate."""
+    rows = np.shape(b)[-2] if np.ndim(b) >= 2 else (np.shape(b)[0] if np.ndim(b) else 0)
+    if np.ndim(a) < 2 or (_count(np.shape(a)) == 1 and rows != 1):
+        raise _number_solve_error()
+    return as_columns(v, a, b)
+
+
+def _number_solve_error():
+    from .errors import UnsupportedCallError
+
+    return UnsupportedCallError(
+        "scipy.linalg.solve of a number a (0-d, one-element, or 1 x 1 against a b without exactly one "
+        "row) divides b by it; sourcead differentiates solve for a square matrix a and a b of matching rows",
+        hint="write b / a for a number a")
+
+
 _NUMPY_2 = int(np.__version__.split(".")[0]) >= 2
 
 
@@ -1696,25 +1741,45 @@ def block_triangular(a, d):
     if isinstance(a, (list, tuple)):
         return [block_triangular(x, y) for x, y in zip(a, d, strict=True)]
     top = np.concatenate([a, d], axis=-1)
-    bottom = np.concatenate([np.zeros(np.shape(a)), a], axis=-1)
+    bottom = np.concatenate([np.zeros_like(a), a], axis=-1)
     return np.concatenate([top, bottom], axis=-2)
 
 
+def _quarter_shape(x, what):
+    """The shape (n, m) of each quarter of the 2n x 2m block matrices `x`; any other shape is a
+    bug of ours (`what` only ever receives results of `block_triangular`)."""
+    rows, cols = np.shape(x)[-2:]
+    if rows % 2 or cols % 2:
+        from .errors import InternalError
+
+        raise InternalError(f"runtime.{what} takes 2n x 2m block matrices, not a {rows} x {cols} one")
+    return rows // 2, cols // 2
+
+
 def upper_right_block(x):
-    """The top-right quarter of `x` (of each matrix in a stack, or in a list)."""
+    """The top-right quarter of the 2n x 2m matrix `x` (of each matrix in a stack, or in a list)."""
     if isinstance(x, (list, tuple)):
         return [upper_right_block(e) for e in x]
-    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    n, m = _quarter_shape(x, "upper_right_block")
     return x[..., :n, m:] * 1.0
 
 
 def diagonal_blocks_sum(x):
-    """The sum of the top-left and bottom-right quarters of `x` (of each matrix in a stack, or in a
-    list): with `upper_right_block`, the adjoint of `block_triangular`."""
+    """The sum of the top-left and bottom-right quarters of the 2n x 2m matrix `x` (of each matrix
+    in a stack, or in a list): with `upper_right_block`, the adjoint of `block_triangular`."""
     if isinstance(x, (list, tuple)):
         return [diagonal_blocks_sum(e) for e in x]
-    n, m = np.shape(x)[-2] // 2, np.shape(x)[-1] // 2
+    n, m = _quarter_shape(x, "diagonal_blocks_sum")
     return x[..., :n, :m] + x[..., n:, m:]
+
+
+def zeros_like_float(x):
+    """Zeros shaped like `x` (like each array of a list) in x's float dtype -- float32 stays
+    float32, other dtypes give float64: the zero blocks of `block_triangular`'s derivatives."""
+    if isinstance(x, (list, tuple)):
+        return [zeros_like_float(e) for e in x]
+    dtype = np.result_type(x)
+    return np.zeros_like(x, dtype=dtype if dtype.kind == "f" else float)
 
 
 def chain_matrices(arrays):
@@ -1775,14 +1840,30 @@ def as_covariance(cov, x):
     """The covariance matrix scipy.stats.multivariate_normal reads from `cov` for points `x`:
     a number times the identity, a diagonal, or the symmetric matrix of cov's lower triangle."""
     if np.ndim(cov) == 0:
-        return cov * np.eye(np.shape(x)[-1] if np.ndim(x) else 1)
+        return np.where(np.eye(np.shape(x)[-1] if np.ndim(x) else 1, dtype=bool), cov, 0.0)
     if np.ndim(cov) == 1:
         return diag_embed(cov)
     return symmetric_from_triangle(cov, "L")
 
 
+def mvn_points(x, mean=None, cov=1):
+    """`x` as scipy.stats.multivariate_normal reads it, points along the last axis: its dimension is
+    mean's size, or else cov's order (1 for a number or a vector); a number is one point of dimension
+    1, and with dimension 1 a vector is a column of points (where the rules' x is one point)."""
+    if np.ndim(x) == 0:
+        return np.reshape(x, (1,))
+    dim = _count(np.shape(mean)) if mean is not None else (np.shape(cov)[0] if np.ndim(cov) >= 2 else 1)
+    return np.reshape(x, (np.shape(x)[0], 1)) if np.ndim(x) == 1 and dim == 1 else x
+
+
 def covariance_adjoint(g, cov):
-    """The adjoint of `as_covariance` in cov: the cotangent `g` of the matrix mapped back to cov."""
+    """The adjoint of `as_covariance` in cov: the cotangent `g` of the (square) matrix mapped back
+    to cov."""
+    if np.ndim(g) < 2 or np.shape(g)[-1] != np.shape(g)[-2]:
+        from .errors import InternalError
+
+        raise InternalError(f"runtime.covariance_adjoint takes the cotangent of a square covariance matrix, "
+                            f"not one of shape {np.shape(g)}")
     if np.ndim(cov) == 0:
         return np.trace(g)
     if np.ndim(cov) == 1:

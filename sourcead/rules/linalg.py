@@ -29,14 +29,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, block_triangular,
+from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, as_square, block_triangular,
                        chain_matrices, column_outer, covariance_adjoint, diag_congruence, diag_embed,
                        diag_sandwich, diagonal, diagonal_blocks_sum, effective_matrix,
-                       effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents,
+                       effective_matrix_adjoint, fold_upper, inverse_gaps, mT, multi_dot_cotangents, mvn_points,
                        real_only, residual_cotangent, residual_tangent, scaled_congruence, scaled_product,
-                       square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper, transposed_if,
-                       triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
-                       upper_right_block, zeros_like_input)
+                       scipy_solve_columns, square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper,
+                       transposed_if, triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
+                       upper_right_block, zeros_like_float)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---- solving and inverting -------------------------------------------------------------------------
@@ -436,6 +436,16 @@ def as_columns_tangent(t, ans, v, a, b):
     return as_columns(t, a, b), None, None
 
 
+@adjoint(runtime.scipy_solve_columns)
+def scipy_solve_columns_adjoint(ct, ans, v, a, b):
+    return np.reshape(ct, np.shape(v)), None, None
+
+
+@tangent(runtime.scipy_solve_columns)
+def scipy_solve_columns_tangent(t, ans, v, a, b):
+    return scipy_solve_columns(t, a, b), None, None
+
+
 @adjoint(runtime.block_triangular)
 def block_triangular_adjoint(ct, ans, a, d):
     return diagonal_blocks_sum(ct), upper_right_block(ct)
@@ -443,12 +453,12 @@ def block_triangular_adjoint(ct, ans, a, d):
 
 @tangent(runtime.block_triangular)
 def block_triangular_tangent(t, ans, a, d):
-    return block_triangular(t, zeros_like_input(t)), block_triangular(zeros_like_input(t), t)
+    return block_triangular(t, zeros_like_float(t)), block_triangular(zeros_like_float(t), t)
 
 
 @adjoint(runtime.upper_right_block)
 def upper_right_block_adjoint(ct, ans, x):
-    return block_triangular(zeros_like_input(ct), ct)
+    return block_triangular(zeros_like_float(ct), ct)
 
 
 @tangent(runtime.upper_right_block)
@@ -458,7 +468,7 @@ def upper_right_block_tangent(t, ans, x):
 
 @adjoint(runtime.diagonal_blocks_sum)
 def diagonal_blocks_sum_adjoint(ct, ans, x):
-    return block_triangular(ct, zeros_like_input(ct))
+    return block_triangular(ct, zeros_like_float(ct))
 
 
 @tangent(runtime.diagonal_blocks_sum)
@@ -525,14 +535,14 @@ def as_chain_result_tangent(t, ans, g, arrays):
 @adjoint(runtime.multi_dot_cotangents)
 def multi_dot_cotangents_adjoint(ct, ans, g, matrices):
     return (upper_right_block(np.linalg.multi_dot(block_triangular(matrices, ct))),
-            diagonal_blocks_sum(multi_dot_cotangents(block_triangular(zeros_like_input(g), g),
+            diagonal_blocks_sum(multi_dot_cotangents(block_triangular(zeros_like_float(g), g),
                                                      block_triangular(matrices, ct))))
 
 
 @tangent(runtime.multi_dot_cotangents)
 def multi_dot_cotangents_tangent(t, ans, g, matrices):
     return (multi_dot_cotangents(t, matrices),
-            mT(upper_right_block(mT(multi_dot_cotangents(block_triangular(g, zeros_like_input(g)),
+            mT(upper_right_block(mT(multi_dot_cotangents(block_triangular(g, zeros_like_float(g)),
                                                          block_triangular(matrices, t))))))
 
 
@@ -544,6 +554,27 @@ def as_matrix_adjoint(ct, ans, v):
 @tangent(runtime.as_matrix)
 def as_matrix_tangent(t, ans, v):
     return as_matrix(t)
+
+
+# as_square only reshapes a number to a 1 x 1 matrix; sqrtm_operand does so after checking ans
+@adjoint(runtime.as_square)
+def as_square_adjoint(ct, ans, a):
+    return np.reshape(ct, np.shape(a))
+
+
+@tangent(runtime.as_square)
+def as_square_tangent(t, ans, a):
+    return as_square(t)
+
+
+@adjoint(runtime.sqrtm_operand, differentiable=("a",))
+def sqrtm_operand_adjoint(ct, ans, a, sqrtm_of_a):
+    return np.reshape(ct, np.shape(a))
+
+
+@tangent(runtime.sqrtm_operand, differentiable=("a",))
+def sqrtm_operand_tangent(t, ans, a, sqrtm_of_a):
+    return as_square(t)
 
 
 @adjoint(runtime.column_outer)
@@ -607,6 +638,17 @@ def as_covariance_tangent(t, ans, cov, x):
     return as_covariance(t, x), None
 
 
+# mvn_points only reshapes x; mean and cov decide how
+@adjoint(runtime.mvn_points, differentiable=("x",))
+def mvn_points_adjoint(ct, ans, x, mean=None, cov=1):
+    return np.reshape(ct, np.shape(x))
+
+
+@tangent(runtime.mvn_points, differentiable=("x",))
+def mvn_points_tangent(t, ans, x, mean=None, cov=1):
+    return mvn_points(t, mean, cov)
+
+
 @adjoint(runtime.covariance_adjoint)
 def covariance_adjoint_adjoint(ct, ans, g, cov):
     return as_covariance(ct, g), None
@@ -657,4 +699,4 @@ def residual_tangent_tangent(t, ans, v, residuals):
     return residual_tangent(t, residuals), None
 
 
-nondifferentiable(runtime.transposes, runtime.other_trans, np.linalg.matrix_rank)
+nondifferentiable(runtime.transposes, runtime.other_trans, runtime.zeros_like_float, np.linalg.matrix_rank)

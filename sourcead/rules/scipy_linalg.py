@@ -9,7 +9,10 @@ other triangle of cho_factor's result holds a's entries unchanged, and is differ
 A matrix function's derivative is its Frechet derivative, read off the function of the block
 matrix [[A, E], [0, A]] (top right); its adjoint is the Frechet derivative at A^T.
 Matrices are two-dimensional (stacks only where noted); the `overwrite_*` options must be left
-False when the overwritten argument is differentiated.
+False when the overwritten argument is differentiated. cholesky, cho_factor and expm take a number
+(a 0-d or one-element 1-D array) as a 1 x 1 matrix, as SciPy does, and its cotangent has its shape;
+sqrtm does too, except where SciPy returns exp(a) for it (1.16-1.17), which is refused. solve of a
+number a (which SciPy divides b by) is refused with the hint to write b / a.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ..runtime import (as_columns, block_triangular, column_outer, effective_matrix, effective_matrix_adjoint,
-                        mT, other_trans, symmetric_from_triangle, transposed_if, transposes, triangle,
-                        triangle_of_symmetric, tril_half, upper_right_block)
+from ..runtime import (as_square, block_triangular, column_outer, effective_matrix, effective_matrix_adjoint, mT,
+                        other_trans, scipy_solve_columns, sqrtm_operand, symmetric_from_triangle, transposed_if,
+                        transposes, triangle, triangle_of_symmetric, tril_half, upper_right_block)
 from .registry import adjoint, tangent
 
 # x = op(T)^-1 b with T the triangle of a read: db = op(T)^-T dx, and dT = -db x^T (transposed
@@ -44,31 +47,34 @@ def solve_triangular_tangent(t, ans, a, b, trans=0, lower=False, unit_diagonal=F
 
 
 # scipy.linalg.cholesky returns the upper factor U = L^T unless lower=True, read from that triangle
+# (a number, 0-d or one-element 1-D, is read as a 1 x 1 matrix)
 @adjoint(linalg.cholesky)
 def cholesky_adjoint(ct, ans, a, lower=False, overwrite_a=False, check_finite=True):
-    return triangle_of_symmetric(np.linalg.solve(
+    return np.reshape(triangle_of_symmetric(np.linalg.solve(
         mT(transposed_if(ans, not lower)),
         mT(np.linalg.solve(mT(transposed_if(ans, not lower)),
-                           tril_half(mT(transposed_if(ans, not lower)) @ transposed_if(ct, not lower))))), lower)
+                           tril_half(mT(transposed_if(ans, not lower)) @ transposed_if(ct, not lower))))), lower),
+        np.shape(a))
 
 
 @tangent(linalg.cholesky)
 def cholesky_tangent(t, ans, a, lower=False, overwrite_a=False, check_finite=True):
     return transposed_if(transposed_if(ans, not lower) @ tril_half(np.linalg.solve(
         transposed_if(ans, not lower),
-        mT(np.linalg.solve(transposed_if(ans, not lower), symmetric_from_triangle(t, lower))))), not lower)
+        mT(np.linalg.solve(transposed_if(ans, not lower), symmetric_from_triangle(as_square(t), lower))))),
+        not lower)
 
 
 # cho_factor(a) = (c, lower): c holds L (lower) or L^T (upper) in that triangle, a's own entries in
 # the other; L is np.linalg.cholesky's factor of the symmetric matrix of a's triangle
 @adjoint(linalg.cho_factor)
 def cho_factor_adjoint(ct, ans, a, lower=False, overwrite_a=False, check_finite=True):
-    return (triangle_of_symmetric(np.linalg.solve(
+    return np.reshape(triangle_of_symmetric(np.linalg.solve(
         mT(transposed_if(triangle(ans[0], lower), not lower)),
         mT(np.linalg.solve(mT(transposed_if(triangle(ans[0], lower), not lower)),
                            tril_half(mT(transposed_if(triangle(ans[0], lower), not lower))
                                      @ transposed_if(ct[0], not lower))))), lower)
-            + triangle(ct[0], not lower, True))
+        + triangle(ct[0], not lower, True), np.shape(a))
 
 
 # one entry, a pair: the tangents of (c, lower)
@@ -76,8 +82,9 @@ def cho_factor_adjoint(ct, ans, a, lower=False, overwrite_a=False, check_finite=
 def cho_factor_tangent(t, ans, a, lower=False, overwrite_a=False, check_finite=True):
     return (transposed_if(transposed_if(triangle(ans[0], lower), not lower) @ tril_half(np.linalg.solve(
         transposed_if(triangle(ans[0], lower), not lower),
-        mT(np.linalg.solve(transposed_if(triangle(ans[0], lower), not lower), symmetric_from_triangle(t, lower))))),
-        not lower) + triangle(t, not lower, True), 0.0),
+        mT(np.linalg.solve(transposed_if(triangle(ans[0], lower), not lower),
+                           symmetric_from_triangle(as_square(t), lower))))),
+        not lower) + triangle(as_square(t), not lower, True), 0.0),
 
 
 # x = (L L^T)^-1 b with L read from c_and_lower = (c, lower): db = cho_solve(c_and_lower, dx),
@@ -103,15 +110,16 @@ def cho_solve_tangent(t, ans, c_and_lower, b, overwrite_b=False, check_finite=Tr
 
 
 # the Frechet derivative of expm at A in the direction E is the top-right block of
-# expm([[A, E], [0, A]]); its adjoint is the Frechet derivative at A^T
+# expm([[A, E], [0, A]]); its adjoint is the Frechet derivative at A^T (a number, 0-d or one-element
+# 1-D, is read as a 1 x 1 matrix)
 @adjoint(linalg.expm)
 def expm_adjoint(ct, ans, A):
-    return upper_right_block(linalg.expm(block_triangular(mT(A), ct)))
+    return np.reshape(upper_right_block(linalg.expm(block_triangular(mT(as_square(A)), ct))), np.shape(A))
 
 
 @tangent(linalg.expm)
 def expm_tangent(t, ans, A):
-    return upper_right_block(linalg.expm(block_triangular(A, t)))
+    return upper_right_block(linalg.expm(block_triangular(as_square(A), as_square(t))))
 
 
 # scipy.linalg.solve, inv, det: numpy.linalg's rules for the matrix SciPy really uses
@@ -119,19 +127,21 @@ def expm_tangent(t, ans, A):
 def solve_adjoint(ct, ans, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
                   assume_a=None, transposed=False):
     return (effective_matrix_adjoint(
-        -np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)), as_columns(ct, a, b))
-        @ mT(as_columns(ans, a, b)), assume_a, lower, transposed),
-        np.reshape(np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)), as_columns(ct, a, b)),
-                   np.shape(b)))
+        -np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)), scipy_solve_columns(ct, a, b))
+        @ mT(scipy_solve_columns(ans, a, b)), assume_a, lower, transposed),
+        np.reshape(np.linalg.solve(mT(effective_matrix(a, assume_a, lower, transposed)),
+                                   scipy_solve_columns(ct, a, b)), np.shape(b)))
 
 
 @tangent(linalg.solve)
 def solve_tangent(t, ans, a, b, lower=False, overwrite_a=False, overwrite_b=False, check_finite=True,
                   assume_a=None, transposed=False):
     return (-np.reshape(np.linalg.solve(effective_matrix(a, assume_a, lower, transposed),
-                                        effective_matrix(t, assume_a, lower, transposed) @ as_columns(ans, a, b)),
+                                        effective_matrix(t, assume_a, lower, transposed)
+                                        @ scipy_solve_columns(ans, a, b)),
                         np.shape(ans)),
-            np.linalg.solve(effective_matrix(a, assume_a, lower, transposed), t))
+            np.reshape(np.linalg.solve(effective_matrix(a, assume_a, lower, transposed),
+                                       scipy_solve_columns(t, a, b)), np.shape(ans)))
 
 
 @adjoint(linalg.inv)
@@ -156,15 +166,15 @@ def det_tangent(t, ans, a, overwrite_a=False, check_finite=True):
 
 # The other analytic matrix functions differentiate like expm: Frechet derivatives read off the
 # function of [[A, E], [0, A]] (sqrtm and logm need A free of eigenvalues on the closed negative
-# real axis, as their real values do)
+# real axis, as their real values do). sqrtm of a number is refused where SciPy returns its exp.
 @adjoint(linalg.sqrtm)
 def sqrtm_adjoint(ct, ans, A):
-    return upper_right_block(linalg.sqrtm(block_triangular(mT(A), ct)))
+    return np.reshape(upper_right_block(linalg.sqrtm(block_triangular(mT(sqrtm_operand(A, ans)), ct))), np.shape(A))
 
 
 @tangent(linalg.sqrtm)
 def sqrtm_tangent(t, ans, A):
-    return upper_right_block(linalg.sqrtm(block_triangular(A, t)))
+    return upper_right_block(linalg.sqrtm(block_triangular(sqrtm_operand(A, ans), as_square(t))))
 
 
 @adjoint(linalg.logm)

@@ -74,11 +74,13 @@ def logsumexp_adjoint(ct, ans, a, axis=None, b=None, keepdims=False):
                         * np.exp(a - expand_reduced(ans, a, axis, keepdims)), b))
 
 
+# (shaped like ans: SciPy keeps a length-1 axis for a 0-d `a` with keepdims=True, where np.sum does not)
 @tangent(special.logsumexp, differentiable=("a", "b"))
 def logsumexp_tangent(t, ans, a, axis=None, b=None, keepdims=False):
-    return (np.sum(t * one_if_none(b) * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis,
-                   keepdims=keepdims),
-            np.sum(t * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims))
+    return (np.reshape(np.sum(t * one_if_none(b) * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis,
+                              keepdims=keepdims), np.shape(ans)),
+            np.reshape(np.sum(t * np.exp(a - expand_reduced(ans, a, axis, keepdims)), axis=axis, keepdims=keepdims),
+                       np.shape(ans)))
 
 
 # the Jacobian of softmax is diag(s) - s s^T along the axis: symmetric, so both rules read alike
@@ -244,14 +246,16 @@ def rgamma_tangent(t, ans, x):
     return -t * ans * special.digamma(x)
 
 
+# trigamma: polygamma(1, x) is zeta(2, x) exactly as SciPy computes it (1! (-1)**2 zeta(2, x)), and
+# zeta keeps a float32 x float32 (polygamma's integer order promotes it to float64)
 @adjoint(special.digamma)
 def digamma_adjoint(ct, ans, x):
-    return ct * special.polygamma(1, x)
+    return ct * special.zeta(2.0, x)
 
 
 @tangent(special.digamma)
 def digamma_tangent(t, ans, x):
-    return t * special.polygamma(1, x)
+    return t * special.zeta(2.0, x)
 
 
 # the order n is an integer constant

@@ -3,7 +3,7 @@ gamma, beta, expon, laplace, logistic, chi2, lognorm, uniform and cauchy (logpdf
 sf, logsf, ppf, isf) in x (q), loc and scale, and in the shape parameters where the derivative is
 elementary (logpdf and pdf of t's and chi2's df, gamma's a, beta's a and b, lognorm's s);
 poisson's logpmf, pmf, cdf and sf in the rate; multivariate_normal's logpdf and pdf in x, mean
-and cov.
+and cov, with x read as SciPy reads it (in dimension 1 a vector is a column of points).
 
 Rules are registered for the bound methods themselves (``scipy.stats.norm.logpdf``): bound methods
 of one distribution object compare and hash equal, so the compiler's resolved call finds them.
@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from ..runtime import as_covariance, covariance_adjoint, mT, unbroadcast, zero_if_none
+from ..runtime import as_covariance, covariance_adjoint, mT, mvn_points, unbroadcast, zero_if_none
 from .registry import adjoint, tangent
 
 # ---- the normal distribution: logpdf = -z**2 / 2 - log(scale) - log(2 pi) / 2, z = (x - loc) / scale
@@ -1321,50 +1321,78 @@ def poisson_sf_tangent(t, ans, k, mu, loc=0):
 
 
 # ---- the multivariate normal: with r = x - mean and P = cov^-1 (cov as SciPy reads it: a number,
-# a diagonal, or the lower triangle of a matrix), logpdf = -r P r / 2 - log det(cov) / 2 - const;
-# x is one point (d,) or a stack of points (n, d)
+# a diagonal, or the lower triangle of a matrix), logpdf = -r P r / 2 - log det(cov) / 2 - const.
+# x is read as SciPy reads it (`mvn_points`: one point (d,) or points (..., d), a number or, in
+# dimension 1, a vector of numbers as points); SciPy squeezes the result's length-1 axes, so a
+# cotangent is laid out per point, and a tangent shaped like the result
 
 
 @adjoint(stats.multivariate_normal.logpdf, differentiable=("x", "mean", "cov"))
 def multivariate_normal_logpdf_adjoint(ct, ans, x, mean=None, cov=1, allow_singular=False):
-    return (-np.expand_dims(ct, -1) * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))),
-            unbroadcast(np.expand_dims(ct, -1) * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))),
-                        mean),
-            covariance_adjoint(0.5 * mT(np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
-                                                   (-1, np.shape(x)[-1])))
-                               @ (np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
-                                             (-1, np.shape(x)[-1])) * np.reshape(ct, (-1, 1)))
-                               - 0.5 * np.sum(ct) * np.linalg.inv(as_covariance(cov, x)), cov))
+    return (np.reshape(-np.expand_dims(np.reshape(ct, np.shape(mvn_points(x, mean, cov))[:-1]), -1)
+                       * ((mvn_points(x, mean, cov) - zero_if_none(mean))
+                          @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))), np.shape(x)),
+            unbroadcast(np.expand_dims(np.reshape(ct, np.shape(mvn_points(x, mean, cov))[:-1]), -1)
+                        * ((mvn_points(x, mean, cov) - zero_if_none(mean))
+                           @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))), mean),
+            covariance_adjoint(0.5 * mT(np.reshape((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                                   @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))),
+                                                   (-1, np.shape(mvn_points(x, mean, cov))[-1])))
+                               @ (np.reshape((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                             @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))),
+                                             (-1, np.shape(mvn_points(x, mean, cov))[-1])) * np.reshape(ct, (-1, 1)))
+                               - 0.5 * np.sum(ct) * np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))), cov))
 
 
 @tangent(stats.multivariate_normal.logpdf, differentiable=("x", "mean", "cov"))
 def multivariate_normal_logpdf_tangent(t, ans, x, mean=None, cov=1, allow_singular=False):
-    return (-np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
-            np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
-            0.5 * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)))
-                         * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x)),
-                         axis=-1)
-            - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x)))
+    return (np.reshape(-np.sum(((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))))
+                               * mvn_points(t, mean, cov), axis=-1), np.shape(ans)),
+            np.reshape(np.sum(((mvn_points(x, mean, cov) - zero_if_none(mean))
+                               @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))) * t, axis=-1),
+                       np.shape(ans)),
+            np.reshape(0.5 * np.sum(((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                     @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))))
+                                    * ((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                       @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))
+                                       @ as_covariance(t, mvn_points(x, mean, cov))), axis=-1)
+                       - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))
+                                        @ as_covariance(t, mvn_points(x, mean, cov))), np.shape(ans)))
 
 
 # pdf = exp(logpdf): logpdf's rules with the cotangent (tangent) scaled by ans
 @adjoint(stats.multivariate_normal.pdf, differentiable=("x", "mean", "cov"))
 def multivariate_normal_pdf_adjoint(ct, ans, x, mean=None, cov=1, allow_singular=False):
-    return (-np.expand_dims(ct * ans, -1) * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))),
-            unbroadcast(np.expand_dims(ct * ans, -1)
-                        * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))), mean),
-            covariance_adjoint(0.5 * mT(np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
-                                                   (-1, np.shape(x)[-1])))
-                               @ (np.reshape((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)),
-                                             (-1, np.shape(x)[-1])) * np.reshape(ct * ans, (-1, 1)))
-                               - 0.5 * np.sum(ct * ans) * np.linalg.inv(as_covariance(cov, x)), cov))
+    return (np.reshape(-np.expand_dims(np.reshape(ct * ans, np.shape(mvn_points(x, mean, cov))[:-1]), -1)
+                       * ((mvn_points(x, mean, cov) - zero_if_none(mean))
+                          @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))), np.shape(x)),
+            unbroadcast(np.expand_dims(np.reshape(ct * ans, np.shape(mvn_points(x, mean, cov))[:-1]), -1)
+                        * ((mvn_points(x, mean, cov) - zero_if_none(mean))
+                           @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))), mean),
+            covariance_adjoint(0.5 * mT(np.reshape((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                                   @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))),
+                                                   (-1, np.shape(mvn_points(x, mean, cov))[-1])))
+                               @ (np.reshape((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                             @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))),
+                                             (-1, np.shape(mvn_points(x, mean, cov))[-1]))
+                                  * np.reshape(ct * ans, (-1, 1)))
+                               - 0.5 * np.sum(ct * ans) * np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))),
+                               cov))
 
 
 @tangent(stats.multivariate_normal.pdf, differentiable=("x", "mean", "cov"))
 def multivariate_normal_pdf_tangent(t, ans, x, mean=None, cov=1, allow_singular=False):
-    return (-ans * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
-            ans * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))) * t, axis=-1),
-            ans * (0.5 * np.sum(((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x)))
-                                * ((x - zero_if_none(mean)) @ np.linalg.inv(as_covariance(cov, x))
-                                   @ as_covariance(t, x)), axis=-1)
-                   - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, x)) @ as_covariance(t, x))))
+    return (-ans * np.reshape(np.sum(((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                      @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))))
+                                     * mvn_points(t, mean, cov), axis=-1), np.shape(ans)),
+            ans * np.reshape(np.sum(((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                     @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))) * t, axis=-1),
+                             np.shape(ans)),
+            ans * np.reshape(0.5 * np.sum(((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                           @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov))))
+                                          * ((mvn_points(x, mean, cov) - zero_if_none(mean))
+                                             @ np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))
+                                             @ as_covariance(t, mvn_points(x, mean, cov))), axis=-1)
+                             - 0.5 * np.trace(np.linalg.inv(as_covariance(cov, mvn_points(x, mean, cov)))
+                                              @ as_covariance(t, mvn_points(x, mean, cov))), np.shape(ans)))

@@ -113,6 +113,11 @@ else:
         C("points", registered(stats.multivariate_normal.pdf), rnd(4, 2), rnd(2), spd(2, 2)),
         C("one-point", registered(stats.multivariate_normal.pdf), rnd(3), rnd(3), np.eye(3) * 0.8),
         C("keywords", registered(stats.multivariate_normal.logpdf), rnd(4, 3), mean=rnd(3), cov=spd(3, 3)),
+        # dimension 1: a number is one point, a vector a column of points; SciPy squeezes results
+        *[C(label, registered(f), *args) for f in (stats.multivariate_normal.logpdf, stats.multivariate_normal.pdf)
+          for label, args in (("number", (np.array(0.3), 0.1, pos())), ("number-no-mean", (np.array(0.3),)),
+                              ("numbers", (rnd(4), 0.1, pos())), ("numbers-matrix-cov", (rnd(3), rnd(1), spd(1, 1))),
+                              ("one-row", (rnd(1, 3), rnd(3), spd(3, 3))))],
 
         # ---- scipy.linalg ----
         C("upper-vector", linalg.solve_triangular, square(3, 3), rnd(3)),
@@ -122,12 +127,18 @@ else:
         C("unit-diagonal", linalg.solve_triangular, square(3, 3) / 3.0, rnd(3), lower=True, unit_diagonal=True),
         C("upper", linalg.cholesky, spd(3, 3)),
         C("lower", linalg.cholesky, spd(3, 3), lower=True),
+        C("number", linalg.cholesky, np.array(2.5)),
+        C("one-element-lower", linalg.cholesky, np.array([2.5]), lower=True),
         C("upper", linalg.cho_factor, spd(3, 3)),
+        C("number", linalg.cho_factor, np.array(2.5)),
+        C("one-element-lower", linalg.cho_factor, np.array([2.5]), lower=True),
         C("lower", linalg.cho_factor, spd(3, 3), lower=True),
         C("upper-vector", linalg.cho_solve, _c_upper, rnd(3)),
         C("lower-matrix", linalg.cho_solve, _c_lower, rnd(3, 2)),
         C("matrix", linalg.expm, rnd(3, 3) * 0.5),
         C("batch", linalg.expm, rnd(2, 3, 3) * 0.5),
+        C("number", linalg.expm, np.array(0.7)),
+        C("one-element", linalg.expm, np.array([0.7])),
         *[C("matrix", f, rnd(3, 3) * 0.3) for f in (linalg.cosm, linalg.sinm, linalg.tanm, linalg.coshm,
                                                      linalg.sinhm, linalg.tanhm)],
         *[C("positive", f, spd(3, 3)) for f in (linalg.sqrtm, linalg.logm)],
@@ -138,6 +149,7 @@ else:
         C("transposed", linalg.solve, square(3, 3), rnd(3, 2), transposed=True),
         C("pos-lower", linalg.solve, spd(3, 3), rnd(3), lower=True, assume_a="pos"),
         C("sym-upper", linalg.solve, spd(3, 3), rnd(3, 2), assume_a="sym"),
+        C("one-by-one", linalg.solve, square(1, 1), rnd(1)),
         C("matrix", linalg.inv, square(3, 3)),
         C("matrix", linalg.det, square(3, 3)),
     ]

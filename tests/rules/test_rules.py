@@ -529,6 +529,28 @@ EDGE_OPT_OUT = {
 }
 
 
+def _sqrtm_of_a_number_is_its_exp():
+    """SciPy 1.16 and 1.17 return [[exp(a)]] for scipy.linalg.sqrtm of a 0-d a (scipy/scipy#25610)."""
+    try:
+        from scipy import linalg
+    except ImportError:
+        return False
+    return bool(np.isclose(linalg.sqrtm(np.array(4.0))[0, 0], np.exp(4.0)))
+
+
+# edge-shape case id -> why its rules must refuse it (raise a SourceADError with a hint), which
+# test_edge_shapes_that_are_refused checks instead of the derivatives
+EDGE_REFUSED = {
+    "np.linalg.qr[square/empty]": "a 0 x 3 matrix is wide, and the qr rules differentiate square or tall ones",
+    "np.linalg.qr[tall/empty]": "as np.linalg.qr[square/empty]",
+    "np.linalg.svd[square/empty]": "full_matrices=True of a non-square (0 x 4) matrix: Vh's completion is "
+                                   "arbitrary, so it has no derivative",
+    **({"scipy.linalg._matfuncs.sqrtm[positive/0-d]": "this SciPy's sqrtm of a number returns its exp",
+        "scipy.linalg._matfuncs.sqrtm[nonsymmetric/0-d]": "as sqrtm[positive/0-d]"}
+       if _sqrtm_of_a_number_is_its_exp() else {}),
+}
+
+
 def _edge_cases():
     out = []
     for case in CASES:
@@ -556,7 +578,9 @@ def _edge_cases():
     return out
 
 
-EDGE_CASES = _edge_cases()
+_ALL_EDGE_CASES = _edge_cases()
+EDGE_REFUSED_CASES = [c for c in _ALL_EDGE_CASES if c.id in EDGE_REFUSED]
+EDGE_CASES = [c for c in _ALL_EDGE_CASES if c.id not in EDGE_REFUSED]
 
 
 @pytest.mark.parametrize("case", EDGE_CASES, ids=[c.id for c in EDGE_CASES])
@@ -567,6 +591,21 @@ def test_adjoint_on_edge_shapes(case):
 @pytest.mark.parametrize("case", EDGE_CASES, ids=[c.id for c in EDGE_CASES])
 def test_tangent_on_edge_shapes(case):
     check_tangent(case)
+
+
+@pytest.mark.parametrize("case", EDGE_REFUSED_CASES, ids=[c.id for c in EDGE_REFUSED_CASES])
+@pytest.mark.parametrize("check", [check_adjoint, check_tangent], ids=["adjoint", "tangent"])
+def test_edge_shapes_that_are_refused(case, check):
+    from sourcead.errors import InternalError, SourceADError
+
+    with pytest.raises(SourceADError) as info:
+        check(case)
+    assert not isinstance(info.value, InternalError), f"{case.id}: refused as a bug of ours"
+    assert info.value.hint, f"{case.id}: refused without a hint"
+
+
+def test_every_refused_edge_shape_is_generated():
+    assert {c.id for c in EDGE_REFUSED_CASES} == set(EDGE_REFUSED)
 
 
 def test_edge_shapes_are_generated():
@@ -633,6 +672,16 @@ def test_adjoint_on_float32(case):
             f"float32 adjoint entry for {name}: {an}, finite differences (float64) {fd}"
 
 
+def _scipy_upcasts():
+    """The SciPy part of F32_UPCASTS (none without SciPy)."""
+    try:
+        from scipy import special
+    except ImportError:
+        return {}
+    return {special.betainc: "special.betaln(a, b) is float64 for Python-float a and b, and stays float64 "
+                             "even against a float32 array (SciPy's type resolution picks its dd->d loop)"}
+
+
 # target -> why its cotangent of a float32 array is float64 although NumPy keeps the result float32
 F32_UPCASTS = {
     np.clip: "clip_mask is 1.0 * a boolean mask (float64)", np.ndarray.clip: "as np.clip",
@@ -645,6 +694,7 @@ F32_UPCASTS = {
     np.gradient: "the spacing is a float64 array", runtime.gradient_of: "as np.gradient",
     runtime.norm_weight: "float64 powers", runtime.uninterp: "float64 knots",
     runtime.unpolyder: "np.arange of the powers",
+    **_scipy_upcasts(),
 }
 
 
