@@ -33,7 +33,7 @@ from .errors import InternalError, RuleError, SourceADError, UsageError
 from .frontend.desugar import desugar
 from .frontend.fence import fence
 from .frontend.parse import Parsed, parse, single_return
-from .ir.core import Const, Function, Var, operands, walk
+from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
@@ -94,7 +94,7 @@ def _checked(fn: Function, stage: str) -> Function:
 
 @dataclasses.dataclass
 class Lowered:
-    parsed: Parsed
+    scope: Scope  # where the function's free names resolve (not the function: the cache is weak)
     ir: Function
     guards: tuple  # (scope, name): the free variables holding data it reads (user's and helpers')
 
@@ -106,7 +106,7 @@ def lower(f, callee_ir) -> Lowered:
         parsed = _source("desugar", desugar(_source("fence", fence(_source("parse", parse(f))))))
         ir = _checked(to_ssa(parsed, callee_ir), "to_ssa")
         ir = _checked(simplify.run(ir)[0], "simplify")
-        return Lowered(parsed, ir, _data_globals(ir))
+        return Lowered(parsed.scope, ir, _data_globals(ir))
 
 
 def lower_rule(rule, callee_ir) -> Function | None:
@@ -160,8 +160,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
     """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
     specialised for the kinds of its arguments: kinds are inferred once, here, and handed on.
     `rule_ir(rule)` is `lower_rule`, cached."""
-    f = lowered.parsed.fn
-    with _internal_errors(f):
+    scope = lowered.scope
+    with _internal_errors(scope):
         kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
         explicit, kinds = containers.run(primal, kinds)
         primal = primal if explicit is primal else _checked(explicit, "containers")
@@ -176,9 +176,9 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        source, bindings, _ = emit_source(ir, name, lowered.parsed.scope)
+        source, bindings, _ = emit_source(ir, name, scope)
         _record("to_ast", source.rstrip())
-        compiled = compile_function(source, name, bindings, f, f"{f.__module__}.{f.__qualname__}")
+        compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}")
         return Derived(ir, source, compiled, name)
 
 
@@ -215,5 +215,5 @@ class _internal_errors:
             return False
         if isinstance(err, Exception):
             raise InternalError(f"{kind.__name__} while compiling the derivative of "
-                                f"{getattr(self.f, '__qualname__', self.f)}: {err}") from err
+                                f"{getattr(self.f, '__qualname__', None) or getattr(self.f, 'qualname', self.f)}: {err}") from err
         return False

@@ -155,14 +155,7 @@ def make_disposable():
     return disposable
 
 
-LEAK = pytest.mark.xfail(strict=True, reason=(
-    "needs: cache.LOWERED (a WeakKeyDictionary keyed by the function) to hold no strong reference to "
-    "its key: its value Lowered.parsed.fn is the function itself, so no entry is ever dropped and "
-    "every differentiated function lives forever (hold it weakly in Parsed, or store the entry "
-    "without it); clearing parsed.fn is enough for the function to be collected"))
 
-
-@LEAK
 @pytest.mark.parametrize("use", [
     lambda f: sourcead.grad(f)(0.5),
     lambda f: sourcead.grad(f)(np.array([0.5, 0.2])),
@@ -183,7 +176,6 @@ def test_the_cache_keeps_no_dead_function_alive(use):
         ", ".join(type(r).__name__ for r in gc.get_referrers(ref()) if r is not None)
 
 
-@LEAK
 def test_a_derivative_dropped_lets_its_function_go():
     f = make_disposable()
     df = sourcead.grad(f)

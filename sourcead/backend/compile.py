@@ -28,10 +28,10 @@ def _filename(qualname: str, source: str) -> str:
     return f"<sourcead {qualname} {digest}>"
 
 
-def compile_function(source: str, name: str, bindings: dict, user_fn, qualname: str):
+def compile_function(source: str, name: str, bindings: dict, scope, qualname: str):
     """Compile `source` (one def named `name`) into a function with `bindings` in its closure."""
-    user_free = user_fn.__code__.co_freevars if user_fn is not None else ()
-    user_cells = dict(zip(user_free, user_fn.__closure__ or ())) if user_fn is not None else {}
+    user_free = scope.freevars if scope is not None else ()
+    user_cells = dict(zip(user_free, scope.closure)) if scope is not None else {}
     factory_params = list(bindings) + [n for n in user_free if n not in bindings]
     text = (f"def __sourcead_make__({', '.join(factory_params)}):\n"
             + textwrap.indent(source, "    ")
@@ -52,7 +52,7 @@ def compile_function(source: str, name: str, bindings: dict, user_fn, qualname: 
             cells.append(user_cells[free])
         else:
             raise InternalError(f"generated function needs {free!r}, which nothing provides")
-    globals_ = user_fn.__globals__ if user_fn is not None else {"__builtins__": __builtins__}
+    globals_ = scope.globals if scope is not None else {"__builtins__": __builtins__}
     fn = types.FunctionType(inner, globals_, name, None, tuple(cells))
     fn.__sourcead_source__ = source
     fn.__sourcead_filename__ = filename

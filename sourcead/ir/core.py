@@ -69,27 +69,27 @@ def label(v: Var) -> str:
 
 class Scope:
     """The namespace in which a function's free names resolve, as Python resolves them when the
-    function runs: its closure cells, then its module's globals, then the builtins."""
+    function runs: its closure cells, then its module's globals, then the builtins. It keeps what
+    the function refers to, not the function (a cached lowering must not keep it alive)."""
 
-    __slots__ = ("fn",)
+    __slots__ = ("globals", "freevars", "closure", "module", "qualname")
 
     def __init__(self, fn: types.FunctionType):
-        self.fn = fn
-
-    @property
-    def module(self) -> str:
-        return self.fn.__module__ or ""
+        self.globals = fn.__globals__
+        self.freevars = fn.__code__.co_freevars
+        self.closure = fn.__closure__ or ()
+        self.module = fn.__module__ or ""
+        self.qualname = fn.__qualname__
 
     def lookup(self, name: str) -> tuple[bool, Any, str]:
         """(found, value, where), where is "closure", "global" or "builtin"."""
-        code = self.fn.__code__
-        if name in code.co_freevars and self.fn.__closure__:
-            cell = self.fn.__closure__[code.co_freevars.index(name)]
+        if name in self.freevars and self.closure:
+            cell = self.closure[self.freevars.index(name)]
             try:
                 return True, cell.cell_contents, "closure"
             except ValueError:
                 return False, None, "closure"
-        g = self.fn.__globals__
+        g = self.globals
         if name in g:
             return True, g[name], "global"
         b = g.get("__builtins__", builtins)
@@ -99,7 +99,7 @@ class Scope:
         return False, None, "global"
 
     def __repr__(self) -> str:
-        return f"<scope of {self.fn.__qualname__}>"
+        return f"<scope of {self.qualname}>"
 
 
 class Const:

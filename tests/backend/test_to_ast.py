@@ -31,7 +31,7 @@ def source(text: str) -> str:
 
 def emitted(f, name=None):
     fn = dce.run(lowered(f))
-    return emit_source(fn, name or f"{f.__name__}_copy", cache.lowered(f).parsed.scope)
+    return emit_source(fn, name or f"{f.__name__}_copy", cache.lowered(f).scope)
 
 
 def operators(x, y, n):
@@ -154,7 +154,7 @@ def test_objects_the_user_did_not_spell_are_bound_by_name():
     df = sourcead.grad(broadcasting, wrt=(0, 1))
     df(np.ones((2, 3)), np.ones(3))
     derived = df._last
-    text, bindings, _ = emit_source(derived.ir, derived.name, cache.lowered(broadcasting).parsed.scope)
+    text, bindings, _ = emit_source(derived.ir, derived.name, cache.lowered(broadcasting).scope)
     assert text == derived.source, "emitting the same IR again gives the same text"
     assert text == source("""
         def broadcasting_grad(x, y):
