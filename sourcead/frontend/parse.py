@@ -30,7 +30,6 @@ class Parsed:
     dedent: int  # columns removed by dedent
     lines: dict[int, str]  # the user's line number -> its text
     name: str
-    augmented: set = dataclasses.field(default_factory=set)  # unused since desugar writes `x = $not_shared(x)`
     invented: dict = dataclasses.field(default_factory=dict)  # name desugar invented -> frontend.invented.Invented
     scope: Scope = dataclasses.field(init=False)  # where the function's free names resolve
 
