@@ -15,7 +15,8 @@ from .rules.registry import adjoint, nondifferentiable, tangent
 from .api import Derivative, grad, hessian, hvp, jacobian, jvp, show, source, ssa, stages, value_and_grad, vjp
 from .errors import (InternalError, NonDifferentiableError, RuleError, SourceADError, SourceUnavailableError,
                      UnboundNameError, UnsupportedCallError, UnsupportedSyntaxError, UsageError)
-from .check import GradientCheckError, check_grad
+from .api import check_grad
+from .check import GradientCheckError
 
 __version__ = "0.1.0"
 

@@ -18,7 +18,7 @@ import types
 
 import numpy as np
 
-from . import display
+from . import check, display
 from .backend.standalone import standalone_source
 from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
 from .frontend.parse import caller_loc as _caller_loc
@@ -137,7 +137,7 @@ _MISSING = object()  # an argument not given (the direct float call falls back t
 class Derivative:
     """A derivative of `f`: call it like f. `source(df)` shows its generated code."""
 
-    def __init__(self, f, mode: str, wrt=0, has_aux: bool = False):
+    def __init__(self, f, mode: str, wrt=0, has_aux: bool = False, check_first: bool = False):
         base, chain = _base(f, mode)
         self.f = base
         self.wrt, self.several = _positions(base, wrt)
@@ -149,6 +149,7 @@ class Derivative:
         self._last = None
         self._returns_tuple = None
         self._entries: dict = {}
+        self.check_first = check_first  # check the first call against finite differences
         functools.update_wrapper(self, base)
         self.__name__ = _name(base, self.chain)
         self.__qualname__ = self.__name__
@@ -162,6 +163,8 @@ class Derivative:
         return _derived(self.f, self.chain, _kinds(self.f, args))
 
     def __call__(self, *args, **kwargs):
+        if self.check_first:
+            return self._checked_call(args, kwargs)
         if kwargs or len(args) != self.bound.n_params:
             args = self.bound.args(args, kwargs)
         # The fast path: one dictionary hit on the arguments' types (and ranks and dtypes).
@@ -170,6 +173,14 @@ class Derivative:
             entry = self._entry(list(args))
         self._last = entry[2]
         return entry[1](args)
+
+    def _checked_call(self, args, kwargs):
+        """grad(f, check=True): the first call is checked against central finite differences."""
+        self.check_first = False
+        report = check.compare(self, self.bound.args(args, kwargs))
+        if not report.ok:
+            raise check.mismatch(report)
+        return self(*args, **kwargs)
 
     def _entry(self, args):
         """Compile (or find) the derivative for these arguments' kinds, and make the function
@@ -191,7 +202,7 @@ class Derivative:
         else:
             entry = (registry.version(), run, d)
         self._entries[key] = entry
-        if all(k == "f" for k in key) and not (lowered.guards or lowered.ir.callees):
+        if all(k == "f" for k in key) and not (lowered.guards or lowered.ir.callees or self.check_first):
             self._call_floats_directly(d)
         return entry
 
@@ -288,16 +299,17 @@ class Derivative:
 _NO_FUNCTION = object()  # grad() and grad(wrt=...) as decorators; grad(None) is a mistake
 
 
-def grad(f=_NO_FUNCTION, wrt=0, has_aux=False):
+def grad(f=_NO_FUNCTION, wrt=0, has_aux=False, check=False):
     """The gradient of `f` with respect to the parameter(s) `wrt` (positions or names).
 
     A non-scalar result's gradient is the gradient of its sum. Also a decorator: ``@grad`` and
     ``@grad(wrt=(0, 1))``. `f` may itself be a gradient: ``grad(grad(f))``. With ``has_aux=True``,
     `f` returns ``(value, aux)``: the gradient is that of `value`, and the call returns
-    ``(gradient, aux)``, `aux` as `f` returned it.
+    ``(gradient, aux)``, `aux` as `f` returned it. With ``check=True`` the first call is compared
+    with central finite differences, and a mismatch raises `GradientCheckError`.
     """
     if f is _NO_FUNCTION:
-        return lambda g: Derivative(g, "grad", wrt, has_aux)
+        return lambda g: Derivative(g, "grad", wrt, has_aux, check)
     if f is None:
         raise _usage("grad needs the function to differentiate, got None",
                      hint="grad(f) or grad(f, wrt=...); as a decorator, @grad or @grad(wrt=...)")
@@ -310,7 +322,23 @@ def grad(f=_NO_FUNCTION, wrt=0, has_aux=False):
         _base(f, "grad")
     except SourceADError as err:
         raise _located(err) from None
-    return Derivative(f, "grad", wrt, has_aux)
+    return Derivative(f, "grad", wrt, has_aux, check)
+
+
+def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7,
+               raise_on_mismatch: bool = False) -> check.GradientCheck:
+    """Check `sourcead.grad(f, wrt)` at `args` against central finite differences.
+
+    Returns a `GradientCheck` (printable as a table, true when all agree); with
+    ``raise_on_mismatch=True`` raises `GradientCheckError` when some argument disagrees.
+    """
+    if isinstance(f, Derivative):
+        raise UsageError("check_grad takes the function itself, not its gradient",
+                         hint="check_grad(f, *args, wrt=...) differentiates f and checks that")
+    report = check.compare(grad(f, wrt=wrt), args, eps, rtol, atol)
+    if raise_on_mismatch and not report.ok:
+        raise check.mismatch(report)
+    return report
 
 
 def value_and_grad(f=None, wrt=0, has_aux=False):

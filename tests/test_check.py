@@ -104,3 +104,29 @@ def test_check_grad_catches_a_wrong_gradient_of_concatenation(f, x, want):
     differentiated as such (passes/containers.py)."""
     assert sourcead.grad(f)(x) == pytest.approx(want)
     assert sourcead.check_grad(f, x).ok
+
+
+def test_grad_with_check_checks_the_first_call():
+    """grad(f, check=True) compares its first call with finite differences; a wrong custom rule is
+    caught there (and later calls run unchecked)."""
+    def wrong(x):
+        return x * 3.0
+
+    @sourcead.adjoint(wrong)
+    def wrong_adjoint(ct, ans, x):
+        return ct * 2.0  # should be 3.0
+
+    @sourcead.tangent(wrong)
+    def wrong_tangent(t, ans, x):
+        return t * 2.0
+
+    def uses(x):
+        return wrong(x) + x * x
+
+    with pytest.raises(sourcead.GradientCheckError, match="disagrees"):
+        sourcead.grad(uses, check=True)(1.5)
+    assert sourcead.grad(lambda_free, check=True)(1.5) == pytest.approx(2 * 1.5 + np.cos(1.5))
+
+
+def lambda_free(x):
+    return x * x + np.sin(x)
