@@ -169,12 +169,14 @@ def det_tangent(t, ans, a, overwrite_a=False, check_finite=True):
 # real axis, as their real values do). sqrtm of a number is refused where SciPy returns its exp.
 @adjoint(linalg.sqrtm)
 def sqrtm_adjoint(ct, ans, A):
-    return np.reshape(upper_right_block(linalg.sqrtm(block_triangular(mT(sqrtm_operand(A, ans)), ct))), np.shape(A))
+    # np.real: SciPy before 1.16 returns a complex square root with no imaginary part for some real A
+    return np.reshape(np.real(upper_right_block(linalg.sqrtm(block_triangular(mT(sqrtm_operand(A, ans)), ct)))),
+                      np.shape(A))
 
 
 @tangent(linalg.sqrtm)
 def sqrtm_tangent(t, ans, A):
-    return upper_right_block(linalg.sqrtm(block_triangular(sqrtm_operand(A, ans), as_square(t))))
+    return np.real(upper_right_block(linalg.sqrtm(block_triangular(sqrtm_operand(A, ans), as_square(t)))))
 
 
 @adjoint(linalg.logm)
