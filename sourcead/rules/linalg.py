@@ -224,28 +224,30 @@ def eigvalsh_tangent(t, ans, a, UPLO="L"):
 # the columns unit vectors)
 @adjoint(np.linalg.eig)
 def eig_adjoint(ct, ans, a):
-    return np.linalg.solve(mT(real_only(ans[1], "np.linalg.eig")), (diag_embed(ct[0]) + inverse_gaps(ans[0]) * (
-        mT(ans[1]) @ ct[1] - mT(ans[1]) @ ans[1] @ diag_embed(diagonal(mT(ans[1]) @ ct[1])))) @ mT(ans[1]))
+    # np.real: NumPy 2.5 gives eig's real results a complex dtype (real_only refuses truly complex ones)
+    return np.real(np.linalg.solve(mT(real_only(ans[1], "np.linalg.eig")), (diag_embed(ct[0]) + inverse_gaps(ans[0]) * (
+        mT(ans[1]) @ ct[1] - mT(ans[1]) @ ans[1] @ diag_embed(diagonal(mT(ans[1]) @ ct[1])))) @ mT(ans[1])))
 
 
 # one entry, a pair: the tangents of (w, V)
 @tangent(np.linalg.eig)
 def eig_tangent(t, ans, a):
-    return (diagonal(np.linalg.solve(real_only(ans[1], "np.linalg.eig"), t @ ans[1])),
-            ans[1] @ (inverse_gaps(ans[0]) * np.linalg.solve(ans[1], t @ ans[1])
-                      - diag_embed(diagonal(mT(ans[1]) @ ans[1] @ (inverse_gaps(ans[0])
-                                                                   * np.linalg.solve(ans[1], t @ ans[1])))))),
+    return (np.real(diagonal(np.linalg.solve(real_only(ans[1], "np.linalg.eig"), t @ ans[1]))),
+            np.real(ans[1] @ (inverse_gaps(ans[0]) * np.linalg.solve(ans[1], t @ ans[1])
+                              - diag_embed(diagonal(mT(ans[1]) @ ans[1] @ (inverse_gaps(ans[0])
+                                                                           * np.linalg.solve(ans[1], t @ ans[1]))))))),
 
 
 @adjoint(np.linalg.eigvals)
 def eigvals_adjoint(ct, ans, a):
-    return np.linalg.solve(mT(real_only(np.linalg.eig(a)[1], "np.linalg.eigvals")),
-                           np.expand_dims(ct, -1) * mT(np.linalg.eig(a)[1]))
+    return np.real(np.linalg.solve(mT(real_only(np.linalg.eig(a)[1], "np.linalg.eigvals")),
+                                   np.expand_dims(ct, -1) * mT(np.linalg.eig(a)[1])))
 
 
 @tangent(np.linalg.eigvals)
 def eigvals_tangent(t, ans, a):
-    return diagonal(np.linalg.solve(real_only(np.linalg.eig(a)[1], "np.linalg.eigvals"), t @ np.linalg.eig(a)[1]))
+    return np.real(diagonal(np.linalg.solve(real_only(np.linalg.eig(a)[1], "np.linalg.eigvals"),
+                                            t @ np.linalg.eig(a)[1])))
 
 
 # A = U diag(s) Vh (Townsend 2016): with F = inverse_gaps(s**2), J = F * (U^T dU-bar - ...), ...
