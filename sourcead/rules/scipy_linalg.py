@@ -65,8 +65,10 @@ def cholesky_tangent(t, ans, a, lower=False, overwrite_a=False, check_finite=Tru
         not lower)
 
 
-# cho_factor(a) = (c, lower): c holds L (lower) or L^T (upper) in that triangle, a's own entries in
-# the other; L is np.linalg.cholesky's factor of the symmetric matrix of a's triangle
+# cho_factor(a) = (c, lower): c holds L (lower) or L^T (upper) in that triangle, and, up to SciPy
+# 1.17, a's own entries in the other (SciPy 1.18 zeros them: then they have no derivative); L is
+# np.linalg.cholesky's factor of the symmetric matrix of a's triangle
+CHO_FACTOR_KEEPS_A = float(linalg.cho_factor(np.array([[4.0, 2.0], [2.0, 3.0]]))[0][1, 0] == 2.0)
 @adjoint(linalg.cho_factor)
 def cho_factor_adjoint(ct, ans, a, lower=False, overwrite_a=False, check_finite=True):
     return np.reshape(triangle_of_symmetric(np.linalg.solve(
@@ -74,7 +76,7 @@ def cho_factor_adjoint(ct, ans, a, lower=False, overwrite_a=False, check_finite=
         mT(np.linalg.solve(mT(transposed_if(triangle(ans[0], lower), not lower)),
                            tril_half(mT(transposed_if(triangle(ans[0], lower), not lower))
                                      @ transposed_if(ct[0], not lower))))), lower)
-        + triangle(ct[0], not lower, True), np.shape(a))
+        + triangle(ct[0], not lower, True) * CHO_FACTOR_KEEPS_A, np.shape(a))
 
 
 # one entry, a pair: the tangents of (c, lower)
@@ -84,7 +86,7 @@ def cho_factor_tangent(t, ans, a, lower=False, overwrite_a=False, check_finite=T
         transposed_if(triangle(ans[0], lower), not lower),
         mT(np.linalg.solve(transposed_if(triangle(ans[0], lower), not lower),
                            symmetric_from_triangle(as_square(t), lower))))),
-        not lower) + triangle(as_square(t), not lower, True), 0.0),
+        not lower) + triangle(as_square(t), not lower, True) * CHO_FACTOR_KEEPS_A, 0.0),
 
 
 # x = (L L^T)^-1 b with L read from c_and_lower = (c, lower): db = cho_solve(c_and_lower, dx),

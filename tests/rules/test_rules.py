@@ -682,7 +682,9 @@ def _scipy_upcasts():
     except ImportError:
         return {}
     return {special.betainc: "special.betaln(a, b) is float64 for Python-float a and b, and stays float64 "
-                             "even against a float32 array (SciPy's type resolution picks its dd->d loop)"}
+                             "even against a float32 array (SciPy's type resolution picks its dd->d loop)",
+            special.gammainc: "from SciPy 1.18 on, the gamma functions of its derivative promote float32 "
+                              "arguments (a Python-float a) to float64"}
 
 
 # target -> why its cotangent of a float32 array is float64 although NumPy keeps the result float32
