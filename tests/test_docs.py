@@ -25,7 +25,8 @@ import types
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PAGES = ["docs/tutorial.md", "docs/limitations.md", "docs/comparison.md"]
+PAGES = ["docs/tutorial.md", "docs/limitations.md", "docs/comparison.md", "docs/control-flow.md",
+         "docs/forward-and-higher-order.md", "docs/rules.md", "docs/errors.md", "docs/performance.md"]
 FENCE = re.compile(r"^```(\w*)\s*$")
 
 
