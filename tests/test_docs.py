@@ -1,12 +1,14 @@
-"""The code in docs/tutorial.md, docs/limitations.md and docs/comparison.md runs and prints what
-the page says it prints.
+"""The code in the pages under docs/ (PAGES: all but the generated architecture.md and supported.md,
+which have tests of their own) runs and prints what the page says it prints.
 
 A page is a session: its ```python blocks run in order in one module namespace (a real module, so
 functions defined in a block have source that sourcead can read). A ```text block right after a
 python block is that block's expected standard output; a python block with no text block after it
 must print nothing. A block raising a `SourceADError` prints its message (that is how the pages
-show refusals). A ``<!-- skip -->`` line before a block means it is not run. A block whose first
-line is ``# file: NAME.py`` has that file name in tracebacks and error messages.
+show refusals). A ``<!-- skip -->`` line before a block means it is not run; ``<!-- skip: why -->``
+says why (an excerpt of a program, a pdb session). Blocks of other kinds (```sh commands, a
+```text block that does not follow a python block) are not run. A block whose first line is
+``# file: NAME.py`` has that file name in tracebacks and error messages.
 
 To rewrite a page's text blocks from a run (then read the diff!):
     python tests/test_docs.py --update docs/tutorial.md
@@ -25,8 +27,11 @@ import types
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PAGES = ["docs/tutorial.md", "docs/limitations.md", "docs/comparison.md"]
+PAGES = ["docs/tutorial.md", "docs/limitations.md", "docs/comparison.md", "docs/control-flow.md",
+         "docs/forward-and-higher-order.md", "docs/rules.md", "docs/errors.md", "docs/performance.md"]
 FENCE = re.compile(r"^```(\w*)\s*$")
+if ROOT not in sys.path:  # the pages import the repository's packages (benchmarks) as its root would
+    sys.path.insert(0, ROOT)
 
 
 def blocks(text: str) -> list[dict]:
@@ -34,7 +39,7 @@ def blocks(text: str) -> list[dict]:
     lines, out, i, skip = text.splitlines(), [], 0, False
     while i < len(lines):
         m = FENCE.match(lines[i])
-        if lines[i].strip() == "<!-- skip -->":
+        if lines[i].strip().startswith("<!-- skip") and lines[i].strip().endswith("-->"):
             skip = True
         elif m:
             end = next(j for j in range(i + 1, len(lines)) if lines[j].startswith("```"))
@@ -64,7 +69,8 @@ def run_page(page: str):
     """Yield (python block, text block or None, what the block printed), in page order."""
     import sourcead
 
-    text = open(os.path.join(ROOT, page), encoding="utf-8").read()
+    with open(os.path.join(ROOT, page), encoding="utf-8") as fh:
+        text = fh.read()
     stem = os.path.splitext(os.path.basename(page))[0]
     module = types.ModuleType(f"docs_{stem}")
     sys.modules[module.__name__] = module
@@ -105,11 +111,13 @@ def test_page_prints_what_it_says(page, monkeypatch):
 def update(page: str) -> None:
     """Rewrite the text blocks of `page` with what its python blocks print now."""
     path = os.path.join(ROOT, page)
-    lines = open(path, encoding="utf-8").read().splitlines()
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
     edits = [(exp["start"], exp["end"], got) for _, exp, got in run_page(page) if exp is not None]
     for start, end, got in reversed(edits):
         lines[start + 1:end] = _norm(got).splitlines()
-    open(path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover
