@@ -388,6 +388,11 @@ def _seed(rev: Reverse, y: Operand, seed: str, ct: dict, emit: list) -> Operand:
         raise NonDifferentiableError(
             f"{rev.fn.name} returns {y.value!r} on some path, which has no gradient", rev.fn.loc,
             "end every path with a return of the value to differentiate")
+    if isinstance(kinds_mod.of(y, rev.kinds), kinds_mod.Bool):
+        raise NonDifferentiableError(
+            f"{rev.fn.name} returns the result of a comparison (True or False), which has no gradient",
+            rev.defs[y].loc if y in rev.defs else rev.fn.loc,
+            "return the number to differentiate (a comparison's 0 or 1 has derivative 0)")
     if seed == "param":
         s = derivative(y)
     elif kinds_mod.is_scalar(y, rev.kinds):

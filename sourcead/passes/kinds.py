@@ -4,6 +4,7 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Scalar()                a Python or NumPy number
     Array(shape, ndim)      an array of rank `ndim` (None: not known) whose `shape` token names a
                             shape class: arrays with the same token have the same shape (None: not known)
+    Bool()                  True or False (a comparison's result)
     Seq()                   a tuple or a list
     Shape()                 a tuple of ints (``x.shape``): its items are numbers
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_list, make_tuple
+from ..ir.ops import in_, not_in
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +42,11 @@ class Array:
 
 
 @dataclasses.dataclass(frozen=True)
+class Bool:
+    """True or False (a comparison's result): no derivative flows through it."""
+
+
+@dataclasses.dataclass(frozen=True)
 class Seq:
     """A tuple or a list."""
 
@@ -49,7 +56,7 @@ class Shape:
     """A tuple of ints, as ``x.shape``."""
 
 
-SCALAR, SEQ, SHAPE = Scalar(), Seq(), Shape()
+SCALAR, SEQ, SHAPE, BOOL = Scalar(), Seq(), Shape(), Bool()
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                 operator.pos, operator.floordiv, operator.mod, abs, pow}
@@ -229,6 +236,8 @@ _RULES = {
     np.size: lambda *_: SCALAR, Attr("ndim"): lambda *_: SCALAR, Attr("size"): lambda *_: SCALAR,
     Attr("shape"): lambda *_: SHAPE, np.shape: lambda *_: SHAPE,
     operator.getitem: _getitem,
+    **{op: (lambda *_: BOOL) for op in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
+                                         operator.ne, operator.not_, operator.is_, operator.is_not, in_, not_in)},
     **{op: _reduction for op in _REDUCTIONS}, **{Method(name): _reduction for name in _METHOD_REDUCTIONS},
 }
 

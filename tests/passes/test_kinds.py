@@ -187,11 +187,11 @@ CASES = [
               yield t_5
           return (s, t_1)
      """), {"x": "Array(x, 1)", "n": "Scalar", "t": "-", "i": "-", "s": "-", "i_1": "Scalar", "i_2": "-",
-            "s_1": "-", "s_2": "Array(x, 1)", "t_1": "-", "t_2": "-", "t_3": "-", "t_4": "-",
+            "s_1": "-", "s_2": "Array(x, 1)", "t_1": "-", "t_2": "-", "t_3": "Bool", "t_4": "-",
             "t_5": "Array(x, 1)"}),
     (loops, (SCALAR, SCALAR), None,
      {"x": "Scalar", "n": "Scalar", "t": "-", "i": "-", "s": "Scalar", "i_1": "Scalar", "i_2": "-",
-      "s_1": "Scalar", "s_2": "Scalar", "t_1": "Scalar", "t_2": "Scalar", "t_3": "-", "t_4": "Scalar",
+      "s_1": "Scalar", "s_2": "Scalar", "t_1": "Scalar", "t_2": "Scalar", "t_3": "Bool", "t_4": "Scalar",
       "t_5": "Scalar"}),
     # a reaches x's kind only in the second iteration: the fixed point, not the first pass, decides
     (late_join, (VEC, SCALAR), ir("""
