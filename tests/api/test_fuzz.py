@@ -68,7 +68,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
 
 import sourcead  # noqa: E402
-from fuzz.gen import Options, programs  # noqa: E402
+from fuzz.gen import PAIR, SEQ_KINDS, Options, programs  # noqa: E402
 from oracle import (  # noqa: E402
     assert_close,
     autograd_derivative,
@@ -191,9 +191,14 @@ def _optional(fn, *args, **kwargs):
 
 
 def check_program(prog, rng) -> str:
-    """Check one generated program; returns "ok" or "unbound" (raises Skip, Refused, AssertionError)."""
+    """Check one generated program; returns "ok", "unbound" or "refused as expected" (raises
+    Skip, Refused, AssertionError)."""
     mod = load(prog.source)
     f = mod.f
+    if prog.refused_lines:
+        return check_refusal(prog, mod)  # (a refusal is checked, whether or not the primal runs)
+    if prog.kind in SEQ_KINDS:
+        return check_containers(prog, f, rng)
     if prog.kind == "scalar":
         args = tuple(float(v) for v in prog.args)
         tangents = tuple(float(v) for v in rng.uniform(-1.0, 1.0, size=2))
@@ -256,6 +261,150 @@ def check_program(prog, rng) -> str:
     return "ok"
 
 
+def check_refusal(prog, mod) -> str:
+    """The program holds a construct sourcead does not support (a dict, list.append, a complex
+    number): grad and jvp must refuse it with a SourceADError naming the generated file and the
+    construct's line, never return a number or fail otherwise."""
+    args, tangents = _container_args(prog, np.random.default_rng(0))
+    for what, call in (
+        ("grad(f, wrt=(0, 1))", lambda: sourcead.grad(mod.f, wrt=(0, 1))(*copy.deepcopy(args))),
+        ("jvp(f)", lambda: sourcead.jvp(mod.f, copy.deepcopy(args), tangents)),
+    ):
+        failure = None
+        try:
+            result = call()
+            failure = f"{what} returned {result!r} for a program it must refuse (line {prog.refused_lines})"
+        except (sourcead.InternalError, sourcead.UnboundNameError):
+            failure = f"{what} raised instead of a refusal:\n{traceback.format_exc()}"
+        except sourcead.SourceADError as err:
+            loc = err.loc
+            if loc is None or loc.filename != mod.__file__ or loc.line not in prog.refused_lines:
+                failure = (f"{what} refused, but located at {loc!r}, not at {mod.__file__} line "
+                           f"{prog.refused_lines}:\n{err}")
+        except Exception:
+            failure = f"{what} raised instead of a refusal:\n{traceback.format_exc()}"
+        if failure is not None:
+            raise AssertionError(failure)
+    return "refused as expected"
+
+
+def _container_args(prog, rng):
+    """The arguments and a random tangent of a program of any kind (a list or a tuple first
+    argument for the container kinds, as prog.container says)."""
+    first, second = prog.args
+    if prog.kind == "scalar":
+        return (float(first), float(second)), tuple(float(v) for v in rng.uniform(-1.0, 1.0, size=2))
+    if prog.kind == "array":
+        return ((np.array(first, dtype=np.float64), float(second)),
+                (rng.uniform(-1.0, 1.0, size=3), float(rng.uniform(-1.0, 1.0))))
+    if prog.kind == "seq":
+        make = list if prog.container == "L" else tuple
+        return ((make(float(v) for v in first), float(second)),
+                (make(float(v) for v in rng.uniform(-1.0, 1.0, size=3)), float(rng.uniform(-1.0, 1.0))))
+    return (([np.array(b, dtype=np.float64) for b in first], float(second)),
+            ([rng.uniform(-1.0, 1.0, size=3) for _ in first], float(rng.uniform(-1.0, 1.0))))
+
+
+def _flat(value) -> np.ndarray:
+    """Every number in a nest of lists, tuples, arrays and floats, in order, as one float vector."""
+    if isinstance(value, (list, tuple)):
+        parts = [_flat(v) for v in value]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    return np.asarray(value, dtype=np.float64).reshape(-1)
+
+
+def _unflat(vec, like):
+    """`vec` shaped as `like` (the inverse of _flat)."""
+    pos = 0
+
+    def build(x):
+        nonlocal pos
+        if isinstance(x, (list, tuple)):
+            return type(x)(build(v) for v in x)
+        if isinstance(x, np.ndarray):
+            out = vec[pos:pos + x.size].reshape(x.shape)
+            pos += x.size
+            return out
+        pos += 1
+        return vec[pos - 1]
+
+    return build(like)
+
+
+def _seq_kind(value, like, what):
+    """A derivative with respect to a list (a tuple) is a list (a tuple) of the same length."""
+    if isinstance(like, (list, tuple)):
+        assert type(value) is type(like) and len(value) == len(like), (
+            f"{what}: expected a {type(like).__name__} of {len(like)}, got {value!r}")
+
+
+def check_containers(prog, f, rng) -> str:
+    """A program of lists and tuples, its first argument a list or a tuple: grad against finite
+    differences of the flattened function, jvp along a random direction, vjp against grad, and
+    grad of (the derivative with respect to the float argument) against finite differences."""
+    args, tangents = _container_args(prog, rng)
+    try:
+        out = _quiet(f, *copy.deepcopy(args))
+    except UnboundLocalError:
+        return check_unbound(f, lambda: copy.deepcopy(args), tangents)
+    except Exception as err:
+        raise Skip(f"primal raised {err!r}") from err
+    if not _finite(out):
+        raise Skip("primal not finite or too large")
+    x0 = _flat(args)
+
+    def flat_f(v):  # f of the flattened arguments (the sum of its results, as grad takes)
+        return float(np.sum(_flat(f(*copy.deepcopy(_unflat(v, args))))))
+
+    fd = _stable_fd(numeric_grad, flat_f, (x0,), 0)
+    g = _sourcead("grad(f, wrt=(0, 1))", lambda: sourcead.grad(f, wrt=(0, 1))(*copy.deepcopy(args)))
+    assert isinstance(g, tuple) and len(g) == 2, f"grad returned {g!r}"
+    _seq_kind(g[0], args[0], "grad wrt the sequence")
+    assert_close(_flat(g), fd, FD_RTOL, FD_ATOL, what="grad vs finite differences")
+
+    res = _sourcead("jvp(f)", lambda: sourcead.jvp(f, copy.deepcopy(args), copy.deepcopy(tangents)))
+    assert isinstance(res, tuple) and len(res) == 2, f"jvp returned {res!r}"
+    assert_close(_flat(res[0]), _flat(out), VALUE_RTOL, VALUE_ATOL, what="jvp primal vs f")
+    t0 = _flat(tangents)
+
+    def along(s, eps):
+        return _derivative_along(f, args, x0, t0, eps)
+
+    try:
+        fd_t = _stable_fd(along, None)
+    except Skip:
+        fd_t = None
+    if fd_t is not None:
+        assert_close(_flat(res[1]), fd_t, FD_RTOL, FD_ATOL, what="jvp tangent vs finite differences")
+
+    vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *copy.deepcopy(args)))
+    ct = tuple(1.0 for _ in out) if prog.ret == PAIR else (np.ones_like(out) if isinstance(out, np.ndarray) else 1.0)
+    v = _sourcead("vjp pullback", lambda: pullback(ct))
+    _seq_kind(v[0], args[0], "vjp cotangent of the sequence")
+    assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
+
+    g1 = sourcead.grad(f, wrt=1)
+
+    def flat_g1(v):
+        return float(g1(*copy.deepcopy(_unflat(v, args))))
+
+    try:
+        fd2 = _stable_fd(numeric_grad, flat_g1, (x0,), 0)
+    except Skip:
+        return "ok"
+    gg = _sourcead("grad(grad(f, wrt=1), wrt=(0, 1))",
+                   lambda: sourcead.grad(g1, wrt=(0, 1))(*copy.deepcopy(args)))
+    assert_close(_flat(gg), fd2, FD2_RTOL, FD2_ATOL, what="grad(grad) vs finite differences of grad")
+    return "ok"
+
+
+def _derivative_along(f, args, x0, t0, eps):
+    """d/ds f(args + s * tangents) at s = 0 (flattened) by the five-point stencil."""
+    h = eps * max(1.0, float(np.max(np.abs(x0))))
+    vals = {k: _flat(f(*copy.deepcopy(_unflat(x0 + k * h * t0, args)))) for k in (-2, -1, 1, 2)}
+    return (vals[-2] - 8.0 * vals[-1] + 8.0 * vals[1] - vals[2]) / (12.0 * h)
+
+
 def check_unbound(f, fresh, tangents) -> str:
     """The primal raised UnboundLocalError: grad and jvp must raise it too (or refuse)."""
     for what, call in (
@@ -283,11 +432,13 @@ def check_unbound(f, fresh, tangents) -> str:
 class Stats:
     def __init__(self):
         self.outcomes = collections.Counter()
+        self.by_kind = collections.Counter()  # (kind, outcome)
         self.refusals = collections.Counter()
         self.failures = 0
 
     def report(self) -> str:
-        return (f"fuzz: {dict(self.outcomes)}; collected failures: {self.failures}; "
+        kinds = ", ".join(f"{k}/{o}: {n}" for (k, o), n in sorted(self.by_kind.items()))
+        return (f"fuzz: {dict(self.outcomes)}; by kind: {kinds}; collected failures: {self.failures}; "
                 f"refusals: {self.refusals.most_common(8)}")
 
 
@@ -313,6 +464,7 @@ def _fuzz(stats: Stats):
             stats.refusals[str(why)] += 1
         except AssertionError as err:
             failure = str(err)
+        stats.by_kind[prog.kind, "failed" if failure is not None else outcome] += 1
         if failure is not None:
             if COLLECT:
                 stats.failures += 1
