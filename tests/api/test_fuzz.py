@@ -80,6 +80,7 @@ from oracle import (  # noqa: E402
 
 EXAMPLES = int(os.environ.get("SOURCEAD_FUZZ_EXAMPLES", "150"))
 COLLECT = os.environ.get("SOURCEAD_FUZZ_COLLECT")
+PROGRESS = int(os.environ.get("SOURCEAD_FUZZ_PROGRESS", "0"))  # print the counts every N programs
 KNOWN_BUGS = os.environ.get("SOURCEAD_FUZZ_KNOWN_BUGS", "") not in ("", "0")
 OPTIONS = Options(array_augassign=True, maybe_unbound_in_conditional=True,
                   maybe_bound_by_if_with_return=True) if KNOWN_BUGS else Options()
@@ -465,6 +466,8 @@ def _fuzz(stats: Stats):
         except AssertionError as err:
             failure = str(err)
         stats.by_kind[prog.kind, "failed" if failure is not None else outcome] += 1
+        if PROGRESS and sum(stats.by_kind.values()) % PROGRESS == 0:
+            print(f"[{sum(stats.by_kind.values())} programs] {stats.report()}", file=sys.stderr, flush=True)
         if failure is not None:
             if COLLECT:
                 stats.failures += 1
