@@ -83,7 +83,7 @@ COLLECT = os.environ.get("SOURCEAD_FUZZ_COLLECT")
 PROGRESS = int(os.environ.get("SOURCEAD_FUZZ_PROGRESS", "0"))  # print the counts every N programs
 KNOWN_BUGS = os.environ.get("SOURCEAD_FUZZ_KNOWN_BUGS", "") not in ("", "0")
 OPTIONS = Options(array_augassign=True, maybe_unbound_in_conditional=True,
-                  maybe_bound_by_if_with_return=True) if KNOWN_BUGS else Options()
+                  maybe_bound_by_if_with_return=True, array_augassign_in_containers=True) if KNOWN_BUGS else Options()
 
 MAX_REFUSED = 0.20
 

@@ -1,0 +1,127 @@
+"""Regression tests: every distinct failure the fuzzer (tests/api/test_fuzz.py) has found, kept as
+the program it generated (or its reduction), checked the way the fuzzer checks it.
+
+A test marked ``xfail(strict=True, reason="bug: ...")`` holds a bug still open in sourcead: it
+fails today, and turns into a failure (XPASS) once the bug is fixed, when the mark is removed.
+
+Each test states the outcome the project accepts: the derivative is right (against finite
+differences, or against grad for vjp), or sourcead refuses the program with a located
+`SourceADError` (not an `InternalError`).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # tests/api/
+
+import sourcead  # noqa: E402
+from fuzz.gen import SCALAR, Program  # noqa: E402
+from oracle import assert_close, numeric_grad  # noqa: E402
+from test_fuzz import Refused, check_program, load  # noqa: E402
+
+HEADER = "import math\n\nimport numpy as np\n\n\n"
+
+
+def _correct_or_refused(f, args, wrt):
+    """grad(f, wrt) at args is right (five-point finite differences), or refused with a location."""
+    try:
+        g = sourcead.grad(f, wrt=wrt)(*copy.deepcopy(args))
+    except sourcead.InternalError:
+        raise
+    except sourcead.SourceADError as err:
+        assert err.loc is not None and err.loc.filename == f.__code__.co_filename, f"refused, not located:\n{err}"
+        return
+    fd = numeric_grad(lambda *a: f(*copy.deepcopy(a)), args, wrt)
+    assert_close(g, fd, 1e-6, 1e-8, what="grad vs finite differences")
+
+
+def _check(source, kind, args, ret=SCALAR, container="L"):
+    """The fuzzer's own check of a program (a refusal is acceptable, a wrong number is not)."""
+    prog = Program(source=source, kind=kind, args=args, ret=ret, container=container)
+    try:
+        check_program(prog, np.random.default_rng(0))
+    except Refused:
+        pass
+
+
+# --- bug 6: an augmented assignment to an array held in a list ------------------------------
+#
+# ``e += x`` changes e in place; where e is also an element of a list (or a tuple) another
+# variable holds, that list sees the change in Python. The run-time check that refuses an
+# augmented assignment to a shared array (runtime.not_shared, bug 1 of test_fuzz.py) compares e
+# only with the other variables that are arrays themselves (``type(other) is ndarray``), not with
+# the arrays inside lists and tuples, so sourcead differentiates ``e = e + x`` and the derivative
+# misses the change to the list.
+
+BUG6 = ("bug: runtime.not_shared checks an augmented assignment's array against the variables "
+        "that are arrays, not against the arrays held in lists/tuples (the argument bs here), so "
+        "the in-place change the list sees is not differentiated: wrong derivative, no refusal")
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6)
+def test_augassign_to_an_element_of_a_list_argument():
+    f = load(HEADER + "def f(bs, x):\n    e = bs[0]\n    e += x\n    return np.sum(bs[0]) * x\n").f
+    bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
+    _correct_or_refused(f, (bs, 0.3), 1)  # d/dx = sum(bs[0]) + 2 * 3 * x = 7.8; sourcead: 6.0
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6)
+def test_augassign_to_the_loop_variable_over_a_list():
+    f = load(HEADER + "def f(bs, x):\n    for e in bs:\n        e += x\n    return np.sum(bs[0]) * x\n").f
+    bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
+    _correct_or_refused(f, (bs, 0.3), 1)
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6 + "; and vjp runs f on the caller's primals (which f "
+                   "changes in place) before its pullback differentiates at those same, now changed, "
+                   "arguments: vjp's cotangents differ from grad's")
+def test_fuzz_vjp_after_in_place_change_of_a_list_element():
+    # found by the long run (kind seqarray): grad is right here, vjp is not
+    source = HEADER + (
+        "def f(bs, x):\n"
+        "    for i1, e2 in enumerate(bs):\n"
+        "        x += np.dot(e2, e2)\n"
+        "        e2 += x\n"
+        "        if x < i1:\n"
+        "            break\n"
+        "    else:\n"
+        "        e2 = e2\n"
+        "    return x\n")
+    _check(source, "seqarray", (((0.6973, 0.6425, -1.363), (-1.5649, 1.7783, -1.7516)), 0.9089))
+
+
+# --- containers the fuzzer generates, kept as fixed programs (they pass) -----------------------
+
+
+def test_loop_carried_list_concatenation_repetition_unpacking_and_a_pair_result():
+    source = HEADER + (
+        "def f(xs, y):\n"
+        "    hs = [y]\n"
+        "    for v in xs:\n"
+        "        hs = hs + [np.sin(v) * hs[-1]]\n"
+        "    p, q = hs[:2]\n"
+        "    t = (p, q) * 2\n"
+        "    return (hs * 2)[4] * t[3] + q, y * xs[len(xs) - 1]\n")
+    for container in "LT":
+        _check(source, "seq", ((0.3, 0.7, -0.4), 0.9), ret="pair", container=container)
+
+
+def test_list_of_arrays_argument_sliced_reversed_and_joined():
+    source = HEADER + (
+        "def f(bs, x):\n"
+        "    cs = (bs[::-1] + [bs[0] * x])[1:]\n"
+        "    s = 0.0\n"
+        "    for i, c in enumerate(cs):\n"
+        "        if i % 2 == 0:\n"
+        "            s = s + np.sum(c * c) * x\n"
+        "        else:\n"
+        "            s = s - np.dot(c, cs[0])\n"
+        "    return s\n")
+    _check(source, "seqarray", (((0.5, -1.2, 0.8), (1.1, 0.3, -0.7)), 0.6))
