@@ -2,7 +2,21 @@
 
 `programs()` draws a `Program`: the source text of a module holding `f` (and sometimes a helper
 `h` that `f` calls), the kind of program ("scalar": ``f(x, y)`` of two floats; "array":
-``f(a, x)`` of a float array of shape (3,) and a float), and the test point.
+``f(a, x)`` of a float array of shape (3,) and a float; "seq": ``f(xs, y)`` of a list or a tuple
+of three floats and a float; "seqarray": ``f(bs, x)`` of a list of two arrays of shape (3,) and a
+float), and the test point.
+
+Containers (kinds "seq" and "seqarray"): lists and tuples are built (literals), joined (``a + b``),
+repeated (``s * 2``, ``3 * s``), sliced (``s[1:]``, ``s[:2]``, ``s[-2:]``, ``s[::-1]``), indexed
+(constant and negative indices, ``s[i % len(s)]``), unpacked (``p, q = s``), measured (``len``),
+iterated (``for v in s``, ``enumerate(s)``) and grown in loops (``hs = hs + [h]``, a loop-carried
+list), in loops and branches, passed to the helper and returned by it; f may return a pair. The
+generator tracks each sequence's length (exact, or a lower bound once a loop may have grown it)
+so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
+long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
+most once a program, never in the helper) f holds a construct sourcead refuses: a dict literal,
+``list.append`` or a complex literal; `Program.refused_lines` names its line, where the test
+expects the refusal to be located.
 
 The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
 with small integer exponents, np/math elementwise functions, np.sum/np.mean, indexing reads,
