@@ -19,9 +19,10 @@ For the container programs (`check_containers`), with the arguments flattened in
 the finite differences (the derivative with respect to a list must be a list, a tuple's a tuple):
 
 * ``sourcead.grad(f, wrt=(0, 1))`` against finite differences (of the sum of f's results when f
-  returns a pair, which is what grad differentiates);
+  returns a pair or a list, which is what grad differentiates);
 * ``sourcead.jvp`` along a random direction (a list or tuple tangent for the sequence);
-* ``sourcead.vjp(f, xs, y)``'s pullback of ones against grad;
+* ``sourcead.vjp(f, xs, y)``'s pullback of ones (shaped like the result: a float, an array, a pair,
+  a list) against grad;
 * ``sourcead.grad(sourcead.grad(f, wrt=1), wrt=(0, 1))`` against finite differences of the first.
 
 A program holding a construct sourcead does not support (a dict literal, ``list.append``, a complex
@@ -95,7 +96,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
 
 import sourcead  # noqa: E402
-from fuzz.gen import PAIR, SEQ_KINDS, Options, programs  # noqa: E402
+from fuzz.gen import SEQ_KINDS, Options, programs  # noqa: E402
 from oracle import (  # noqa: E402
     assert_close,
     autograd_derivative,
@@ -406,7 +407,7 @@ def check_containers(prog, f, rng) -> str:
         assert_close(_flat(res[1]), fd_t, FD_RTOL, FD_ATOL, what="jvp tangent vs finite differences")
 
     vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *copy.deepcopy(args)))
-    ct = tuple(1.0 for _ in out) if prog.ret == PAIR else (np.ones_like(out) if isinstance(out, np.ndarray) else 1.0)
+    ct = _ones_like(out)
     v = _sourcead("vjp pullback", lambda: pullback(ct))
     _seq_kind(v[0], args[0], "vjp cotangent of the sequence")
     assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
@@ -424,6 +425,13 @@ def check_containers(prog, f, rng) -> str:
                    lambda: sourcead.grad(g1, wrt=(0, 1))(*copy.deepcopy(args)))
     assert_close(_flat(gg), fd2, FD2_RTOL, FD2_ATOL, what="grad(grad) vs finite differences of grad")
     return "ok"
+
+
+def _ones_like(out):
+    """A cotangent of ones with the structure of f's result (a float, an array, a tuple, a list)."""
+    if isinstance(out, (list, tuple)):
+        return type(out)(_ones_like(v) for v in out)
+    return np.ones_like(out) if isinstance(out, np.ndarray) else 1.0
 
 
 def _derivative_along(f, args, x0, t0, eps):

@@ -143,3 +143,52 @@ def test_list_of_arrays_argument_sliced_reversed_and_joined():
         "            s = s - np.dot(c, cs[0])\n"
         "    return s\n")
     _check(source, "seqarray", (((0.5, -1.2, 0.8), (1.1, 0.3, -0.7)), 0.6))
+
+
+# --- bug 7 (found while writing the container checks, not by a random program) --------------
+#
+# vjp's pullback checks the cotangent of a float or array result (api._cotangent_like), but passes
+# the cotangent of a list result through unchecked to the generated code: a longer list is
+# silently cut to the result's length, a shorter one or a float fails inside the derivative with
+# IndexError / TypeError instead of a UsageError.
+
+BUG7 = ("bug: api._cotangent_like returns the cotangent of a list (or tuple) result unchecked "
+        "(`if not _numeric(out): return ct`); it should require a list/tuple of the result's length "
+        "(recursively) and raise UsageError otherwise")
+
+
+@pytest.mark.parametrize("cotangent", [[1.0, 2.0, 3.0], [1.0], 1.0], ids=["longer", "shorter", "float"])
+@pytest.mark.xfail(strict=True, reason=BUG7)
+def test_vjp_cotangent_of_a_list_result_must_match_it(cotangent):
+    f = load(HEADER + "def f(xs, y):\n    return [xs[0] * y, np.sin(y)]\n").f
+    _, pullback = sourcead.vjp(f, [0.3, 0.5], 0.7)
+    with pytest.raises(sourcead.UsageError):
+        pullback(cotangent)
+
+
+def test_vjp_cotangent_of_a_list_result():
+    f = load(HEADER + "def f(xs, y):\n    return [xs[0] * y, np.sin(y)]\n").f
+    out, pullback = sourcead.vjp(f, [0.3, 0.5], 0.7)
+    assert isinstance(out, list) and len(out) == 2
+    gx, gy = pullback([1.0, 2.0])
+    assert_close(tuple(gx), (0.7, 0.0))
+    assert_close(gy, 0.3 + 2.0 * np.cos(0.7))
+
+
+# --- the refusals the fuzzer expects, kept as fixed programs (the default profile may draw none) --
+
+REFUSED = {
+    "dict": "        v = {'p': xs[0] * y, 'q': y}['p']\n",
+    "append": "        hs.append(np.sin(y))\n",
+    "complex": "        v = (xs[1] * (1.0 + 0.5j)).real\n",
+}
+
+
+@pytest.mark.parametrize("construct", sorted(REFUSED))
+def test_unsupported_construct_is_refused_at_its_line(construct):
+    head = HEADER + "def f(xs, y):\n    hs = [y, xs[0]]\n    v = 0.0\n    for i in range(2):\n"
+    source = head + REFUSED[construct] + "        hs = hs + [v * xs[i]]\n    return hs[-1] + v\n"
+    line = head.count("\n") + 1
+    prog = Program(source=source, kind="seq", args=((0.3, -0.5, 1.1), 0.7), ret=SCALAR, container="L",
+                   refused_lines=(line,))
+    assert check_program(prog, np.random.default_rng(0)) == "refused as expected"

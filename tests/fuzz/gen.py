@@ -10,9 +10,9 @@ Containers (kinds "seq" and "seqarray"): lists and tuples are built (literals), 
 repeated (``s * 2``, ``3 * s``), sliced (``s[1:]``, ``s[:2]``, ``s[-2:]``, ``s[::-1]``), indexed
 (constant and negative indices, ``s[i % len(s)]``), unpacked (``p, q = s``), measured (``len``),
 iterated (``for v in s``, ``enumerate(s)``) and grown in loops (``hs = hs + [h]``, a loop-carried
-list), in loops and branches, passed to the helper and returned by it; f may return a pair. The
-generator tracks each sequence's length (exact, or a lower bound once a loop may have grown it)
-so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
+list), in loops and branches, passed to the helper and returned by it; f may return a pair or a
+list. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
+grown it) so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
 long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
 most once a program, never in the helper) f holds a construct sourcead refuses: a dict literal,
 ``list.append`` or a complex literal; `Program.refused_lines` names its line, where the test
@@ -785,10 +785,10 @@ class _Gen:
             self.ret = SCALAR
         elif self.kind == "seq":
             params = {"xs": seq_type(self.container, SCALAR, 3), "y": SCALAR}
-            self.ret = self.choice([SCALAR, SCALAR, PAIR])
+            self.ret = self.choice([SCALAR, SCALAR, PAIR, "Ls2"])
         elif self.kind == "seqarray":
             params = {"bs": seq_type(self.container, ARRAY, 2), "x": SCALAR}
-            self.ret = self.choice([SCALAR, ARRAY, PAIR])
+            self.ret = self.choice([SCALAR, ARRAY, PAIR, "La2"])
         else:
             params = {"a": ARRAY, "x": SCALAR}
             self.ret = self.choice([SCALAR, ARRAY])
