@@ -253,7 +253,6 @@ class _Gen:
             return f"({self.expr(env, SCALAR, depth)} * np.ones(3))"
         if depth <= 0 or self.coin(25):
             return self.leaf(env, typ)
-        d = depth - 1
         forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax"]
         if env.seqs(typ, 1) and env.of_type(INT):
             forms += ["seqloopindex"]
@@ -271,7 +270,10 @@ class _Gen:
             forms += ["call"]
         if self.helper is not None and self.helper[1] == PAIR and typ == SCALAR:
             forms += ["call0"]
-        form = self.choice(forms)
+        return self.render(env, typ, self.choice(forms), depth - 1)
+
+    def render(self, env: _Env, typ: str, form: str, d: int) -> str:
+        """An expression of type `typ` of the given form, its operands `d` deep."""
         if form == "bin":
             op = self.choice(["+", "-", "*"])
             return f"({self.expr(env, typ, d)} {op} {self.expr(env, typ, d)})"
@@ -310,11 +312,8 @@ class _Gen:
         if form == "loopindex":
             arr = self.choice(env.of_type(ARRAY))
             return f"{arr}[{self.choice(env.of_type(INT))} % 3]"
-        if form == "seqloopindex":
-            seq = self.choice(env.seqs(typ, 1))
-            return f"{seq}[{self.choice(env.of_type(INT))} % len({seq})]"
-        if form == "len":
-            return f"({self.choice(['0.25', '0.5'])} * len({self.choice(env.seqs())}))"
+        if form in ("seqloopindex", "len"):
+            return self.from_seq(env, typ, form)
         if form == "reverse":
             return f"{self.expr(env, ARRAY, d)}[::-1]"
         if form == "call0":
@@ -333,6 +332,13 @@ class _Gen:
         if form == "call":
             return self.helper_call(env, d)
         raise AssertionError(form)
+
+    def from_seq(self, env: _Env, typ: str, form: str) -> str:
+        """A number or an array taken from a sequence: an item at a loop index, or its length."""
+        if form == "len":
+            return f"({self.choice(['0.25', '0.5'])} * len({self.choice(env.seqs())}))"
+        seq = self.choice(env.seqs(typ, 1))
+        return f"{seq}[{self.choice(env.of_type(INT))} % len({seq})]"
 
     def seq_expr(self, env: _Env, typ: str, depth: int) -> str:
         """An expression whose value is a list or tuple of exactly the length `typ` says."""
