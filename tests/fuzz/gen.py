@@ -2,7 +2,21 @@
 
 `programs()` draws a `Program`: the source text of a module holding `f` (and sometimes a helper
 `h` that `f` calls), the kind of program ("scalar": ``f(x, y)`` of two floats; "array":
-``f(a, x)`` of a float array of shape (3,) and a float), and the test point.
+``f(a, x)`` of a float array of shape (3,) and a float; "seq": ``f(xs, y)`` of a list or a tuple
+of three floats and a float; "seqarray": ``f(bs, x)`` of a list of two arrays of shape (3,) and a
+float), and the test point.
+
+Containers (kinds "seq" and "seqarray"): lists and tuples are built (literals), joined (``a + b``),
+repeated (``s * 2``, ``3 * s``), sliced (``s[1:]``, ``s[:2]``, ``s[-2:]``, ``s[::-1]``), indexed
+(constant and negative indices, ``s[i % len(s)]``), unpacked (``p, q = s``), measured (``len``),
+iterated (``for v in s``, ``enumerate(s)``) and grown in loops (``hs = hs + [h]``, a loop-carried
+list), in loops and branches, passed to the helper and returned by it; f may return a pair or a
+list. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
+grown it) so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
+long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
+most once a program, never in the helper) f holds a construct sourcead refuses: a dict literal,
+``list.append`` or a complex literal; `Program.refused_lines` names its line, where the test
+expects the refusal to be located.
 
 The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
 with small integer exponents, np/math elementwise functions, np.sum/np.mean, indexing reads,
@@ -34,6 +48,36 @@ PAIR = "pair"  # a helper's result: a tuple of two scalars
 
 CONSTS = ("0.5", "1.5", "2.0", "0.25", "3.0", "0.9", "1.0")
 
+SEQ_KINDS = ("seq", "seqarray")  # f(xs, y): xs a list or tuple of 3 floats; f(bs, x): a list of 2 arrays
+
+
+def seq_type(container: str, elem: str, n: int, exact: bool = True) -> str:
+    """The type of a list ("L") or tuple ("T") of `elem` values: its length n, or at least n."""
+    return f"{container}{elem}{n}{'' if exact else '+'}"
+
+
+def parse_seq(typ: str):
+    """(container, elem, length, exact) for a sequence type, else None."""
+    if not typ or typ[0] not in "LT" or len(typ) < 3:
+        return None
+    return typ[0], typ[1], int(typ[2:].rstrip("+")), not typ.endswith("+")
+
+
+def loosened(typ: str) -> str:
+    """A sequence type whose length may grow (inside a loop): its length becomes a lower bound."""
+    c, e, n, _ = parse_seq(typ)
+    return seq_type(c, e, n, False)
+
+
+def _join(ta: str, tb: str):
+    """The type of a name bound as ta on one path and tb on another, or None if unusable."""
+    if ta == tb:
+        return ta
+    pa, pb = parse_seq(ta), parse_seq(tb)
+    if pa and pb and pa[:2] == pb[:2]:
+        return seq_type(pa[0], pa[1], min(pa[2], pb[2]), pa[2] == pb[2] and pa[3] and pb[3])
+    return None
+
 
 @dataclasses.dataclass(frozen=True)
 class Options:
@@ -50,6 +94,17 @@ class Options:
     # compile time) when read after the `if`, although Python binds it on the path taken.
     maybe_bound_by_if_with_return: bool = True  # fixed
     allow_maybe_unbound: bool = True
+    # Bug 6 (tests/api/test_fuzz_regressions.py): `e += v` where the array e is also held in a list
+    # (`e = bs[0]`, `for e in bs`) changes the list's array in place; the run-time check of bug 1
+    # compares e only with variables that are arrays, not with arrays inside lists and tuples, so
+    # the derivative misses the change (wrong numbers), and vjp differentiates at the changed
+    # arguments. Off: programs over lists of arrays ("seqarray") make no augmented assignment to
+    # an array.
+    array_augassign_in_containers: bool = False
+    # programs over lists and tuples (kinds "seq" and "seqarray"), and how often (per statement,
+    # at most once a program) they hold a construct sourcead must refuse with a located error
+    containers: bool = True
+    unsupported_percent: int = 2
 
 
 @dataclasses.dataclass
@@ -61,6 +116,10 @@ class Program:
     # "loop_in_if": a for/while inside an if (bug 4: grad(grad(f)) drops the cotangent of values
     # the inner loop pushed on the tape, so the test skips its grad(grad) check by default)
     features: frozenset = frozenset()
+    # lines holding a construct sourcead must refuse (a dict literal, list.append, a complex
+    # literal): the expected outcome is a located refusal, not a number
+    refused_lines: tuple = ()
+    container: str = "L"  # "seq" kinds: the first argument is a list (L) or a tuple (T)
 
 
 class _Env:
@@ -81,12 +140,33 @@ class _Env:
         src = self.sure if sure else self.maybe
         return sorted(n for n, t in src.items() if t == typ)
 
+    def seqs(self, elem=None, min_len=0, container=None, exact=False):
+        """Names bound on every path to a sequence (of `elem` values, at least min_len long)."""
+        out = []
+        for name, typ in sorted(self.sure.items()):
+            p = parse_seq(typ)
+            if p and (elem is None or p[1] == elem) and p[2] >= min_len and (container in (None, p[0])) \
+                    and (p[3] or not exact):
+                out.append(name)
+        return out
+
+
+def _after_loop(env: _Env, body: _Env):
+    """After a loop: a sequence the body may have rebound keeps only its length as a lower bound."""
+    for name, typ in list(env.sure.items()):
+        if parse_seq(typ) and body.sure.get(name, body.maybe.get(name)) not in (typ, loosened(typ)):
+            env.sure[name] = loosened(typ)
+
 
 def _merge(a: _Env, b: _Env) -> _Env:
     """The environment after two paths join (an if's branches)."""
     out = _Env()
     for name in set(a.sure) | set(a.maybe) | set(b.sure) | set(b.maybe):
-        typ = a.sure.get(name) or a.maybe.get(name) or b.sure.get(name) or b.maybe.get(name)
+        ta = a.sure.get(name) or a.maybe.get(name)
+        tb = b.sure.get(name) or b.maybe.get(name)
+        typ = _join(ta, tb) if ta and tb else ta or tb
+        if typ is None:
+            continue  # a list on one path, a tuple on the other: not read afterwards
         if name in a.sure and name in b.sure:
             out.sure[name] = typ
         else:
@@ -112,6 +192,7 @@ class _Gen:
         self.if_depth = 0
         self.n_returns = 0
         self.features = set()
+        self.refused_lines: list[int] = []
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -147,6 +228,7 @@ class _Gen:
         usable = self.opts.allow_maybe_unbound and (self.opts.maybe_unbound_in_conditional or not self.in_conditional)
         if usable and maybe and self.coin(6):
             return self.choice(maybe)  # deliberately: may be unbound on this path
+        opts += [("item", n) for n in env.seqs(typ, 1)]
         if typ == SCALAR:
             opts += [("var", n) for n in env.of_type(INT)]
             opts += [("const", c) for c in CONSTS[:2]]
@@ -156,20 +238,28 @@ class _Gen:
         if not opts:
             return self.choice(CONSTS)
         what, val = self.choice(opts)
+        if what == "item":
+            n = parse_seq(env.sure[val])[2]
+            return f"{val}[{self.integer(-n, n - 1)}]"
         if what == "index":
             return f"{val}[{self.integer(0, 2)}]"
         return val
 
     def expr(self, env: _Env, typ: str, depth: int = 2) -> str:
+        if parse_seq(typ):
+            return self.seq_expr(env, typ, depth)
         if typ == ARRAY and not env.of_type(ARRAY) and not env.of_type(ARRAY, sure=False):
             # an array expression needs an array to start from
             return f"({self.expr(env, SCALAR, depth)} * np.ones(3))"
         if depth <= 0 or self.coin(25):
             return self.leaf(env, typ)
-        d = depth - 1
         forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax"]
+        if env.seqs(typ, 1) and env.of_type(INT):
+            forms += ["seqloopindex"]
         if typ == SCALAR:
             forms += ["math"]
+            if env.seqs():
+                forms += ["len"]
             if env.of_type(ARRAY):
                 forms += ["reduce", "reduce", "dot", "slice"]
                 if env.of_type(INT):
@@ -180,7 +270,10 @@ class _Gen:
             forms += ["call"]
         if self.helper is not None and self.helper[1] == PAIR and typ == SCALAR:
             forms += ["call0"]
-        form = self.choice(forms)
+        return self.render(env, typ, self.choice(forms), depth - 1)
+
+    def render(self, env: _Env, typ: str, form: str, d: int) -> str:
+        """An expression of type `typ` of the given form, its operands `d` deep."""
         if form == "bin":
             op = self.choice(["+", "-", "*"])
             return f"({self.expr(env, typ, d)} {op} {self.expr(env, typ, d)})"
@@ -219,6 +312,8 @@ class _Gen:
         if form == "loopindex":
             arr = self.choice(env.of_type(ARRAY))
             return f"{arr}[{self.choice(env.of_type(INT))} % 3]"
+        if form in ("seqloopindex", "len"):
+            return self.from_seq(env, typ, form)
         if form == "reverse":
             return f"{self.expr(env, ARRAY, d)}[::-1]"
         if form == "call0":
@@ -237,6 +332,53 @@ class _Gen:
         if form == "call":
             return self.helper_call(env, d)
         raise AssertionError(form)
+
+    def from_seq(self, env: _Env, typ: str, form: str) -> str:
+        """A number or an array taken from a sequence: an item at a loop index, or its length."""
+        if form == "len":
+            return f"({self.choice(['0.25', '0.5'])} * len({self.choice(env.seqs())}))"
+        seq = self.choice(env.seqs(typ, 1))
+        return f"{seq}[{self.choice(env.of_type(INT))} % len({seq})]"
+
+    def seq_expr(self, env: _Env, typ: str, depth: int) -> str:
+        """An expression whose value is a list or tuple of exactly the length `typ` says."""
+        c, e, n, _ = parse_seq(typ)
+        forms = ["literal", "literal"]
+        same = env.of_type(typ)
+        longer = [m for m in env.seqs(e, n, c) if m not in same]
+        if same:
+            forms += ["var", "var", "var"]
+        if longer:
+            forms += ["head"]
+        if depth > 0:
+            forms += ["reverse"] + (["concat", "concat"] if n > 1 else []) + (["repeat"] if n in (2, 3, 4) else [])
+            forms += ["tail"] if n < 4 else []
+        if self.helper is not None and self.helper[1] == typ:
+            forms += ["call"]
+        form = self.choice(forms)
+        d = depth - 1
+        if form == "var":
+            return self.choice(same)
+        if form == "head":
+            seq = self.choice(longer)
+            return f"{seq}[:{n}]" if self.coin() else f"{seq}[-{n}:]"
+        if form == "reverse":
+            return f"{self.seq_expr(env, typ, d)}[::-1]"
+        if form == "tail":
+            return f"{self.seq_expr(env, seq_type(c, e, n + 1), d)}[1:]"
+        if form == "concat":
+            k = self.integer(1, n - 1)
+            return f"({self.seq_expr(env, seq_type(c, e, k), d)} + {self.seq_expr(env, seq_type(c, e, n - k), d)})"
+        if form == "repeat":
+            k = 1 if n == 3 else n // 2
+            part = self.seq_expr(env, seq_type(c, e, k), d)
+            return f"({part} * {n // k})" if self.coin() else f"({n // k} * {part})"
+        if form == "call":
+            return self.helper_call(env, d)
+        items = [self.expr(env, e, d) for _ in range(n)]
+        if c == "L":
+            return f"[{', '.join(items)}]"
+        return f"({items[0]},)" if n == 1 else f"({', '.join(items)})"
 
     def helper_call(self, env: _Env, d: int) -> str:
         ptypes = self.helper[0]
@@ -287,7 +429,7 @@ class _Gen:
         return self.new_name("v" if typ == SCALAR else "b")
 
     def var_type(self):
-        if self.kind == "array" and self.coin(45):
+        if self.kind in ("array", "seqarray") and self.coin(45):
             return ARRAY
         return SCALAR
 
@@ -320,6 +462,8 @@ class _Gen:
         typ = self.var_type()
         if typ == ARRAY and not self.opts.array_augassign:
             typ = SCALAR
+        if typ == ARRAY and self.kind == "seqarray" and not self.opts.array_augassign_in_containers:
+            typ = SCALAR  # bug 6
         existing = env.of_type(typ)
         if not existing:
             return self.assign(env, indent)
@@ -332,7 +476,65 @@ class _Gen:
         self.emit(indent, f"{name} {op} {rhs}")
 
     def ret_expr(self, env: _Env) -> str:
-        return self.expr(env, self.ret)
+        return self.helper_ret(env, self.ret)
+
+    # -- lists and tuples ------------------------------------------------------------------
+
+    def seq_assign(self, env: _Env, indent: int):
+        """``l = <a list or tuple expression>``; an existing name is rebound only to a value at
+        least as long (so a length known before a loop stays a lower bound inside it)."""
+        c = self.choice("LT")
+        e = self.var_type()
+        n = self.choice([1, 2, 2, 3, 3, 4])
+        typ = seq_type(c, e, n)
+        reuse = [m for m in env.seqs(e, 0, c) if parse_seq(env.sure[m])[2] <= n]
+        name = self.choice(reuse) if reuse and self.coin(40) else self.new_name("l" if c == "L" else "t")
+        self.emit(indent, f"{name} = {self.seq_expr(env, typ, 2)}")
+        env.bind(name, typ)
+
+    def seq_grow(self, env: _Env, indent: int):
+        """``l = l + [v]`` (a loop-carried list when in a loop) or ``t = t + (v,)``."""
+        name = self.choice(env.seqs())
+        c, e, n, exact = parse_seq(env.sure[name])
+        item = self.expr(env, e, 1)
+        if self.coin(30):
+            more = self.seq_expr(env, seq_type(c, e, 1), 1)
+        else:
+            more = f"[{item}]" if c == "L" else f"({item},)"
+        self.emit(indent, f"{name} = {name} + {more}" if self.coin(80) else f"{name} = {more} + {name}")
+        env.bind(name, seq_type(c, e, n + 1, exact))
+
+    def seq_unpack(self, env: _Env, indent: int):
+        """``p, q = l`` of a sequence whose length is known."""
+        name = self.choice(env.seqs(exact=True, min_len=2))
+        _, e, n, _ = parse_seq(env.sure[name])
+        if n > 3:
+            name, n = f"{name}[:3]", 3
+        targets = []
+        for _ in range(n):
+            t = self.target(env, e, 30)
+            targets.append(t if t not in targets else self.new_name("v" if e == SCALAR else "b"))
+        self.emit(indent, f"{', '.join(targets)} = {name}")
+        for t in targets:
+            env.bind(t, e)
+
+    def unsupported(self, env: _Env, indent: int):
+        """A construct sourcead refuses (a dict, list.append, a complex number): the test expects
+        a located refusal."""
+        form = self.choice(["dict", "append", "complex"])
+        v = self.new_name("v")
+        if form == "dict":
+            self.emit(indent, f"{v} = {{'p': {self.expr(env, SCALAR, 1)}, 'q': {self.expr(env, SCALAR, 1)}}}['p']")
+        elif form == "complex":
+            self.emit(indent, f"{v} = ({self.expr(env, SCALAR, 1)} * (1.0 + 0.5j)).real")
+        else:
+            lst = self.new_name("l")
+            self.emit(indent, f"{lst} = [{self.expr(env, SCALAR, 1)}]")
+            self.emit(indent, f"{lst}.append({self.expr(env, SCALAR, 1)})")
+            env.bind(lst, seq_type("L", SCALAR, 2))
+            self.emit(indent, f"{v} = {lst}[1]")
+        self.refused_lines.append(len(self.lines) - (1 if form != "append" else 2) + 1)
+        env.bind(v, SCALAR)
 
     def block(self, env: _Env, indent: int, n_min=1, n_max=3, tail=True):
         n = self.integer(n_min, n_max)
@@ -357,6 +559,12 @@ class _Gen:
             forms += ["if", "if", "for", "for", "while"]
         if self.block_depth < 2:
             forms += ["early_return"]
+        if self.kind in SEQ_KINDS:
+            forms += ["seq", "seq"] + (["grow"] * (4 if self.loop_depth else 1) if env.seqs() else [])
+            forms += ["unpack"] if env.seqs(exact=True, min_len=2) else []
+            if not self.refused_lines and not self.in_helper and not self.coin(100 - self.opts.unsupported_percent):
+                # (not coin(97): hypothesis favours small draws, and coin(3) would be true too often)
+                forms = ["unsupported"]
         form = self.choice(forms)
         if form == "assign":
             self.assign(env, indent)
@@ -374,6 +582,14 @@ class _Gen:
             self.for_stmt(env, indent)
         elif form == "while":
             self.while_stmt(env, indent)
+        elif form == "seq":
+            self.seq_assign(env, indent)
+        elif form == "grow":
+            self.seq_grow(env, indent)
+        elif form == "unpack":
+            self.seq_unpack(env, indent)
+        elif form == "unsupported":
+            self.unsupported(env, indent)
 
     def if_stmt(self, env: _Env, indent: int):
         self.block_depth += 1
@@ -414,6 +630,9 @@ class _Gen:
         if self.in_helper:
             self.helper_has_loop = True
         body = env.copy()
+        for name, typ in body.sure.items():
+            if parse_seq(typ):
+                body.sure[name] = loosened(typ)  # the length may grow from one trip to the next
         self.loop_depth += 1
         self.block_depth += 1
         if counter is not None:
@@ -421,6 +640,7 @@ class _Gen:
         self.block(body, indent)
         self.loop_depth -= 1
         self.block_depth -= 1
+        _after_loop(env, body)
         # names first bound in the body may be unbound after the loop (zero trips, or a break)
         for name, typ in body.sure.items():
             if name not in env.sure:
@@ -433,8 +653,19 @@ class _Gen:
         i = self.new_name("i")
         inner = env.copy()
         arrays = env.of_type(ARRAY)
-        form = self.choice(["range"] * 4 + (["elements", "enumerate", "zip"] if arrays else []))
-        if form == "range":
+        seqs = env.seqs()
+        form = self.choice(["range"] * 4 + (["elements", "enumerate", "zip"] if arrays else [])
+                           + (["seq", "seq", "seqenum"] if seqs else []))
+        if form in ("seq", "seqenum"):
+            seq = self.choice(seqs)
+            e = self.new_name("e")
+            if form == "seq":
+                self.emit(indent, f"for {e} in {seq}:")
+            else:
+                self.emit(indent, f"for {i}, {e} in enumerate({seq}):")
+                inner.bind(i, INT)
+            inner.bind(e, parse_seq(env.sure[seq])[1])
+        elif form == "range":
             k = self.integer(0, 4)
             rng = f"range({k})" if self.coin(80) else f"range(1, {k + 1})"
             self.emit(indent, f"for {i} in {rng}:")
@@ -455,6 +686,7 @@ class _Gen:
             inner.bind(e2, SCALAR)
         self._loop_body(inner, indent + 1)
         self.loop_else(inner, indent)
+        _after_loop(env, inner)
         for name, typ in inner.sure.items():
             if name not in env.sure:
                 env.maybe[name] = typ
@@ -496,13 +728,19 @@ class _Gen:
         if self.kind == "scalar":
             ptypes = (SCALAR, SCALAR)
             rtyp = self.choice([SCALAR, SCALAR, PAIR])
+        elif self.kind == "seq":  # a list or tuple parameter, a list or a pair result
+            ptypes = self.choice([(SCALAR, SCALAR), ("Ls2", SCALAR), ("Ts2", SCALAR)])
+            rtyp = self.choice([SCALAR, PAIR, "Ls2"])
+        elif self.kind == "seqarray":
+            ptypes = self.choice([(ARRAY, SCALAR), ("La2", SCALAR)])
+            rtyp = self.choice([SCALAR, ARRAY, "La2"])
         else:
             ptypes = self.choice([(ARRAY, SCALAR), (SCALAR, SCALAR)])
             rtyp = self.choice([SCALAR, ARRAY]) if ARRAY in ptypes else SCALAR
         env = _Env({"u": ptypes[0], "w": ptypes[1]})
         default = ptypes[1] == SCALAR and self.coin(25)
         self.emit(0, "def h(u, w=0.5):" if default else "def h(u, w):")
-        saved_ret, self.ret = self.ret, (SCALAR if rtyp == PAIR else rtyp)
+        saved_ret, self.ret = self.ret, rtyp
         saved_kind = self.kind
         for _ in range(self.integer(0, 2)):
             form = self.choice(["assign", "assign", "if", "early_return", "for"])
@@ -519,14 +757,14 @@ class _Gen:
             elif form == "early_return":
                 self.n_returns += 1
                 self.emit(1, f"if {self.cond(env, 0)}:")
-                self.emit(2, f"return {self.helper_ret(env, rtyp)}")
+                self.emit(2, f"return {self.ret_expr(env)}")
             else:
                 self.block_depth = 1  # no loops in the helper: keep it small
                 self.n_stmts = 99
                 self.if_stmt(env, 1)
                 self.block_depth = 0
                 self.n_stmts = 0
-        self.emit(1, f"return {self.helper_ret(env, rtyp)}")
+        self.emit(1, f"return {self.ret_expr(env)}")
         self.emit(0, "")
         self.emit(0, "")
         self.ret, self.kind = saved_ret, saved_kind
@@ -551,6 +789,12 @@ class _Gen:
         if self.kind == "scalar":
             params = {"x": SCALAR, "y": SCALAR}
             self.ret = SCALAR
+        elif self.kind == "seq":
+            params = {"xs": seq_type(self.container, SCALAR, 3), "y": SCALAR}
+            self.ret = self.choice([SCALAR, SCALAR, PAIR, "Ls2"])
+        elif self.kind == "seqarray":
+            params = {"bs": seq_type(self.container, ARRAY, 2), "x": SCALAR}
+            self.ret = self.choice([SCALAR, ARRAY, PAIR, "La2"])
         else:
             params = {"a": ARRAY, "x": SCALAR}
             self.ret = self.choice([SCALAR, ARRAY])
@@ -564,8 +808,10 @@ class _Gen:
 
 @st.composite
 def programs(draw, opts: Options = Options()):
-    kind = draw(st.sampled_from(["scalar", "array"]))
+    kinds = ["scalar", "array"] + (["seq", "seqarray"] if opts.containers else [])
+    kind = draw(st.sampled_from(kinds))
     gen = _Gen(draw, kind, opts)
+    gen.container = draw(st.sampled_from("LT")) if kind == "seq" else "L"
     source = gen.program()
     # the point comes from a seed rather than from shrinkable floats, which hypothesis often draws
     # as their simplest value (0.0): points would pile up on ties such as x == y and kinks at 0
@@ -573,6 +819,12 @@ def programs(draw, opts: Options = Options()):
     coords = [round(float(v), 4) for v in rng.uniform(-2.0, 2.0, size=4)]
     if kind == "scalar":
         args = (coords[0], coords[1])
+    elif kind == "seq":  # the container itself is built by the test (gen.container: L or T)
+        args = (tuple(coords[:3]), coords[3])
+    elif kind == "seqarray":
+        more = [round(float(v), 4) for v in rng.uniform(-2.0, 2.0, size=3)]
+        args = ((tuple(coords[:3]), tuple(more)), coords[3])
     else:
         args = (tuple(coords[:3]), coords[3])
-    return Program(source=source, kind=kind, args=args, ret=gen.ret, features=frozenset(gen.features))
+    return Program(source=source, kind=kind, args=args, ret=gen.ret, features=frozenset(gen.features),
+                   container=gen.container, refused_lines=tuple(gen.refused_lines))

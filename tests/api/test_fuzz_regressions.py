@@ -1,0 +1,241 @@
+"""Regression tests: every distinct failure the fuzzer (tests/api/test_fuzz.py) has found, kept as
+the program it generated (or its reduction), checked the way the fuzzer checks it.
+
+A test marked ``xfail(strict=True, reason="bug: ...")`` holds a bug still open in sourcead: it
+fails today, and turns into a failure (XPASS) once the bug is fixed, when the mark is removed.
+
+Each test states the outcome the project accepts: the derivative is right (against finite
+differences, or against grad for vjp), or sourcead refuses the program with a located
+`SourceADError` (not an `InternalError`).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # tests/api/
+
+import sourcead  # noqa: E402
+from fuzz.gen import SCALAR, Program  # noqa: E402
+from oracle import assert_close, numeric_grad  # noqa: E402
+from test_fuzz import Refused, check_program, load  # noqa: E402
+
+HEADER = "import math\n\nimport numpy as np\n\n\n"
+
+
+def _correct_or_refused(f, args, wrt):
+    """grad(f, wrt) at args is right (five-point finite differences), or refused with a location."""
+    try:
+        g = sourcead.grad(f, wrt=wrt)(*copy.deepcopy(args))
+    except sourcead.InternalError:
+        raise
+    except sourcead.SourceADError as err:
+        assert err.loc is not None and err.loc.filename == f.__code__.co_filename, f"refused, not located:\n{err}"
+        return
+    def fresh_f(bs, x):  # (f changes its list argument in place: each call gets a copy)
+        return f(copy.deepcopy(bs), x)
+
+    fd = numeric_grad(fresh_f, args, wrt)
+    assert_close(g, fd, 1e-6, 1e-8, what="grad vs finite differences")
+
+
+def _check(source, kind, args, ret=SCALAR, container="L"):
+    """The fuzzer's own check of a program (a refusal is acceptable, a wrong number is not)."""
+    prog = Program(source=source, kind=kind, args=args, ret=ret, container=container)
+    try:
+        check_program(prog, np.random.default_rng(0))
+    except Refused:
+        pass
+
+
+# --- bug 6: an augmented assignment to an array held in a list ------------------------------
+#
+# ``e += x`` changes e in place; where e is also an element of a list (or a tuple) another
+# variable holds, that list sees the change in Python. The run-time check that refuses an
+# augmented assignment to a shared array (runtime.not_shared, bug 1 of test_fuzz.py) compares e
+# only with the other variables that are arrays themselves (``type(other) is ndarray``), not with
+# the arrays inside lists and tuples, so sourcead differentiates ``e = e + x`` and the derivative
+# misses the change to the list.
+
+BUG6 = ("bug: runtime.not_shared checks an augmented assignment's array against the variables "
+        "that are arrays, not against the arrays held in lists/tuples (the argument bs here), so "
+        "the in-place change the list sees is not differentiated: wrong derivative, no refusal")
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6)
+def test_augassign_to_an_element_of_a_list_argument():
+    f = load(HEADER + "def f(bs, x):\n    e = bs[0]\n    e += x\n    return np.sum(bs[0]) * x\n").f
+    bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
+    _correct_or_refused(f, (bs, 0.3), 1)  # d/dx = sum(bs[0]) + 2 * 3 * x = 7.8; sourcead: 6.0
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6)
+def test_augassign_to_the_loop_variable_over_a_list():
+    f = load(HEADER + "def f(bs, x):\n    for e in bs:\n        e += x\n    return np.sum(bs[0]) * x\n").f
+    bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
+    _correct_or_refused(f, (bs, 0.3), 1)
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6 + "; and vjp runs f on the caller's primals (which f "
+                   "changes in place) before its pullback differentiates at those same, now changed, "
+                   "arguments: vjp's cotangents differ from grad's")
+def test_fuzz_vjp_after_in_place_change_of_a_list_element():
+    # found by the long run (kind seqarray): grad is right here, vjp is not
+    source = HEADER + (
+        "def f(bs, x):\n"
+        "    for i1, e2 in enumerate(bs):\n"
+        "        x += np.dot(e2, e2)\n"
+        "        e2 += x\n"
+        "        if x < i1:\n"
+        "            break\n"
+        "    else:\n"
+        "        e2 = e2\n"
+        "    return x\n")
+    _check(source, "seqarray", (((0.6973, 0.6425, -1.363), (-1.5649, 1.7783, -1.7516)), 0.9089))
+
+
+@pytest.mark.xfail(strict=True, reason=BUG6)
+def test_fuzz_grad_after_in_place_change_of_a_list_element():
+    # found by the long run (kind seqarray): `e2 -= ...` changes bs[0] in place, read afterwards
+    source = HEADER + (
+        "def f(bs, x):\n"
+        "    for i1, e2 in enumerate(bs):\n"
+        "        e2 -= np.sum(e2)\n"
+        "        if (1.5 < i1) or (i1 >= 1):\n"
+        "            break\n"
+        "    b3 = (np.abs(bs[-1]) * bs[0])\n"
+        "    b4 = ((-b3) / (1.5 + np.tanh(x)))\n"
+        "    return b4[1] + x\n")
+    _check(source, "seqarray", (((1.8446, 1.9084, -1.8448), (-0.8781, -0.1135, -0.5839)), 0.7474))
+
+
+# --- containers the fuzzer generates, kept as fixed programs (they pass) -----------------------
+
+
+def test_loop_carried_list_concatenation_repetition_unpacking_and_a_pair_result():
+    source = HEADER + (
+        "def f(xs, y):\n"
+        "    hs = [y]\n"
+        "    for v in xs:\n"
+        "        hs = hs + [np.sin(v) * hs[-1]]\n"
+        "    p, q = hs[:2]\n"
+        "    t = (p, q) * 2\n"
+        "    return (hs * 2)[4] * t[3] + q, y * xs[len(xs) - 1]\n")
+    for container in "LT":
+        _check(source, "seq", ((0.3, 0.7, -0.4), 0.9), ret="pair", container=container)
+
+
+def test_list_of_arrays_argument_sliced_reversed_and_joined():
+    source = HEADER + (
+        "def f(bs, x):\n"
+        "    cs = (bs[::-1] + [bs[0] * x])[1:]\n"
+        "    s = 0.0\n"
+        "    for i, c in enumerate(cs):\n"
+        "        if i % 2 == 0:\n"
+        "            s = s + np.sum(c * c) * x\n"
+        "        else:\n"
+        "            s = s - np.dot(c, cs[0])\n"
+        "    return s\n")
+    _check(source, "seqarray", (((0.5, -1.2, 0.8), (1.1, 0.3, -0.7)), 0.6))
+
+
+# --- bug 7 (found while writing the container checks, not by a random program) --------------
+#
+# vjp's pullback checks the cotangent of a float or array result (api._cotangent_like), but passes
+# the cotangent of a list result through unchecked to the generated code: a longer list is
+# silently cut to the result's length, a shorter one or a float fails inside the derivative with
+# IndexError / TypeError instead of a UsageError.
+
+BUG7 = ("bug: api._cotangent_like returns the cotangent of a list (or tuple) result unchecked "
+        "(`if not _numeric(out): return ct`); it should require a list/tuple of the result's length "
+        "(recursively) and raise UsageError otherwise")
+
+
+@pytest.mark.parametrize("cotangent", [[1.0, 2.0, 3.0], [1.0], 1.0], ids=["longer", "shorter", "float"])
+@pytest.mark.xfail(strict=True, reason=BUG7)
+def test_vjp_cotangent_of_a_list_result_must_match_it(cotangent):
+    f = load(HEADER + "def f(xs, y):\n    return [xs[0] * y, np.sin(y)]\n").f
+    _, pullback = sourcead.vjp(f, [0.3, 0.5], 0.7)
+    with pytest.raises(sourcead.UsageError):
+        pullback(cotangent)
+
+
+def test_vjp_cotangent_of_a_list_result():
+    f = load(HEADER + "def f(xs, y):\n    return [xs[0] * y, np.sin(y)]\n").f
+    out, pullback = sourcead.vjp(f, [0.3, 0.5], 0.7)
+    assert isinstance(out, list) and len(out) == 2
+    gx, gy = pullback([1.0, 2.0])
+    assert_close(tuple(gx), (0.7, 0.0))
+    assert_close(gy, 0.3 + 2.0 * np.cos(0.7))
+
+
+# --- the refusals the fuzzer expects, kept as fixed programs (the default profile may draw none) --
+
+REFUSED = {
+    "dict": "        v = {'p': xs[0] * y, 'q': y}['p']\n",
+    "append": "        hs.append(np.sin(y))\n",
+    "complex": "        v = (xs[1] * (1.0 + 0.5j)).real\n",
+}
+
+
+@pytest.mark.parametrize("construct", sorted(REFUSED))
+def test_unsupported_construct_is_refused_at_its_line(construct):
+    head = HEADER + "def f(xs, y):\n    hs = [y, xs[0]]\n    v = 0.0\n    for i in range(2):\n"
+    source = head + REFUSED[construct] + "        hs = hs + [v * xs[i]]\n    return hs[-1] + v\n"
+    line = head.count("\n") + 1
+    prog = Program(source=source, kind="seq", args=((0.3, -0.5, 1.1), 0.7), ret=SCALAR, container="L",
+                   refused_lines=(line,))
+    assert check_program(prog, np.random.default_rng(0)) == "refused as expected"
+
+
+# --- bug 8 (seen in the long run: 10,000 programs grew the process to 2.1 GB) -------------------
+#
+# A module-level function differentiated once is never freed, even when its module is dropped
+# (generated code, reloaded modules): f stays alive with its lowering, IR and compiled derivatives
+# (~100-200 KB a program). The caches (cache.LOWERED, cache.DERIVED) are WeakKeyDictionaries keyed
+# by the function, and their values keep the function's Scope, whose globals are the module's
+# dict, which holds f itself: the value keeps its own weak key alive. tests/test_concurrency.py
+# checks a nested function (not in its own globals), which is freed.
+
+BUG8 = ("bug: the cache's values (cache.LOWERED / cache.DERIVED, weak-keyed by the function) keep the "
+        "function's Scope, whose globals (the module's dict) hold the function itself, so a module-level "
+        "function differentiated once is never freed, even after its module is dropped")
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "vjp"])
+@pytest.mark.xfail(strict=True, reason=BUG8)
+def test_a_differentiated_function_is_freed_with_its_module(mode):
+    import gc
+    import weakref
+
+    mod = load(HEADER + "def f(x, y):\n    return np.sin(x) * y\n")
+    f = mod.f
+    if mode == "grad":
+        sourcead.grad(f, wrt=(0, 1))(0.3, 0.5)
+    elif mode == "jvp":
+        sourcead.jvp(f, (0.3, 0.5), (1.0, 0.0))
+    else:
+        sourcead.vjp(f, 0.3, 0.5)[1](1.0)
+    ref = weakref.ref(f)
+    del sys.modules[mod.__name__]
+    del mod, f
+    gc.collect()
+    assert ref() is None, "the differentiated function outlives its module"
+
+
+def test_a_function_never_differentiated_is_freed_with_its_module():
+    import gc
+    import weakref
+
+    mod = load(HEADER + "def f(x, y):\n    return np.sin(x) * y\n")
+    ref = weakref.ref(mod.f)
+    del sys.modules[mod.__name__]
+    del mod
+    gc.collect()
+    assert ref() is None
