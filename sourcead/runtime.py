@@ -128,9 +128,7 @@ def not_shared(value, name, where, others):
     changed in place behind that variable's back, which sourcead does not differentiate (yet)."""
     if type(value) is _ndarray:
         for other in others:
-            if type(other) is _ndarray and np.may_share_memory(value, other):
-
-
+            if _shares(value, other):
                 filename, line, col = where
                 raise UnsupportedSyntaxError(
                     f"{name} is an array that another variable also refers to, and an augmented assignment "
@@ -138,6 +136,15 @@ def not_shared(value, name, where, others):
                     Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n")),
                     f"write {name} = {name} + ... (a new array) instead")
     return value
+
+
+def _shares(value, other) -> bool:
+    """Whether `other` (an array, or a list or tuple holding arrays) shares memory with `value`."""
+    if type(other) is _ndarray:
+        return np.may_share_memory(value, other)
+    if isinstance(other, (list, tuple)):
+        return any(_shares(value, item) for item in other)
+    return False
 
 
 def check_bound(value, name, where=None):

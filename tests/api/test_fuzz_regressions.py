@@ -60,31 +60,25 @@ def _check(source, kind, args, ret=SCALAR, container="L"):
 # variable holds, that list sees the change in Python. The run-time check that refuses an
 # augmented assignment to a shared array (runtime.not_shared, bug 1 of test_fuzz.py) compares e
 # only with the other variables that are arrays themselves (``type(other) is ndarray``), not with
-# the arrays inside lists and tuples, so sourcead differentiates ``e = e + x`` and the derivative
-# misses the change to the list.
+# the arrays inside lists and tuples, so sourcead differentiated ``e = e + x`` and the derivative
+# missed the change to the list.
 
-BUG6 = ("bug: runtime.not_shared checks an augmented assignment's array against the variables "
-        "that are arrays, not against the arrays held in lists/tuples (the argument bs here), so "
-        "the in-place change the list sees is not differentiated: wrong derivative, no refusal")
+# Fixed: runtime.not_shared now also looks inside lists and tuples, so these are refused at the
+# augmented assignment (correct or refused).
 
 
-@pytest.mark.xfail(strict=True, reason=BUG6)
 def test_augassign_to_an_element_of_a_list_argument():
     f = load(HEADER + "def f(bs, x):\n    e = bs[0]\n    e += x\n    return np.sum(bs[0]) * x\n").f
     bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
     _correct_or_refused(f, (bs, 0.3), 1)  # d/dx = sum(bs[0]) + 2 * 3 * x = 7.8; sourcead: 6.0
 
 
-@pytest.mark.xfail(strict=True, reason=BUG6)
 def test_augassign_to_the_loop_variable_over_a_list():
     f = load(HEADER + "def f(bs, x):\n    for e in bs:\n        e += x\n    return np.sum(bs[0]) * x\n").f
     bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
     _correct_or_refused(f, (bs, 0.3), 1)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG6 + "; and vjp runs f on the caller's primals (which f "
-                   "changes in place) before its pullback differentiates at those same, now changed, "
-                   "arguments: vjp's cotangents differ from grad's")
 def test_fuzz_vjp_after_in_place_change_of_a_list_element():
     # found by the long run (kind seqarray): grad is right here, vjp is not
     source = HEADER + (
@@ -100,7 +94,6 @@ def test_fuzz_vjp_after_in_place_change_of_a_list_element():
     _check(source, "seqarray", (((0.6973, 0.6425, -1.363), (-1.5649, 1.7783, -1.7516)), 0.9089))
 
 
-@pytest.mark.xfail(strict=True, reason=BUG6)
 def test_fuzz_grad_after_in_place_change_of_a_list_element():
     # found by the long run (kind seqarray): `e2 -= ...` changes bs[0] in place, read afterwards
     source = HEADER + (

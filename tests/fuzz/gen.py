@@ -94,13 +94,10 @@ class Options:
     # compile time) when read after the `if`, although Python binds it on the path taken.
     maybe_bound_by_if_with_return: bool = True  # fixed
     allow_maybe_unbound: bool = True
-    # Bug 6 (tests/api/test_fuzz_regressions.py): `e += v` where the array e is also held in a list
-    # (`e = bs[0]`, `for e in bs`) changes the list's array in place; the run-time check of bug 1
-    # compares e only with variables that are arrays, not with arrays inside lists and tuples, so
-    # the derivative misses the change (wrong numbers), and vjp differentiates at the changed
-    # arguments. Off: programs over lists of arrays ("seqarray") make no augmented assignment to
-    # an array.
-    array_augassign_in_containers: bool = False
+    # Bug 6 (tests/api/test_fuzz_regressions.py), fixed: `e += v` where the array e is also held in
+    # a list (`e = bs[0]`, `for e in bs`) changes the list's array in place; the run-time check of
+    # bug 1 now looks inside lists and tuples too, and refuses it.
+    array_augassign_in_containers: bool = True
     # programs over lists and tuples (kinds "seq" and "seqarray"), and how often (per statement,
     # at most once a program) they hold a construct sourcead must refuse with a located error
     containers: bool = True
