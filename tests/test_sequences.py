@@ -129,3 +129,19 @@ def test_unknown_sequence_arithmetic_is_refused():
 
     with pytest.raises(SourceADError):
         sourcead.grad(opaque)(0.7)
+
+
+B = np.array([1.0, 2.0])
+
+
+def concatenated_with_constants(x):
+    return np.sum(np.concatenate((B, x, B)) ** 2)
+
+
+def test_jvp_of_a_concatenation_with_constant_parts():
+    """Regression: the tangent of a tuple holding constant arrays had 0.0 for them, which
+    np.concatenate refused (zero-dimensional arrays cannot be concatenated)."""
+    x = np.array([0.3, -0.5])
+    g = sourcead.grad(concatenated_with_constants)(x)
+    np.testing.assert_allclose(g, 2 * x)
+    assert sourcead.jvp(concatenated_with_constants, (x,), (np.ones(2),))[1] == pytest.approx(np.sum(2 * x))

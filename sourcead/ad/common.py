@@ -84,8 +84,9 @@ class Transform:
 
     def zero(self, v: Operand, emit: list, loc) -> Operand:
         """The zero derivative of `v`: 0.0 for a number, zeros of its shape otherwise."""
-        if isinstance(v, Const) and not isinstance(v.value, (tuple, list)) or kinds_mod.is_scalar(v, self.kinds):
-            return Const(0.0)
+        if isinstance(v, Const) and isinstance(v.value, (int, float, bool, type(None))) \
+                or kinds_mod.is_scalar(v, self.kinds):
+            return Const(0.0)  # (a constant array or sequence gets zeros of its shape, below)
         z = derivative(v)
         emit.append(Call([z], runtime.zeros_like_input, [v], {}, loc, None, self.tag))
         self.know(z, v)
