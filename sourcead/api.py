@@ -55,7 +55,7 @@ def _base(f, what: str):
 
 def _signature(f):
     try:
-        return inspect.signature(f)
+        return inspect.signature(f, follow_wrapped=False)  # the function's own parameters
     except (TypeError, ValueError) as err:
         raise UsageError(f"cannot read the signature of {f!r}") from err
 

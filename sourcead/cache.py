@@ -1,6 +1,7 @@
 """cache: derivatives are compiled once and kept.
 
-Per function object (weakly: a function that goes away takes its derivatives along), per chain of
+Per function object (kept on the function itself: a function that goes away takes its lowering
+and derivatives along, even through the cycle its module's globals make), per chain of
 transforms ((mode, wrt), ...), per kinds of the arguments and of the free variables holding data
 that the function reads, and per rule-registry version (a rule registered later is never missed).
 A lowering is used only while every helper inlined into it is still what its name denotes. A hit
@@ -17,8 +18,35 @@ from .errors import UnsupportedCallError
 from .passes.kinds import kind_of_value
 from .rules import registry
 
-LOWERED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-DERIVED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+class _OnFunction:
+    """A table kept on each function object itself (in its ``__dict__``, with the function as the
+    owner of the entry), so that it lives and dies with the function. A weak-keyed table would not
+    do: its values -- derivatives that run in the function's globals -- keep their key alive
+    through those globals, which hold a module-level function. An entry copied to another
+    function (``functools.wraps`` copies ``__dict__``) is not that function's: its owner differs."""
+
+    def __init__(self, attr: str):
+        self.attr = attr
+
+    def get(self, f, default=None):
+        entry = getattr(f, "__dict__", {}).get(self.attr)
+        return entry[1] if entry is not None and entry[0] is f else default
+
+    def __contains__(self, f) -> bool:
+        return self.get(f, _ABSENT) is not _ABSENT
+
+    def __setitem__(self, f, value) -> None:
+        f.__dict__[self.attr] = (f, value)
+
+    def pop(self, f, default=None):
+        value = self.get(f, default)
+        getattr(f, "__dict__", {}).pop(self.attr, None)
+        return value
+
+
+_ABSENT = object()
+LOWERED = _OnFunction("__sourcead_lowered__")
+DERIVED = _OnFunction("__sourcead_derived__")
 _SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "grad_aux": "grad", "vjp": "vjp", "jvp": "jvp"}
 
 

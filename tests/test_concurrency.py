@@ -262,3 +262,22 @@ def test_rebinding_a_global_the_function_reads_is_seen():
         assert df(1.0) == 4.0
     finally:
         scale = 2.0
+
+
+def square_for_wraps(x):
+    return x * x
+
+
+def test_a_wrapper_that_copies_the_cache_entry_does_not_use_it():
+    """functools.wraps copies a function's __dict__, where the cache keeps its entries: the copy
+    names another owner, so the wrapper gets a derivative of its own."""
+    import functools
+
+    assert sourcead.grad(square_for_wraps)(3.0) == 6.0
+
+    @functools.wraps(square_for_wraps)
+    def doubled(x):
+        return 2.0 * square_for_wraps(x)
+
+    assert "__sourcead_derived__" in doubled.__dict__  # the copied entry is there...
+    assert sourcead.grad(doubled)(3.0) == 12.0  # ...and not used

@@ -56,10 +56,11 @@ def parse(fn) -> Parsed:
         raise SourceUnavailableError(
             f"{fn!r} is not a Python function, so sourcead cannot read its source",
             hint="pass a function defined with def in a file, a notebook cell or a module")
-    name = fn.__name__
+    name = fn.__code__.co_name  # the def's own name (a decorator may have copied another)
     try:
-        src_lines, first = inspect.getsourcelines(fn)
-        filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
+        # the function's own code: inspect would follow a decorator's __wrapped__ to another function
+        src_lines, first = inspect.getsourcelines(fn.__code__)
+        filename = inspect.getsourcefile(fn.__code__) or fn.__code__.co_filename
     except (OSError, TypeError):
         src_lines = None  # raised below, outside the handler: inspect's error only repeats it
     if src_lines is None:
@@ -72,7 +73,7 @@ def parse(fn) -> Parsed:
     lines = {first + i: line.rstrip("\n") for i, line in enumerate(src_lines)}
     for i, line in enumerate(all_lines, start=1):
         lines.setdefault(i, line.rstrip("\n"))
-    if fn.__name__ == "<lambda>":
+    if name == "<lambda>":
         tree = _find_lambda(text, fn, filename, first, lines)
     else:
         try:

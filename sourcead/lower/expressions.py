@@ -184,7 +184,7 @@ def inline(ctx: Context, fn, args, kwargs, node) -> Operand:
     place (values renamed, parameters bound to the arguments, defaults filled in)."""
     callee = ctx.unit.callee_ir(fn, ctx.unit.loc(node))
     try:
-        bound = inspect.signature(fn).bind(*[_Arg(a) for a in args], **{k: _Arg(v) for k, v in kwargs.items()})
+        bound = inspect.signature(fn, follow_wrapped=False).bind(*[_Arg(a) for a in args], **{k: _Arg(v) for k, v in kwargs.items()})
     except TypeError as err:
         ctx.unit.error(node, f"this call to {fn.__qualname__} does not match its parameters: {err}",
                        cls=UnsupportedCallError)

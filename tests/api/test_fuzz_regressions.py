@@ -196,13 +196,11 @@ def test_unsupported_construct_is_refused_at_its_line(construct):
 # dict, which holds f itself: the value keeps its own weak key alive. tests/test_concurrency.py
 # checks a nested function (not in its own globals), which is freed.
 
-BUG8 = ("bug: the cache's values (cache.LOWERED / cache.DERIVED, weak-keyed by the function) keep the "
-        "function's Scope, whose globals (the module's dict) hold the function itself, so a module-level "
-        "function differentiated once is never freed, even after its module is dropped")
+# Fixed: the caches live on the function object itself (cache._OnFunction), so the cycle through
+# the module's globals is an ordinary one, which the garbage collector frees.
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp", "vjp"])
-@pytest.mark.xfail(strict=True, reason=BUG8)
 def test_a_differentiated_function_is_freed_with_its_module(mode):
     import gc
     import weakref
