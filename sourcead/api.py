@@ -793,6 +793,12 @@ def _is_zero_tangent(t) -> bool:
 def _cotangent_like(ct, out):
     """A cotangent given to a pullback for the result `out`: real, and shaped like `out` (a
     scalar is broadcast to an array result)."""
+    if isinstance(out, (list, tuple)):
+        if not isinstance(ct, (list, tuple)) or len(ct) != len(out):
+            raise _usage(f"vjp: the result is a {type(out).__name__} of {len(out)} items; the cotangent is "
+                         f"{_describe(ct)}", hint="pass a list or tuple of as many cotangents, each shaped like "
+                                                  "its item")
+        return [_cotangent_like(c, o) for c, o in zip(ct, out, strict=True)]
     if not _numeric(out):
         return ct
     problem = _value_problem(ct)

@@ -145,13 +145,10 @@ def test_list_of_arrays_argument_sliced_reversed_and_joined():
 # silently cut to the result's length, a shorter one or a float fails inside the derivative with
 # IndexError / TypeError instead of a UsageError.
 
-BUG7 = ("bug: api._cotangent_like returns the cotangent of a list (or tuple) result unchecked "
-        "(`if not _numeric(out): return ct`); it should require a list/tuple of the result's length "
-        "(recursively) and raise UsageError otherwise")
+# Fixed: api._cotangent_like requires a list or tuple of the result's length, item by item.
 
 
 @pytest.mark.parametrize("cotangent", [[1.0, 2.0, 3.0], [1.0], 1.0], ids=["longer", "shorter", "float"])
-@pytest.mark.xfail(strict=True, reason=BUG7)
 def test_vjp_cotangent_of_a_list_result_must_match_it(cotangent):
     f = load(HEADER + "def f(xs, y):\n    return [xs[0] * y, np.sin(y)]\n").f
     _, pullback = sourcead.vjp(f, [0.3, 0.5], 0.7)
