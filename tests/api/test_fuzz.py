@@ -81,14 +81,13 @@ fuzzer is their regression test (fuzz.gen.Options keeps a switch for each):
 5. ``grad(grad(f))`` crashing in the runtime on array programs with returns before loops: the
    same cause as 4.
 
-Open (switched off by default, kept in tests/api/test_fuzz_regressions.py as strict xfails):
+Found by the container programs, fixed since (regression tests in tests/api/test_fuzz_regressions.py):
 
 6. ``e += v`` where the array ``e`` is also held in a list (``e = bs[0]``, ``for e in bs``): the
-   list's array changes in place, but the run-time check of 1 ignores arrays inside lists and
-   tuples, so grad misses the change (wrong numbers) and vjp differentiates at arguments its own
-   call of f has changed.
-7. vjp's pullback takes any cotangent for a list result (found writing the container checks).
-8. A module-level function differentiated once outlives its module (the cache keeps its globals).
+   list's array changed in place, but the run-time check of 1 ignored arrays inside lists and
+   tuples (wrong numbers); now refused.
+7. vjp's pullback took any cotangent for a list result (found writing the container checks).
+8. A module-level function differentiated once outlived its module (the cache kept its globals).
 """
 
 from __future__ import annotations
