@@ -58,9 +58,12 @@ def parse(fn) -> Parsed:
             hint="pass a function defined with def in a file, a notebook cell or a module")
     name = fn.__code__.co_name  # the def's own name (a decorator may have copied another)
     try:
-        # the function's own code: inspect would follow a decorator's __wrapped__ to another function
-        src_lines, first = inspect.getsourcelines(fn.__code__)
-        filename = inspect.getsourcefile(fn.__code__) or fn.__code__.co_filename
+        # the function's own code in a plain function: inspect would follow a decorator's __wrapped__
+        # to another function; its module (from its globals) still lets linecache find the source
+        own = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
+        own.__module__ = fn.__module__
+        src_lines, first = inspect.getsourcelines(own)
+        filename = inspect.getsourcefile(own) or fn.__code__.co_filename
     except (OSError, TypeError):
         src_lines = None  # raised below, outside the handler: inspect's error only repeats it
     if src_lines is None:
