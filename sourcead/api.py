@@ -159,9 +159,6 @@ class Derivative:
             args[i] = to_float(args[i])
         return args
 
-    def compiled(self, args):
-        return _derived(self.f, self.chain, _kinds(self.f, args))
-
     def __call__(self, *args, **kwargs):
         if self.check_first:
             return self._checked_call(args, kwargs)

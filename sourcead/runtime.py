@@ -739,7 +739,6 @@ def cumprod_hvp(g, c, x, axis=None):
 
 
 def _refuse(what, hint):
-    from .errors import UnsupportedCallError
 
     raise UnsupportedCallError(what, hint=hint)
 
@@ -775,7 +774,6 @@ def _quantile_weights(x, q, axis, method, overwrite_input=False):
         _refuse("np.quantile/percentile/median with overwrite_input=True reorder the array they are given, "
                 "so its derivative cannot be traced back", "leave overwrite_input at False")
     if method != "linear":
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError(f"np.quantile with method={method!r} has no derivative rule",
                                    hint="use the default method='linear'")
@@ -939,7 +937,6 @@ def pad_positions(x, pad_width, mode="constant"):
         return np.pad(index_grid(x), pad_width, mode="constant", constant_values=-1)
     if mode in ("edge", "reflect", "symmetric", "wrap"):
         return np.pad(index_grid(x), pad_width, mode=mode)
-    from .errors import UnsupportedCallError
 
     raise UnsupportedCallError(f"np.pad with mode={mode!r} has no derivative rule",
                                hint="use mode 'constant', 'edge', 'reflect', 'symmetric' or 'wrap'")
@@ -1222,7 +1219,6 @@ def trapezoid_weights(y, x=None, dx=1.0, axis=-1):
 def _cov_data(m, y=None, rowvar=True, bias=False, ddof=None):
     """np.cov's observations as rows of variables (2-D), centered, and the divisor n - ddof."""
     if y is not None:
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError("np.cov and np.corrcoef with a second array y have no derivative rule",
                                    hint="stack the variables into one array: np.cov(np.vstack([m, y]))")
@@ -1524,7 +1520,6 @@ def sqrtm_operand(a, sqrtm_of_a):
     if np.ndim(a) >= 2:
         return a
     if not np.allclose(sqrtm_of_a * sqrtm_of_a, a):
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError(
             "scipy.linalg.sqrtm of a number (a 0-d or one-element 1-D array) returned exp(a) rather than "
@@ -1553,7 +1548,6 @@ def effective_matrix(a, assume_a=None, lower=False, transposed=False):
         return mT(a) if transposed else a
     if assume_a in _SYMMETRIC:
         return symmetric_from_triangle(a, lower)
-    from .errors import UnsupportedCallError
 
     raise UnsupportedCallError(f"scipy.linalg is differentiated with assume_a in {_GENERAL + _SYMMETRIC}, "
                                f"not {assume_a!r}", hint="leave assume_a out (the general solver)")
@@ -1645,7 +1639,6 @@ def _matrix_norm_weight(m, n, ord):
         won = sums == (np.max(sums, axis=-1 - (axis == -1), keepdims=True) if ord in (1, np.inf)
                        else np.min(sums, axis=-1 - (axis == -1), keepdims=True))
         return np.sign(m) * won / np.sum(won, axis=(-2, -1), keepdims=True)
-    from .errors import UnsupportedCallError
 
     raise UnsupportedCallError(f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
                                hint="use ord in None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
@@ -1666,7 +1659,6 @@ def square_r(r):
     """`r`, after checking it is square: the R of np.linalg.qr's reduced mode for a square or tall
     matrix, which is what the qr rules differentiate."""
     if np.shape(r)[-1] != np.shape(r)[-2]:
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError(
             "np.linalg.qr is differentiated for square or tall matrices (R square), not for a wide one",
@@ -1698,7 +1690,6 @@ def svd_gaps(usv, a, full_matrices=True, compute_uv=True, hermitian=False):
     """inverse_gaps(s**2) for the factors ``usv = np.linalg.svd(a, ...)``, after checking that
     the call returned what the svd rules differentiate."""
     if not compute_uv or hermitian or (full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
-        from .errors import UnsupportedCallError
 
         raise UnsupportedCallError(
             "np.linalg.svd is differentiated with compute_uv=True, hermitian=False, and "
@@ -1724,7 +1715,6 @@ def scipy_solve_columns(v, a, b):
 
 
 def _number_solve_error():
-    from .errors import UnsupportedCallError
 
     return UnsupportedCallError(
         "scipy.linalg.solve of a number a (0-d, one-element, or 1 x 1 against a b without exactly one "
