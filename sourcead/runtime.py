@@ -41,18 +41,21 @@ def ones_like_output(y):
     """The seed cotangent of a result whose sum is differentiated: 1.0, ones of y's shape, or a
     list of those for a list or tuple of results."""
     if isinstance(y, _ndarray):
-        if y.dtype.kind not in "biufc":
+        if y.dtype.kind not in "biuf":
             raise _not_numeric(y)
         return np.ones(y.shape)
     if isinstance(y, (list, tuple)):
         return [ones_like_output(e) for e in y]
-    if isinstance(y, (int, float, complex, np.number)) and not isinstance(y, (bool, np.bool_)):
+    if isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, (bool, np.bool_)):
         return 1.0
     raise _not_numeric(y)
 
 
 def _not_numeric(y):
-
+    if np.iscomplexobj(y):
+        return NonDifferentiableError(
+            f"the function returned a complex value ({y!r:.60}): sourcead does not differentiate complex "
+            "numbers yet", hint="return a real number, e.g. the real part, abs(...) or the squared modulus")
     return NonDifferentiableError(
         f"the function returned a {type(y).__name__} ({y!r:.60}), which has no gradient",
         hint="grad differentiates a function returning numbers or arrays (or tuples or lists of them); "

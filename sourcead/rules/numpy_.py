@@ -195,12 +195,12 @@ def arccosh_tangent(t, ans, x):
 
 @adjoint(np.arctanh)
 def arctanh_adjoint(ct, ans, x):
-    return ct / (1.0 - x ** 2)
+    return np.divide(ct, 1.0 - x ** 2)
 
 
 @tangent(np.arctanh)
 def arctanh_tangent(t, ans, x):
-    return t / (1.0 - x ** 2)
+    return np.divide(t, 1.0 - x ** 2)
 
 
 # Exponentials and logarithms
@@ -236,44 +236,46 @@ def expm1_tangent(t, ans, x):
     return t * (ans + 1.0)
 
 
+# The logarithms (and arctanh) divide with np.divide, not `/`: at the pole a Python float gives
+# inf and a warning, as the primal np.log(0.0) does, where `/` would raise ZeroDivisionError.
 @adjoint(np.log)
 def log_adjoint(ct, ans, x):
-    return ct / x
+    return np.divide(ct, x)
 
 
 @tangent(np.log)
 def log_tangent(t, ans, x):
-    return t / x
+    return np.divide(t, x)
 
 
 @adjoint(np.log2)
 def log2_adjoint(ct, ans, x):
-    return ct / (x * math.log(2.0))
+    return np.divide(ct, x * math.log(2.0))
 
 
 @tangent(np.log2)
 def log2_tangent(t, ans, x):
-    return t / (x * math.log(2.0))
+    return np.divide(t, x * math.log(2.0))
 
 
 @adjoint(np.log10)
 def log10_adjoint(ct, ans, x):
-    return ct / (x * math.log(10.0))
+    return np.divide(ct, x * math.log(10.0))
 
 
 @tangent(np.log10)
 def log10_tangent(t, ans, x):
-    return t / (x * math.log(10.0))
+    return np.divide(t, x * math.log(10.0))
 
 
 @adjoint(np.log1p)
 def log1p_adjoint(ct, ans, x):
-    return ct / (1.0 + x)
+    return np.divide(ct, 1.0 + x)
 
 
 @tangent(np.log1p)
 def log1p_tangent(t, ans, x):
-    return t / (1.0 + x)
+    return np.divide(t, 1.0 + x)
 
 
 # logaddexp(x, y) = log(exp(x) + exp(y)); its partials are the softmax weights
