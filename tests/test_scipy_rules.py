@@ -519,8 +519,6 @@ def test_a_constant_shape_parameter_that_depends_on_the_input_is_refused():
         sourcead.grad(t_cdf_in_df)(3.0)
 
 
-@pytest.mark.xfail(strict=True, reason="needs: ad/forward.py Forward.call to refuse (as reverse.py does) an active "
-                                       "argument bound to a rule parameter that is not differentiable")
 def test_forward_mode_refuses_a_constant_shape_parameter_that_depends_on_the_input():
     with pytest.raises(NonDifferentiableError):
         sourcead.jvp(t_cdf_in_df, (3.0,), (1.0,))

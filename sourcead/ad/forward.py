@@ -80,6 +80,8 @@ class Forward(Transform):
         out, loc = stmt.outs[0], stmt.loc
         bound = templates.bind(rule, Const(None), out, stmt.args, stmt.kwargs, loc)
         templates.check_varargs(rule, bound, self.varies, loc)
+        if not stmt.tag:  # the user's call; a rule's own body (higher order) is checked by its spec tests
+            self.check_constants(rule, bound, stmt)
         total = None
         for index, name in enumerate(rule.diff_params):
             bound = templates.bind(rule, Const(None), out, stmt.args, stmt.kwargs, loc)

@@ -236,10 +236,10 @@ def expm1_tangent(t, ans, x):
     return t * (ans + 1.0)
 
 
-# The logarithms (and arctanh) divide with np.divide, not `/`: at the pole a Python float gives
-# inf and a warning, as the primal np.log(0.0) does, where `/` would raise ZeroDivisionError.
 @adjoint(np.log)
 def log_adjoint(ct, ans, x):
+    # np.divide, not `/` (here and in log2, log10, log1p, arctanh): at the pole a Python float gives
+    # inf and a warning, as the primal np.log(0.0) does, where `/` raises ZeroDivisionError
     return np.divide(ct, x)
 
 
