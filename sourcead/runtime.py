@@ -51,13 +51,38 @@ def ones_like_output(y):
     raise _not_numeric(y)
 
 
-def _not_numeric(y):
+def numeric_result(y, where=None):
+    """The result a gradient starts from, checked to be a real number or array (or a list or tuple
+    of them) when the compiler cannot tell from the code: a path returning a string, an object or a
+    complex value is refused where the primal returns it (kept by dead-code elimination). `where`
+    is (file, line, column) of the function's definition."""
+    if isinstance(y, _ndarray):
+        if y.dtype.kind in "biuf":
+            return y
+    elif isinstance(y, (list, tuple)):
+        for e in y:
+            numeric_result(e, where)
+        return y
+    elif isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, (bool, np.bool_)):
+        return y
+    loc = None
+    if where is not None:
+        filename, line, col = where
+        loc = Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n"))
+    raise _not_numeric(y, loc)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _not_numeric(y, loc=None):
     if np.iscomplexobj(y):
         return NonDifferentiableError(
             f"the function returned a complex value ({y!r:.60}): sourcead does not differentiate complex "
-            "numbers yet", hint="return a real number, e.g. the real part, abs(...) or the squared modulus")
+            "numbers yet", loc, hint="return a real number, e.g. the real part, abs(...) or the squared modulus")
     return NonDifferentiableError(
-        f"the function returned a {type(y).__name__} ({y!r:.60}), which has no gradient",
+        f"the function returned {_a(type(y).__name__)} ({y!r:.60}), which has no gradient", loc,
         hint="grad differentiates a function returning numbers or arrays (or tuples or lists of them); "
              "check that it ends with a return of the value you want to differentiate")
 

@@ -313,11 +313,7 @@ BAD_FUNCTIONS = [
     (calls_fsum, 1.0, UnsupportedCallError, "math.fsum", "math.fsum"),
     (returns_none, 1.0, NonDifferentiableError, "def returns_none", "None"),
     (returns_a_string, -1.0, NonDifferentiableError, "def returns_a_string", "'negative'"),
-    pytest.param(returns_a_string_on_one_path, -1.0, NonDifferentiableError, 'return "negative"', "'negative'",
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "needs: a location on the run-time NonDifferentiableError of runtime.ones_like_output "
-                     "(the generated code knows the return line; the error says only 'the function returned "
-                     "a str')")), id="returns_a_string_on_one_path"),
+    (returns_a_string_on_one_path, -1.0, NonDifferentiableError, "def returns_a_string_on_one_path", "'negative'"),
     (asserts, 1.0, UnsupportedSyntaxError, "assert x", "assert"),
     (raises, 1.0, UnsupportedSyntaxError, "raise ValueError", "raise"),
     (imports, 1.0, UnsupportedSyntaxError, "import math as m", "import"),
@@ -735,14 +731,8 @@ def test_a_pytree_argument_is_refused_until_pytrees_land(mode, tree):
     assert "pytrees" in err.message and "argument t" in err.message and err.hint
 
 
-OBJECT_RESULT = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "needs: grad and value_and_grad to refuse a result that is an object(): it gets the gradient 0.0 "
-    "because the result is inactive and never computed; e.g. the generated code checking the result "
-    "with runtime.ones_like_output also when it is inactive"))
-
-
 @pytest.mark.parametrize("mode", ["grad", "value_and_grad"])
-@pytest.mark.parametrize("fn", [is_positive, pytest.param(makes_an_object, marks=OBJECT_RESULT)],
+@pytest.mark.parametrize("fn", [is_positive, makes_an_object],
                          ids=["bool", "object"])
 def test_grad_of_a_result_that_is_not_a_number_is_refused(fn, mode):
     try:
@@ -750,6 +740,31 @@ def test_grad_of_a_result_that_is_not_a_number_is_refused(fn, mode):
     except NonDifferentiableError:
         return
     raise AssertionError(f"{mode} returned {result!r}")
+
+
+def returns_a_string_for_a_positive_sum(x):
+    if x.sum() > 0:
+        return "positive"
+    return np.sin(x) * x
+
+
+def returns_an_object_for_a_positive_sum(x):
+    if x.sum() > 0:
+        return object()
+    return np.sin(x) * x
+
+
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad", "grad_of_grad"])
+@pytest.mark.parametrize("fn", [returns_a_string_for_a_positive_sum, returns_an_object_for_a_positive_sum],
+                         ids=["str", "object"])
+def test_an_array_function_returning_no_number_on_one_path_is_refused_there(fn, mode):
+    """Regression: the array gradient's seed became 1.0 and the result was never checked, so the
+    path returning a string or an object gave a silent zero gradient."""
+    with pytest.raises(NonDifferentiableError, match=f"def {fn.__name__}"):
+        MODES[mode](fn, (np.ones(3),), 0)
+    x = -np.ones(3)
+    if mode == "grad":
+        assert np.allclose(sourcead.grad(fn)(x), np.sin(x) + x * np.cos(x))
 
 
 # ---- NaN and inf propagate as in the primal ------------------------------------------------------

@@ -381,6 +381,18 @@ def reverse(fn: Function, wrt: list[int], kinds: dict, *, seed: str = "ones", wi
     return out, rev.kinds, seeds
 
 
+def _checked_numeric(rev: Reverse, y: Var, emit: list) -> Var:
+    """``numeric_result(y)``: the code does not show that the result is a number, so the gradient
+    checks it, located at the function's definition (an effect: kept even when the seed is not
+    used, as for a result that does not depend on the inputs)."""
+    loc = rev.fn.loc
+    where = Const((loc.filename, loc.line, loc.col)) if loc is not None else Const(None)
+    checked = Var(y.hint)
+    emit.append(Call([checked], runtime.numeric_result, [y, where], {}, loc, None, GRAD))
+    rev.note(emit[-1:])
+    return checked
+
+
 def _seed(rev: Reverse, y: Operand, seed: str, ct: dict, emit: list) -> Operand:
     """The cotangent of one result: a parameter (vjp), 1.0 for a number, else ones of its shape
     (read from a parameter known to have the same shape, when there is one)."""
@@ -393,6 +405,9 @@ def _seed(rev: Reverse, y: Operand, seed: str, ct: dict, emit: list) -> Operand:
             f"{rev.fn.name} returns the result of a comparison (True or False), which has no gradient",
             rev.defs[y].loc if y in rev.defs else rev.fn.loc,
             "return the number to differentiate (a comparison's 0 or 1 has derivative 0)")
+    checked = y
+    if seed != "param" and isinstance(y, Var) and not kinds_mod.numeric(kinds_mod.of(y, rev.kinds)):
+        checked = _checked_numeric(rev, y, emit)
     if seed == "param":
         s = derivative(y)
     elif kinds_mod.is_scalar(y, rev.kinds):
@@ -401,7 +416,7 @@ def _seed(rev: Reverse, y: Operand, seed: str, ct: dict, emit: list) -> Operand:
         s = derivative(y)
         k = kinds_mod.of(y, rev.kinds)
         shape = k.shape if isinstance(k, kinds_mod.Array) else None
-        like_ = shape if isinstance(shape, Var) and shape in {p.var for p in rev.fn.params} else y
+        like_ = shape if isinstance(shape, Var) and shape in {p.var for p in rev.fn.params} else checked
         emit.append(Call([s], runtime.ones_like_output, [like_], {}, None, None, GRAD))
         rev.know(s, y)
     rev.accumulate(ct, y, s, emit, rev.fn.loc)

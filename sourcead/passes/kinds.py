@@ -57,6 +57,7 @@ class Shape:
 
 
 SCALAR, SEQ, SHAPE, BOOL = Scalar(), Seq(), Shape(), Bool()
+SCALAR_TO_ARRAY = Array(None, 1)  # np.cumsum(2.0) is array([2.])
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                 operator.pos, operator.floordiv, operator.mod, abs, pow}
@@ -209,6 +210,16 @@ def _is_none(x):
     return isinstance(x, Const) and x.value is None and x.spelling is None
 
 
+def _cumulative(stmt, ks, kinds):
+    """np.cumsum(a, axis) and its kin: a's kind along an axis, a flat array without one."""
+    a = ks[0] if ks else None
+    if not isinstance(a, Array):
+        return SCALAR_TO_ARRAY if isinstance(a, Scalar) else None
+    along_axis = len(stmt.args) > 1 and not _is_none(stmt.args[1]) or "axis" in stmt.kwargs \
+        and not _is_none(stmt.kwargs["axis"])
+    return a if along_axis or a.ndim == 1 else Array(None, 1)
+
+
 def _first(stmt, ks, kinds):
     return ks[0] if ks else None
 
@@ -227,7 +238,8 @@ _RULES = {
     runtime.repeat_seq: lambda *_: SEQ, runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
     runtime.unrepeat_seq: lambda *_: SEQ,
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
-    runtime.not_shared: _first,
+    runtime.not_shared: _first, runtime.numeric_result: _first,
+    **{op: _cumulative for op in (np.cumsum, np.cumprod, Method("cumsum"), Method("cumprod"))},
     runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
     runtime.expand_reduced: _second, runtime.unindex: _second,
     operator.matmul: _matmul, np.matmul: _matmul, np.dot: _matmul, Method("dot"): _matmul,

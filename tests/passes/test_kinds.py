@@ -104,6 +104,14 @@ def late_join(x, n):
     return a
 
 
+def cumulative(A, v):
+    a = np.cumsum(A, axis=0)
+    b = np.cumsum(A)
+    c = v.cumprod()
+    d = np.cumsum(2.0)
+    return a, b, c, d
+
+
 def containers(x, y):
     p = (x, y)
     q = [x, y]
@@ -203,6 +211,16 @@ CASES = [
           return a
      """), {"x": "Array(x, 1)", "n": "Scalar", "t": "-", "a": "-", "b": "-", "i": "-", "i_1": "Scalar",
             "a_1": "-", "b_1": "-", "i_2": "-"}),
+    # a cumulative sum keeps its operand's kind along an axis (or of a vector); flat, its own
+    (cumulative, (MAT, VEC), ir("""
+        def cumulative(A, v):
+          a = numpy.cumsum(A, axis=0)
+          b = numpy.cumsum(A)
+          c = .cumprod(v)
+          d = numpy.cumsum(2.0)
+          return (a, b, c, d)
+     """), {"A": "Array(A, 2)", "v": "Array(v, 1)", "a": "Array(A, 2)", "b": "Array(?, 1)", "c": "Array(v, 1)",
+            "d": "Array(?, 1)"}),
     (containers, (SCALAR, SCALAR), ir("""
         def containers(x, y):
           p = tuple(x, y)

@@ -116,7 +116,7 @@ CASES = [
         def through_cumsum(x):
           b = mul(x, 2.0)
           t = numpy.cumsum(b)
-          dt = ones_like_output(t)
+          dt = ones_like_output(x)
           db = uncumsum(dt, b, None)
           t_1 = mul(db, 2.0)
           dx = unbroadcast(t_1, x)
