@@ -8,6 +8,7 @@ supported and what to write instead. A fault of sourcead's own is an `InternalEr
 from __future__ import annotations
 
 import dataclasses
+import sys
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,12 +33,29 @@ class Loc:
         return f"{where}\n    {stripped.lstrip()}\n    {caret}"
 
 
+# generated file name -> {line of that file: the user's Loc its statement comes from}; filled by
+# backend/compile.py, read when an error raised inside a derivative does not say where it is
+GENERATED_LINES = {}
+
+
+def _running_derivative() -> Loc | None:
+    """The user's line behind the innermost statement of a generated derivative that is running."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        lines = GENERATED_LINES.get(frame.f_code.co_filename)
+        if lines is not None:
+            return lines.get(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
 class SourceADError(Exception):
-    """Base class of everything sourcead raises on purpose."""
+    """Base class of everything sourcead raises on purpose. Raised without a location from inside
+    a running derivative (by a runtime helper), it takes the user's line that statement comes from."""
 
     def __init__(self, message: str, loc: Loc | None = None, hint: str | None = None):
         self.message = message
-        self.loc = loc
+        self.loc = loc if loc is not None else _running_derivative()
         self.hint = hint
         super().__init__(self._format())
 

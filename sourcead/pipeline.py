@@ -1,7 +1,7 @@
 """The pipeline: the one place that writes down the order of the stages.
 
     parse -> fence -> desugar -> to_ssa -> simplify                     (lower: the primal IR, per function)
-    kinds -> containers -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
+    kinds -> containers -> hoist -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
                                                              (derive: per mode, wrt and argument kinds)
 
 Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
@@ -37,7 +37,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, seed, shapes, simplify
+from .passes import containers, dce, hoist, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -165,6 +165,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
         explicit, kinds = containers.run(primal, kinds)
         primal = primal if explicit is primal else _checked(explicit, "containers")
+        primal, kinds = hoist.run(primal, kinds)
+        primal = _checked(primal, "hoist")
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")
@@ -176,9 +178,9 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        source, bindings, _ = emit_source(ir, name, scope)
+        source, bindings, _, line_locs = emit_source(ir, name, scope)
         _record("to_ast", source.rstrip())
-        compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}")
+        compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}", line_locs)
         return Derived(ir, source, compiled, name)
 
 

@@ -767,6 +767,22 @@ def test_an_array_function_returning_no_number_on_one_path_is_refused_there(fn, 
         assert np.allclose(sourcead.grad(fn)(x), np.sin(x) + x * np.cos(x))
 
 
+def pads_with_a_ramp(x):
+    y = np.sin(x)
+    z = np.pad(y, 1, mode="linear_ramp")
+    return np.sum(z ** 2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "value_and_grad", "vjp", "jvp", "hessian"])
+def test_a_refusal_raised_while_a_derivative_runs_names_the_users_line(mode):
+    """A rule helper refuses an option only when the derivative runs (np.pad's mode): the error
+    names the user's line the running statement comes from, not a line of sourcead's."""
+    with pytest.raises(UnsupportedCallError) as info:
+        MODES[mode](pads_with_a_ramp, (np.ones(3),), 0)
+    assert info.value.loc is not None and info.value.loc.filename == __file__
+    assert 'np.pad(y, 1, mode="linear_ramp")' in str(info.value)
+
+
 # ---- NaN and inf propagate as in the primal ------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop
                        While, derivative, like, make_list, make_tuple, walk)
 from ..passes import dce, simplify
 from ..passes import kinds as kinds_mod
-from . import templates
+from . import tape, templates
 from .common import GRAD, IDENTITY_OPS, Transform, copy_function
 
 ADJOINT = "adjoint"
@@ -188,13 +188,20 @@ class Reverse(Transform):
         inits = [g if g is not None else self.zero(v, emit, stmt.loc) for g, v in zip(inits, primals, strict=True)]
         self.tidy(adj)
         needed = self.tape_values(stmt.body, adj, stmt.body.params[0] if isinstance(stmt, For) else None)
-        slots = self.push_values(stmt.body, needed, stmt.loc)
+        over = tape.carried_over(stmt, needed)
+        again = tape.recomputed(stmt.body, needed, over, self.kinds)
+        again_outs = {st.outs[0] for st in again}
+        pushed = [v for v in needed if v not in over and v not in again_outs]
+        slots = self.push_values(stmt.body, pushed, stmt.loc)
         iterable, item = self.reversed_iteration(stmt, adj, emit)
-        self.pop_values(adj, needed, slots)
-        adj.params = [item, *d_params]
         params = stmt.body.params[1:] if isinstance(stmt, For) else stmt.body.params
+        nexts = {y: like(y) for y in over}
+        popped = self.pop_values(adj, pushed, slots, again, dict(nexts))
+        adj.params = [item, *d_params, *nexts.values()]
+        adj.yields.extend(popped[params[j]] for j in over.values())
         outs = [derivative(params[i]) for i in carried] + [derivative(v) for v in changed]
-        emit.append(For(outs, iterable, inits, adj, stmt.loc, GRAD))
+        inits = inits + [stmt.outs[j] for j in over.values()]
+        emit.append(For(outs + [like(y) for y in over], iterable, inits, adj, stmt.loc, GRAD))
         for v, o in zip(changed, outs[len(carried):], strict=True):
             ct[v] = o
             self.know(o, v)
@@ -273,18 +280,26 @@ class Reverse(Transform):
         body.body[:] = new_body
         return slots
 
-    def pop_values(self, adj: Region, needed: list[Var], slots: dict) -> None:
-        """The adjoint body starts by popping, last pushed first, what the forward body pushed."""
+    def pop_values(self, adj: Region, pushed: list[Var], slots: dict, again: list, mapping: dict) -> dict:
+        """The adjoint body starts by popping, last pushed first, what the forward body pushed,
+        then computes `again` the values planned so (see `tape`); `mapping` holds the values it
+        reads otherwise (carried over). Returns primal value -> the adjoint's."""
         pop = self.tape(None)[1]
-        pops, mapping = [], {}
-        for v in reversed(needed):
+        pops = []
+        for v in reversed(pushed):
             w = like(v)
             pops.append(Call([w], Pop(slots[v]), [pop], {}, None, None, GRAD))
             mapping[v] = w
-            if self.kinds.get(v) is not None:  # a popped value has the kind of the value pushed
+        for st in again:
+            w = like(st.outs[0])
+            pops.append(Call([w], st.op, [mapping.get(a, a) for a in st.args], {}, st.loc, st.ref, GRAD))
+            mapping[st.outs[0]] = w
+        for v, w in mapping.items():
+            if self.kinds.get(v) is not None:  # the adjoint's value has the kind of the primal's
                 self.facts[w] = self.kinds[w] = self.kinds[v]
         substitute(adj, mapping)
         adj.body[:0] = pops
+        return mapping
 
     def reversed_iteration(self, stmt, adj: Region, emit: list):
         """(what the adjoint loop iterates over, its item): the indices backwards for a `for`,

@@ -18,7 +18,7 @@ import linecache
 import textwrap
 import types
 
-from ..errors import InternalError
+from ..errors import GENERATED_LINES, InternalError
 
 
 def _filename(qualname: str, source: str) -> str:
@@ -28,8 +28,9 @@ def _filename(qualname: str, source: str) -> str:
     return f"<sourcead {qualname} {digest}>"
 
 
-def compile_function(source: str, name: str, bindings: dict, scope, qualname: str):
-    """Compile `source` (one def named `name`) into a function with `bindings` in its closure."""
+def compile_function(source: str, name: str, bindings: dict, scope, qualname: str, line_locs=None):
+    """Compile `source` (one def named `name`) into a function with `bindings` in its closure;
+    `line_locs` (line of `source` -> the user's line) locates errors raised while it runs."""
     user_free = scope.freevars if scope is not None else ()
     user_cells = dict(zip(user_free, scope.closure)) if scope is not None else {}
     factory_params = list(bindings) + [n for n in user_free if n not in bindings]
@@ -42,6 +43,8 @@ def compile_function(source: str, name: str, bindings: dict, scope, qualname: st
     except SyntaxError as err:
         raise InternalError(f"the generated source does not compile: {err}\n{text}") from err
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    if line_locs:
+        GENERATED_LINES[filename] = {line + 1: loc for line, loc in line_locs.items()}  # after the factory's def
     factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     inner = next(c for c in factory_code.co_consts if isinstance(c, types.CodeType) and c.co_name == name)
     cells = []

@@ -112,6 +112,11 @@ class Emitter:
                 self.objects.spelled(c)
         self.lines: list[str] = []
         self.last_comment_line: int | None = None
+        self.loc = None  # the user's line behind the statement being emitted
+
+    def line_locs(self) -> dict:
+        """Line of the emitted text (1-based) -> the user's line its statement comes from."""
+        return {i: line.loc for i, line in enumerate(self.lines, 1) if getattr(line, "loc", None) is not None}
 
     # ---- expressions ----------------------------------------------------------------------------
     def operand(self, x):
@@ -203,7 +208,9 @@ class Emitter:
 
     # ---- statements ---------------------------------------------------------------------------
     def emit(self, text: str, indent: str) -> None:
-        self.lines.append(indent + text)
+        line = _Line(indent + text)
+        line.loc = self.loc
+        self.lines.append(line)
 
     def comment(self, stmt, indent: str) -> None:
         if isinstance(stmt, Call) and isinstance(stmt.op, (Push, Pop)):
@@ -241,6 +248,7 @@ class Emitter:
         return len(self.lines) - start
 
     def stmt(self, stmt, indent: str) -> None:
+        self.loc = stmt.loc
         if isinstance(stmt, Call):
             if stmt.outs and stmt.outs[0] in self.folded:
                 return
@@ -307,6 +315,12 @@ class Emitter:
         return "\n".join(self.lines) + "\n"
 
 
+class _Line(str):
+    """An emitted line, which remembers the user's line it comes from (where it moves, it goes)."""
+
+    loc = None
+
+
 def _paren(text: str) -> str:
     return text if text.isidentifier() else f"({text})"
 
@@ -343,8 +357,9 @@ def _free_roots(fn: Function, user_scope):
             yield c.spelling.partition(".")[0]
 
 
-def emit_source(fn: Function, name: str, user_scope) -> tuple[str, dict, dict]:
-    """The function's source, the closure bindings it needs, and the user free names it reads."""
+def emit_source(fn: Function, name: str, user_scope) -> tuple[str, dict, dict, dict]:
+    """The function's source, the closure bindings it needs, the user free names it reads, and
+    the user's line behind each line of the source (1-based)."""
     emitter = Emitter(fn, name, user_scope)
     text = emitter.function()
-    return text, dict(emitter.objects.bindings), dict(emitter.objects.user_free)
+    return text, dict(emitter.objects.bindings), dict(emitter.objects.user_free), emitter.line_locs()

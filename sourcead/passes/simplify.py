@@ -110,15 +110,27 @@ class _Simplifier:
                 self.region(stmt.orelse)
             elif isinstance(stmt, While):
                 stmt.inits = [self.sub(a) for a in stmt.inits]
+                self.unchanged(stmt, stmt.body.params, stmt.cond.params)
                 self.region(stmt.cond)
                 self.region(stmt.body)
             elif isinstance(stmt, For):
                 stmt.iterable = self.sub(stmt.iterable)
                 stmt.inits = [self.sub(a) for a in stmt.inits]
+                self.unchanged(stmt, stmt.body.params[1:])
                 self.region(stmt.body)
             out.append(stmt)
         region.body = out
         region.yields = [self.sub(y) for y in region.yields]
+
+    def unchanged(self, loop, params: list, cond_params: list = ()) -> None:
+        """A carried value that every iteration yields unchanged is its initial value throughout
+        (a cotangent that only flows out of the loop, such as ``de = 1.0``): its uses read that."""
+        for j, (p, y) in enumerate(zip(params, loop.body.yields, strict=True)):
+            if y is p:
+                init = loop.inits[j]
+                self.mapping[p] = self.mapping[loop.outs[j]] = init
+                if cond_params:
+                    self.mapping[cond_params[j]] = init
 
     @staticmethod
     def rename(new, old: Var) -> None:

@@ -89,7 +89,7 @@ CASES = [
 
 @pytest.mark.parametrize("f, expected", CASES, ids=[c[0].__name__ for c in CASES])
 def test_the_emitted_source(f, expected):
-    text, bindings, user_free = emitted(f)
+    text, bindings, user_free, _ = emitted(f)
     assert text == source(expected)
     assert bindings == {}, "every object is spelled as the user spelled it"
     compile(text, "<emitted>", "exec")
@@ -99,14 +99,14 @@ def test_the_emitted_source(f, expected):
                                      (subscripts, (np.arange(16.0).reshape(4, 4), 2)),
                                      (temporaries, (0.3, 0.7))], ids=lambda v: getattr(v, "__name__", None))
 def test_the_emitted_source_computes_what_the_function_computes(f, args):
-    text, bindings, _ = emitted(f)
+    text, bindings, _, _ = emitted(f)
     namespace = dict(f.__globals__, **bindings)
     exec(compile(text, "<emitted>", "exec"), namespace)
     assert np.array_equal(namespace[f"{f.__name__}_copy"](*args), f(*args))
 
 
 def test_the_free_names_are_those_of_the_user_function():
-    _, _, user_free = emitted(calls_and_containers)
+    _, _, user_free, _ = emitted(calls_and_containers)
     assert user_free == {"np": "global", "math": "global"}
 
 
@@ -154,7 +154,7 @@ def test_objects_the_user_did_not_spell_are_bound_by_name():
     df = sourcead.grad(broadcasting, wrt=(0, 1))
     df(np.ones((2, 3)), np.ones(3))
     derived = df._last
-    text, bindings, _ = emit_source(derived.ir, derived.name, cache.lowered(broadcasting).scope)
+    text, bindings, _, _ = emit_source(derived.ir, derived.name, cache.lowered(broadcasting).scope)
     assert text == derived.source, "emitting the same IR again gives the same text"
     assert text == source("""
         def broadcasting_grad(x, y):
@@ -168,3 +168,22 @@ def test_objects_the_user_did_not_spell_are_bound_by_name():
     helpers = {name: obj for name, obj in bindings.items() if getattr(obj, "__module__", "") == runtime.__name__}
     assert helpers and all(f"{name}(" in text for name in helpers)
     assert all(getattr(runtime, name, None) is obj for name, obj in helpers.items())
+
+
+def sin_then_square(x):
+    y = np.sin(x)
+    return y * y
+
+
+def test_each_emitted_statement_remembers_the_users_line_it_comes_from():
+    """emit_source maps the lines of the text to the user's lines (errors raised while the
+    derivative runs are located with it); lines moved by the layout keep theirs."""
+    df = sourcead.grad(sin_then_square)
+    df(0.5)
+    derived = df._last
+    text, _, _, line_locs = emit_source(derived.ir, derived.name, cache.lowered(sin_then_square).scope)
+    lines = text.splitlines()
+    cos_line = next(i for i, line in enumerate(lines, 1) if "np.cos" in line)
+    assert line_locs[cos_line].text.strip() == "y = np.sin(x)"
+    assert line_locs[cos_line].filename == __file__
+    assert all(lines[i - 1].strip() and not lines[i - 1].strip().startswith("def ") for i in line_locs)
