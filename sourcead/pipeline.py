@@ -175,6 +175,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         else:
             raise InternalError(f"unknown mode {mode!r}")
         ir, kinds = shapes.run(ir, kinds)
+        dce.prune_region(ir.body)  # (its own copy) so that simplify counts only the live uses of a value
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name

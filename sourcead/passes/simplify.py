@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, make_tuple, operands, regions
 from . import kinds as kinds_mod
 
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
@@ -36,7 +36,29 @@ def run(fn: Function, kinds: dict | None = None) -> tuple[Function, dict]:
 def simplify_region(region: Region, kinds: dict) -> None:
     """Simplify a region in place (one a transform is building and owns), given the kinds of the
     values it reads; the output guarantees above hold for it, its yields keep their meaning."""
-    _Simplifier(kinds).region(region)
+    simplifier = _Simplifier(kinds)
+    simplifier.uses = _use_counts(region)
+    simplifier.region(region)
+
+
+def _use_counts(region: Region) -> dict:
+    """How many times each value is read in `region` (nested regions and yields included)."""
+    counts: dict = {}
+
+    def count(x):
+        if isinstance(x, Var):
+            counts[x] = counts.get(x, 0) + 1
+
+    def visit(r: Region):
+        for stmt in r.body:
+            for x in operands(stmt):
+                count(x)
+            for inner in regions(stmt):
+                visit(inner)
+        for y in r.yields:
+            count(y)
+    visit(region)
+    return counts
 
 
 def _lit(x):
@@ -58,6 +80,7 @@ class _Simplifier:
         self.mapping: dict = {}
         self.defs: dict[Var, Call] = {}
         self.pending: list[Call] = []  # statements a rewrite needs before its result
+        self.uses: dict = {}  # value -> how many times it is read (as the region came in)
 
     def sub(self, x):
         while isinstance(x, Var) and x in self.mapping:
@@ -80,6 +103,11 @@ class _Simplifier:
                 stmt.args = [self.sub(a) for a in stmt.args]
                 stmt.kwargs = {k: self.sub(v) for k, v in stmt.kwargs.items()}
                 new = self.call(stmt)
+                for _ in range(3):  # a rewrite's result may simplify further
+                    again = self.call(new) if isinstance(new, Call) else None
+                    if again is None:
+                        break
+                    new = again
                 for extra in self.pending:
                     out.append(extra)
                     self.defs[extra.outs[0]] = extra
@@ -96,6 +124,8 @@ class _Simplifier:
                     if made is not None and made.tag == stmt.tag:
                         self.rename(new, stmt.outs[0])
                     self.mapping[stmt.outs[0]] = new
+                    if isinstance(new, Var):
+                        self.uses[new] = self.uses.get(new, 0) + self.uses.get(stmt.outs[0], 0)
                 continue
             if isinstance(stmt, If):
                 stmt.cond = self.sub(stmt.cond)
@@ -187,7 +217,43 @@ class _Simplifier:
             return self.derive(stmt, operator.mul, [na.args[0], Const(-lb)])
         if la is not None and nb is not None:  # c * (-b)  ->  -c * b
             return self.derive(stmt, operator.mul, [Const(-la), nb.args[0]])
-        return self.pull_negation(stmt, operator.mul, na, nb)
+        return (self.pull_negation(stmt, operator.mul, na, nb) or self.uniform_factor(stmt, a, b)
+                or self.gather_numbers(stmt, a, b))
+
+    def uniform_factor(self, stmt, a, b):
+        """``expand_reduced(c, x) * b`` -> ``c * b`` when c is a number and b has x's shape: the
+        cotangent of a full reduction is c everywhere, and broadcasting c gives the same values."""
+        for u, other, first in ((a, b, True), (b, a, False)):
+            d = self.defs.get(u) if isinstance(u, Var) else None
+            if d is None or d.op is not runtime.expand_reduced or d.kwargs or len(d.args) not in (2, 4) \
+                    or len(d.args) == 4 and not (_is_none(d.args[2]) and _is_false(d.args[3])):
+                continue
+            c, x = d.args[0], d.args[1]
+            kx = kinds_mod.of(x, self.kinds)
+            if self.scalar(c) and isinstance(kx, kinds_mod.Array) and kx.shape is not None \
+                    and kinds_mod.of(other, self.kinds) == kx:
+                return self.derive(stmt, operator.mul, [c, other] if first else [other, c])
+        return None
+
+    def gather_numbers(self, stmt, a, b):
+        """``a * (p * q)`` -> ``(a * p) * q`` when a and p are numbers and q is not: one pass over
+        the array instead of two."""
+        if not self.scalar(a):
+            a, b = b, a
+        inner = self.defining(b, operator.mul)
+        if not self.scalar(a) or inner is None:
+            return None
+        p, q = inner.args
+        if not self.scalar(p):
+            p, q = q, p
+        if not self.scalar(p) or self.scalar(q):
+            return None
+        factor = _fold(operator.mul, [_lit(a), _lit(p)]) if _lit(a) is not None and _lit(p) is not None else None
+        if factor is None:
+            factor = Var()
+            self.pending.append(Call([factor], operator.mul, [a, p], {}, stmt.loc, None, stmt.tag))
+            self.kinds[factor] = kinds_mod.SCALAR
+        return self.derive(stmt, operator.mul, [factor, q])
 
     def truediv_(self, stmt, args, lits):
         if self.neutral(lits[1], args[0], 1):
@@ -201,7 +267,17 @@ class _Simplifier:
         if self.neutral(lits[0], b, 0):
             return b
         nb = self.defining(b, operator.neg)
-        return self.derive(stmt, operator.sub, [a, nb.args[0]]) if nb is not None else None  # a + (-b)  ->  a - b
+        if nb is not None:  # a + (-b)  ->  a - b
+            return self.derive(stmt, operator.sub, [a, nb.args[0]])
+        return self.doubled(stmt, a, b)
+
+    def doubled(self, stmt, a, b):
+        """``u * v + v * u`` (a cotangent met twice, as in ``r * r``) -> ``2.0 * (u * v)``."""
+        if stmt.tag != "grad":
+            return None  # cotangents are floats; the user's own int arithmetic keeps its type
+        pa, pb = self.defining(a, operator.mul), self.defining(b, operator.mul)
+        same = a is b or pa is not None and pb is not None and sorted(map(id, pa.args)) == sorted(map(id, pb.args))
+        return self.derive(stmt, operator.mul, [Const(2.0), a]) if same else None
 
     def subtract(self, stmt, args, lits):
         a, b = args
@@ -222,11 +298,49 @@ class _Simplifier:
         return inner.args[0] if inner is not None else None
 
     def shaped_like(self, stmt, args, lits):
-        """unbroadcast(g, x), broadcast_like(g, x): g itself when it provably has x's shape."""
+        """unbroadcast(g, x), broadcast_like(g, x): g itself when it provably has x's shape;
+        unbroadcast(u * v, x) of a number x, u and v of one shape: np.vdot(u, v) (the sum of the
+        products, in one pass)."""
         kg, kx = kinds_mod.of(args[0], self.kinds), kinds_mod.of(args[1], self.kinds)
         if kg is not None and kg == kx and (isinstance(kg, kinds_mod.Scalar) or isinstance(kg, kinds_mod.Array) and kg.shape is not None):
             return args[0]
+        product = self.defining(args[0], operator.mul)
+        if stmt.op is not runtime.unbroadcast or product is None:
+            return None
+        scaled = self.scaled(product)
+        if scaled is not None and (isinstance(kx, kinds_mod.Scalar) or self.uses.get(args[0], 0) == 1):
+            # unbroadcast(s * g, x) -> s * unbroadcast(g, x): linear; on a number, the scaling is free
+            return self.after(stmt, runtime.unbroadcast, [scaled[1], args[1]], scaled[0])
+        if isinstance(kx, kinds_mod.Scalar):
+            ku, kv = (kinds_mod.of(x, self.kinds) for x in product.args)
+            if isinstance(ku, kinds_mod.Array) and ku.shape is not None and ku == kv:
+                for i, factor in enumerate(product.args):  # vdot(s * u, v) -> s * vdot(u, v)
+                    inner = self.defining(factor, operator.mul)
+                    scaled = self.scaled(inner) if inner is not None else None
+                    if scaled is not None and self.kinds_of(scaled[1]) == ku:
+                        pair = [scaled[1], product.args[1 - i]] if i == 0 else [product.args[0], scaled[1]]
+                        return self.after(stmt, np.vdot, pair, scaled[0])
+                return self.derive(stmt, np.vdot, product.args)
         return None
+
+    def kinds_of(self, x):
+        return kinds_mod.of(x, self.kinds)
+
+    def scaled(self, product: Call):
+        """(s, g) of a product ``s * g`` (or ``g * s``) of a number s and an array g, else None."""
+        a, b = product.args
+        if self.scalar(a) and isinstance(self.kinds_of(b), kinds_mod.Array):
+            return a, b
+        if self.scalar(b) and isinstance(self.kinds_of(a), kinds_mod.Array):
+            return b, a
+        return None
+
+    def after(self, stmt: Call, op, args: list, factor):
+        """``factor * op(*args)``: op's result computed first (a pending statement)."""
+        inner = Var()
+        self.pending.append(Call([inner], op, list(args), {}, stmt.loc, None, stmt.tag))
+        kinds_mod.extend(self.pending[-1:], self.kinds)
+        return self.derive(stmt, operator.mul, [factor, inner])
 
     def slice_(self, stmt, args, lits):
         if all(isinstance(a, Const) and a.spelling is None and (a.value is None or _lit(a) is not None) for a in args):
@@ -301,6 +415,14 @@ class _Simplifier:
                 and -len(t.value) <= i.value < len(t.value):
             return Const(t.value[i.value])
         return None
+
+
+def _is_false(x) -> bool:
+    return isinstance(x, Const) and x.value is False and x.spelling is None
+
+
+def _is_none(x) -> bool:
+    return isinstance(x, Const) and x.value is None and x.spelling is None
 
 
 def _fold(op, values):

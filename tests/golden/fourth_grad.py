@@ -1,8 +1,8 @@
 def fourth_grad(x):
     y = x * x
     # grad of: z = y * y
-    dy = y + y
+    dy = 2.0 * y
     # grad of: y = x * x
     dx = dy * x
-    dx = dx + x * dy
+    dx = 2.0 * dx
     return dx

@@ -1,12 +1,12 @@
 def fourth_grad_grad(x):
     y = x * x
     # grad of: z = y * y
-    dy = y + y
+    dy = 2.0 * y
     # grad of: y = x * x
-    ddy = x + x
-    dx = dy + dy
+    ddy = 2.0 * x
+    dx = dy * 2.0
     # grad of: z = y * y
-    dy_1 = ddy + ddy
+    dy_1 = 2.0 * ddy
     # grad of: y = x * x
     dx = dx + dy_1 * x
     dx = dx + x * dy_1

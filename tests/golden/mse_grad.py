@@ -5,5 +5,5 @@ def mse_grad(w, b, x, y_true):
     dy_pred = unbroadcast(expand_reduced(1.0 / y_true.shape[0], t, None, False) * 2 * t, x)
     # grad of: y_pred = w * x + b
     db = unbroadcast(dy_pred, b)
-    dw = unbroadcast(dy_pred * x, w)
+    dw = vdot(dy_pred, x)
     return dw, db
