@@ -86,5 +86,5 @@ def test_a_product_read_twice_keeps_its_scale_inside():
     """r = x * 2.0 is read by two sums: the factor is not pulled out of an unbroadcast whose
     argument another statement reads too (that would compute the product twice)."""
     text = sourcead.source(sourcead.grad(twice_used, wrt=(0, 1)), VEC, VEC + 1)
-    adjoint = text.split("# grad of: return")[1]
-    assert adjoint.count("2.0") == 1 and "dx = dr * 2.0" in adjoint
+    statements = [line for line in body(text) if "2.0" in line]
+    assert statements == ["r = x * 2.0", "dx = dr * 2.0"]
