@@ -20,10 +20,14 @@ _ndarray = np.ndarray
 
 def unbroadcast(g, x):
     """Sum the cotangent `g` down to the shape of `x`: the adjoint of broadcasting `x` up to g."""
-    if isinstance(x, (list, tuple)):
-        raise _seq_arithmetic()
-    xs = np.shape(x)
-    gs = np.shape(g)
+    xs = getattr(x, "shape", None)  # an array's own (NumPy, foreign, or a ShapeOf): no call
+    if xs is None:
+        if isinstance(x, (list, tuple)):
+            raise _seq_arithmetic()
+        xs = np.shape(x)
+    gs = getattr(g, "shape", None)
+    if gs is None:
+        gs = np.shape(g)
     if gs == xs:
         return g
     lead = len(gs) - len(xs)
@@ -227,6 +231,33 @@ def broadcast_like(g, x):
     except ValueError:
         return unbroadcast(g, x)
     return out if xs else out[()]
+
+
+class ShapeOf:
+    """What a loop's tape keeps of an array its adjoint reads only for its shape (the second
+    operand of `unbroadcast`, `expand_reduced`...): the shape, not the array (`np.shape`,
+    `np.ndim` and `np.size` read these attributes)."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return _count(self.shape)
+
+    def __repr__(self):
+        return f"ShapeOf({self.shape!r})"
+
+
+def shape_of(x):
+    """``ShapeOf(np.shape(x))``: pushed instead of an array read back only for its shape."""
+    return ShapeOf(np.shape(x))
 
 
 def expand_reduced(g, x, axis=None, keepdims=False):

@@ -192,7 +192,7 @@ class Reverse(Transform):
         again = tape.recomputed(stmt.body, needed, over, self.kinds)
         again_outs = {st.outs[0] for st in again}
         pushed = [v for v in needed if v not in over and v not in again_outs]
-        slots = self.push_values(stmt.body, pushed, stmt.loc)
+        slots = self.push_values(stmt.body, pushed, stmt.loc, tape.measured(adj, pushed, self.kinds))
         iterable, item = self.reversed_iteration(stmt, adj, emit)
         params = stmt.body.params[1:] if isinstance(stmt, For) else stmt.body.params
         nexts = {y: like(y) for y in over}
@@ -262,9 +262,10 @@ class Reverse(Transform):
             raise InternalError("a loop's adjoint reads a value nested in its body's regions")
         return sorted(needed, key=position.__getitem__)  # stable: ties keep first-use order
 
-    def push_values(self, body: Region, needed: list[Var], loc) -> dict:
+    def push_values(self, body: Region, needed: list[Var], loc, measured: set = frozenset()) -> dict:
         """Push each needed value right after it is computed, and after every statement that
-        pushes onto this tape itself (inner loops): the adjoint pops these before theirs."""
+        pushes onto this tape itself (inner loops): the adjoint pops these before theirs. Of a
+        `measured` value, its shape is pushed (see `tape`)."""
         push = self.tape(None)[0]
         slots = {v: Slot(self.own_tape) for v in needed}
         position = {p: -1 for p in body.params}
@@ -273,10 +274,16 @@ class Reverse(Transform):
                 position[o] = k
         last = max((k for k, st in enumerate(body.body) if self.pushes(st)), default=-1)
         at = {v: max(position[v], last) for v in needed}
-        new_body = [Call([], Push(slots[v]), [push, v], {}, None) for v in needed if at[v] < 0]
+
+        def pushes(v) -> list:
+            if v not in measured:
+                return [Call([], Push(slots[v]), [push, v], {}, None)]
+            shape = Var()
+            return [Call([shape], runtime.shape_of, [v], {}, None), Call([], Push(slots[v]), [push, shape], {}, None)]
+        new_body = [c for v in needed if at[v] < 0 for c in pushes(v)]
         for k, st in enumerate(body.body):
             new_body.append(st)
-            new_body.extend(Call([], Push(slots[v]), [push, v], {}, None) for v in needed if at[v] == k)
+            new_body.extend(c for v in needed if at[v] == k for c in pushes(v))
         body.body[:] = new_body
         return slots
 

@@ -13,18 +13,58 @@ loop by hand would:
   popped one iteration earlier -- or, for the last iteration, the loop's result. The adjoint loop
   carries it from one iteration to the next instead of the forward loop pushing it twice.
 
-Both are plans over the primal loop; `Reverse.loop` carries them out.
+And an array the adjoint reads only for its shape (the second operand of ``unbroadcast``, a
+matrix product's result that broadcasting might have widened) is **measured**: the tape keeps
+``shape_of(x)``, not the array, so a loop's gradient does not hold every iteration's temporaries.
+
+These are plans over the primal loop; `Reverse.loop` carries them out.
 """
 
 from __future__ import annotations
 
 import operator
 
-from ..ir.core import Call, Const, For, Var
+import numpy as np
+
+from .. import runtime
+from ..ir.core import Attr, Call, Const, For, Var, operands, regions, walk
 from ..passes import kinds as kinds_mod
 
 # operators cheap enough to run again rather than push and pop their result (a number's)
 CHEAP = frozenset({operator.add, operator.sub, operator.mul, operator.neg, operator.pos, operator.truediv})
+
+
+# operation -> the position of an operand it reads only through np.shape / .shape / .ndim / .size
+MEASURING = {
+    runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1, runtime.unindex: 1,
+    np.size: 0, np.shape: 0, np.ndim: 0, Attr("shape"): 0, Attr("size"): 0, Attr("ndim"): 0,
+}
+
+
+def measured(adjoint, pushed: list[Var], kinds: dict) -> set[Var]:
+    """The pushed arrays the adjoint body reads only for their shapes."""
+    arrays = {v for v in pushed if isinstance(kinds_mod.of(v, kinds), kinds_mod.Array)}
+    for st in walk(adjoint.body):
+        position = _measuring(st.op) if isinstance(st, Call) and not st.kwargs else None
+        for k, x in enumerate(operands(st)):
+            if k != position:
+                arrays.discard(x)
+    _discard_yields(adjoint, arrays)
+    return arrays
+
+
+def _measuring(op):
+    try:
+        return MEASURING.get(op)
+    except TypeError:  # an unhashable operation
+        return None
+
+
+def _discard_yields(region, arrays: set) -> None:
+    arrays.difference_update(region.yields)
+    for st in region.body:
+        for inner in regions(st):
+            _discard_yields(inner, arrays)
 
 
 def carried_over(loop, needed: list[Var]) -> dict[Var, int]:

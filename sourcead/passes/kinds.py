@@ -140,7 +140,12 @@ def _module_constant(c: Const) -> bool:
 
 
 def _join(a, b):
-    return a if a == b else None
+    """What is known of a value that is either a or b: arrays of one rank stay arrays of that rank."""
+    if a == b:
+        return a
+    if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
+        return Array(None, a.ndim)
+    return None
 
 
 def _elementwise(ks):

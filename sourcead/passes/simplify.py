@@ -276,8 +276,21 @@ class _Simplifier:
         if stmt.tag != "grad":
             return None  # cotangents are floats; the user's own int arithmetic keeps its type
         pa, pb = self.defining(a, operator.mul), self.defining(b, operator.mul)
-        same = a is b or pa is not None and pb is not None and sorted(map(id, pa.args)) == sorted(map(id, pb.args))
-        return self.derive(stmt, operator.mul, [Const(2.0), a]) if same else None
+        if a is b or pa is not None and pb is not None and _same_product(pa, pb):
+            return self.derive(stmt, operator.mul, [Const(2.0), a])
+        inner = self.defining(a, operator.add)  # (x + u * v) + v * u  ->  x + 2.0 * (u * v)
+        pi = self.defining(inner.args[1], operator.mul) if inner is not None and inner.tag == "grad" else None
+        if pi is None or pb is None or not _same_product(pi, pb):
+            return None
+        twice = Var()
+        lit = next((_lit(x) for x in pb.args if _lit(x) is not None), None)
+        others = [x for x in pb.args if _lit(x) is None]
+        if lit is not None and len(others) == 1:  # x + 2.0 * (1.0 * h)  ->  x + 2.0 * h
+            self.pending.append(Call([twice], operator.mul, [Const(2.0 * lit), others[0]], {}, stmt.loc, None, stmt.tag))
+        else:
+            self.pending.append(Call([twice], operator.mul, [Const(2.0), b], {}, stmt.loc, None, stmt.tag))
+        kinds_mod.extend(self.pending[-1:], self.kinds)
+        return self.derive(stmt, operator.add, [inner.args[0], twice])
 
     def subtract(self, stmt, args, lits):
         a, b = args
@@ -415,6 +428,15 @@ class _Simplifier:
                 and -len(t.value) <= i.value < len(t.value):
             return Const(t.value[i.value])
         return None
+
+
+def _same_product(p: Call, q: Call) -> bool:
+    """Whether two products multiply the same operands (in either order)."""
+    return sorted(map(_key, p.args)) == sorted(map(_key, q.args))
+
+
+def _key(x):
+    return ("c", repr(x.value)) if isinstance(x, Const) and x.spelling is None else ("v", id(x))
 
 
 def _is_false(x) -> bool:

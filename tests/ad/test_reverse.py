@@ -266,8 +266,7 @@ CASES = [
               dx_2 = if t_4:
                 then:
                   dx_3 = mul(dx_1, x_6)
-                  t_5 = mul(x_6, dx_1)
-                  dx_4 = add(dx_3, t_5)
+                  dx_4 = mul(2.0, dx_3)
                   yield dx_4
                 else:
                   dx_5 = mul(dx_1, 2.0)

@@ -103,12 +103,12 @@ CASES = [
             else:
                 y = -x
             # grad of: return y * y
-            dy = y + y
+            dy = 2.0 * y
             # grad of: if x > 0:
             if cond:
                 # grad of: y = x * x
                 dx = dy * x
-                dx = dx + x * dy
+                dx = 2.0 * dx
             else:
                 # grad of: y = -x
                 dx = -dy

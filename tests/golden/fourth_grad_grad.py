@@ -8,6 +8,5 @@ def fourth_grad_grad(x):
     # grad of: z = y * y
     dy_1 = 2.0 * ddy
     # grad of: y = x * x
-    dx = dx + dy_1 * x
-    dx = dx + x * dy_1
+    dx = dx + 2.0 * (x * dy_1)
     return dx
