@@ -134,3 +134,35 @@ def test_numbers_are_computed_again_arrays_are_pushed(x):
         assert pushes_per_iteration(df, x, 4) == 1
     assert_close(df(x, 4), autograd_grad(halves, (x, 4)), rtol=1e-10, atol=1e-12)
     assert_close(df(x, 4), numeric_grad(halves, (x, 4)), rtol=1e-6, atol=1e-8)
+
+
+def rnn(W, U, xs, h0):
+    h = h0
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] @ W + h @ U)
+        loss = loss + np.sum(h * h)
+    return loss
+
+
+def test_arrays_read_only_for_their_shapes_are_pushed_as_shapes():
+    """The matrix products of an RNN step are read back only as unbroadcast's shape operands: the
+    tape keeps ShapeOf objects, not a step's temporaries (the memory of the gradient)."""
+    rng = np.random.RandomState(0)
+    args = (rng.normal(size=(3, 4)), 0.3 * rng.normal(size=(4, 4)), rng.normal(size=(5, 2, 3)), np.zeros((2, 4)))
+    df = sourcead.grad(rnn, wrt=(0, 1))
+    text = sourcead.source(df, *args)
+    assert text.count("push(shape_of(") >= 2
+    assert_close(df(*args), autograd_grad(rnn, args, wrt=(0, 1)), rtol=1e-10, atol=1e-12)
+    assert_close(df(*args), numeric_grad(rnn, args, wrt=(0, 1)), rtol=1e-6, atol=1e-8)
+
+
+def test_a_shape_of_answers_what_the_helpers_ask():
+    from sourcead import runtime
+    x = np.ones((2, 3))
+    s = runtime.shape_of(x)
+    assert (np.shape(s), np.ndim(s), np.size(s)) == ((2, 3), 2, 6)
+    g = np.arange(6.0).reshape(2, 3)
+    assert runtime.unbroadcast(g, s) is g
+    assert np.array_equal(runtime.unbroadcast(g, runtime.shape_of(np.ones(3))), g.sum(axis=0))
+    assert np.array_equal(runtime.expand_reduced(2.0, s), np.full((2, 3), 2.0))
