@@ -123,6 +123,12 @@ def unpacked(value, n):
     return value
 
 
+def raise_error(exc):
+    """``raise exc``: a user's `raise` (or failed `assert`), kept in the forward sweep; the back end
+    prints it as a raise statement."""
+    raise exc
+
+
 def not_shared(value, name, where, others):
     """Before ``name op= ...``: an array that shares memory with another variable's value would be
     changed in place behind that variable's back, which sourcead does not differentiate (yet)."""

@@ -245,6 +245,9 @@ class Emitter:
             if stmt.outs and stmt.outs[0] in self.folded:
                 return
             self.comment(stmt, indent)
+            if stmt.op is runtime.raise_error:  # a user's raise (or failed assert)
+                self.emit(f"raise {_unparse(self.operand(stmt.args[0]))}", indent)
+                return
             expr = _unparse(self.call_expr(stmt))
             if stmt.outs and stmt.outs[0] in self.names:
                 self.emit(f"{self.names[stmt.outs[0]]} = {expr}", indent)

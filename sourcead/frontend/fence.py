@@ -12,6 +12,7 @@ import builtins
 import gast
 
 from .parse import Parsed, reject
+from .statements import kept_nodes
 
 # node type -> (what it is, what to do instead)
 _REFUSED = {
@@ -63,7 +64,10 @@ def fence(parsed: Parsed) -> Parsed:
 
 
 def _check(parsed: Parsed, node, top: bool = False) -> None:
+    kept = kept_nodes(parsed, node)  # print, assert, raise, del... (frontend/statements.py)
     for child in gast.walk(node):
+        if id(child) in kept:
+            continue
         what = _REFUSED.get(type(child))
         if what is not None:
             reject(parsed, child, f"{what[0]} is not supported by sourcead", what[1])

@@ -1,0 +1,118 @@
+"""The statements numeric code keeps for their effect, as the fence accepts them.
+
+Accepted (and only these; any other expression statement stays refused by `fence`):
+
+- a call of `print`, of a `logging` function (``logging.info(...)``), of a method of a
+  module-level `logging.Logger` (``logger.debug(...)``) or of `warnings.warn`, as a statement;
+- ``assert cond`` and ``assert cond, message``;
+- ``raise SomeError(...)`` / ``raise SomeError`` of an exception class the function can name;
+- ``del name`` of local names.
+
+Inside their arguments (and the message of an assert or raise), f-strings and ``"..." % args``
+are accepted: they format primal values, never differentiated. `kept_nodes` tells the fence
+which nodes of a statement are accepted that way; `effect_callee` resolves the callee (shared
+with the lowering, so both agree on what is kept).
+"""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import warnings
+
+import gast
+
+from .parse import Parsed, reject
+
+_LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def function_locals(parsed: Parsed) -> set[str]:
+    """The names the function binds (its parameters included): they shadow globals and builtins."""
+    args = parsed.tree.args
+    names = {a.id for a in [*(getattr(args, "posonlyargs", None) or []), *args.args, *args.kwonlyargs]}
+    for node in gast.walk(parsed.tree):
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            names.add(node.id)
+    return names
+
+
+def resolve(parsed: Parsed, node, local: set[str]) -> tuple[bool, object, str]:
+    """(found, object, spelling) of a dotted free name (``print``, ``np.errstate``, ``log.info``)."""
+    if isinstance(node, gast.Name):
+        if node.id in local or node.id.startswith("$"):
+            return False, None, ""
+        found, value, _ = parsed.lookup(node.id)
+        return found, value, node.id
+    if isinstance(node, gast.Attribute):
+        found, base, spelling = resolve(parsed, node.value, local)
+        if found and hasattr(base, node.attr):
+            return True, getattr(base, node.attr), f"{spelling}.{node.attr}"
+    return False, None, ""
+
+
+def is_effect_callable(obj) -> bool:
+    """print, a logging function or a Logger's logging method, warnings.warn."""
+    if obj is builtins.print or obj is warnings.warn:
+        return True
+    name = getattr(obj, "__name__", None)
+    if name not in _LOGGING_METHODS:
+        return False
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, (logging.Logger, logging.LoggerAdapter)):
+        return True
+    return getattr(logging, name, None) is obj
+
+
+def effect_callee(parsed: Parsed, call, local: set[str]) -> tuple[object, str] | None:
+    """(the object, its spelling) when `call` is a call kept for its effect, else None."""
+    if not isinstance(call, gast.Call):
+        return None
+    found, obj, spelling = resolve(parsed, call.func, local)
+    return (obj, spelling) if found and is_effect_callable(obj) else None
+
+
+def exception_class(parsed: Parsed, node, local: set[str]) -> tuple[object, str] | None:
+    """(class, spelling) of ``SomeError`` in ``raise SomeError(...)`` or ``raise SomeError``."""
+    func = node.func if isinstance(node, gast.Call) else node
+    found, obj, spelling = resolve(parsed, func, local)
+    if found and isinstance(obj, type) and issubclass(obj, BaseException):
+        return obj, spelling
+    return None
+
+
+def kept_nodes(parsed: Parsed, tree) -> set[int]:
+    """The ids of the nodes in `tree` that the fence accepts as parts of kept statements: the
+    statements themselves and the string formatting in their arguments. A `raise` the lowering
+    could not keep is refused here, with what to write instead."""
+    local = function_locals(parsed)
+    kept: set[int] = set()
+    for node in gast.walk(tree):
+        if isinstance(node, gast.Expr) and effect_callee(parsed, node.value, local) is not None:
+            kept |= {id(node)} | _formatting(node.value)
+        elif isinstance(node, gast.Raise):
+            _check_raise(parsed, node, local)
+            kept |= {id(node)} | _formatting(node.exc)
+        elif isinstance(node, gast.Assert):
+            kept |= {id(node)} | (_formatting(node.msg) if node.msg is not None else set())
+        elif isinstance(node, gast.Delete) and all(isinstance(t, gast.Name) for t in node.targets):
+            kept.add(id(node))
+    return kept
+
+
+def _formatting(node) -> set[int]:
+    """f-strings and ``"..." % args`` inside `node` (they format primal values)."""
+    return {id(n) for n in gast.walk(node)
+            if isinstance(n, gast.JoinedStr) or isinstance(n, gast.BinOp) and isinstance(n.op, gast.Mod)}
+
+
+def _check_raise(parsed: Parsed, node: gast.Raise, local: set[str]) -> None:
+    if node.exc is None:
+        reject(parsed, node, "a bare raise (re-raising the exception being handled) is not supported by sourcead",
+               "raise an exception of a named class: raise ValueError(\"...\")")
+    if node.cause is not None and not (isinstance(node.cause, gast.Constant) and node.cause.value is None):
+        reject(parsed, node.cause, "raise ... from <exception> is not supported by sourcead",
+               "raise the exception without a cause")
+    if exception_class(parsed, node.exc, local) is None:
+        reject(parsed, node.exc, "sourcead keeps a raise only of an exception class the function names "
+               "(raise ValueError(...), raise MyError)", "raise an exception class by its name")
