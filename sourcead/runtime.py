@@ -123,6 +123,16 @@ def unpacked(value, n):
     return value
 
 
+def enter_context(manager):
+    """``with manager:`` (``np.errstate(...)``) begins; the back end prints the with statement."""
+    manager.__enter__()
+
+
+def exit_context(manager):
+    """The end of ``with manager:`` (its block ended normally; in generated code, a with statement)."""
+    manager.__exit__(None, None, None)
+
+
 def raise_error(exc):
     """``raise exc``: a user's `raise` (or failed `assert`), kept in the forward sweep; the back end
     prints it as a raise statement."""

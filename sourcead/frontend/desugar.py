@@ -76,6 +76,8 @@ def _stmt(node, namer: Namer) -> list:
     if isinstance(node, (gast.If, gast.While, gast.For)):
         node.body = _block(node.body, namer)
         node.orelse = _block(node.orelse, namer)
+    elif isinstance(node, gast.With):  # with np.errstate(...): (frontend/statements.py)
+        node.body = _block(node.body, namer)
     return [node]
 
 

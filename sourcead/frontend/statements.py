@@ -6,7 +6,9 @@ Accepted (and only these; any other expression statement stays refused by `fence
   module-level `logging.Logger` (``logger.debug(...)``) or of `warnings.warn`, as a statement;
 - ``assert cond`` and ``assert cond, message``;
 - ``raise SomeError(...)`` / ``raise SomeError`` of an exception class the function can name;
-- ``del name`` of local names.
+- ``del name`` of local names;
+- ``with np.errstate(...):`` around a block that neither breaks out of nor continues an
+  enclosing loop; it may end with the function's return when it is at the function's level.
 
 Inside their arguments (and the message of an assert or raise), f-strings and ``"..." % args``
 are accepted: they format primal values, never differentiated. `kept_nodes` tells the fence
@@ -21,6 +23,7 @@ import logging
 import warnings
 
 import gast
+import numpy
 
 from .parse import Parsed, reject
 
@@ -97,6 +100,9 @@ def kept_nodes(parsed: Parsed, tree) -> set[int]:
             kept |= {id(node)} | (_formatting(node.msg) if node.msg is not None else set())
         elif isinstance(node, gast.Delete) and all(isinstance(t, gast.Name) for t in node.targets):
             kept.add(id(node))
+        elif isinstance(node, gast.With):
+            _check_with(parsed, node, local, top=node is tree)
+            kept.add(id(node))
     return kept
 
 
@@ -116,3 +122,35 @@ def _check_raise(parsed: Parsed, node: gast.Raise, local: set[str]) -> None:
     if exception_class(parsed, node.exc, local) is None:
         reject(parsed, node.exc, "sourcead keeps a raise only of an exception class the function names "
                "(raise ValueError(...), raise MyError)", "raise an exception class by its name")
+
+
+def _check_with(parsed: Parsed, node: gast.With, local: set[str], top: bool) -> None:
+    """Only ``with np.errstate(...):`` (no ``as``), whose block a path leaves only at its end."""
+    item = node.items[0]
+    found, obj, _ = resolve(parsed, item.context_expr.func, local) if isinstance(item.context_expr, gast.Call) \
+        else (False, None, "")
+    if len(node.items) != 1 or item.optional_vars is not None or not (found and obj is numpy.errstate):
+        reject(parsed, node, "sourcead keeps only `with np.errstate(...):` among with statements",
+               "move other context managers outside the differentiated function")
+    last = node.body[-1]
+    for inner in _leaving(node.body):
+        if not (top and inner is last):
+            reject(parsed, inner, f"{type(inner).__name__.lower()} inside `with np.errstate(...)` is not "
+                   "supported by sourcead", "end the with block first, then return, break or continue")
+
+
+def _leaving(stmts: list):
+    """The return statements in `stmts`, and the break and continue statements that leave them."""
+    for stmt in stmts:
+        for n in gast.walk(stmt):
+            if isinstance(n, gast.Return):
+                yield n
+        yield from _loose_jumps(stmt)
+
+
+def _loose_jumps(node):
+    if isinstance(node, (gast.Break, gast.Continue)):
+        yield node
+    elif not isinstance(node, (gast.While, gast.For)):
+        for child in gast.iter_child_nodes(node):
+            yield from _loose_jumps(child)

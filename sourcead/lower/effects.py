@@ -8,6 +8,9 @@ and every statement it makes is tagged `EFFECT`, so nothing it computes is diffe
     assert x > 0, "neg"   ->  t = gt(x, 0); if t: pass else: t_1 = AssertionError('neg'); raise_error(t_1)
     raise ValueError(m)       t = ValueError(m); raise_error(t)
     del y                     y is unbound from here on (a read raises, as in Python)
+    with np.errstate(...):    t = numpy.errstate(...); enter_context(t)
+        y = np.log(x)         y = numpy.log(x)
+                              exit_context(t)                          (not EFFECT: always kept)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import gast
 from ..frontend.statements import effect_callee, exception_class, function_locals
 from ..ir.core import Call, Const, If, Operand, Region
 from ..ir.effects import tag_effect
-from ..runtime import UNBOUND, raise_error
+from ..runtime import UNBOUND, enter_context, exit_context, raise_error
 from .context import Context
 from .expressions import lower_expr, lower_name
 
@@ -88,6 +91,20 @@ def lower_delete(ctx: Context, node: gast.Delete) -> None:
             _kept(ctx, lambda inner, t=target: lower_name(inner, t))
         ctx.env[target.id] = Const(UNBOUND)
         ctx.maybe_unbound.add(target.id)
+
+
+def lower_with(ctx: Context, node: gast.With, lower_body) -> tuple | None:
+    """``with np.errstate(...): block``: the block between entering and leaving the manager, its
+    bindings visible after it; the block's return, when it ends with one (`lower_body`'s result).
+    Not an `EFFECT`: a vjp's pullback runs its block under the same error state."""
+    inner = ctx.child()
+    manager = lower_expr(inner, node.items[0].context_expr)
+    ctx.stmts.extend(inner.stmts)
+    loc = ctx.unit.loc(node)
+    ctx.stmts.append(Call([], enter_context, [manager], {}, loc))
+    ended = lower_body(ctx, node.body)
+    ctx.stmts.append(Call([], exit_context, [manager], {}, loc))
+    return ended
 
 
 STATEMENTS = {gast.Expr: lower_expr_statement, gast.Raise: lower_raise, gast.Assert: lower_assert}

@@ -74,6 +74,11 @@ def lower_body(ctx: Context, stmts) -> tuple | None:
             return lower_return(ctx, stmt)
         if isinstance(stmt, gast.If) and _returns(stmt):
             return lower_returning_if(ctx, stmt)
+        if isinstance(stmt, gast.With):  # with np.errstate(...): (lower/effects.py), maybe returning
+            ended = effects.lower_with(ctx, stmt, lower_body)
+            if ended is not None:
+                return ended
+            continue
         lower_stmt(ctx, stmt)
     return None
 
@@ -304,7 +309,8 @@ def _exit(ctx: Context, names, unbound) -> list[Var]:
 
 
 _STATEMENTS = {gast.Assign: lower_assign, gast.If: lower_if, gast.While: lower_while, gast.For: lower_for,
-               gast.Delete: lower_delete, **effects.STATEMENTS}
+               gast.Delete: lower_delete, gast.With: lambda ctx, node: effects.lower_with(ctx, node, lower_body),
+               **effects.STATEMENTS}
 
 
 # ---- what a statement holds ----------------------------------------------------------------------
