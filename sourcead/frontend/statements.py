@@ -100,8 +100,8 @@ def kept_nodes(parsed: Parsed, tree) -> set[int]:
             kept |= {id(node)} | (_formatting(node.msg) if node.msg is not None else set())
         elif isinstance(node, gast.Delete) and all(isinstance(t, gast.Name) for t in node.targets):
             kept.add(id(node))
-        elif isinstance(node, gast.With):
-            _check_with(parsed, node, local, top=node is tree)
+        elif isinstance(node, gast.With) and _is_errstate(parsed, node, local):
+            _check_with(parsed, node, top=node is tree)
             kept.add(id(node))
     return kept
 
@@ -124,14 +124,17 @@ def _check_raise(parsed: Parsed, node: gast.Raise, local: set[str]) -> None:
                "(raise ValueError(...), raise MyError)", "raise an exception class by its name")
 
 
-def _check_with(parsed: Parsed, node: gast.With, local: set[str], top: bool) -> None:
-    """Only ``with np.errstate(...):`` (no ``as``), whose block a path leaves only at its end."""
-    item = node.items[0]
-    found, obj, _ = resolve(parsed, item.context_expr.func, local) if isinstance(item.context_expr, gast.Call) \
-        else (False, None, "")
-    if len(node.items) != 1 or item.optional_vars is not None or not (found and obj is numpy.errstate):
-        reject(parsed, node, "sourcead keeps only `with np.errstate(...):` among with statements",
-               "move other context managers outside the differentiated function")
+def _is_errstate(parsed: Parsed, node: gast.With, local: set[str]) -> bool:
+    """``with np.errstate(...):``, one manager and no ``as``."""
+    expr = node.items[0].context_expr
+    if len(node.items) != 1 or node.items[0].optional_vars is not None or not isinstance(expr, gast.Call):
+        return False
+    found, obj, _ = resolve(parsed, expr.func, local)
+    return found and obj is numpy.errstate
+
+
+def _check_with(parsed: Parsed, node: gast.With, top: bool) -> None:
+    """A path leaves the block only at its end (or by the function's return, its last statement)."""
     last = node.body[-1]
     for inner in _leaving(node.body):
         if not (top and inner is last):
