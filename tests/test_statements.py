@@ -501,3 +501,21 @@ def test_a_shadowed_print_is_not_kept():
 
     with pytest.raises(SourceADError):
         sourcead.grad(uses_own_print)(1.0)
+
+
+def test_a_raising_branch_keeps_the_kinds_of_the_other_branch():
+    """`if ok: y = ... else: raise` binds y on every path that goes on: the gradient reads y as the
+    array it is (no check that it is bound, nothing computed only for its shape)."""
+    def positive_log(x):
+        if np.all(x > 0):
+            y = np.log(x)
+        else:
+            raise ValueError("x must be positive")
+        return np.sum(y * x)
+
+    x = np.array([1.0, 2.0])
+    text = sourcead.source(sourcead.grad(positive_log), x)
+    assert "check_bound" not in text and "y * x, None" not in text
+    np.testing.assert_allclose(sourcead.grad(positive_log)(x), np.log(x) + 1.0)
+    with pytest.raises(ValueError, match="^x must be positive$"):
+        sourcead.grad(positive_log)(-x)
