@@ -519,3 +519,42 @@ def test_a_raising_branch_keeps_the_kinds_of_the_other_branch():
     np.testing.assert_allclose(sourcead.grad(positive_log)(x), np.log(x) + 1.0)
     with pytest.raises(ValueError, match="^x must be positive$"):
         sourcead.grad(positive_log)(-x)
+
+
+def log_branch(x):
+    y = x
+    if x > 0.5:
+        with np.errstate(divide="raise", over="ignore"):
+            y = np.log(x) * x
+            print("in the block", y)
+    k = 0
+    while k < 2:
+        with np.errstate(divide="raise"):
+            y = y + np.sqrt(x) * y
+        k = k + 1
+    return y * y
+
+
+def log_branch_twin(x):
+    y = anp.log(x) * x if x > 0.5 else x
+    for _ in range(2):
+        y = y + anp.sqrt(x) * y
+    return y * y
+
+
+@pytest.mark.parametrize("x", [0.9, 0.3])
+def test_errstate_in_a_branch_and_a_while_loop_to_second_order(x, capsys):
+    """Blocks nested in an if and a while, differentiated twice: each adjoint block is a block of
+    its own, the error state is back as it was, and the block's print runs once."""
+    before = np.geterr()
+    expected, _ = printed(capsys, lambda: log_branch(x))
+    out, gg = printed(capsys, lambda: sourcead.grad(sourcead.grad(log_branch))(x))
+    assert out == expected and np.geterr() == before
+    assert gg == pytest.approx(autograd.grad(autograd.grad(log_branch_twin))(x), rel=1e-10)
+    fd = fd_grad(sourcead.grad(log_branch), x, e=1e-5)
+    assert gg == pytest.approx(fd, rel=1e-5)
+    _, t = sourcead.jvp(sourcead.grad(log_branch), (x,), (1.0,))
+    assert t == pytest.approx(gg, rel=1e-10)
+    text = sourcead.source(sourcead.grad(sourcead.grad(log_branch)), x)
+    # the primal loop, its adjoint, and the adjoints of both in the second derivative's reverse sweep
+    assert text.count("with np.errstate(divide='raise'):") == 4
