@@ -388,9 +388,14 @@ def vjp(f, *primals):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
     result (same structure as `out`) to one cotangent per primal: for a list or tuple primal, a
     list or tuple of the same structure; None for a primal that is not differentiated (an int)."""
+    return _vjp(f, primals)
+
+
+def _vjp(f, primals, out=_MISSING):
+    """`vjp`; `out`: f's result at `primals`, when the caller has just computed it."""
     base, chain, args, positions = _call_args(f, primals, "vjp")
     kinds = _kinds(base, args)
-    out = f(*primals)
+    out = f(*primals) if out is _MISSING else out
     n_out = len(out) if isinstance(out, tuple) else 1
     if not isinstance(out, tuple):
         _refuse_output(base, out, "vjp")
@@ -407,7 +412,8 @@ def vjp(f, *primals):
         cts = tuple(_cotangent_like(c, o) for c, o in zip(cts, outs))
         if not positions:
             return tuple(None for _ in primals)
-        d = _derived(base, chain + (("vjp", positions),), kinds)
+        # f ran above, with its prints and checks: the pullback runs without them (`passes/effects.py`)
+        d = _derived(base, chain + (("vjp_quiet", positions),), kinds)
         results = d.fn(*args, *cts)
         if not d.ir.returns_tuple:
             results = (results,)
@@ -422,6 +428,11 @@ def jvp(f, primals, tangents):
     `tangents` (one per primal, shaped like it: a list or tuple for a list or tuple primal; None
     or 0 for a primal that is not differentiated). Forward mode, as generated source; `f` may be a
     gradient (forward over reverse)."""
+    return _jvp(f, primals, tangents)
+
+
+def _jvp(f, primals, tangents, quiet: bool = False):
+    """`jvp`; `quiet`: without the primal's prints and checks (f has just run at `primals`)."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise _usage(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents",
@@ -435,7 +446,7 @@ def jvp(f, primals, tangents):
                          hint=f"pass None as {names[i]}'s tangent, or pass {names[i]} as a float to differentiate it")
     wrt = tuple(i for i in positions if tangents[i] is not None)
     kinds = _kinds(base, args)
-    d = _derived(base, chain + (("jvp", wrt),), kinds)
+    d = _derived(base, chain + (("jvp_quiet" if quiet else "jvp", wrt),), kinds)
     tans = [_tangent_like(tangents[i], args[i], names[i]) for i in wrt]
     results = d.fn(*args, *tans)
     n = len(results) // 2
@@ -530,7 +541,7 @@ def hessian(f, wrt=0):
                 for e in _basis(to_float(primals[j])):
                     tangents = [None] * len(primals)
                     tangents[j] = e
-                    _, t = jvp(g, primals, tangents)
+                    _, t = _jvp(g, primals, tangents, quiet=bool(blocks or row or columns))  # f's prints once
                     t = t if g.several else (t,)
                     columns.append(np.asarray(t[g.wrt.index(i)], dtype=float))
                 xi, xj = primals[i], primals[j]
@@ -565,10 +576,11 @@ def jacobian(f, wrt=0):
             for e in _basis(x):
                 tangents = [None] * len(primals)
                 tangents[i] = e
-                cols.append(np.asarray(jvp(f, primals, tangents)[1], dtype=float).reshape(np.shape(out)))
+                cols.append(np.asarray(_jvp(f, primals, tangents, quiet=True)[1], dtype=float)  # f ran above
+                            .reshape(np.shape(out)))
             J = np.stack(cols, axis=-1).reshape(np.shape(out) + np.shape(x))
         else:
-            _, pullback = vjp(f, *primals)
+            _, pullback = _vjp(f, primals, out)  # f ran above: its prints once
             rows = []
             for e in _basis(np.asarray(out, dtype=float) if isinstance(out, np.ndarray) else float(out)):
                 rows.append(np.asarray(pullback(e if isinstance(out, np.ndarray) else float(e))[i], dtype=float))

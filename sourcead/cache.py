@@ -47,7 +47,8 @@ class _OnFunction:
 _ABSENT = object()
 LOWERED = _OnFunction("__sourcead_lowered__")
 DERIVED = _OnFunction("__sourcead_derived__")
-_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "grad_aux": "grad", "vjp": "vjp", "jvp": "jvp"}
+_SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "grad_aux": "grad", "vjp": "vjp", "jvp": "jvp",
+           "vjp_quiet": "vjp", "jvp_quiet": "jvp"}
 
 
 RULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Rule -> its body's IR, or None

@@ -37,7 +37,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, hoist, seed, shapes, simplify
+from .passes import containers, dce, effects, hoist, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -161,6 +161,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
     specialised for the kinds of its arguments: kinds are inferred once, here, and handed on.
     `rule_ir(rule)` is `lower_rule`, cached."""
     scope = lowered.scope
+    mode, quiet = effects.split_mode(mode)  # "vjp_quiet": a vjp without the primal's prints and checks
+    primal = _checked(effects.quiet(primal), "quiet") if quiet else primal
     with _internal_errors(scope):
         kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
         explicit, kinds = containers.run(primal, kinds)

@@ -155,6 +155,22 @@ def unpacked(value, n):
     return value
 
 
+def enter_context(manager):
+    """``with manager:`` (``np.errstate(...)``) begins; the back end prints the with statement."""
+    manager.__enter__()
+
+
+def exit_context(manager):
+    """The end of ``with manager:`` (its block ended normally; in generated code, a with statement)."""
+    manager.__exit__(None, None, None)
+
+
+def raise_error(exc):
+    """``raise exc``: a user's `raise` (or failed `assert`), kept in the forward sweep; the back end
+    prints it as a raise statement."""
+    raise exc
+
+
 def not_shared(value, name, where, others):
     """Before ``name op= ...``: an array that shares memory with another variable's value would be
     changed in place behind that variable's back, which sourcead does not differentiate (yet)."""

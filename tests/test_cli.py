@@ -33,7 +33,7 @@ def poly(x, y):
 
 
 def noisy(x):
-    print(x)
+    id(x)  # a call whose result is unused
     return x
 
 
@@ -172,9 +172,9 @@ def test_a_refused_function_prints_the_located_message_and_exits_1(model, capsys
     code, out, err = run(capsys, "show", f"{model}:noisy")
     assert code == 1 and out == ""
     lines = err.splitlines()
-    line = MODEL.splitlines().index("    print(x)") + 1
+    line = MODEL.splitlines().index("    id(x)  # a call whose result is unused") + 1
     assert lines[0] == f'File "{model}", line {line}, in noisy'
-    assert lines[1].strip() == "print(x)" and lines[2].strip() == "^"
+    assert lines[1].strip().startswith("id(x)") and lines[2].strip() == "^"
     assert "not supported" in err and "hint:" in err
 
 

@@ -32,6 +32,7 @@ from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop
 from ..passes import dce, simplify
 from ..passes import kinds as kinds_mod
 from . import tape, templates
+from .effects import context_adjoint, is_context
 from .common import GRAD, IDENTITY_OPS, Transform, copy_function
 
 ADJOINT = "adjoint"
@@ -68,6 +69,8 @@ class Reverse(Transform):
             self.push_adjoint(stmt, ct, emit)
         elif isinstance(stmt.op, Pop):
             self.pop_adjoint(stmt, ct, emit)
+        elif is_context(stmt):  # with np.errstate(...): the adjoint runs under it too (ad/effects.py)
+            context_adjoint(stmt, self.defs, emit)
         elif stmt.outs and ct.get(stmt.outs[0]) is not None \
                 and any(self.varies(a) for a in (*stmt.args, *stmt.kwargs.values())):
             self.call_adjoint(stmt, ct[stmt.outs[0]], ct, emit)

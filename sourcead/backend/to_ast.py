@@ -50,18 +50,26 @@ def _unparse(node) -> str:
 
 def fold_candidates(fn: Function) -> dict[Var, object]:
     """Temporaries read exactly once, by a statement of the same region, defined by a pure call or
-    by an `if` that only selects one of two such expressions (``a and b``, ``x if c else y``)."""
+    by an `if` that only selects one of two such expressions (``a and b``, ``x if c else y``).
+    A with block's start or end (`runtime.enter_context`, `exit_context`) splits a region: a
+    temporary is not moved into or out of a with block."""
     uses: dict[Var, int] = {}
-    home: dict[Var, Region] = {}
-    defs: dict[Var, tuple[object, Region]] = {}
+    home: dict[Var, tuple] = {}
+    defs: dict[Var, tuple[object, tuple]] = {}
 
     def count(x, region):
         if isinstance(x, Var):
             uses[x] = uses.get(x, 0) + 1
             home[x] = region
 
-    def visit(region: Region):
-        for stmt in region.body:
+    def visit(whole: Region):
+        region = (whole, 0)  # the region, and which stretch of it between with blocks' ends
+        for stmt in whole.body:
+            if isinstance(stmt, Call) and stmt.op in (runtime.enter_context, runtime.exit_context):
+                if stmt.op is runtime.enter_context:
+                    count(stmt.args[0], region)  # (the manager, read by the with statement)
+                region = (whole, region[1] + 1)
+                continue
             if isinstance(stmt, Call):
                 for x in (*stmt.args, *stmt.kwargs.values()):
                     count(x, region)
@@ -82,7 +90,7 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
                 for x in (stmt.iterable, *stmt.inits):
                     count(x, region)
                 visit(stmt.body)
-        for y in region.yields:
+        for y in whole.yields:
             count(y, region)
 
     visit(fn.body)
@@ -242,10 +250,27 @@ class Emitter:
         start = len(self.lines)
         self.last_comment_line = None
         for stmt in region.body:
+            if isinstance(stmt, Call) and stmt.op in (runtime.enter_context, runtime.exit_context):
+                indent = self.with_block(stmt, indent)
+                continue
             self.stmt(stmt, indent)
         if targets is not None:
             self.copies(targets, region.yields, indent)
         return len(self.lines) - start
+
+    def with_block(self, stmt: Call, indent: str) -> str:
+        """A with block's start (``with np.errstate(...):``) or end; the indentation after it."""
+        if stmt.op is runtime.enter_context:
+            self.comment(stmt, indent)
+            self.emit(f"with {_unparse(self.operand(stmt.args[0]))}:", indent)
+            self.last_comment_line = None
+            return indent + INDENT
+        if self.lines[-1].lstrip().startswith("with ") and self.lines[-1].endswith(":"):
+            del self.lines[-1]  # nothing left in the block (what it computed is not needed)
+            if self.lines and self.lines[-1].lstrip().startswith("# grad of: with "):
+                del self.lines[-1]
+        self.last_comment_line = None
+        return indent[: -len(INDENT)]
 
     def stmt(self, stmt, indent: str) -> None:
         self.loc = stmt.loc
@@ -253,6 +278,9 @@ class Emitter:
             if stmt.outs and stmt.outs[0] in self.folded:
                 return
             self.comment(stmt, indent)
+            if stmt.op is runtime.raise_error:  # a user's raise (or failed assert)
+                self.emit(f"raise {_unparse(self.operand(stmt.args[0]))}", indent)
+                return
             expr = _unparse(self.call_expr(stmt))
             if stmt.outs and stmt.outs[0] in self.names:
                 self.emit(f"{self.names[stmt.outs[0]]} = {expr}", indent)

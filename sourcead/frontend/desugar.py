@@ -13,7 +13,8 @@ Output guarantees (on top of fence's):
   a Return ends every path of the function that has one, and nothing follows an `if` some of
   whose paths return (the statements after it were moved into the paths that fall through);
 - every `for` runs over a range of indices, its target a name (see `desugar_loops.py`);
-- ``Delete`` statements name invented names a loop no longer needs.
+- ``Delete`` statements name invented names a loop no longer needs, or the user's locals;
+- no `if` has one branch that ends by raising and one that does not (the other branch follows it).
 
     x += y              ->  x = $not_shared(x); x = x + y     (in place on an array: checked)
     a = b = e           ->  b = e; a = b
@@ -29,6 +30,7 @@ import dataclasses
 import gast
 
 from .desugar_loops import control_flow
+from .desugar_statements import split_raising_if
 from .invented import Namer, assign, located, load
 from .parse import Parsed
 
@@ -76,6 +78,10 @@ def _stmt(node, namer: Namer) -> list:
     if isinstance(node, (gast.If, gast.While, gast.For)):
         node.body = _block(node.body, namer)
         node.orelse = _block(node.orelse, namer)
+        if isinstance(node, gast.If):  # a branch that raises: desugar_statements.py
+            return split_raising_if(node)
+    elif isinstance(node, gast.With):  # with np.errstate(...): (frontend/statements.py)
+        node.body = _block(node.body, namer)
     return [node]
 
 

@@ -115,6 +115,8 @@ def _block(unit: _Unit, stmts: list, flow: _Flow) -> list:
             continue
         if isinstance(stmt, gast.If):
             stmt = _if(stmt.test, _block(unit, stmt.body, flow), _block(unit, stmt.orelse, flow), stmt)
+        elif isinstance(stmt, gast.With):  # with np.errstate(...): no path leaves its block early
+            stmt.body = _block(unit, stmt.body, flow)
         out.append(stmt)
     return out
 

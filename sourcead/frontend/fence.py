@@ -12,6 +12,7 @@ import builtins
 import gast
 
 from .parse import Parsed, reject
+from .statements import kept_nodes
 
 # node type -> (what it is, what to do instead)
 _REFUSED = {
@@ -31,8 +32,8 @@ _REFUSED = {
     gast.Global: ("a global statement", "pass the value as an argument and return the new one"),
     gast.Nonlocal: ("a nonlocal statement", "pass the value as an argument and return the new one"),
     gast.Try: ("try/except", "move error handling outside the differentiated function"),
-    gast.Raise: ("raise", "validate inputs outside the differentiated function"),
-    gast.With: ("a with statement", "move the context manager outside the differentiated function"),
+    gast.With: ("a with statement", "move the context manager outside the differentiated function "
+                "(only `with np.errstate(...):` is kept)"),
     gast.AsyncWith: ("async with", "differentiate a plain synchronous function"),
     gast.AsyncFor: ("async for", "differentiate a plain synchronous function"),
     gast.AsyncFunctionDef: ("an async function", "differentiate a plain synchronous function"),
@@ -40,8 +41,7 @@ _REFUSED = {
     gast.ClassDef: ("a class definition", "define the class outside the differentiated function"),
     gast.Import: ("an import statement", "import at module level"),
     gast.ImportFrom: ("an import statement", "import at module level"),
-    gast.Delete: ("del", "drop the statement; values are freed when no longer used"),
-    gast.Assert: ("assert", "check inputs outside the differentiated function"),
+    gast.Delete: ("del of an element or an attribute", "build a new value instead (del of a name is kept)"),
 }
 for _name, _what in (("Match", ("a match statement", "write it with if/elif/else")),
                      ("TryStar", ("try/except*", "move error handling outside the function"))):
@@ -63,7 +63,10 @@ def fence(parsed: Parsed) -> Parsed:
 
 
 def _check(parsed: Parsed, node, top: bool = False) -> None:
+    kept = kept_nodes(parsed, node)  # print, assert, raise, del... (frontend/statements.py)
     for child in gast.walk(node):
+        if id(child) in kept:
+            continue
         what = _REFUSED.get(type(child))
         if what is not None:
             reject(parsed, child, f"{what[0]} is not supported by sourcead", what[1])

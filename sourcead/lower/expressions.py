@@ -24,6 +24,7 @@ from ..ir.ops import BINOPS, CMPOPS, UNARYOPS
 from ..rules import registry
 from ..runtime import UNBOUND, check_bound
 from .context import Context
+from .formatting import lower_joined_str
 
 
 def lower_expr(ctx: Context, node) -> Operand:
@@ -248,4 +249,5 @@ _EXPRESSIONS = {
     gast.BinOp: lower_binop, gast.UnaryOp: lower_unaryop, gast.Compare: lower_compare,
     gast.BoolOp: lower_boolop, gast.IfExp: lower_ifexp, gast.Tuple: lower_tuple, gast.List: lower_list,
     gast.Slice: lower_slice, gast.Subscript: lower_subscript, gast.Call: lower_call,
+    gast.JoinedStr: lower_joined_str,
 }

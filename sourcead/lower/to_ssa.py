@@ -27,6 +27,7 @@ import gast
 from ..frontend.parse import Parsed
 from ..ir.core import Const, For, Function, If, Operand, Param, Region, Var, While, make_tuple
 from ..runtime import UNBOUND, not_shared, unpacked
+from . import effects
 from .context import Context, Unit
 from .expressions import lower_expr
 
@@ -73,6 +74,11 @@ def lower_body(ctx: Context, stmts) -> tuple | None:
             return lower_return(ctx, stmt)
         if isinstance(stmt, gast.If) and _returns(stmt):
             return lower_returning_if(ctx, stmt)
+        if isinstance(stmt, gast.With):  # with np.errstate(...): (lower/effects.py), maybe returning
+            ended = effects.lower_with(ctx, stmt, lower_body)
+            if ended is not None:
+                return ended
+            continue
         lower_stmt(ctx, stmt)
     return None
 
@@ -201,7 +207,10 @@ def _bind_target(ctx: Context, target, value: Operand, n_before: int, node) -> N
 
 
 def lower_delete(ctx: Context, node: gast.Delete) -> None:
-    """``del $s``: an invented name the desugaring no longer needs (a loop's sequence, its counter)."""
+    """``del $s``: an invented name the desugaring no longer needs (a loop's sequence, its counter);
+    ``del y`` of the user's: see `effects.lower_delete`."""
+    if any(ctx.unit.invented(t.id) is None for t in node.targets):
+        return effects.lower_delete(ctx, node)
     for target in node.targets:
         ctx.env.pop(target.id, None)
         ctx.maybe_unbound.discard(target.id)
@@ -300,7 +309,8 @@ def _exit(ctx: Context, names, unbound) -> list[Var]:
 
 
 _STATEMENTS = {gast.Assign: lower_assign, gast.If: lower_if, gast.While: lower_while, gast.For: lower_for,
-               gast.Delete: lower_delete}
+               gast.Delete: lower_delete, gast.With: lambda ctx, node: effects.lower_with(ctx, node, lower_body),
+               **effects.STATEMENTS}
 
 
 # ---- what a statement holds ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """activity: which values depend on the differentiated inputs (are *varied*).
 
 Only varied values get derivatives; integer counters, shapes, comparisons and constants do not.
-The output of a call to a `nondifferentiable` function is never varied. Loop-carried values are
+The output of a call to a `nondifferentiable` function is never varied, nor is anything a statement
+kept for its effect computes (`ir/effects.py`). Loop-carried values are
 solved to a fixed point. A value popped from a tape is varied when the value pushed in its slot
 is (generated code differentiated again). Whether the output depends on a value is implicit in
 the reverse sweep, which only visits values that received a cotangent.
@@ -10,6 +11,7 @@ the reverse sweep, which only visits values that received a cotangent.
 from __future__ import annotations
 
 from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, walk
+from ..ir.effects import is_effect_statement
 from ..rules import registry
 from ..rules.registry import rule_key
 
@@ -27,6 +29,8 @@ def _is_varied(x, active) -> bool:
 
 def _region(region: Region, active: set, pushed: dict) -> None:
     for stmt in region.body:
+        if is_effect_statement(stmt):
+            continue  # a print, an assert, a raise: its arguments are inactive by construction
         if isinstance(stmt, Call):
             if isinstance(stmt.op, Pop):
                 if _is_varied(pushed.get(stmt.op.slot), active):

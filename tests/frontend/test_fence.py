@@ -115,12 +115,6 @@ def has_try(x):
     return y
 
 
-def has_raise(x):
-    if x < 0:
-        raise ValueError("negative")
-    return x
-
-
 def has_with(x):
     with open(os.devnull) as fh:  # noqa: F841
         y = x
@@ -156,13 +150,8 @@ def has_import_from(x):
 
 
 def has_del(x):
-    y = x
-    del y
-    return x
-
-
-def has_assert(x):
-    assert x > 0
+    y = [x, x]
+    del y[0]
     return x
 
 
@@ -194,15 +183,14 @@ TABLE = [
     # the nested def is met first: fence refuses the outermost construct it does not support
     (has_nonlocal, "def inner", "a nested function definition", "define the function at module level and call it"),
     (has_try, "try:", "try/except", "move error handling outside the differentiated function"),
-    (has_raise, "raise", "raise", "validate inputs outside the differentiated function"),
-    (has_with, "with open", "a with statement", "move the context manager outside the differentiated function"),
+    (has_with, "with open", "a with statement", "move the context manager outside the differentiated function "
+     "(only `with np.errstate(...):` is kept)"),
     (has_async_function, "async def", "an async function", "differentiate a plain synchronous function"),
     (has_nested_def, "def g", "a nested function definition", "define the function at module level and call it"),
     (has_class, "class Box", "a class definition", "define the class outside the differentiated function"),
     (has_import, "import math", "an import statement", "import at module level"),
     (has_import_from, "from math", "an import statement", "import at module level"),
-    (has_del, "del y", "del", "drop the statement; values are freed when no longer used"),
-    (has_assert, "assert x", "assert", "check inputs outside the differentiated function"),
+    (has_del, "del y", "del of an element or an attribute", "build a new value instead (del of a name is kept)"),
     (has_match, "match x", "a match statement", "write it with if/elif/else"),
 ]
 
@@ -234,8 +222,8 @@ def takes_star_star_kwargs(x, **options):
     return x
 
 
-def prints(x):
-    print(x)
+def shuffles(x):
+    np.random.shuffle(x)
     return x
 
 
@@ -289,7 +277,7 @@ OTHER_CHECKS = [
      "give the function explicit parameters"),
     (takes_star_star_kwargs, "def", "takes_star_star_kwargs takes *args or **kwargs, which sourcead does not "
      "support yet", "give the function explicit parameters"),
-    (prints, "print(x)", EXPRESSION_STATEMENT, "remove the statement, or assign its result and use it"),
+    (shuffles, "np.random.shuffle(x)", EXPRESSION_STATEMENT, "remove the statement, or assign its result and use it"),
     (calls_a_method_for_its_effect, "x.sort()", EXPRESSION_STATEMENT,
      "remove the statement, or assign its result and use it"),
     (assigns_into_an_element, "x[0]", INTO_AN_ELEMENT, "build the new array with np.where, np.concatenate or arithmetic"),

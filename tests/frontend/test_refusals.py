@@ -68,8 +68,8 @@ def assigns_into_an_element(x):
     return x
 
 
-def prints(x):
-    print(x)
+def shuffles(x):
+    np.random.shuffle(x)
     return x
 
 
@@ -89,7 +89,7 @@ def takes_star_star_kwargs(x, **options):
     (uses_global_statement, "global", "global statement", "argument"),
     (uses_nested_def, "def g", "nested function definition", "module level"),
     (assigns_into_an_element, "x[0]", "x[i] = ...", "np.where"),
-    (prints, "print(x)", "expression statement", "remove the statement"),
+    (shuffles, "np.random.shuffle(x)", "expression statement", "remove the statement"),
     (takes_star_args, "def", "*args", "explicit parameters"),
     (takes_star_star_kwargs, "def", "**kwargs", "explicit parameters"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
