@@ -30,6 +30,7 @@ from .runtime import as_gradient, to_float
 from .cache import DERIVED as _DERIVED, LOWERED as _LOWERED  # noqa: F401  (tests look inside)
 from .cache import derived as _derived, global_kinds as _global_kinds, kinds as _kinds, lowered as _lowered
 from .cache import name as _name, specialisation as _specialisation, stages as _stages
+from .cache import static_arguments as _static_arguments
 
 
 def _base(f, what: str):
@@ -184,15 +185,18 @@ class Derivative:
         that calls it and gives the results their arguments' types."""
         _check_arguments(self.f, args, self.floats, self.mode)
         key = tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args])
-        lowered = _lowered(self.f)
+        lowered = _lowered(self.f, static=_static_arguments(args))
         promote = any(isinstance(args[i], np.ndarray) and args[i].dtype.kind in "iu" for i in self.floats)
         specialised = _kinds(self.f, self.prepare(list(args)), lowered)
         d = self._last = _derived(self.f, self.chain, specialised)
+        if len(self.chain) == 1:
+            self._returns_tuple = lowered.ir.returns_tuple
         run = self._runner(d, promote)
         if lowered.guards or lowered.ir.callees:
             # The key does not cover the globals' kinds nor the helpers inlined: check on every call.
             def guarded(args, run=run, lowered=lowered, global_kinds=specialised[1]):
-                if _lowered(self.f) is not lowered or _global_kinds(lowered) != global_kinds:
+                if _lowered(self.f, static=_static_arguments(args)) is not lowered or \
+                        _global_kinds(lowered) != global_kinds:
                     return self._entry(list(args))[1](args)
                 return run(args)
             entry = (registry.version(), guarded, d)
@@ -449,7 +453,7 @@ def jvp(f, primals, tangents):
         if single:
             return as_gradient(outs[0], primals[f.wrt[0]]), as_gradient(touts[0], primals[f.wrt[0]])
         return tuple(outs), tuple(touts)
-    if _lowered(base).ir.returns_tuple:
+    if _lowered(base, static=_static_arguments(args)).ir.returns_tuple:
         return tuple(outs), tuple(touts)
     return outs[0], touts[0]
 
@@ -758,6 +762,10 @@ def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated
     """Refuse (UsageError naming the parameter) a value that `what` would otherwise get wrong:
     a differentiated one that is not a number or a list/tuple of numbers; any complex value; a
     pytree or a list holding floats (which vjp and jvp would skip, giving None or a zero)."""
+    if differentiated and callable(x) and not isinstance(x, np.ndarray):
+        raise _usage(f"{what} of {fname}: the argument {name} is a function; a derivative is specialised on the "
+                     "function it is given (like a static argument), never differentiated with respect to it",
+                     hint=f"leave {name} out of wrt")
     if differentiated:
         problem = _value_problem(x)
     elif any(_is_complex(leaf) for leaf in _leaves(x)):

@@ -99,14 +99,22 @@ class Lowered:
     guards: tuple  # (scope, name): the free variables holding data it reads (user's and helpers')
 
 
-def lower(f, callee_ir) -> Lowered:
+def lower(f, callee_ir, callee_tree=None, static=None) -> Lowered:
     """The primal function's IR: parse, fence, desugar, to_ssa, simplify. `callee_ir(fn, loc)` gives
-    the IR of a user function it calls (this same function, applied once to it by `cache`)."""
+    the IR of a user function it calls (this same function, applied once to it by `cache`),
+    `callee_tree(fn, loc)` its desugared tree (`front`, once); `static` maps positions of
+    parameters holding functions to the functions the IR is specialised for."""
     with _internal_errors(f):
         parsed = _source("desugar", desugar(_source("fence", fence(_source("parse", parse(f))))))
-        ir = _checked(to_ssa(parsed, callee_ir), "to_ssa")
+        ir = _checked(to_ssa(parsed, callee_ir, callee_tree, static), "to_ssa")
         ir = _checked(simplify.run(ir)[0], "simplify")
         return Lowered(parsed.scope, ir, _data_globals(ir))
+
+
+def front(f) -> Parsed:
+    """A callee's desugared tree (parse, fence, desugar), for a call inlined from its tree."""
+    with _internal_errors(f):
+        return desugar(fence(parse(f)))
 
 
 def lower_rule(rule, callee_ir) -> Function | None:
