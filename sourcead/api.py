@@ -21,6 +21,7 @@ import numpy as np
 from . import check, display
 from .backend.standalone import standalone_source
 from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
+from .frontend.callables import as_function
 from .frontend.parse import caller_loc as _caller_loc
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
@@ -42,6 +43,9 @@ def _base(f, what: str):
     if not callable(f):
         raise UsageError(f"{what} needs a function, got {f!r}")
     if not isinstance(f, types.FunctionType):
+        made = as_function(f)  # a bound method, a callable object, a partial: a function calling it
+        if made is not None:
+            return made, ()
         name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or type(f).__name__
         if isinstance(f, types.MethodType):
             raise SourceUnavailableError(
@@ -88,8 +92,8 @@ def _positions(f, wrt) -> tuple[tuple[int, ...], bool]:
     if len(set(out)) != len(out):
         raise _usage(f"wrt={wrt!r} names a parameter twice", hint="name each parameter once")
     for i in out:
-        if params[i].kind in (params[i].VAR_POSITIONAL, params[i].VAR_KEYWORD):
-            raise _usage(f"cannot differentiate with respect to *{names[i]}",
+        if params[i].kind is params[i].VAR_KEYWORD:
+            raise _usage(f"cannot differentiate with respect to **{names[i]} (a dict)",
                          hint="give the function an explicit parameter for the value")
     return tuple(out), several
 
@@ -781,9 +785,13 @@ def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated
 def _check_arguments(f, args, positions, what: str) -> None:
     """The call-time check of a derivative's arguments (`positions`: those differentiated):
     for `Derivative` to call before compiling for new argument kinds."""
-    names = list(_signature(f).parameters)
+    params = list(_signature(f).parameters.values())
     for i, a in enumerate(args):
-        _refuse_undifferentiable(f.__name__, names[i], a, what, differentiated=i in positions)
+        if params[i].kind is params[i].VAR_KEYWORD:  # **kwargs: its values are the arguments, never differentiated
+            for key, value in a.items():
+                _refuse_undifferentiable(f.__name__, key, value, what, differentiated=False)
+            continue
+        _refuse_undifferentiable(f.__name__, params[i].name, a, what, differentiated=i in positions)
 
 
 def _is_zero_tangent(t) -> bool:

@@ -150,10 +150,10 @@ def call(ctx: Context, callee: Const, args: list, kwargs: dict, node, inlinable)
         inner = [Const(a) for a in v.args]
         return _call_or_emit(ctx, Const(v.func), [*inner, *args], {**{k: Const(a) for k, a in v.keywords.items()},
                                                                    **kwargs}, node, inlinable)
-    if isinstance(v, types.MethodType) and inlinable(v.__func__):
-        return _call_or_emit(ctx, Const(v.__func__), [_self(callee), *args], kwargs, node, inlinable)
+    if isinstance(v, types.MethodType) and inlinable(v.__func__):  # self (or cls) is known: inline from the tree
+        return _inline_function(ctx, Const(v.__func__), [_self(callee), *args], kwargs, node)
     if not isinstance(v, (types.FunctionType, type)) and inlinable(getattr(type(v), "__call__", None)):
-        return _call_or_emit(ctx, Const(type(v).__call__), [callee, *args], kwargs, node, inlinable)
+        return _inline_function(ctx, Const(type(v).__call__), [callee, *args], kwargs, node)
     if inlinable(v) and _needs_tree(v, args, kwargs):
         return _inline_function(ctx, callee, args, kwargs, node)
     return None
