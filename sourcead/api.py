@@ -377,6 +377,10 @@ def _call_args(f, primals, what):
     if not primals:
         raise _usage(f"{what} needs the primal arguments", hint=f"{what}(f, x, ...): pass f's arguments after f")
     bound = _Bound(base)
+    if any(p.kind is p.VAR_POSITIONAL for p in bound.signature.parameters.values()):
+        raise _usage(f"{what} of {bound.fname}, which takes *args, is not supported yet (its primals are its "
+                     "positional arguments, its derivative's parameters one tuple)",
+                     hint=f"wrap it in a function with explicit parameters: def g(x, y): return {bound.fname}(x, y)")
     try:
         b = bound.signature.bind(*primals)
     except TypeError as err:

@@ -146,6 +146,9 @@ def call(ctx: Context, callee: Const, args: list, kwargs: dict, node, inlinable)
         return _call_or_emit(ctx, v.func, [*v.args, *args], {**v.kwargs, **kwargs}, node, inlinable)
     if v is functools.partial:
         return _make_partial(ctx, args, kwargs, node)
+    if _transform(v) and all(_plain_constant(a) for a in [*args, *kwargs.values()]):
+        # sourcead.grad(loss) in the function: the transform is made once, when compiling
+        return Const(v(*[a.value for a in args], **{k: a.value for k, a in kwargs.items()}))
     if isinstance(v, functools.partial):
         inner = [Const(a) for a in v.args]
         return _call_or_emit(ctx, Const(v.func), [*inner, *args], {**{k: Const(a) for k, a in v.keywords.items()},
@@ -170,6 +173,18 @@ def _call_or_emit(ctx: Context, callee: Const, args, kwargs, node, inlinable) ->
         ctx.unit.callees.append((callee.scope, callee.spelling, callee.value))
         return inline(ctx, callee.value, args, kwargs, node)
     return ctx.emit(callee.value, args, kwargs, node=node, ref=callee if callee.spelling else None)
+
+
+_TRANSFORMS = {"grad", "value_and_grad", "hessian", "jacobian", "hvp"}
+
+
+def _transform(v) -> bool:
+    """One of sourcead's own transforms (read by name: lowering does not import the API)."""
+    return getattr(v, "__module__", None) == "sourcead.api" and getattr(v, "__name__", None) in _TRANSFORMS
+
+
+def _plain_constant(x) -> bool:
+    return isinstance(x, Const) and not isinstance(x.value, _COMPILE_TIME)
 
 
 def _self(callee: Const) -> Const:
