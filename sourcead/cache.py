@@ -193,7 +193,14 @@ def _step(f, low: pipeline.Lowered, primal, chain: tuple, specialised: tuple) ->
     arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None and not isinstance(k, Static)}
     globals_ = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
     return pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=globals_,
-                           name=name(f, chain), rule_ir=rule_ir)
+                           name=name(f, chain), rule_ir=rule_ir, derivative_ir=derivative_ir)
+
+
+def derivative_ir(gradient, arg_kinds: tuple):
+    """The IR of a gradient object (an `api.Derivative`) called inside a function being
+    differentiated, for the kinds of the call's arguments there (`passes/derivative_calls.py`)."""
+    static = tuple((i, k.value) for i, k in enumerate(arg_kinds) if isinstance(k, Static))
+    return derived(gradient.f, gradient.chain, (arg_kinds, global_kinds(lowered(gradient.f, static=static)))).ir
 
 
 def specialisation(f, d: pipeline.Derived) -> tuple:

@@ -37,7 +37,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, seed, shapes, simplify
+from .passes import containers, dce, derivative_calls, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -108,7 +108,7 @@ def lower(f, callee_ir, callee_tree=None, static=None) -> Lowered:
         parsed = _source("desugar", desugar(_source("fence", fence(_source("parse", parse(f))))))
         ir = _checked(to_ssa(parsed, callee_ir, callee_tree, static), "to_ssa")
         ir = _checked(simplify.run(ir)[0], "simplify")
-        return Lowered(parsed.scope, ir, _data_globals(ir))
+        return Lowered(parsed.scope, ir, _data_globals(ir) + _gradients_globals(ir, callee_ir))
 
 
 def front(f) -> Parsed:
@@ -155,6 +155,17 @@ def _data_globals(ir: Function) -> tuple:
     return tuple(found)
 
 
+def _gradients_globals(ir: Function, callee_ir) -> tuple:
+    """The data globals read by the functions of the gradients that `ir` calls: a gradient called
+    on varying values is inlined (`passes/derivative_calls.py`) for those globals' kinds."""
+    found = []
+    for stmt in walk(ir.body.body):
+        op = getattr(stmt, "op", None)
+        if getattr(op, "chain", None) and isinstance(getattr(op, "f", None), types.FunctionType):
+            found.extend(g for g in _data_globals(callee_ir(op.f, stmt.loc)) if g not in found)
+    return tuple(found)
+
+
 @dataclasses.dataclass
 class Derived:
     ir: Function
@@ -164,13 +175,16 @@ class Derived:
 
 
 def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
-           global_kinds: dict, name: str, rule_ir) -> Derived:
+           global_kinds: dict, name: str, rule_ir, derivative_ir=None) -> Derived:
     """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
     specialised for the kinds of its arguments: kinds are inferred once, here, and handed on.
     `rule_ir(rule)` is `lower_rule`, cached."""
     scope = lowered.scope
     with _internal_errors(scope):
         kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
+        if derivative_ir is not None and derivative_calls.needed(primal):  # grad(f)(x) inside, x varying
+            primal = _checked(derivative_calls.run(primal, kinds, derivative_ir), "derivative calls")
+            kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
         explicit, kinds = containers.run(primal, kinds)
         primal = primal if explicit is primal else _checked(explicit, "containers")
         if mode == "jvp":

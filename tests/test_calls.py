@@ -470,6 +470,77 @@ def test_meta_learning_step(f):
     check_all(f, (0.1,), twin=meta_twin)
 
 
+def wavy(x):
+    return np.sin(x) * x ** 2
+
+
+def wavy_loop(x):
+    y = x
+    for i in range(3):
+        y = np.sin(y) * x
+    return y
+
+
+dwavy_loop = sourcead.grad(wavy_loop)
+
+
+def slope_helper(x):
+    return sourcead.grad(wavy)(x) * 2.0
+
+
+def two_slopes(x):
+    return dwavy_loop(x) + dwavy_loop(0.5 * x) * x
+
+
+def twin_wavy(x):
+    return anp.sin(x) * x ** 2
+
+
+def twin_wavy_loop(x):
+    y = x
+    for i in range(3):
+        y = anp.sin(y) * x
+    return y
+
+
+def test_gradient_of_a_helper_that_takes_a_gradient():
+    """grad(f) inside a helper, on a varying value: its generated program is inlined and
+    differentiated again (third order through grad of grad)."""
+    check_all(slope_helper, (0.7,), twin=lambda x: autograd.grad(twin_wavy)(x) * 2.0, twin_args=(0.7,))
+
+
+def test_one_gradient_called_twice_on_varying_values():
+    """Each inlined copy of a gradient with a loop keeps its own tape."""
+    twin = lambda x: autograd.grad(twin_wavy_loop)(x) + autograd.grad(twin_wavy_loop)(0.5 * x) * x  # noqa: E731
+    check_all(two_slopes, (0.7,), twin=twin, twin_args=(0.7,))
+
+
+DWAVY = sourcead.grad(wavy)
+
+
+def gradient_dot(w):
+    return np.sum(DWAVY(w) * w)
+
+
+def test_gradient_inside_on_arrays():
+    twin = lambda w: anp.sum(autograd.elementwise_grad(twin_wavy)(w) * w)  # noqa: E731
+    check_all(gradient_dot, (X,), twin=twin, twin_args=(X,))
+
+
+def test_rebinding_a_gradient_called_inside_recompiles():
+    global DWAVY
+    df = sourcead.grad(gradient_dot)
+    before = df(X)
+    saved = DWAVY
+    try:
+        DWAVY = sourcead.grad(wavy_loop)
+        twin = lambda w: anp.sum(autograd.elementwise_grad(twin_wavy_loop)(w) * w)  # noqa: E731
+        assert np.allclose(df(X), autograd_grad(twin, (X,)))
+        assert not np.allclose(df(X), before)
+    finally:
+        DWAVY = saved
+
+
 # ---- refusals --------------------------------------------------------------------------------------
 
 

@@ -140,6 +140,8 @@ def call(ctx: Context, callee: Const, args: list, kwargs: dict, node, inlinable)
     """The value of calling the compile-time value `callee`, when this module handles the call;
     None when the ordinary path does (a call with a rule, library code, a plain inlining)."""
     v = callee.value
+    if getattr(v, "chain", None) and callee.spelling:  # a gradient object: rebinding its name relowers
+        ctx.unit.callees.append((callee.scope, callee.spelling, v))
     if isinstance(v, (LocalDef, Closure)):
         return _inline_local(ctx, v, args, kwargs, node)
     if isinstance(v, Partial):
