@@ -31,6 +31,7 @@ import gast
 from ..errors import UnsupportedCallError
 from ..frontend.desugar_functions import LocalDef
 from ..ir.core import Call, Const, Operand, Var, make_list, make_tuple, operands, regions, walk
+from ..rules import registry
 from .context import Context, Unit
 
 MAX_INLINE_DEPTH = 32  # nested inlined calls (a guard against runaway inlining; recursion is refused first)
@@ -144,6 +145,8 @@ def call(ctx: Context, callee: Const, args: list, kwargs: dict, node, inlinable)
         ctx.unit.callees.append((callee.scope, callee.spelling, v))
     if isinstance(v, (LocalDef, Closure)):
         return _inline_local(ctx, v, args, kwargs, node)
+    if _has_rule(v):  # a rule registered for the object itself wins over reading its code
+        return None
     if isinstance(v, Partial):
         return _call_or_emit(ctx, v.func, [*v.args, *args], {**v.kwargs, **kwargs}, node, inlinable)
     if v is functools.partial:
@@ -187,6 +190,13 @@ def _transform(v) -> bool:
 
 def _plain_constant(x) -> bool:
     return isinstance(x, Const) and not isinstance(x.value, _COMPILE_TIME)
+
+
+def _has_rule(v) -> bool:
+    try:
+        return registry.lookup_adjoint(v) is not None or registry.is_nondifferentiable(v)
+    except TypeError:  # an unhashable object has no rule
+        return False
 
 
 def _self(callee: Const) -> Const:
