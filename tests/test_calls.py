@@ -134,6 +134,17 @@ def integrates_a_lambda(x):
     return _integrate(lambda t: np.exp(-x * t * t), 0.0, x)
 
 
+def def_inside_a_loop(x):
+    total = 0.0
+    h = x
+    for i in range(4):
+        def term(v):
+            return np.sin(v * (i + 1)) * h  # i and h as they are when term runs
+        total = total + term(x)
+        h = h * 0.9 + total * 0.1
+    return total
+
+
 def closure_reads_array(w):
     def layer(v):
         return np.tanh(w * v)
@@ -141,7 +152,7 @@ def closure_reads_array(w):
 
 
 @pytest.mark.parametrize("f", [closure_late_binding, lambda_activation, closure_in_a_loop, closure_with_control_flow,
-                               nested_twice, shadowed, integrates_a_closure, integrates_a_lambda],
+                               nested_twice, shadowed, integrates_a_closure, integrates_a_lambda, def_inside_a_loop],
                          ids=lambda f: f.__name__)
 def test_local_functions_every_mode(f):
     check_all(f, (0.7,))

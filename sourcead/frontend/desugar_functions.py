@@ -48,9 +48,21 @@ def lift_functions(parsed: Parsed, tree: gast.FunctionDef, namer: Namer, desugar
 class _Lifter(gast.NodeTransformer):
     def __init__(self, parsed: Parsed, namer: Namer, desugar: Callable):
         self.parsed, self.namer, self.desugar = parsed, namer, desugar
+        self.bound_once: set = set()
+        self.hoisted: list = []
 
     def lift_body(self, tree) -> None:
-        tree.body = [self.visit(stmt) for stmt in tree.body]
+        """A def inside a loop or a branch whose name nothing else binds moves to the top of the
+        function: a closure reads its free variables when it runs, so where it is defined does
+        not change what it computes, and the loop need not carry a function."""
+        self.bound_once = _bound_once(tree.body)
+        body = []
+        for stmt in tree.body:
+            body.append(self._top_level_def(stmt) if isinstance(stmt, gast.FunctionDef) else self.visit(stmt))
+        tree.body = self.hoisted + body
+
+    def _top_level_def(self, node):
+        return assign(node.name, located(load(self._record(node, node.name)), node), node)
 
     def _record(self, fdef: gast.FunctionDef, name: str) -> str:
         invented = self.namer.new("temporary", "fn")
@@ -58,9 +70,12 @@ class _Lifter(gast.NodeTransformer):
         self.namer.table[invented] = Invented("function", None, LocalDef(inner, name))
         return invented
 
-    def visit_FunctionDef(self, node):
-        invented = self._record(node, node.name)
-        return assign(node.name, located(load(invented), node), node)
+    def visit_FunctionDef(self, node):  # inside a loop or a branch
+        binding = self._top_level_def(node)
+        if node.name in self.bound_once:
+            self.hoisted.append(binding)
+            return None
+        return binding
 
     def visit_Lambda(self, node):
         body = gast.Return(value=node.body)
@@ -69,6 +84,26 @@ class _Lifter(gast.NodeTransformer):
                                 type_comment=None, type_params=[])
         gast.copy_location(fdef, node)
         return located(load(self._record(fdef, "<lambda>")), node)
+
+
+def _bound_once(stmts) -> set:
+    """The names bound exactly once in `stmts` (nested functions' own bodies aside)."""
+    counts: dict = {}
+
+    def visit(node):
+        if isinstance(node, gast.FunctionDef):
+            counts[node.name] = counts.get(node.name, 0) + 1
+            return
+        if isinstance(node, gast.Lambda):
+            return
+        if isinstance(node, gast.Name) and isinstance(node.ctx, (gast.Store, gast.Del)):
+            counts[node.id] = counts.get(node.id, 0) + 1
+        for child in gast.iter_child_nodes(node):
+            visit(child)
+
+    for stmt in stmts:
+        visit(stmt)
+    return {name for name, n in counts.items() if n == 1}
 
 
 def check_local_function(parsed: Parsed, node) -> None:
