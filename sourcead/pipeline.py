@@ -31,6 +31,7 @@ from .backend.compile import compile_function
 from .backend.to_ast import emit_source
 from .errors import InternalError, RuleError, SourceADError, UsageError
 from .frontend.desugar import desugar
+from .frontend.desugar_functions import lifted_text
 from .frontend.fence import fence
 from .frontend.parse import Parsed, parse, single_return
 from .ir.core import Const, Function, Scope, Var, operands, walk
@@ -80,7 +81,7 @@ def _record(stage: str, text: str) -> None:
 def _source(stage: str, parsed: Parsed) -> Parsed:
     """A front-end stage's output, recorded as the Python it now is."""
     if _RECORDING.get() is not None or os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
-        _record(stage, gast.unparse(parsed.tree).strip())
+        _record(stage, gast.unparse(parsed.tree).strip() + lifted_text(parsed))
     return parsed
 
 

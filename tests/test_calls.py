@@ -158,6 +158,13 @@ def test_local_functions_every_mode(f):
     check_all(f, (0.7,))
 
 
+def test_stages_show_the_lifted_functions():
+    """The desugar stage names each nested function $fnN and shows what it stands for."""
+    desugared = dict(sourcead.stages(nested_twice, 0.7))["desugar"]
+    assert "outer = $fn1" in desugared and "# $fn1 is:\ndef outer(v):" in desugared
+    assert "# $fn1 (in outer) is:\ndef inner(w):" in desugared
+
+
 def test_closure_over_an_array():
     check_all(closure_reads_array, (X,))
 

@@ -86,6 +86,18 @@ class _Lifter(gast.NodeTransformer):
         return located(load(self._record(fdef, "<lambda>")), node)
 
 
+def lifted_text(parsed: Parsed) -> str:
+    """The functions lifted out of `parsed` (and out of them), as text following its own: what
+    each invented ``$fn`` name stands for, for the stages a person reads."""
+    parts = []
+    where = f" (in {parsed.tree.name})" if parsed.tree.name != parsed.name else ""
+    for name, invented in parsed.invented.items():
+        if invented.role == "function":
+            inner = invented.value.parsed
+            parts.append(f"\n\n# {name}{where} is:\n{gast.unparse(inner.tree).strip()}{lifted_text(inner)}")
+    return "".join(parts)
+
+
 def _bound_once(stmts) -> set:
     """The names bound exactly once in `stmts` (nested functions' own bodies aside)."""
     counts: dict = {}
