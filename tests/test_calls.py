@@ -545,6 +545,24 @@ def test_gradient_inside_on_arrays():
     check_all(gradient_dot, (X,), twin=twin, twin_args=(X,))
 
 
+def scaled_by_slope(x, slope):
+    return slope(x) * x
+
+
+def test_gradient_passed_as_an_argument():
+    """A gradient object is a function value like any other: the derivative is specialised on it."""
+    slope = sourcead.grad(wavy)
+    twin = lambda x: autograd.grad(twin_wavy)(x) * x  # noqa: E731
+    g = sourcead.grad(scaled_by_slope)(0.7, slope)
+    fd = numeric_grad(lambda x: scaled_by_slope(x, slope), (0.7,))  # (the oracle cannot copy a gradient object)
+    assert g == pytest.approx(fd, rel=1e-6) and g == pytest.approx(autograd.grad(twin)(0.7), rel=1e-9)
+    assert sourcead.jvp(scaled_by_slope, (0.7, slope), (1.0, None))[1] == pytest.approx(g, rel=1e-9)
+    assert sourcead.vjp(scaled_by_slope, 0.7, slope)[1](1.0)[0] == pytest.approx(g, rel=1e-9)
+    h = sourcead.hessian(scaled_by_slope)(0.7, slope)
+    assert h == pytest.approx(autograd.grad(autograd.grad(twin))(0.7), rel=1e-8)
+    assert sourcead.grad(sourcead.grad(scaled_by_slope))(0.7, slope) == pytest.approx(h, rel=1e-9)
+
+
 def test_rebinding_a_gradient_called_inside_recompiles():
     global DWAVY
     df = sourcead.grad(gradient_dot)
@@ -576,6 +594,20 @@ def computed_default(x):
 
 def calls_a_computed_value(x, fs):
     return fs[0](x)
+
+
+def chosen_by_a_branch(x):
+    if x > 0:
+        g = lambda v: v * 2.0  # noqa: E731
+    else:
+        g = lambda v: v * 3.0  # noqa: E731
+    return g(x)
+
+
+def test_a_function_chosen_by_a_branch_is_refused_where_it_is_called():
+    with pytest.raises(UnsupportedCallError, match="computed value") as info:
+        sourcead.grad(chosen_by_a_branch)(0.7)
+    assert_located(info.value, chosen_by_a_branch, "g(x)")
 
 
 def test_returning_a_local_function_is_refused():
