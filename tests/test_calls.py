@@ -176,6 +176,17 @@ def test_late_binding_matches_python():
     assert sourcead.grad(closure_late_binding)(0.7) == pytest.approx(3.0 + 1.5 * np.cos(1.05))
 
 
+def test_a_closure_lowers_to_its_body_at_the_call():
+    """The IR holds no function value: g's body is lowered where g is called, reading x_1."""
+    assert sourcead.ssa(closure_late_binding) == (
+        "def closure_late_binding(x):\n"
+        "  x_1 = mul(x, 1.5)\n"
+        "  t = mul(x_1, 2.0)\n"
+        "  t_1 = numpy.sin(x_1)\n"
+        "  t_2 = add(t, t_1)\n"
+        "  return t_2")
+
+
 def test_shadowing_inside_a_nested_function():
     assert shadowed(0.6) == pytest.approx(0.6 * 2.0 + 3.6)
     assert sourcead.grad(shadowed)(0.6) == pytest.approx(2.0 + 12.0)
