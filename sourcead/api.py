@@ -49,7 +49,8 @@ def _base(f, what: str):
         name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or type(f).__name__
         if isinstance(f, types.MethodType):
             raise SourceUnavailableError(
-                f"{name} is a bound method; {what} differentiates plain functions",
+                f"{name} is a bound method taking *args or **kwargs, or one of a library; {what} differentiates "
+                "bound methods with explicit parameters",
                 hint="differentiate the underlying function and pass the instance explicitly")
         raise SourceUnavailableError(
             f"{name} is not a Python function (it is a {type(f).__name__}), so {what} cannot read its source",

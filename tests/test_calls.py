@@ -343,6 +343,17 @@ def test_callable_object_as_argument():
     check_all(uses_model_argument, (X, model), twin=lambda x: 1.5 * model_loss_twin(x), twin_args=(X,))
 
 
+class Variadic:
+    def total(self, x, *rest):
+        return x * rest[0]
+
+
+def test_a_bound_method_taking_star_args_is_refused_with_a_hint():
+    with pytest.raises(SourceADError, match="bound method taking") as info:
+        sourcead.grad(Variadic().total)(0.5, 2.0)
+    assert "instance explicitly" in info.value.hint
+
+
 def test_attributes_of_self_are_read_live():
     """self.W is a constant of the bound object, read when the derivative runs (like a global)."""
     m = Model(W.copy())

@@ -7,7 +7,8 @@ of its own, so `parse` reads it as any function's. The call in its body is then 
 call of a method (`lower/calls.py`): ``self`` is a constant of the derivative, and its
 attributes (``self.W``) are read when the derivative runs, like globals. The function keeps the
 callable's parameters (names, kinds and defaults), so positions and names in ``wrt`` mean what
-they mean for the callable.
+they mean for the callable; a callable taking ``*args`` or ``**kwargs`` is not made into one (it is
+refused: forwarding them needs their lengths and keys, unknown when compiling).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def as_function(obj) -> types.FunctionType | None:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()):
+        return None  # forwarding them would spread a sequence of unknown length: refused as before
     return _make(name if name.isidentifier() else "f", spelled, holder, signature, module)
 
 
@@ -61,11 +64,14 @@ def _make(name: str, spelled: str, holder, signature: inspect.Signature, module)
             call_args.append(f"{p.name}={p.name}")
         else:
             params.append(p.name)
-            call_args.append(p.name if p.kind is not p.KEYWORD_ONLY else f"{p.name}={p.name}")
+            call_args.append(p.name)
     posonly = [p for p in signature.parameters.values() if p.kind is p.POSITIONAL_ONLY]
     if posonly:
         params.insert(len(posonly), "/")
-    root = spelled.partition(".")[0]
+    root, dot, attr = spelled.partition(".")
+    if root in signature.parameters:  # a parameter of the callable's own takes the name
+        root = "__callable__"
+        spelled = root + dot + attr
     text = f"def {name}({', '.join(params)}):\n    return {spelled}({', '.join(call_args)})\n"
     filename = f"<sourcead: {name} of {type(holder).__name__} {next(_counter)}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
