@@ -21,6 +21,7 @@ import numpy as np
 from . import check, display
 from .backend.standalone import standalone_source
 from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
+from .frontend.callables import as_function
 from .frontend.parse import caller_loc as _caller_loc
 from .ir.printer import format_function
 from .passes.kinds import kind_of_value
@@ -30,6 +31,7 @@ from .runtime import as_gradient, to_float
 from .cache import DERIVED as _DERIVED, LOWERED as _LOWERED  # noqa: F401  (tests look inside)
 from .cache import derived as _derived, global_kinds as _global_kinds, kinds as _kinds, lowered as _lowered
 from .cache import name as _name, specialisation as _specialisation, stages as _stages
+from .cache import static_arguments as _static_arguments
 
 
 def _base(f, what: str):
@@ -41,10 +43,14 @@ def _base(f, what: str):
     if not callable(f):
         raise UsageError(f"{what} needs a function, got {f!r}")
     if not isinstance(f, types.FunctionType):
+        made = as_function(f)  # a bound method, a callable object, a partial: a function calling it
+        if made is not None:
+            return made, ()
         name = getattr(f, "__qualname__", None) or getattr(f, "__name__", None) or type(f).__name__
         if isinstance(f, types.MethodType):
             raise SourceUnavailableError(
-                f"{name} is a bound method; {what} differentiates plain functions",
+                f"{name} is a bound method taking *args or **kwargs, or one of a library; {what} differentiates "
+                "bound methods with explicit parameters",
                 hint="differentiate the underlying function and pass the instance explicitly")
         raise SourceUnavailableError(
             f"{name} is not a Python function (it is a {type(f).__name__}), so {what} cannot read its source",
@@ -87,8 +93,8 @@ def _positions(f, wrt) -> tuple[tuple[int, ...], bool]:
     if len(set(out)) != len(out):
         raise _usage(f"wrt={wrt!r} names a parameter twice", hint="name each parameter once")
     for i in out:
-        if params[i].kind in (params[i].VAR_POSITIONAL, params[i].VAR_KEYWORD):
-            raise _usage(f"cannot differentiate with respect to *{names[i]}",
+        if params[i].kind is params[i].VAR_KEYWORD:
+            raise _usage(f"cannot differentiate with respect to **{names[i]} (a dict)",
                          hint="give the function an explicit parameter for the value")
     return tuple(out), several
 
@@ -184,15 +190,18 @@ class Derivative:
         that calls it and gives the results their arguments' types."""
         _check_arguments(self.f, args, self.floats, self.mode)
         key = tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args])
-        lowered = _lowered(self.f)
+        lowered = _lowered(self.f, static=_static_arguments(args))
         promote = any(isinstance(args[i], np.ndarray) and args[i].dtype.kind in "iu" for i in self.floats)
         specialised = _kinds(self.f, self.prepare(list(args)), lowered)
         d = self._last = _derived(self.f, self.chain, specialised)
+        if len(self.chain) == 1:
+            self._returns_tuple = lowered.ir.returns_tuple
         run = self._runner(d, promote)
         if lowered.guards or lowered.ir.callees:
             # The key does not cover the globals' kinds nor the helpers inlined: check on every call.
             def guarded(args, run=run, lowered=lowered, global_kinds=specialised[1]):
-                if _lowered(self.f) is not lowered or _global_kinds(lowered) != global_kinds:
+                if _lowered(self.f, static=_static_arguments(args)) is not lowered or \
+                        _global_kinds(lowered) != global_kinds:
                     return self._entry(list(args))[1](args)
                 return run(args)
             entry = (registry.version(), guarded, d)
@@ -369,6 +378,10 @@ def _call_args(f, primals, what):
     if not primals:
         raise _usage(f"{what} needs the primal arguments", hint=f"{what}(f, x, ...): pass f's arguments after f")
     bound = _Bound(base)
+    if any(p.kind is p.VAR_POSITIONAL for p in bound.signature.parameters.values()):
+        raise _usage(f"{what} of {bound.fname}, which takes *args, is not supported yet (its primals are its "
+                     "positional arguments, its derivative's parameters one tuple)",
+                     hint=f"wrap it in a function with explicit parameters: def g(x, y): return {bound.fname}(x, y)")
     try:
         b = bound.signature.bind(*primals)
     except TypeError as err:
@@ -460,7 +473,7 @@ def _jvp(f, primals, tangents, quiet: bool = False):
         if single:
             return as_gradient(outs[0], primals[f.wrt[0]]), as_gradient(touts[0], primals[f.wrt[0]])
         return tuple(outs), tuple(touts)
-    if _lowered(base).ir.returns_tuple:
+    if _lowered(base, static=_static_arguments(args)).ir.returns_tuple:
         return tuple(outs), tuple(touts)
     return outs[0], touts[0]
 
@@ -770,6 +783,10 @@ def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated
     """Refuse (UsageError naming the parameter) a value that `what` would otherwise get wrong:
     a differentiated one that is not a number or a list/tuple of numbers; any complex value; a
     pytree or a list holding floats (which vjp and jvp would skip, giving None or a zero)."""
+    if differentiated and callable(x) and not isinstance(x, np.ndarray):
+        raise _usage(f"{what} of {fname}: the argument {name} is a function; a derivative is specialised on the "
+                     "function it is given (like a static argument), never differentiated with respect to it",
+                     hint=f"leave {name} out of wrt")
     if differentiated:
         problem = _value_problem(x)
     elif any(_is_complex(leaf) for leaf in _leaves(x)):
@@ -785,9 +802,13 @@ def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated
 def _check_arguments(f, args, positions, what: str) -> None:
     """The call-time check of a derivative's arguments (`positions`: those differentiated):
     for `Derivative` to call before compiling for new argument kinds."""
-    names = list(_signature(f).parameters)
+    params = list(_signature(f).parameters.values())
     for i, a in enumerate(args):
-        _refuse_undifferentiable(f.__name__, names[i], a, what, differentiated=i in positions)
+        if params[i].kind is params[i].VAR_KEYWORD:  # **kwargs: its values are the arguments, never differentiated
+            for key, value in a.items():
+                _refuse_undifferentiable(f.__name__, key, value, what, differentiated=False)
+            continue
+        _refuse_undifferentiable(f.__name__, params[i].name, a, what, differentiated=i in positions)
 
 
 def _is_zero_tangent(t) -> bool:

@@ -15,7 +15,7 @@ import weakref
 
 from . import pipeline
 from .errors import UnsupportedCallError
-from .passes.kinds import kind_of_value
+from .passes.kinds import Static, kind_of_value
 from .rules import registry
 
 class _OnFunction:
@@ -47,6 +47,8 @@ class _OnFunction:
 _ABSENT = object()
 LOWERED = _OnFunction("__sourcead_lowered__")
 DERIVED = _OnFunction("__sourcead_derived__")
+TREES = _OnFunction("__sourcead_tree__")  # a callee's desugared tree (lower/calls.py inlines some calls from it)
+STATIC = _OnFunction("__sourcead_static__")  # lowerings specialised on function-valued arguments
 _SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "grad_aux": "grad", "vjp": "vjp", "jvp": "jvp",
            "vjp_quiet": "vjp", "jvp_quiet": "jvp"}
 
@@ -58,9 +60,12 @@ _lowering = threading.local()  # the functions being lowered on this thread, inn
 _lock = threading.RLock()  # one compilation at a time: threads asking for the same derivative share it
 
 
-def lowered(f, loc=None) -> pipeline.Lowered:
+def lowered(f, loc=None, static=()) -> pipeline.Lowered:
     """The primal IR of `f`, lowered once (again when a rule is registered or a helper rebound).
-    `loc` is where a caller being lowered calls `f` (a recursive call is refused there)."""
+    `loc` is where a caller being lowered calls `f` (a recursive call is refused there). `static`
+    ((position, function), ...): the lowering specialised on those function-valued arguments."""
+    if static:
+        return _lowered_static(f, static)
     entry = LOWERED.get(f)
     if entry is not None and entry[0] == registry.version() and _current(entry[1]):
         return entry[1]
@@ -73,12 +78,33 @@ def lowered(f, loc=None) -> pipeline.Lowered:
         if entry is None or entry[0] != registry.version() or not _current(entry[1]):
             stack.append(f)
             try:
-                entry = (registry.version(), pipeline.lower(f, callee_ir))
+                entry = (registry.version(), pipeline.lower(f, callee_ir, callee_tree))
             finally:
                 stack.pop()
             LOWERED[f] = entry
             DERIVED.pop(f, None)
         return entry[1]
+
+
+def _lowered_static(f, static: tuple) -> pipeline.Lowered:
+    """A lowering specialised on function-valued arguments, kept per their identities."""
+    key = tuple((i, id(v)) for i, v in static)
+    table = STATIC.get(f)
+    entry = table.get(key) if table is not None else None
+    if entry is not None and entry[0] == registry.version() and _current(entry[1]):
+        return entry[1]
+    with _lock:
+        low = pipeline.lower(f, callee_ir, callee_tree, dict(static))
+        if table is None:
+            table = STATIC[f] = {}
+        table[key] = (registry.version(), low, static)  # the functions kept alive with their ids
+        return low
+
+
+def static_arguments(args) -> tuple:
+    """((position, function), ...) of the arguments a derivative is specialised on: functions,
+    callable objects, partials (never differentiated; like JAX's static arguments)."""
+    return tuple((i, a) for i, a in enumerate(args) if isinstance(kind_of_value(a), Static))
 
 
 def _current(low: pipeline.Lowered) -> bool:
@@ -94,6 +120,16 @@ def _current(low: pipeline.Lowered) -> bool:
         if not found or value is not fn:
             return False
     return True
+
+
+def callee_tree(fn, loc):
+    """A user function's desugared tree, made once (again when a rule is registered)."""
+    entry = TREES.get(fn)
+    if entry is None or entry[0] != registry.version():
+        with pipeline.unrecorded():
+            entry = (registry.version(), pipeline.front(fn))
+        TREES[fn] = entry
+    return entry[1]
 
 
 def callee_ir(fn, loc):
@@ -117,7 +153,7 @@ def rule_ir(rule):
 def kinds(f, args, low: pipeline.Lowered | None = None) -> tuple:
     """What a derivative is specialised for: the kinds of the arguments and of the user's
     globals holding data that f reads (read live, so checked on every call)."""
-    return tuple(kind_of_value(a) for a in args), global_kinds(low or lowered(f))
+    return tuple(kind_of_value(a) for a in args), global_kinds(low or lowered(f, static=static_arguments(args)))
 
 
 def global_kinds(low: pipeline.Lowered) -> tuple:
@@ -128,13 +164,17 @@ def global_kinds(low: pipeline.Lowered) -> tuple:
 def derived(f, chain: tuple, specialised: tuple) -> pipeline.Derived:
     """The compiled derivative of user function `f` along `chain` ((mode, wrt), ...), specialised
     for `specialised` (see `kinds`); each step transforms the IR the step before generated."""
-    low = lowered(f)  # first: a stale lowering drops the derivatives made from it
+    low = lowered(f, static=_static_kinds(specialised))  # first: a stale lowering drops its derivatives
     key = (chain, specialised, registry.version())
     d = DERIVED.get(f, {}).get(key)
     if d is not None:
         return d
     with _lock:
         return _derive(f, low, chain, specialised, key)
+
+
+def _static_kinds(specialised: tuple) -> tuple:
+    return tuple((i, k.value) for i, k in enumerate(specialised[0]) if isinstance(k, Static))
 
 
 def _derive(f, low: pipeline.Lowered, chain: tuple, specialised: tuple, key) -> pipeline.Derived:
@@ -151,10 +191,17 @@ def _derive(f, low: pipeline.Lowered, chain: tuple, specialised: tuple, key) -> 
 def _step(f, low: pipeline.Lowered, primal, chain: tuple, specialised: tuple) -> pipeline.Derived:
     """The last transform of `chain`, applied to `primal`."""
     mode, wrt = chain[-1]
-    arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None}
+    arg_kinds = {i: k for i, k in enumerate(specialised[0]) if k is not None and not isinstance(k, Static)}
     globals_ = {(id(scope), n): k for (scope, n), k in zip(low.guards, specialised[1], strict=True)}
     return pipeline.derive(low, primal, mode=mode, wrt=wrt, arg_kinds=arg_kinds, global_kinds=globals_,
-                           name=name(f, chain), rule_ir=rule_ir)
+                           name=name(f, chain), rule_ir=rule_ir, derivative_ir=derivative_ir)
+
+
+def derivative_ir(gradient, arg_kinds: tuple):
+    """The IR of a gradient object (an `api.Derivative`) called inside a function being
+    differentiated, for the kinds of the call's arguments there (`passes/derivative_calls.py`)."""
+    static = tuple((i, k.value) for i, k in enumerate(arg_kinds) if isinstance(k, Static))
+    return derived(gradient.f, gradient.chain, (arg_kinds, global_kinds(lowered(gradient.f, static=static)))).ir
 
 
 def specialisation(f, d: pipeline.Derived) -> tuple:
@@ -166,7 +213,7 @@ def stages(f, chain: tuple, specialised: tuple) -> list[tuple[str, str]]:
     """(stage, its output as text) for every stage that compiling `f` along `chain` runs, computed
     afresh (what is cached stays as it is)."""
     with pipeline.recording() as forms:
-        low = pipeline.lower(f, callee_ir)
+        low = pipeline.lower(f, callee_ir, callee_tree, dict(_static_kinds(specialised)))
         primal = low.ir
         for k in range(len(chain)):
             primal = _step(f, low, primal, chain[:k + 1], specialised).ir

@@ -31,13 +31,14 @@ from .backend.compile import compile_function
 from .backend.to_ast import emit_source
 from .errors import InternalError, RuleError, SourceADError, UsageError
 from .frontend.desugar import desugar
+from .frontend.desugar_functions import lifted_text
 from .frontend.fence import fence
 from .frontend.parse import Parsed, parse, single_return
 from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, effects, hoist, seed, shapes, simplify
+from .passes import containers, dce, derivative_calls, effects, hoist, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -80,7 +81,7 @@ def _record(stage: str, text: str) -> None:
 def _source(stage: str, parsed: Parsed) -> Parsed:
     """A front-end stage's output, recorded as the Python it now is."""
     if _RECORDING.get() is not None or os.environ.get("SOURCEAD_TRACE", "") not in ("", "0"):
-        _record(stage, gast.unparse(parsed.tree).strip())
+        _record(stage, gast.unparse(parsed.tree).strip() + lifted_text(parsed))
     return parsed
 
 
@@ -99,14 +100,22 @@ class Lowered:
     guards: tuple  # (scope, name): the free variables holding data it reads (user's and helpers')
 
 
-def lower(f, callee_ir) -> Lowered:
+def lower(f, callee_ir, callee_tree=None, static=None) -> Lowered:
     """The primal function's IR: parse, fence, desugar, to_ssa, simplify. `callee_ir(fn, loc)` gives
-    the IR of a user function it calls (this same function, applied once to it by `cache`)."""
+    the IR of a user function it calls (this same function, applied once to it by `cache`),
+    `callee_tree(fn, loc)` its desugared tree (`front`, once); `static` maps positions of
+    parameters holding functions to the functions the IR is specialised for."""
     with _internal_errors(f):
         parsed = _source("desugar", desugar(_source("fence", fence(_source("parse", parse(f))))))
-        ir = _checked(to_ssa(parsed, callee_ir), "to_ssa")
+        ir = _checked(to_ssa(parsed, callee_ir, callee_tree, static), "to_ssa")
         ir = _checked(simplify.run(ir)[0], "simplify")
-        return Lowered(parsed.scope, ir, _data_globals(ir))
+        return Lowered(parsed.scope, ir, _data_globals(ir) + _gradients_globals(ir, callee_ir))
+
+
+def front(f) -> Parsed:
+    """A callee's desugared tree (parse, fence, desugar), for a call inlined from its tree."""
+    with _internal_errors(f):
+        return desugar(fence(parse(f)))
 
 
 def lower_rule(rule, callee_ir) -> Function | None:
@@ -147,6 +156,17 @@ def _data_globals(ir: Function) -> tuple:
     return tuple(found)
 
 
+def _gradients_globals(ir: Function, callee_ir) -> tuple:
+    """The data globals read by the functions of the gradients that `ir` calls: a gradient called
+    on varying values is inlined (`passes/derivative_calls.py`) for those globals' kinds."""
+    found = []
+    for stmt in walk(ir.body.body):
+        op = getattr(stmt, "op", None)
+        if getattr(op, "chain", None) and isinstance(getattr(op, "f", None), types.FunctionType):
+            found.extend(g for g in _data_globals(callee_ir(op.f, stmt.loc)) if g not in found)
+    return tuple(found)
+
+
 @dataclasses.dataclass
 class Derived:
     ir: Function
@@ -156,7 +176,7 @@ class Derived:
 
 
 def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
-           global_kinds: dict, name: str, rule_ir) -> Derived:
+           global_kinds: dict, name: str, rule_ir, derivative_ir=None) -> Derived:
     """One derivative of `primal` (the lowered function, or a derivative's IR: higher order),
     specialised for the kinds of its arguments: kinds are inferred once, here, and handed on.
     `rule_ir(rule)` is `lower_rule`, cached."""
@@ -165,6 +185,9 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
     primal = _checked(effects.quiet(primal), "quiet") if quiet else primal
     with _internal_errors(scope):
         kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
+        if derivative_ir is not None and derivative_calls.needed(primal):  # grad(f)(x) inside, x varying
+            primal = _checked(derivative_calls.run(primal, kinds, derivative_ir), "derivative calls")
+            kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
         explicit, kinds = containers.run(primal, kinds)
         primal = primal if explicit is primal else _checked(explicit, "containers")
         primal, kinds = hoist.run(primal, kinds)

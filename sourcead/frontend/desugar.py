@@ -29,6 +29,7 @@ import dataclasses
 
 import gast
 
+from .desugar_functions import lift_functions
 from .desugar_loops import control_flow
 from .desugar_statements import split_raising_if
 from .invented import Namer, assign, located, load
@@ -39,6 +40,7 @@ def desugar(parsed: Parsed) -> Parsed:
     tree = copy.deepcopy(parsed.tree)
     table: dict = {}
     namer = Namer(table)
+    lift_functions(parsed, tree, namer, desugar)
     tree.body = _block(tree.body, namer)
     tree = _Exprs().visit(tree)
     tree.body = control_flow(parsed, tree, namer)

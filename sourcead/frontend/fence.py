@@ -11,12 +11,12 @@ import builtins
 
 import gast
 
+from .desugar_functions import check_local_function
 from .parse import Parsed, reject
 from .statements import kept_nodes
 
 # node type -> (what it is, what to do instead)
 _REFUSED = {
-    gast.Lambda: ("a lambda inside a differentiated function", "define it with def at module level"),
     gast.ListComp: ("a list comprehension", "write a for loop that builds the values, or use NumPy"),
     gast.SetComp: ("a set comprehension", "use a list or an array"),
     gast.DictComp: ("a dict comprehension", "pass the values as separate arguments or an array"),
@@ -28,7 +28,6 @@ _REFUSED = {
     gast.YieldFrom: ("yield from (a generator)", "return the values instead"),
     gast.NamedExpr: ("an assignment expression (:=)", "assign the value in its own statement"),
     gast.JoinedStr: ("an f-string", "compute strings outside the differentiated function"),
-    gast.Starred: ("a starred expression (*args)", "pass the arguments one by one"),
     gast.Global: ("a global statement", "pass the value as an argument and return the new one"),
     gast.Nonlocal: ("a nonlocal statement", "pass the value as an argument and return the new one"),
     gast.Try: ("try/except", "move error handling outside the differentiated function"),
@@ -37,7 +36,6 @@ _REFUSED = {
     gast.AsyncWith: ("async with", "differentiate a plain synchronous function"),
     gast.AsyncFor: ("async for", "differentiate a plain synchronous function"),
     gast.AsyncFunctionDef: ("an async function", "differentiate a plain synchronous function"),
-    gast.FunctionDef: ("a nested function definition", "define the function at module level and call it"),
     gast.ClassDef: ("a class definition", "define the class outside the differentiated function"),
     gast.Import: ("an import statement", "import at module level"),
     gast.ImportFrom: ("an import statement", "import at module level"),
@@ -51,12 +49,6 @@ for _name, _what in (("Match", ("a match statement", "write it with if/elif/else
 
 def fence(parsed: Parsed) -> Parsed:
     fn = parsed.tree
-    args = fn.args
-    if args.vararg is not None or args.kwarg is not None:
-        reject(parsed, fn, f"{fn.name} takes *args or **kwargs, which sourcead does not support yet",
-               "give the function explicit parameters")
-    if getattr(args, "posonlyargs", None):
-        pass  # positional-only parameters are fine
     for stmt in fn.body:
         _check(parsed, stmt, top=True)
     return parsed
@@ -64,12 +56,18 @@ def fence(parsed: Parsed) -> Parsed:
 
 def _check(parsed: Parsed, node, top: bool = False) -> None:
     kept = kept_nodes(parsed, node)  # print, assert, raise, del... (frontend/statements.py)
+    starred_arguments = {id(a) for n in gast.walk(node) if isinstance(n, gast.Call) for a in n.args}
     for child in gast.walk(node):
         if id(child) in kept:
             continue
         what = _REFUSED.get(type(child))
         if what is not None:
             reject(parsed, child, f"{what[0]} is not supported by sourcead", what[1])
+        if isinstance(child, gast.Starred) and id(child) not in starred_arguments:
+            reject(parsed, child, "a starred expression outside a call's arguments is not supported by sourcead",
+                   "index the sequence, or pass it to a call as f(*xs)")
+        if isinstance(child, (gast.FunctionDef, gast.Lambda)):
+            check_local_function(parsed, child)
         if isinstance(child, gast.Expr):
             _check_expr_statement(parsed, child)
         elif isinstance(child, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
@@ -99,10 +97,6 @@ _NAMESPACE_BUILTINS = {
 
 
 def _check_call(parsed: Parsed, call: gast.Call) -> None:
-    for kw in call.keywords:
-        if kw.arg is None:
-            reject(parsed, kw.value, "**kwargs in a call is not supported by sourcead",
-                   "pass the keyword arguments one by one")
     func = call.func
     if isinstance(func, gast.Name) and func.id in _NAMESPACE_BUILTINS:
         found, value, where = parsed.lookup(func.id)

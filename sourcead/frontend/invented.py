@@ -18,6 +18,8 @@ iteration only. Roles:
                                                          calls by that name
     check      s = $not_shared(s)                        before ``s += v``: no other name holds `s`'s
                                                          array (checked at run time by the lowering)
+    function   g = $fn1                                  a nested def or a lambda, lifted out of the
+                                                         tree (frontend/desugar_functions.py)
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import dataclasses
 
 import gast
 
-ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check")
+ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check",
+         "function")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,6 +26,8 @@ class Unit:
     locals: frozenset  # the names the function binds (parameters included)
     callees: list = dataclasses.field(default_factory=list)  # the functions inlined, and how they were named
     return_shape: tuple | None = None  # (number of values, a tuple?) of the first return lowered
+    callee_tree: Callable | None = None  # (function, call's Loc) -> its desugared Parsed (lower/calls.py)
+    calls: dict = dataclasses.field(default_factory=dict)  # lower/calls.py's state, shared with inlined callees
 
     def invented(self, name: str) -> Invented | None:
         return self.parsed.invented.get(name)

@@ -23,6 +23,7 @@ from ..ir.core import Attr, Const, If, Method, Operand, Region, Var, make_list, 
 from ..ir.ops import BINOPS, CMPOPS, UNARYOPS
 from ..rules import registry
 from ..runtime import UNBOUND, check_bound
+from . import calls
 from .context import Context
 from .formatting import lower_joined_str
 
@@ -43,6 +44,8 @@ def lower_name(ctx: Context, node) -> Operand:
     invented = ctx.unit.invented(name)
     if invented is not None and invented.role == "builtin":
         return Const(invented.value, invented.label)
+    if invented is not None and invented.role == "function":  # a nested def or lambda (lower/calls.py)
+        return Const(invented.value)
     if name in ctx.env or name in ctx.unit.locals:
         return _local(ctx, node)
     found, value, _where = ctx.unit.parsed.lookup(name)
@@ -144,6 +147,9 @@ def lower_slice(ctx: Context, node) -> Operand:
 def lower_subscript(ctx: Context, node) -> Operand:
     value = lower_expr(ctx, node.value)
     index = lower_expr(ctx, node.slice)
+    item = calls.keyword_item(ctx, value, index, node)
+    if item is not None:
+        return item
     return ctx.emit(operator.getitem, [value, index], node=node)
 
 
@@ -151,16 +157,19 @@ def lower_call(ctx: Context, node) -> Operand:
     func = node.func
     if isinstance(func, gast.Attribute):
         base = lower_expr(ctx, func.value)
-        if not _resolvable(base):
+        callee = calls.method_of(base, func.attr) if not _resolvable(base) else lower_attribute(ctx, func)
+        if callee is None:
             return _method_call(ctx, node, base)
-        callee = lower_attribute(ctx, func)
     else:
         callee = lower_expr(ctx, func)
     if not isinstance(callee, Const):
-        ctx.unit.error(node, "calling a computed value is not supported by sourcead", "call a function by its name",
+        ctx.unit.error(node, "calling a computed value is not supported by sourcead",
+                       "call a function by its name, or pass it as an argument (the derivative is specialised on it)",
                        cls=UnsupportedCallError)
-    args = [lower_expr(ctx, a) for a in node.args]
-    kwargs = {kw.arg: lower_expr(ctx, kw.value) for kw in node.keywords}
+    args, kwargs = calls.arguments(ctx, node, lower_expr)
+    done = calls.call(ctx, callee, args, kwargs, node, _inlinable)
+    if done is not None:
+        return done
     if _inlinable(callee.value):
         ctx.unit.callees.append((callee.scope, callee.spelling, callee.value))
         return inline(ctx, callee.value, args, kwargs, node)
@@ -169,8 +178,7 @@ def lower_call(ctx: Context, node) -> Operand:
 
 def _method_call(ctx: Context, node, base: Operand) -> Operand:
     name = node.func.attr
-    args = [lower_expr(ctx, a) for a in node.args]
-    kwargs = {kw.arg: lower_expr(ctx, kw.value) for kw in node.keywords}
+    args, kwargs = calls.arguments(ctx, node, lower_expr)
     if name in ("reshape", "transpose") and len(args) > 1:
         # x.reshape(2, 3) is x.reshape((2, 3)): one form for rules and readers alike
         if all(isinstance(a, Const) and a.spelling is None for a in args):

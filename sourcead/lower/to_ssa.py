@@ -28,22 +28,30 @@ from ..frontend.parse import Parsed
 from ..ir.core import Const, For, Function, If, Operand, Param, Region, Var, While, make_tuple
 from ..runtime import UNBOUND, not_shared, unpacked
 from . import effects
+from .calls import check_escapes
 from .context import Context, Unit
 from .expressions import lower_expr
 
 
-def to_ssa(parsed: Parsed, callee_ir) -> Function:
+def to_ssa(parsed: Parsed, callee_ir, callee_tree=None, static=None) -> Function:
     """The SSA IR of a desugared function. `callee_ir(fn, loc)` gives the IR of a user function it
-    calls (lowered by the pipeline, once), which is inlined."""
+    calls (lowered by the pipeline, once), which is inlined; `callee_tree(fn, loc)` its desugared
+    tree, for the calls `lower/calls.py` inlines from the tree. `static` maps the positions of
+    parameters holding functions to the function the IR is specialised for."""
     tree = parsed.tree
-    unit = Unit(parsed, callee_ir, frozenset(_stored(tree.body) | {a.id for a in _all_args(tree.args)}))
+    unit = Unit(parsed, callee_ir, frozenset(_stored(tree.body) | {a.id for a in _all_args(tree.args)}),
+                callee_tree=callee_tree)
     ctx = Context(unit, {}, [], set())
     params = _params(ctx, parsed)
+    for i, value in (static or {}).items():
+        ctx.env[params[i].var.hint] = Const(value)
     ended = lower_body(ctx, tree.body)
     results, returns_tuple = ended if ended is not None else ([Const(None)], False)
-    return Function(name=tree.name, params=params, body=Region([], ctx.stmts, results),
-                    returns_tuple=returns_tuple, loc=unit.loc(tree), lines=parsed.lines,
-                    filename=parsed.filename, callees=unit.callees)
+    fn = Function(name=tree.name, params=params, body=Region([], ctx.stmts, results),
+                  returns_tuple=returns_tuple, loc=unit.loc(tree), lines=parsed.lines,
+                  filename=parsed.filename, callees=unit.callees)
+    check_escapes(fn, unit)
+    return fn
 
 
 def _params(ctx: Context, parsed: Parsed) -> list[Param]:
@@ -55,10 +63,16 @@ def _params(ctx: Context, parsed: Parsed) -> list[Param]:
     for i, a in enumerate(positional):
         ctx.env[a.id] = v = Var(a.id)
         params.append(Param(v, Const(defaults[i - first_default]) if i >= first_default else None))
+    if args.vararg is not None:  # *args: one parameter holding the tuple (as the API passes it)
+        ctx.env[args.vararg.id] = v = Var(args.vararg.id)
+        params.append(Param(v))
     kwdefaults = fn.__kwdefaults__ or {}
     for a in args.kwonlyargs:
         ctx.env[a.id] = v = Var(a.id)
         params.append(Param(v, Const(kwdefaults[a.id]) if a.id in kwdefaults else None, keyword_only=True))
+    if args.kwarg is not None:  # **kwargs: one parameter holding the dict
+        ctx.env[args.kwarg.id] = v = Var(args.kwarg.id)
+        params.append(Param(v, keyword_only=True))
     return params
 
 
@@ -317,7 +331,8 @@ _STATEMENTS = {gast.Assign: lower_assign, gast.If: lower_if, gast.While: lower_w
 
 
 def _all_args(args):
-    return list(getattr(args, "posonlyargs", []) or []) + list(args.args) + list(args.kwonlyargs)
+    extra = [a for a in (args.vararg, args.kwarg) if a is not None]
+    return list(getattr(args, "posonlyargs", []) or []) + list(args.args) + list(args.kwonlyargs) + extra
 
 
 def _stored(stmts) -> set[str]:

@@ -73,7 +73,28 @@ def kind_of_value(x):
         return Array(None, x.ndim)
     if isinstance(x, (tuple, list)):
         return SEQ
+    if callable(x) and not isinstance(x, np.generic):
+        return Static(x)
     return None
+
+
+class Static:
+    """The kind of a function-valued argument: the function itself, compared by identity (a
+    derivative is specialised on it, like JAX's static arguments; see lower/calls.py)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Static) and other.value is self.value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __repr__(self) -> str:
+        return f"Static({getattr(self.value, '__qualname__', type(self.value).__name__)})"
 
 
 def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None = None) -> dict:

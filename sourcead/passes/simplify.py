@@ -237,7 +237,9 @@ class _Simplifier:
 
     def gather_numbers(self, stmt, a, b):
         """``a * (p * q)`` -> ``(a * p) * q`` when a and p are numbers and q is not: one pass over
-        the array instead of two."""
+        the array instead of two (in derivative code: the user's own arithmetic is not reordered)."""
+        if stmt.tag != "grad":
+            return None
         if not self.scalar(a):
             a, b = b, a
         inner = self.defining(b, operator.mul)

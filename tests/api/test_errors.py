@@ -132,9 +132,12 @@ def takes_star_args(x, *rest):
     return x
 
 
-def test_wrt_a_star_parameter_is_a_usage_error():
-    with pytest.raises(UsageError, match=r"\*rest"):
-        sourcead.grad(takes_star_args, wrt=1)
+def test_wrt_a_star_star_parameter_is_a_usage_error():
+    def takes_options(x, **options):
+        return x
+
+    with pytest.raises(UsageError, match=r"\*\*options"):
+        sourcead.grad(takes_options, wrt=1)
 
 
 @pytest.mark.parametrize("call, words", [
@@ -194,10 +197,8 @@ class Squarer:
         return x * x
 
 
-def test_a_bound_method_is_refused_with_a_hint():
-    with pytest.raises(SourceUnavailableError, match="bound method") as info:
-        sourcead.grad(Squarer().method)(1.0)
-    assert "instance explicitly" in info.value.hint
+def test_a_bound_method_is_differentiated():
+    assert sourcead.grad(Squarer().method)(1.5) == 3.0
 
 
 def test_grad_of_a_numpy_ufunc_is_a_sourcead_error():
@@ -205,14 +206,13 @@ def test_grad_of_a_numpy_ufunc_is_a_sourcead_error():
         sourcead.grad(np.sin)(1.0)
 
 
-def test_grad_of_a_callable_instance_is_a_sourcead_error():
-    with pytest.raises(SourceUnavailableError, match="Squarer"):
-        sourcead.grad(Squarer())(1.0)
+def test_grad_of_a_callable_instance_is_differentiated():
+    assert sourcead.grad(Squarer())(1.5) == 3.0
 
 
-def test_grad_of_a_partial_is_a_sourcead_error():
-    with pytest.raises(SourceUnavailableError, match="partial"):
-        sourcead.grad(functools.partial(two_params, y=2.0))(1.0)
+def test_grad_of_a_partial_is_differentiated():
+    df = sourcead.grad(functools.partial(two_params, y=2.0))
+    assert df(1.0) == pytest.approx(sourcead.grad(two_params)(1.0, 2.0))
 
 
 # ---- a small fuzz: weird but valid functions ---------------------------------------------------
