@@ -33,7 +33,7 @@ GENERATED = [
     "dx", "dy", "ddx", "dacc", "dacc_1", "dt", "dout", "dresult", "result", "t", "t_1", "t_2", "t0", "t1",
     "stack", "push", "pop", "stack_1", "push_1", "pop_1", "cstack", "cpush", "cpop",
     "iterations", "iterations_1", "_", "__1", "__2", "cond", "cond_1", "i", "k", "acc_1", "x_1", "dx_1",
-    "np", "numpy", "math", "list", "range", "reversed", "len", "float", "zip",
+    "np", "numpy", "math", "list", "range", "reversed", "len", "float", "zip", "vdot", "shape_of",
 ]
 HELPERS = sorted(n for n, v in vars(sourcead.runtime).items()
                  if not n.startswith("_") and (callable(v) or n.isupper()) and not inspect.ismodule(v)
@@ -93,6 +93,13 @@ TEMPLATES = {
                 total = total + _np_.sum(_np_.sin(x * NAME) * x)
             return total
     """,
+    "matrix-rows-in-a-loop": """
+        def f(x, NAME):
+            h = _np_.ones((2, 2)) * x
+            for i in range(2):
+                h = _np_.tanh(h @ _np_.eye(2) * NAME + x)
+            return _np_.sum(h * h)
+    """,
     "array-in-a-while-loop": """
         def f(x, NAME):
             b = x * 2.0
@@ -142,7 +149,7 @@ TEMPLATES = {
             return NAME
     """,
 }
-ARGS = {"broadcast-in-a-loop": (np.array([0.3, -0.7, 1.1]), 0.8),
+ARGS = {"broadcast-in-a-loop": (np.array([0.3, -0.7, 1.1]), 0.8), "matrix-rows-in-a-loop": (np.array([0.3, -0.7]), 0.8),
         "array-in-a-while-loop": (np.array([0.3, -0.7]), 0.8)}
 DEFAULT_ARGS = (0.7, 0.4)
 
@@ -223,5 +230,5 @@ def test_the_templates_use_the_tape_iterations_and_unbroadcast(modules):
         if not isinstance(args[0], np.ndarray):
             sources.append(sourcead.source(sourcead.grad(sourcead.grad(module.f)), *args))
     text = "\n".join(sources)
-    for generated in ("push(", "pop()", "iterations", "for _ in", "cond", "cpush(", "broadcast_like(", "unbroadcast("):
+    for generated in ("push(", "pop()", "iterations", "for _ in", "cond", "cpush(", "vdot(", "unbroadcast("):
         assert generated in text, f"no template's derivative uses {generated!r}"

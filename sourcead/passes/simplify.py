@@ -233,7 +233,21 @@ class _Simplifier:
             if self.scalar(c) and isinstance(kx, kinds_mod.Array) and kx.shape is not None \
                     and kinds_mod.of(other, self.kinds) == kx:
                 return self.derive(stmt, operator.mul, [c, other] if first else [other, c])
+            if self.scalar(c) and self.scalar(other) and stmt.tag == "grad":  # spread c, times s: spread c * s
+                scaled = self.product(stmt, c, other)
+                return Call(stmt.outs, runtime.expand_reduced, [scaled, x, Const(None), Const(False)], {},
+                            stmt.loc, None, stmt.tag)
         return None
+
+    def product(self, stmt, a, b):
+        """The number ``a * b``: folded when both are literals, else a pending statement."""
+        folded = _fold(operator.mul, [_lit(a), _lit(b)]) if _lit(a) is not None and _lit(b) is not None else None
+        if folded is not None:
+            return folded
+        out = Var()
+        self.pending.append(Call([out], operator.mul, [a, b], {}, stmt.loc, None, stmt.tag))
+        self.kinds[out] = kinds_mod.SCALAR
+        return out
 
     def gather_numbers(self, stmt, a, b):
         """``a * (p * q)`` -> ``(a * p) * q`` when a and p are numbers and q is not: one pass over
