@@ -284,18 +284,19 @@ def prod_others(x, axis=None):
     return np.moveaxis((before * after).reshape(moved.shape), ends, axes)
 
 
-def _norm_power(x, ord, axis):
-    """The p of the elementwise p-norm np.linalg.norm(x, ord, axis) computes (2 for Frobenius)."""
-    ndim = np.ndim(x)
-    matrix = (isinstance(axis, (tuple, list)) and len(axis) == 2) or (
-        axis is None and ord is not None and ndim == 2)
-    if ord is None or (matrix and ord == "fro"):
-        return 2.0
-    if matrix:
+def _is_matrix_norm(x, ord, axis):
+    """Whether np.linalg.norm(x, ord, axis) is a matrix norm (over two axes)."""
+    return (isinstance(axis, (tuple, list)) and len(axis) == 2) or (
+        axis is None and ord is not None and np.ndim(x) == 2)
 
-        raise UnsupportedCallError(
-            f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
-            hint="use ord=None or 'fro', or register a rule with @sourcead.adjoint")
+
+def _norm_power(x, ord, axis):
+    """The p of the elementwise p-norm np.linalg.norm(x, ord, axis) computes (2 for Frobenius),
+    or None for a matrix norm that is not elementwise ('nuc', 1, -1, 2, -2, inf, -inf)."""
+    if ord is None or (ord == "fro" and _is_matrix_norm(x, ord, axis)):
+        return 2.0
+    if _is_matrix_norm(x, ord, axis):
+        return None
     return float(ord)
 
 
@@ -306,6 +307,8 @@ def norm_weight(x, norm, ord=None, axis=None, keepdims=False):
     subgradient: 0 for a zero vector, ties shared evenly.
     """
     p = _norm_power(x, ord, axis)
+    if p is None:
+        return matrix_norm_weight(x, norm, ord, axis, keepdims)
     a = _with_kept_dims(norm, axis, keepdims)
     if p == 2.0:
         return x / np.where(a == 0, 1.0, a)
@@ -323,13 +326,26 @@ def _nonzero_norm(norm, axis, keepdims):
     return np.where(a == 0, 1.0, a)
 
 
+def _spectral_second_order_refused(x, ord, axis):
+    """`_norm_power`, after refusing the matrix ords whose weight is not elementwise and not
+    piecewise constant ('nuc', 2, -2): their second derivatives go through the SVD's vectors.
+    The weights of the matrix ords 1, -1, inf, -inf are piecewise constant (p None: slope 0)."""
+    p = _norm_power(x, ord, axis)
+    if p is None and ord in ("nuc", 2, -2):
+        raise UnsupportedCallError(
+            f"np.linalg.norm of a matrix with ord={ord!r} is differentiated once, not twice",
+            hint="for second derivatives write the norm from the singular values: "
+                 "np.sum(np.linalg.svd(a, compute_uv=False)) for 'nuc', [0] of them for 2")
+    return p
+
+
 def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
     """d norm_weight / d x (elementwise: the weight of x_i depends on x_i and its group's norm).
 
     Has no rules of its own: third derivatives of np.linalg.norm are not supported.
     """
-    p = _norm_power(x, ord, axis)
-    if p in (0.0, 1.0) or np.isinf(p):
+    p = _spectral_second_order_refused(x, ord, axis)
+    if p is None or p in (0.0, 1.0) or np.isinf(p):
         return np.zeros(np.shape(x))
     a = _nonzero_norm(norm, axis, keepdims)
     if p == 2.0:
@@ -339,8 +355,8 @@ def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
 
 def norm_weight_dnorm(x, norm, ord=None, axis=None, keepdims=False):
     """d norm_weight / d norm, in x's shape (no rules of its own, like norm_weight_dx)."""
-    p = _norm_power(x, ord, axis)
-    if p in (0.0, 1.0) or np.isinf(p):
+    p = _spectral_second_order_refused(x, ord, axis)
+    if p is None or p in (0.0, 1.0) or np.isinf(p):
         return np.zeros(np.shape(x))
     return (1 - p) * norm_weight(x, norm, ord, axis, keepdims) / _nonzero_norm(norm, axis, keepdims)
 
@@ -1689,12 +1705,13 @@ def scaled_congruence(v, g):
 def svd_gaps(usv, a, full_matrices=True, compute_uv=True, hermitian=False):
     """inverse_gaps(s**2) for the factors ``usv = np.linalg.svd(a, ...)``, after checking that
     the call returned what the svd rules differentiate."""
-    if not compute_uv or hermitian or (full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
+    if hermitian or (compute_uv and full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
 
         raise UnsupportedCallError(
-            "np.linalg.svd is differentiated with compute_uv=True, hermitian=False, and "
-            "full_matrices=False for a matrix that is not square",
-            hint="write np.linalg.svd(a, full_matrices=False) (and take [1] for the singular values alone)")
+            "np.linalg.svd is differentiated with hermitian=False, and with full_matrices=False for a "
+            "matrix that is not square",
+            hint="write np.linalg.svd(a, full_matrices=False), or np.linalg.svd(a, compute_uv=False) "
+                 "for the singular values alone")
     return inverse_gaps(usv[1] ** 2)
 
 
@@ -1921,3 +1938,19 @@ def unrepeat_seq(g, seq, n):
     for j in range(1, n):
         out = add_cotangents(out, g[j * k:(j + 1) * k])
     return out if n > 0 else zeros_like_input(seq)
+
+
+
+# ---- the singular values alone (rules10) --------------------------------------------------------
+
+
+def usv_product(usv, g):
+    """U diag(g) Vh for the factors ``usv = (U, s, Vh)`` of a reduced SVD: the cotangent of a
+    matrix whose singular values have the cotangent `g`."""
+    return scaled_product(usv[0], g, mT(usv[2]))
+
+
+def usv_sandwich(usv, c):
+    """diagonal(U^T c Vh^T) for the factors ``usv = (U, s, Vh)``: the tangent of the singular values
+    along `c` (the adjoint of `usv_product` in g)."""
+    return diag_sandwich(usv[0], c, mT(usv[2]))
