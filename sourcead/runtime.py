@@ -783,9 +783,11 @@ def weights_back(g, w, axis=None):
     return np.sum(g, axis=tuple(i for i in range(np.ndim(g)) if i != k))
 
 
-def _quantile_weights(x, q, axis, method, overwrite_input=False):
+def _quantile_weights(x, q, axis, method, overwrite_input=False, skip_nan=False):
     """W of shape q.shape + x.shape with np.quantile(x, q, axis) == sum(W * x) over x's reduced
-    axes (linear interpolation between order statistics; ties go where argsort puts them)."""
+    axes (linear interpolation between order statistics; ties go where argsort puts them). With
+    `skip_nan` (np.nanquantile) each slice interpolates among its non-NaN values, which argsort
+    puts first; a NaN gets weight 0."""
     if overwrite_input:
         _refuse("np.quantile/percentile/median with overwrite_input=True reorder the array they are given, "
                 "so its derivative cannot be traced back", "leave overwrite_input at False")
@@ -800,15 +802,16 @@ def _quantile_weights(x, q, axis, method, overwrite_input=False):
     n = flat.shape[-1]
     order = np.argsort(flat, axis=-1, kind="stable")
     qs = np.asarray(q, dtype=float)
-    pos = qs * (n - 1)
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
+    count = np.sum(np.logical_not(np.isnan(flat)), axis=-1) if skip_nan else np.full(flat.shape[:-1], n)
+    pos = np.reshape(qs, qs.shape + (1,) * (flat.ndim - 1)) * (count - 1)  # q.shape + the slices' shape
+    lo = np.where(count > 0, np.floor(pos), -1).astype(int)  # a slice of NaNs only: no weights
+    hi = np.minimum(lo + 1, count - 1)
     frac = pos - lo
     w = np.zeros(qs.shape + flat.shape, dtype=np.result_type(flat, 1.0))
     ranks = np.arange(n)
-    sel_lo = ranks == np.reshape(lo, qs.shape + (1,) * flat.ndim)
-    sel_hi = ranks == np.reshape(hi, qs.shape + (1,) * flat.ndim)
-    f = np.reshape(frac, qs.shape + (1,) * flat.ndim)
+    sel_lo = ranks == lo[..., None]
+    sel_hi = ranks == hi[..., None]
+    f = frac[..., None]
     by_rank = sel_lo * (1.0 - f) + sel_hi * f  # weight of the element of each rank
     np.put_along_axis(w, np.broadcast_to(order, w.shape), np.broadcast_to(by_rank, w.shape), axis=-1)
     w = w.reshape(qs.shape + moved.shape)
@@ -1954,3 +1957,93 @@ def usv_sandwich(usv, c):
     """diagonal(U^T c Vh^T) for the factors ``usv = (U, s, Vh)``: the tangent of the singular values
     along `c` (the adjoint of `usv_product` in g)."""
     return diag_sandwich(usv[0], c, mT(usv[2]))
+
+
+# ---- NaN-skipping order statistics (rules10) ----------------------------------------------------
+
+
+def nan_unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """The cotangent of `x` in np.nanquantile(x, q, axis, keepdims=keepdims): as `unquantile`,
+    among each slice's non-NaN values (NaNs get 0)."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan=True)
+    lead = np.ndim(q)
+    if not keepdims:
+        g = np.expand_dims(g, tuple(lead + a for a in _axes_tuple(axis, np.ndim(x))))
+    return np.sum(w * g, axis=tuple(range(lead)))
+
+
+def nan_quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """The tangent of np.nanquantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan=True)
+    axes = tuple(np.ndim(q) + a for a in _axes_tuple(axis, np.ndim(x)))
+    out = np.sum(w * np.where(np.isnan(x), 0.0, t), axis=axes, keepdims=keepdims)
+    return out if np.ndim(out) else out[()]
+
+
+# ---- grids and blocks (rules10) -----------------------------------------------------------------
+
+
+def _mesh_axis(k, n, indexing):
+    """The axis of np.meshgrid's results along which its k-th of n inputs varies."""
+    if indexing == "xy" and n >= 2 and k < 2:
+        return 1 - k
+    return k
+
+
+def mesh_other_axes(grids, k, indexing="xy"):
+    """The axes of np.meshgrid's results `grids` along which its k-th input does not vary."""
+    along = _mesh_axis(k, len(grids), indexing)
+    return tuple(i for i in range(np.ndim(grids[k])) if i != along)
+
+
+def mesh_tangent(t, grids, k, indexing="xy"):
+    """The tangent of np.meshgrid's results `grids` along the tangent `t` of its k-th input alone:
+    `t` laid along that input's axis (broadcast as its grid is), zeros for the other grids."""
+    shape = [1] * np.ndim(grids[k])
+    shape[_mesh_axis(k, len(grids), indexing)] = -1
+    line = np.reshape(t, shape)
+    return tuple(np.broadcast_to(line, np.shape(g)) * 1.0 if j == k else np.zeros_like(g, dtype=line.dtype)
+                 for j, g in enumerate(grids))
+
+
+def _block_depth(arrays):
+    return 1 + _block_depth(arrays[0]) if isinstance(arrays, list) else 0
+
+
+def _block_ndim(arrays):
+    return max(_block_ndim(a) for a in arrays) if isinstance(arrays, list) else np.ndim(arrays)
+
+
+def _block_extent(item, axis, depth, levels, ndim):
+    """How far `item` (an array, or a list at nesting `depth` of `levels`) reaches along `axis` in
+    np.block, whose result has `ndim` axes (a list at depth d joins its items along d - levels)."""
+    if not isinstance(item, list):
+        return ((1,) * (ndim - np.ndim(item)) + np.shape(item))[axis]
+    if axis == depth - levels:
+        return sum(_block_extent(i, axis, depth + 1, levels, ndim) for i in item)
+    return _block_extent(item[0], axis, depth + 1, levels, ndim)
+
+
+def unblock(g, arrays):
+    """The cotangents of the blocks `arrays` (np.block's nested lists) given the result's `g`: the
+    pieces of g each block filled, in the nesting of `arrays`."""
+    levels = _block_depth(arrays)
+    return _unblock(g, arrays, 0, levels, max(levels, _block_ndim(arrays)))
+
+
+def _unblock(g, item, depth, levels, ndim):
+    if not isinstance(item, list):
+        return np.reshape(g, np.shape(item))
+    axis = depth - levels
+    cuts = np.cumsum([_block_extent(i, axis, depth + 1, levels, ndim) for i in item])[:-1]
+    return [_unblock(piece, i, depth + 1, levels, ndim)
+            for piece, i in zip(np.split(g, cuts, axis=axis), item, strict=True)]
+
+
+def unmesh(g, grids, k, indexing="xy", x=None):
+    """The cotangent of np.meshgrid's k-th input `x` given the cotangents `g` of its results
+    `grids`: the k-th cotangent summed over the axes that input does not vary along (None when the
+    call had fewer than k + 1 inputs)."""
+    if k >= len(grids):
+        return None
+    return np.reshape(np.sum(g[k], axis=mesh_other_axes(grids, k, indexing)), np.shape(x))

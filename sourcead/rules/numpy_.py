@@ -969,15 +969,15 @@ def cumprod_tangent(t, ans, x, axis=None, dtype=None, out=None):
     return cumprod_jvp(t, x, axis)
 
 
-# NaNs are skipped: they receive no cotangent
+# NaNs are skipped: they receive no cotangent; as np.sum, `where` masks and `initial` is added
 @adjoint(np.nansum)
-def nansum_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False):
-    return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims))
+def nansum_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=1):
+    return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims) * where)
 
 
 @tangent(np.nansum)
-def nansum_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
-    return np.sum(np.where(np.isnan(x), 0.0, t), axis=axis, keepdims=keepdims)
+def nansum_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=1):
+    return np.sum(np.where(np.isnan(x), 0.0, t) * where, axis=axis, keepdims=keepdims)
 
 
 # each non-NaN element counts 1 / (the number of non-NaN elements it is averaged with)

@@ -32,3 +32,43 @@ CASES = [
     C("ord0.5", np.linalg.norm, rnd(5), ord=0.5),
     C("ord-2.5-axis0", np.linalg.norm, rnd(4, 3), ord=-2.5, axis=0),
 ]
+
+_nan = np.array([[0.3, np.nan, -1.2, 0.8, 2.1], [np.nan, np.nan, 0.5, -0.4, 1.7], [1.1, -0.6, 0.2, np.nan, 0.9]])
+_mask = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
+
+CASES += [
+    # ---- NaN-skipping order statistics (odd and even non-NaN counts per row) ----
+    C("all", np.nanmedian, _nan),
+    C("axis1", np.nanmedian, _nan, axis=1),
+    C("axis0-keep", np.nanmedian, _nan, axis=0, keepdims=True),
+    C("q-list-axis1", np.nanquantile, _nan, [0.2, 0.75], axis=1),
+    C("scalar-q", np.nanquantile, _nan, 0.3),
+    C("axis1-keep", np.nanpercentile, _nan, 40.0, axis=1, keepdims=True),
+    C("no-nans", np.nanpercentile, rnd(3, 4), [10.0, 90.0], axis=0),
+    C("axis1", runtime.nan_unquantile, rnd(2, 3), _nan, [0.2, 0.75], 1),
+    C("axis1", runtime.nan_quantile_jvp, rnd(3, 5), _nan, [0.2, 0.75], 1),
+
+    # ---- where= and initial= on np.nansum ----
+    C("where-axis1", np.nansum, np.where(_mask, rnd(3, 4), np.nan), axis=1, where=_mask),
+    C("initial", np.nansum, rnd(3, 4), axis=0, initial=1.5),
+
+    # ---- grids ----
+    C("xy", np.meshgrid, rnd(3), rnd(4)),
+    C("ij", np.meshgrid, rnd(3), rnd(4), indexing="ij"),
+    C("one", np.meshgrid, rnd(3)),
+    C("three-xy-sparse", np.meshgrid, rnd(2), rnd(3), rnd(4), sparse=True),
+    C("three-ij-2d-input", np.meshgrid, rnd(2, 2), rnd(3), rnd(2), indexing="ij"),
+    C("xy", runtime.unmesh, [rnd(4, 3), rnd(4, 3)], np.meshgrid(rnd(3), rnd(4)), 0, "xy", rnd(3)),
+    C("ij-sparse", runtime.unmesh, [rnd(2, 1), rnd(1, 3)], np.meshgrid(rnd(2), rnd(3), indexing="ij", sparse=True),
+      1, "ij", rnd(3)),
+    C("xy", runtime.mesh_tangent, rnd(4), np.meshgrid(rnd(3), rnd(4)), 1, "xy"),
+
+    # ---- blocks ----
+    C("2x2", np.block, [[rnd(2, 2), rnd(2, 1)], [rnd(1, 3)]]),
+    C("1d-and-number", np.block, [rnd(2), rnd(), rnd(3)]),
+    C("promoted", np.block, [[rnd(2)], [rnd(1, 2)]]),
+    C("2x2", runtime.unblock, rnd(3, 3), [[rnd(2, 2), rnd(2, 1)], [rnd(1, 3)]]),
+]
+
+if hasattr(np.linalg, "svdvals"):
+    CASES += [C("tall", np.linalg.svdvals, spread(5, 3)), C("batch-wide", np.linalg.svdvals, spread(2, 3, 4))]

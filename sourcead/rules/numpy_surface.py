@@ -1,0 +1,153 @@
+"""Derivative rules for the rest of NumPy's surface a model reaches for (issue #10): the singular
+values alone (np.linalg.svdvals), NaN-skipping order statistics (np.nanmedian, np.nanquantile,
+np.nanpercentile), coordinate grids (np.meshgrid) and block matrices (np.block) -- and the
+run-time helpers those rules call, so that they can be differentiated again.
+
+Conventions: the NaN statistics send NaNs no cotangent and interpolate among the other values as
+np.quantile does (ties: where a stable argsort puts them); np.meshgrid takes one to three inputs
+(each raveled, as NumPy does), either indexing, sparse or not; np.svdvals needs distinct singular
+values for its second derivatives (its first derivative U diag(ds) Vh is defined everywhere).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import runtime
+from ..runtime import (mesh_other_axes, mesh_tangent, nan_quantile_jvp, nan_unquantile, unblock, unmesh,
+                       usv_product, usv_sandwich)
+from .registry import adjoint, nondifferentiable, tangent
+
+# ---- singular values ---------------------------------------------------------------------------
+
+if hasattr(np.linalg, "svdvals"):  # NumPy 2.0 and later
+
+    # ds = diag(U^T dA V): the cotangent is U diag(ds-bar) Vh
+    @adjoint(np.linalg.svdvals)
+    def svdvals_adjoint(ct, ans, x):
+        return usv_product(np.linalg.svd(x, full_matrices=False), ct)
+
+    @tangent(np.linalg.svdvals)
+    def svdvals_tangent(t, ans, x):
+        return usv_sandwich(np.linalg.svd(x, full_matrices=False), t)
+
+
+# ---- NaN-skipping order statistics: as np.quantile among the non-NaN values ----------------------
+
+
+@adjoint(np.nanquantile, differentiable=("a",))
+def nanquantile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                        keepdims=False):
+    """NaNs get no cotangent; the others as in np.quantile (linear interpolation)."""
+    return nan_unquantile(ct, a, q, axis, keepdims, method, overwrite_input)
+
+
+@tangent(np.nanquantile, differentiable=("a",))
+def nanquantile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                        keepdims=False):
+    return nan_quantile_jvp(t, a, q, axis, keepdims, method, overwrite_input)
+
+
+@adjoint(np.nanpercentile, differentiable=("a",))
+def nanpercentile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                          keepdims=False):
+    """As np.nanquantile (q in percent)."""
+    return nan_unquantile(ct, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input)
+
+
+@tangent(np.nanpercentile, differentiable=("a",))
+def nanpercentile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
+                          keepdims=False):
+    return nan_quantile_jvp(t, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input)
+
+
+@adjoint(np.nanmedian)
+def nanmedian_adjoint(ct, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    """As np.nanquantile(a, 0.5): NaNs get no cotangent, an even count splits it between the two
+    middle values."""
+    return nan_unquantile(ct, a, 0.5, axis, keepdims, "linear", overwrite_input)
+
+
+@tangent(np.nanmedian)
+def nanmedian_tangent(t, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
+    return nan_quantile_jvp(t, a, 0.5, axis, keepdims, "linear", overwrite_input)
+
+
+# the weights are piecewise constant in x: these helpers are linear in g and flat in x
+@adjoint(runtime.nan_unquantile, differentiable=("g", "x"))
+def nan_unquantile_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return nan_quantile_jvp(ct, x, q, axis, keepdims, method, overwrite_input), None
+
+
+@tangent(runtime.nan_unquantile, differentiable=("g", "x"))
+def nan_unquantile_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return nan_unquantile(t, x, q, axis, keepdims, method, overwrite_input), None
+
+
+@adjoint(runtime.nan_quantile_jvp, differentiable=("g", "x"))
+def nan_quantile_jvp_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return nan_unquantile(ct, x, q, axis, keepdims, method, overwrite_input), None
+
+
+@tangent(runtime.nan_quantile_jvp, differentiable=("g", "x"))
+def nan_quantile_jvp_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    return nan_quantile_jvp(t, x, q, axis, keepdims, method, overwrite_input), None
+
+
+# ---- grids and blocks: linear, each the other's transpose ---------------------------------------
+
+
+# one to three inputs (a call with more is refused: the rule takes no more); each input's
+# cotangent is its grid's summed over the axes it does not vary along
+@adjoint(np.meshgrid, differentiable=("x1", "x2", "x3"))
+def meshgrid_adjoint(ct, ans, x1, x2=None, x3=None, *, copy=True, sparse=False, indexing="xy"):
+    return unmesh(ct, ans, 0, indexing, x1), unmesh(ct, ans, 1, indexing, x2), unmesh(ct, ans, 2, indexing, x3)
+
+
+@tangent(np.meshgrid, differentiable=("x1", "x2", "x3"))
+def meshgrid_tangent(t, ans, x1, x2=None, x3=None, *, copy=True, sparse=False, indexing="xy"):
+    return mesh_tangent(t, ans, 0, indexing), mesh_tangent(t, ans, 1, indexing), mesh_tangent(t, ans, 2, indexing)
+
+
+@adjoint(runtime.unmesh, differentiable=("g", "grids", "x"))
+def unmesh_adjoint(ct, ans, g, grids, k, indexing="xy", x=None):
+    return mesh_tangent(ct, grids, k, indexing), None, None
+
+
+@tangent(runtime.unmesh, differentiable=("g", "grids", "x"))
+def unmesh_tangent(t, ans, g, grids, k, indexing="xy", x=None):
+    return unmesh(t, grids, k, indexing, x), None, None
+
+
+@adjoint(runtime.mesh_tangent, differentiable=("t", "grids"))
+def mesh_tangent_adjoint(ct, ans, t, grids, k, indexing="xy"):
+    return unmesh(ct, grids, k, indexing, t), None
+
+
+@tangent(runtime.mesh_tangent, differentiable=("t", "grids"))
+def mesh_tangent_tangent(t_, ans, t, grids, k, indexing="xy"):
+    return mesh_tangent(t_, grids, k, indexing), None
+
+
+# each block's cotangent is the piece of the result's that it filled
+@adjoint(np.block)
+def block_adjoint(ct, ans, arrays):
+    return unblock(ct, arrays)
+
+
+@tangent(np.block)
+def block_tangent(t, ans, arrays):
+    return np.block(t)
+
+
+@adjoint(runtime.unblock)
+def unblock_adjoint(ct, ans, g, arrays):
+    return np.block(ct), None
+
+
+@tangent(runtime.unblock)
+def unblock_tangent(t, ans, g, arrays):
+    return unblock(t, arrays), None
+
+
+nondifferentiable(runtime.mesh_other_axes)
