@@ -28,7 +28,9 @@ def unbroadcast(g, x):
         return g
     lead = len(gs) - len(xs)
     if lead < 0:  # a cotangent smaller than x (a scalar cotangent of an array): broadcast it
-        return np.broadcast_to(g, xs) * 1.0
+        out = np.empty(xs, dtype=np.result_type(g, getattr(x, "dtype", 1.0), 1.0))  # a Python-float g keeps x's float32
+        out[...] = g
+        return out
     if lead:
         g = np.sum(g, axis=tuple(range(lead)))
     axes = tuple(i for i, n in enumerate(xs) if n == 1 and np.shape(g)[i] != 1)
@@ -43,7 +45,7 @@ def ones_like_output(y):
     if isinstance(y, _ndarray):
         if y.dtype.kind not in "biufc":
             raise _not_numeric(y)
-        return np.ones(y.shape)
+        return np.ones(y.shape, dtype=_gradient_dtype(y))
     if isinstance(y, (list, tuple)):
         return [ones_like_output(e) for e in y]
     if isinstance(y, (int, float, complex, np.number)) and not isinstance(y, (bool, np.bool_)):
@@ -60,13 +62,19 @@ def _not_numeric(y):
 
 
 def zeros_like_input(x):
-    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape for an array,
-    a list of zeros for a list or tuple."""
+    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape (and float
+    dtype: float32 stays float32) for an array, a list of zeros for a list or tuple."""
     if isinstance(x, _ndarray):
-        return np.zeros(x.shape)
+        return np.zeros(x.shape, dtype=_gradient_dtype(x))
     if isinstance(x, (list, tuple)):
         return [zeros_like_input(e) for e in x]
     return 0.0
+
+
+def _gradient_dtype(x):
+    """The dtype of a seed or gradient for the array `x`: its own when it is a real float (float32
+    stays float32, as NumPy's arithmetic keeps it), float64 for integers and booleans."""
+    return x.dtype if x.dtype.kind == "f" else np.float64
 
 
 def to_float(x):
@@ -79,8 +87,8 @@ def to_float(x):
 
 
 def as_gradient(g, x):
-    """Give the gradient `g` the type and shape of the primal `x` (float, or float64 ndarray;
-    a list of gradients for a list or tuple)."""
+    """Give the gradient `g` the type and shape of the primal `x` (float, or a float ndarray --
+    float32 for float32 x, else float64 unless g is wider; a list of gradients for a list or tuple)."""
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)):
             return type(x)(as_gradient(gi, xi) for gi, xi in zip(g, x, strict=True))
@@ -89,8 +97,8 @@ def as_gradient(g, x):
         if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
             return g
         if not isinstance(g, _ndarray) or g.ndim == 0:
-            return np.full(x.shape, g, dtype=np.result_type(g, np.float64))
-        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, np.float64)), x.shape).copy()
+            return np.full(x.shape, g, dtype=np.result_type(g, _gradient_dtype(x)))
+        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, _gradient_dtype(x))), x.shape).copy()
     if isinstance(g, _ndarray):
         if g.size != 1:
             return g
@@ -194,7 +202,7 @@ def broadcast_like(g, x):
     if np.shape(g) == xs:
         return g
     try:
-        out = np.empty(xs, dtype=np.result_type(g, 1.0))
+        out = np.empty(xs, dtype=np.result_type(g, getattr(x, "dtype", 1.0), 1.0))
         out[...] = g
     except ValueError:
         return unbroadcast(g, x)
@@ -205,7 +213,7 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     """The cotangent `g` of a reduction of `x` over `axis`, spread back over x's shape (a copy)."""
     xs = np.shape(x)
     g = _with_kept_dims(g, axis, keepdims)
-    out = np.empty(xs, dtype=np.result_type(g, 1.0))
+    out = np.empty(xs, dtype=np.result_type(g, getattr(x, "dtype", 1.0), 1.0))  # a Python-float g keeps x's float32
     out[...] = g
     return out if xs else out[()]
 

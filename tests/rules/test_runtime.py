@@ -194,10 +194,17 @@ def test_norm_weight_is_the_gradient_of_norm(ord, axis):
     np.testing.assert_allclose(w, fd, rtol=1e-5, atol=1e-8)
 
 
-def test_norm_weight_refuses_matrix_norms_it_cannot_differentiate():
+@pytest.mark.parametrize("ord", ["nuc", 2, -2, 1, -1, np.inf, -np.inf])
+def test_norm_weight_of_matrix_norms_is_matrix_norm_weight(ord):
+    x = rng.standard_normal((3, 4))
+    norm = np.linalg.norm(x, ord)
+    np.testing.assert_array_equal(rt.norm_weight(x, norm, ord), rt.matrix_norm_weight(x, norm, ord))
+
+
+def test_norm_weight_refuses_a_matrix_ord_numpy_does_not_have():
     x = rng.standard_normal((3, 3))
-    with pytest.raises(UnsupportedCallError, match="nuc"):
-        rt.norm_weight(x, np.linalg.norm(x, "nuc"), "nuc")
+    with pytest.raises(UnsupportedCallError, match="ord=3"):
+        rt.norm_weight(x, 1.0, 3)
 
 
 # ---- products -------------------------------------------------------------------------------------
