@@ -602,14 +602,15 @@ def as_square_tangent(t, ans, a):
     return as_square(t)
 
 
-@adjoint(runtime.sqrtm_operand, differentiable=("a",))
+# (sqrtm_of_a is only checked: it varies when sqrtm is differentiated twice)
+@adjoint(runtime.sqrtm_operand, differentiable=("a", "sqrtm_of_a"))
 def sqrtm_operand_adjoint(ct, ans, a, sqrtm_of_a):
-    return np.reshape(ct, np.shape(a))
+    return np.reshape(ct, np.shape(a)), None
 
 
-@tangent(runtime.sqrtm_operand, differentiable=("a",))
+@tangent(runtime.sqrtm_operand, differentiable=("a", "sqrtm_of_a"))
 def sqrtm_operand_tangent(t, ans, a, sqrtm_of_a):
-    return as_square(t)
+    return as_square(t), None
 
 
 @adjoint(runtime.column_outer)

@@ -571,14 +571,15 @@ def unkron_right_tangent(t, ans, g, a, b):
 
 
 # np.polyval's coefficient cotangent: linear in g, a polynomial in x
-@adjoint(runtime.unpolyval, differentiable=("g", "x"))
+# (p is read for its length only: it varies when polyval is differentiated twice in p)
+@adjoint(runtime.unpolyval, differentiable=("g", "p", "x"))
 def unpolyval_adjoint(ct, ans, g, p, x):
-    return np.polyval(ct, x), g * np.polyval(ct[:-1] * np.arange(len(ct) - 1, 0, -1), x)
+    return np.polyval(ct, x), None, g * np.polyval(ct[:-1] * np.arange(len(ct) - 1, 0, -1), x)
 
 
-@tangent(runtime.unpolyval, differentiable=("g", "x"))
+@tangent(runtime.unpolyval, differentiable=("g", "p", "x"))
 def unpolyval_tangent(t, ans, g, p, x):
-    return unpolyval(t, p, x), np.append(unpolyval(g * t, p[:-1], x) * np.arange(len(p) - 1, 0, -1), 0.0)
+    return unpolyval(t, p, x), None, np.append(unpolyval(g * t, p[:-1], x) * np.arange(len(p) - 1, 0, -1), 0.0)
 
 
 # np.interp's helpers: linear in g and fp, piecewise linear (or constant) in x
