@@ -443,55 +443,6 @@ def matmul_adjoint_right(g, a, b):
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _einsum_spec(subscripts, a, b):
-    """Two-operand einsum subscripts with '...' spelled out and the output made explicit."""
-    s = subscripts.replace(" ", "")
-    ins, out = s.split("->") if "->" in s else (s, None)
-    subs = ins.split(",")
-    if len(subs) != 2:
-
-        raise UnsupportedCallError(f"np.einsum rules take two operands, got {subscripts!r}")
-    free = [c for c in _LETTERS if c not in s]
-    spans = [np.ndim(x) - (len(sub) - 3) if "..." in sub else 0 for sub, x in zip(subs, (a, b))]
-    width = max(spans)
-    ell = "".join(free[:width])
-    sa, sb = (sub.replace("...", ell[width - n:]) for sub, n in zip(subs, spans))
-    if out is None:
-        plain = ins.replace("...", "").replace(",", "")
-        out = ell + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
-    return sa, sb, out.replace("...", ell)
-
-
-def _einsum_adjoint(g, s_out, s_x, s_other, other, x):
-    """The cotangent of operand `x` (subscripts s_x) of einsum(s_x, s_other -> s_out)."""
-    unique = "".join(dict.fromkeys(s_x))
-    have = set(s_out) | set(s_other)
-    kept = "".join(c for c in unique if c in have)
-    r = np.einsum(f"{s_out},{s_other}->{kept}", g, other)
-    # letters that only x carries were summed away: they come back by broadcasting
-    r = np.reshape(r, [np.shape(r)[kept.index(c)] if c in have else 1 for c in unique])
-    sizes = dict(zip(s_x, np.shape(x)))
-    full = np.zeros([sizes[c] for c in unique], dtype=np.result_type(r, 1.0))
-    full[...] = unbroadcast(r, full)
-    if len(unique) == len(s_x):
-        return full
-    out = np.zeros(np.shape(x), dtype=full.dtype)  # repeated letters: x's diagonal
-    np.einsum(f"{s_x}->{unique}", out)[...] = full
-    return out
-
-
-def einsum_adjoint_left(g, subscripts, a, b):
-    """The cotangent of `a` in ``np.einsum(subscripts, a, b)``."""
-    sa, sb, so = _einsum_spec(subscripts, a, b)
-    return _einsum_adjoint(g, so, sa, sb, b, a)
-
-
-def einsum_adjoint_right(g, subscripts, a, b):
-    """The cotangent of `b` in ``np.einsum(subscripts, a, b)``."""
-    sa, sb, so = _einsum_spec(subscripts, a, b)
-    return _einsum_adjoint(g, so, sb, sa, a, b)
-
-
 def untrace(g, x, offset=0, axis1=0, axis2=1):
     """Zeros shaped like `x` with `g` on the diagonal that np.trace(x, offset, axis1, axis2) sums."""
     out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import runtime
 from ..runtime import (as_gradient, broadcast_like, cast_like, cov_jvp, cumprod_hvp, cumprod_jvp, cumprod_second,
-                        diagonal_of, diff_jvp, ediff1d_jvp, einsum_adjoint_left, einsum_adjoint_right,
+                        diagonal_of, diff_jvp, ediff1d_jvp,
                         einsum_cospec, einsum_general, expand_reduced, gather_positions, gradient_of,
                         interp_bound, interp_slope, item_of, log_or_zero, matmul_adjoint_left,
                         matmul_adjoint_right, norm_weight_dnorm, norm_weight_dx, permute, power_slope,
@@ -135,26 +135,6 @@ def matmul_right_adjoint(ct, ans, g, a, b):
 @tangent(runtime.matmul_adjoint_right)
 def matmul_right_tangent(t, ans, g, a, b):
     return matmul_adjoint_right(t, a, b), matmul_adjoint_right(g, t, b), None
-
-
-@adjoint(runtime.einsum_adjoint_left)
-def einsum_left_adjoint(ct, ans, g, subscripts, a, b):
-    return np.einsum(subscripts, ct, b), None, None, einsum_adjoint_right(g, subscripts, ct, b)
-
-
-@tangent(runtime.einsum_adjoint_left)
-def einsum_left_tangent(t, ans, g, subscripts, a, b):
-    return einsum_adjoint_left(t, subscripts, a, b), None, None, einsum_adjoint_left(g, subscripts, a, t)
-
-
-@adjoint(runtime.einsum_adjoint_right)
-def einsum_right_adjoint(ct, ans, g, subscripts, a, b):
-    return np.einsum(subscripts, a, ct), None, einsum_adjoint_left(g, subscripts, a, ct), None
-
-
-@tangent(runtime.einsum_adjoint_right)
-def einsum_right_tangent(t, ans, g, subscripts, a, b):
-    return einsum_adjoint_right(t, subscripts, a, b), None, einsum_adjoint_right(g, subscripts, t, b), None
 
 
 # Scatters and their gathers: each helper is linear in g; its adjoint is the primal operation
