@@ -1594,6 +1594,8 @@ def matrix_norm_weight(x, norm, ord=None, axis=None, keepdims=False):
     singular value). 1 / -1 (largest / smallest absolute column sum) and inf / -inf (rows) give
     sign(x) on the winning columns or rows, ties sharing evenly. A zero matrix gives 0.
     """
+    if 0 in np.shape(x):  # an empty matrix: its norm is 0 whatever x is
+        return np.zeros(np.shape(x), dtype=np.result_type(x, 1.0))
     rows, cols = (axis[0] % np.ndim(x), axis[1] % np.ndim(x)) if axis is not None else (0, 1)
     m = np.moveaxis(x, (rows, cols), (-2, -1))
     n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones_like(x),
@@ -1616,7 +1618,7 @@ def _matrix_norm_weight(m, n, ord):
         sums = np.sum(np.abs(m), axis=axis, keepdims=True)
         won = sums == (np.max(sums, axis=-1 - (axis == -1), keepdims=True) if ord in (1, np.inf)
                        else np.min(sums, axis=-1 - (axis == -1), keepdims=True))
-        return np.sign(m) * won / np.sum(won, axis=(-2, -1), keepdims=True)
+        return np.sign(m) * np.divide(won, np.sum(won, axis=(-2, -1), keepdims=True), dtype=np.result_type(m, 1.0))
 
     raise UnsupportedCallError(f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
                                hint="use ord in None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
@@ -2006,3 +2008,21 @@ def unmesh(g, grids, k, indexing="xy", x=None):
     if k >= len(grids):
         return None
     return np.reshape(np.sum(g[k], axis=mesh_other_axes(grids, k, indexing)), np.shape(x))
+
+
+# ---- least-squares polynomial fits (rules10) ----------------------------------------------------
+
+
+def polyfit_matrix(x, deg, w=None, full=False, cov=False):
+    """The matrix A of np.polyfit(x, y, deg, w=w)'s least-squares problem A p = w y (the Vandermonde
+    matrix of x, its rows scaled by w), after checking the call returns the coefficients alone."""
+    if full or cov:
+        _refuse("np.polyfit is differentiated for its coefficients alone (full=False, cov=False)",
+                "call it without full= and cov=; compute residuals or a covariance from the coefficients")
+    a = np.vander(x, deg + 1)
+    return a if w is None else a * np.reshape(w, (-1, 1))
+
+
+def polyfit_weights(w, y):
+    """np.polyfit's weights as factors of y's rows (1.0 without weights)."""
+    return 1.0 if w is None else np.reshape(w, (-1,) + (1,) * (np.ndim(y) - 1))

@@ -6,7 +6,11 @@ run-time helpers those rules call, so that they can be differentiated again.
 Conventions: the NaN statistics send NaNs no cotangent and interpolate among the other values as
 np.quantile does (ties: where a stable argsort puts them); np.meshgrid takes one to three inputs
 (each raveled, as NumPy does), either indexing, sparse or not; np.svdvals needs distinct singular
-values for its second derivatives (its first derivative U diag(ds) Vh is defined everywhere).
+values for its second derivatives (its first derivative U diag(ds) Vh is defined everywhere);
+np.polyfit is differentiated in y (the fit is linear in it) for a Vandermonde matrix of full rank.
+NumPy 2's numpy.linalg spellings of matmul, outer, tensordot, vecdot, cross and matrix_transpose
+share the rules of the NumPy functions; its trace, diagonal and matrix_norm work on the last two
+axes.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (mesh_other_axes, mesh_tangent, nan_quantile_jvp, nan_unquantile, unblock, unmesh,
+from ..runtime import (expand_reduced, mesh_other_axes, mesh_tangent, nan_quantile_jvp, nan_unquantile,
+                       norm_weight, polyfit_matrix, polyfit_weights, unblock, undiagonal, unmesh, untrace,
                        usv_product, usv_sandwich)
-from .registry import adjoint, nondifferentiable, tangent
+from .registry import adjoint, lookup_adjoint, lookup_tangent, nondifferentiable, tangent
 
 # ---- singular values ---------------------------------------------------------------------------
 
@@ -150,4 +155,55 @@ def unblock_tangent(t, ans, g, arrays):
     return unblock(t, arrays), None
 
 
-nondifferentiable(runtime.mesh_other_axes)
+# ---- NumPy 2's numpy.linalg spellings -------------------------------------------------------------
+
+# the same functions of their arrays as NumPy's (an option they do not share is refused)
+for _name in ("matmul", "outer", "tensordot", "vecdot", "cross", "matrix_transpose"):
+    if hasattr(np.linalg, _name) and getattr(np.linalg, _name) is not getattr(np, _name, None):
+        adjoint(getattr(np.linalg, _name))(lookup_adjoint(getattr(np, _name)).fn)
+        tangent(getattr(np.linalg, _name))(lookup_tangent(getattr(np, _name)).fn)
+
+if hasattr(np.linalg, "matrix_norm"):  # NumPy 2.0 and later: trace, diagonal, norms of the last two axes
+
+    @adjoint(np.linalg.trace)
+    def linalg_trace_adjoint(ct, ans, x, *, offset=0, dtype=None):
+        return untrace(ct, x, offset, -2, -1)
+
+    @tangent(np.linalg.trace)
+    def linalg_trace_tangent(t, ans, x, *, offset=0, dtype=None):
+        return np.linalg.trace(t, offset=offset)
+
+    @adjoint(np.linalg.diagonal)
+    def linalg_diagonal_adjoint(ct, ans, x, *, offset=0):
+        return undiagonal(ct, x, offset, -2, -1)
+
+    @tangent(np.linalg.diagonal)
+    def linalg_diagonal_tangent(t, ans, x, *, offset=0):
+        return np.linalg.diagonal(t, offset=offset)
+
+    @adjoint(np.linalg.matrix_norm)
+    def matrix_norm_adjoint(ct, ans, x, *, keepdims=False, ord="fro"):
+        """As np.linalg.norm(x, ord, axis=(-2, -1)): every matrix order."""
+        return expand_reduced(ct, x, (-2, -1), keepdims) * norm_weight(x, ans, ord, (-2, -1), keepdims)
+
+    @tangent(np.linalg.matrix_norm)
+    def matrix_norm_tangent(t, ans, x, *, keepdims=False, ord="fro"):
+        return np.sum(t * norm_weight(x, ans, ord, (-2, -1), keepdims), axis=(-2, -1), keepdims=keepdims)
+
+
+# ---- fits ------------------------------------------------------------------------------------------
+
+
+# p = pinv(A) (w y) with A the (weighted) Vandermonde matrix: linear in y, so its tangent is the fit
+# of the tangent; the cotangent w pinv(A)^T ct is the least-norm solution of A^T z = ct
+@adjoint(np.polyfit, differentiable=("y",))
+def polyfit_adjoint(ct, ans, x, y, deg, rcond=None, full=False, w=None, cov=False):
+    return polyfit_weights(w, y) * np.linalg.lstsq(polyfit_matrix(x, deg, w, full, cov).T, ct)[0]
+
+
+@tangent(np.polyfit, differentiable=("y",))
+def polyfit_tangent(t, ans, x, y, deg, rcond=None, full=False, w=None, cov=False):
+    return np.polyfit(x, t, deg, rcond, full, w, cov)
+
+
+nondifferentiable(runtime.mesh_other_axes, runtime.polyfit_matrix, runtime.polyfit_weights)

@@ -72,3 +72,26 @@ CASES += [
 
 if hasattr(np.linalg, "svdvals"):
     CASES += [C("tall", np.linalg.svdvals, spread(5, 3)), C("batch-wide", np.linalg.svdvals, spread(2, 3, 4))]
+
+_xs = np.linspace(-1.0, 1.0, 7)
+
+CASES += [
+    # ---- least-squares polynomial fits, in y ----
+    C("1d", np.polyfit, _xs, rnd(7), 3),
+    C("columns", np.polyfit, _xs, rnd(7, 2), 2),
+    C("weighted", np.polyfit, _xs, rnd(7), 2, w=np.linspace(0.5, 2.0, 7)),
+]
+
+if hasattr(np.linalg, "matrix_norm"):  # NumPy 2's numpy.linalg spellings
+    CASES += [
+        C("batch", np.linalg.matmul, rnd(2, 3, 4), rnd(4, 2)),
+        C("vectors", np.linalg.outer, rnd(3), rnd(4)),
+        C("axes1", np.linalg.tensordot, rnd(2, 3), rnd(3, 4), axes=1),
+        C("axis0", np.linalg.vecdot, rnd(3, 2), rnd(3, 2), axis=0),
+        C("batch", np.linalg.cross, rnd(4, 3), rnd(4, 3)),
+        C("batch", np.linalg.matrix_transpose, rnd(2, 3, 4)),
+        C("batch-offset", np.linalg.trace, rnd(2, 3, 4), offset=1),
+        C("batch-offset", np.linalg.diagonal, rnd(2, 4, 3), offset=-1),
+        C("fro-batch", np.linalg.matrix_norm, rnd(2, 3, 4)),
+        *[C(f"ord{o}-keep", np.linalg.matrix_norm, spread(3, 4), ord=o, keepdims=True) for o in _MATRIX_ORDS],
+    ]

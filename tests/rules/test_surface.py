@@ -1,5 +1,6 @@
 """The rest of NumPy's surface (issue #10) through the compiler: the singular values alone, every
-order of np.linalg.norm, NaN order statistics, np.nansum's where=, np.meshgrid and np.block.
+order of np.linalg.norm, NaN order statistics, np.nansum's where=, np.meshgrid, np.block and
+np.polyfit.
 
 Each function is checked in grad, vjp, jvp (and, where it has one, the Hessian) against central
 finite differences and against an independent oracle: autograd, run on a functional twin written
@@ -115,6 +116,22 @@ def blocks_twin(x):
     return np.sum(np.tanh(m) * _W) + np.sum(np.concatenate([x[0], np.array([2.0]), x[1]]) ** 3)
 
 
+_XS = np.linspace(-1.0, 1.0, 7)
+_WEIGHTS = np.linspace(0.5, 2.0, 7)
+
+
+def fits(y):
+    return np.sum(np.polyfit(_XS, y, 2) * np.array([1.0, -2.0, 0.5])) + np.sum(np.polyfit(_XS, y, 3, w=_WEIGHTS) ** 2)
+
+
+def fits_twin(y):
+    a = np.vander(_XS, 3)
+    b = np.vander(_XS, 4) * _WEIGHTS[:, None]
+    p = np.linalg.solve(a.T @ a, a.T @ y)
+    q = np.linalg.solve(b.T @ b, b.T @ (_WEIGHTS * y))
+    return np.sum(p * np.array([1.0, -2.0, 0.5])) + np.sum(q ** 2)
+
+
 # (function, twin, argument, whether its Hessian is checked)
 CASES = [
     (singular_values, singular_values_twin, _spread(4, 3), True),
@@ -125,6 +142,7 @@ CASES = [
     (nan_statistics, nan_statistics_twin, _W * np.array([1.0, 1.1, 0.9]), False),
     (grids, grids_twin, _W, True),
     (blocks, blocks_twin, _W, True),
+    (fits, fits_twin, np.sin(3.0 * _XS), True),
 ]
 if hasattr(np.linalg, "svdvals"):
     def svdvals_squared(x):
