@@ -2026,3 +2026,17 @@ def polyfit_matrix(x, deg, w=None, full=False, cov=False):
 def polyfit_weights(w, y):
     """np.polyfit's weights as factors of y's rows (1.0 without weights)."""
     return 1.0 if w is None else np.reshape(w, (-1,) + (1,) * (np.ndim(y) - 1))
+
+
+# ---- tensor inverses and solves (rules10) -------------------------------------------------------
+
+
+def tensor_square(a, ind):
+    """The square matrix shape (n, n) that np.linalg.tensorinv / tensorsolve read `a` as: `ind` an
+    int (tensorinv's: the leading axes that form the rows) or the right-hand side b (tensorsolve's:
+    its shape forms the rows)."""
+    rows = np.shape(a)[:ind] if isinstance(ind, int) else np.shape(ind)
+    n = 1
+    for k in rows:
+        n *= k
+    return n, n

@@ -1,13 +1,15 @@
 """Derivative rules for the rest of NumPy's surface a model reaches for (issue #10): the singular
 values alone (np.linalg.svdvals), NaN-skipping order statistics (np.nanmedian, np.nanquantile,
-np.nanpercentile), coordinate grids (np.meshgrid) and block matrices (np.block) -- and the
+np.nanpercentile), coordinate grids (np.meshgrid), block matrices (np.block), tensor inverses and
+solves, least-squares polynomial fits (np.polyfit), NumPy 2's numpy.linalg spellings -- and the
 run-time helpers those rules call, so that they can be differentiated again.
 
 Conventions: the NaN statistics send NaNs no cotangent and interpolate among the other values as
 np.quantile does (ties: where a stable argsort puts them); np.meshgrid takes one to three inputs
 (each raveled, as NumPy does), either indexing, sparse or not; np.svdvals needs distinct singular
 values for its second derivatives (its first derivative U diag(ds) Vh is defined everywhere);
-np.polyfit is differentiated in y (the fit is linear in it) for a Vandermonde matrix of full rank.
+np.polyfit is differentiated in y (the fit is linear in it) for a Vandermonde matrix of full rank;
+np.linalg.tensorinv and tensorsolve (without axes=) where the square matrix they read is regular.
 NumPy 2's numpy.linalg spellings of matmul, outer, tensordot, vecdot, cross and matrix_transpose
 share the rules of the NumPy functions; its trace, diagonal and matrix_norm work on the last two
 axes.
@@ -19,8 +21,8 @@ import numpy as np
 
 from .. import runtime
 from ..runtime import (expand_reduced, mesh_other_axes, mesh_tangent, nan_quantile_jvp, nan_unquantile,
-                       norm_weight, polyfit_matrix, polyfit_weights, unblock, undiagonal, unmesh, untrace,
-                       usv_product, usv_sandwich)
+                       mT, norm_weight, polyfit_matrix, polyfit_weights, tensor_square, unblock, undiagonal,
+                       unmesh, untrace, usv_product, usv_sandwich)
 from .registry import adjoint, lookup_adjoint, lookup_tangent, nondifferentiable, tangent
 
 # ---- singular values ---------------------------------------------------------------------------
@@ -191,6 +193,37 @@ if hasattr(np.linalg, "matrix_norm"):  # NumPy 2.0 and later: trace, diagonal, n
         return np.sum(t * norm_weight(x, ans, ord, (-2, -1), keepdims), axis=(-2, -1), keepdims=keepdims)
 
 
+# ---- tensor inverses and solves: inv and solve of `a` read as a square matrix A ----------------------
+
+
+# tensorinv(a, ind) is inv(A) reshaped: d = -inv(A) dA inv(A)
+@adjoint(np.linalg.tensorinv)
+def tensorinv_adjoint(ct, ans, a, ind=2):
+    return np.reshape(-mT(np.reshape(ans, tensor_square(a, ind))) @ np.reshape(ct, tensor_square(a, ind))
+                      @ mT(np.reshape(ans, tensor_square(a, ind))), np.shape(a))
+
+
+@tangent(np.linalg.tensorinv)
+def tensorinv_tangent(t, ans, a, ind=2):
+    return np.reshape(-np.reshape(ans, tensor_square(a, ind)) @ np.reshape(t, tensor_square(a, ind))
+                      @ np.reshape(ans, tensor_square(a, ind)), np.shape(ans))
+
+
+# tensorsolve(a, b) is solve(A, ravel(b)) reshaped (its axes= option is refused: the rules take none)
+@adjoint(np.linalg.tensorsolve)
+def tensorsolve_adjoint(ct, ans, a, b):
+    return (np.reshape(-np.outer(np.linalg.solve(mT(np.reshape(a, tensor_square(a, b))), np.ravel(ct)),
+                                 np.ravel(ans)), np.shape(a)),
+            np.reshape(np.linalg.solve(mT(np.reshape(a, tensor_square(a, b))), np.ravel(ct)), np.shape(b)))
+
+
+@tangent(np.linalg.tensorsolve)
+def tensorsolve_tangent(t, ans, a, b):
+    return (np.reshape(np.linalg.solve(np.reshape(a, tensor_square(a, b)), -np.reshape(t, tensor_square(a, b))
+                                       @ np.ravel(ans)), np.shape(ans)),
+            np.reshape(np.linalg.solve(np.reshape(a, tensor_square(a, b)), np.ravel(t)), np.shape(ans)))
+
+
 # ---- fits ------------------------------------------------------------------------------------------
 
 
@@ -206,4 +239,4 @@ def polyfit_tangent(t, ans, x, y, deg, rcond=None, full=False, w=None, cov=False
     return np.polyfit(x, t, deg, rcond, full, w, cov)
 
 
-nondifferentiable(runtime.mesh_other_axes, runtime.polyfit_matrix, runtime.polyfit_weights)
+nondifferentiable(runtime.mesh_other_axes, runtime.polyfit_matrix, runtime.polyfit_weights, runtime.tensor_square)

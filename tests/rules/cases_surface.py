@@ -95,3 +95,11 @@ if hasattr(np.linalg, "matrix_norm"):  # NumPy 2's numpy.linalg spellings
         C("fro-batch", np.linalg.matrix_norm, rnd(2, 3, 4)),
         *[C(f"ord{o}-keep", np.linalg.matrix_norm, spread(3, 4), ord=o, keepdims=True) for o in _MATRIX_ORDS],
     ]
+
+CASES += [
+    # ---- tensor inverses and solves ----
+    C("ind2", np.linalg.tensorinv, np.reshape(np.eye(6) * 3.0 + rnd(6, 6), (2, 3, 6))),
+    C("ind1", np.linalg.tensorinv, np.reshape(np.eye(4) * 3.0 + rnd(4, 4), (4, 2, 2)), ind=1),
+    C("2x3", np.linalg.tensorsolve, np.reshape(np.eye(6) * 3.0 + rnd(6, 6), (2, 3, 6)), rnd(2, 3)),
+    C("vector", np.linalg.tensorsolve, np.reshape(np.eye(4) * 3.0 + rnd(4, 4), (4, 2, 2)), rnd(4)),
+]

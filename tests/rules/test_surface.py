@@ -1,6 +1,6 @@
 """The rest of NumPy's surface (issue #10) through the compiler: the singular values alone, every
-order of np.linalg.norm, NaN order statistics, np.nansum's where=, np.meshgrid, np.block and
-np.polyfit.
+order of np.linalg.norm, NaN order statistics, np.nansum's where=, np.meshgrid, np.block,
+np.polyfit, np.linalg.tensorinv and tensorsolve.
 
 Each function is checked in grad, vjp, jvp (and, where it has one, the Hessian) against central
 finite differences and against an independent oracle: autograd, run on a functional twin written
@@ -132,6 +132,21 @@ def fits_twin(y):
     return np.sum(p * np.array([1.0, -2.0, 0.5])) + np.sum(q ** 2)
 
 
+_B = np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])
+
+
+def tensors(x):
+    a = np.reshape(x + 4.0 * np.eye(6), (2, 3, 6))
+    return np.sum(np.linalg.tensorinv(a) ** 2 * np.arange(36.0).reshape(6, 2, 3)) + np.sum(
+        np.linalg.tensorsolve(a, _B * x[0, :1]) ** 3)
+
+
+def tensors_twin(x):
+    m = x + 4.0 * np.eye(6)
+    return np.sum(np.reshape(np.linalg.inv(m), (6, 2, 3)) ** 2 * np.arange(36.0).reshape(6, 2, 3)) + np.sum(
+        np.linalg.solve(m, np.reshape(_B * x[0, :1], (6,))) ** 3)
+
+
 # (function, twin, argument, whether its Hessian is checked)
 CASES = [
     (singular_values, singular_values_twin, _spread(4, 3), True),
@@ -143,6 +158,7 @@ CASES = [
     (grids, grids_twin, _W, True),
     (blocks, blocks_twin, _W, True),
     (fits, fits_twin, np.sin(3.0 * _XS), True),
+    (tensors, tensors_twin, 0.3 * np.cos(np.arange(36.0)).reshape(6, 6), True),
 ]
 if hasattr(np.linalg, "svdvals"):
     def svdvals_squared(x):
