@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (expand_reduced, mesh_other_axes, mesh_tangent, nan_quantile_jvp, nan_unquantile,
+from ..runtime import (expand_reduced, mesh_tangent, nan_quantile_jvp, nan_unquantile,
                        mT, norm_weight, polyfit_matrix, polyfit_weights, tensor_square, unblock, undiagonal,
                        unmesh, untrace, usv_product, usv_sandwich)
 from .registry import adjoint, lookup_adjoint, lookup_tangent, nondifferentiable, tangent

@@ -18,9 +18,7 @@ gradient are not the Hessian (a kink of a piecewise-linear function is fine: bot
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import math
-import operator
 import sys
 import zlib
 
@@ -29,11 +27,9 @@ import pytest
 
 import sourcead
 from sourcead import runtime
-from sourcead.errors import SourceADError
-
-from spec import target_name
-from test_rules import CASES, is_float_leaf, leaves, locate
 from sourcead.rules import registry
+from spec import target_name
+from test_rules import CASES, is_float_leaf, locate
 
 # target -> why its second derivative is not checked here
 SECOND_ORDER_OPT_OUT = {
