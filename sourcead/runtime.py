@@ -253,7 +253,7 @@ def tie_share(x, ans, y):
 def extremum_share(x, ans, axis=None, keepdims=False):
     """The share of a max/min reduction each element of `x` supplies: ties split it evenly."""
     won = x == _with_kept_dims(ans, axis, keepdims)
-    return won / np.sum(won, axis=axis, keepdims=True)
+    return np.divide(won, np.sum(won, axis=axis, keepdims=True), dtype=np.result_type(x, 1.0))  # float32 stays
 
 
 def clip_mask(x, a_min, a_max, part):
@@ -298,9 +298,12 @@ def _is_matrix_norm(x, ord, axis):
         axis is None and ord is not None and np.ndim(x) == 2)
 
 
-def _norm_power(x, ord, axis):
+def _norm_power(x, ord, axis, vector=False):
     """The p of the elementwise p-norm np.linalg.norm(x, ord, axis) computes (2 for Frobenius),
-    or None for a matrix norm that is not elementwise ('nuc', 1, -1, 2, -2, inf, -inf)."""
+    or None for a matrix norm that is not elementwise ('nuc', 1, -1, 2, -2, inf, -inf). With
+    `vector` (np.linalg.vector_norm) it is a p-norm over `axis` whatever the axes are."""
+    if vector:
+        return 2.0 if ord is None else float(ord)
     if ord is None or (ord == "fro" and _is_matrix_norm(x, ord, axis)):
         return 2.0
     if _is_matrix_norm(x, ord, axis):
@@ -308,13 +311,13 @@ def _norm_power(x, ord, axis):
     return float(ord)
 
 
-def norm_weight(x, norm, ord=None, axis=None, keepdims=False):
+def norm_weight(x, norm, ord=None, axis=None, keepdims=False, vector=False):
     """d norm / d x for ``norm = np.linalg.norm(x, ord, axis, keepdims)``, in x's shape.
 
     Where the norm is not differentiable (a zero vector, a tie in the inf-norm) it gives a
-    subgradient: 0 for a zero vector, ties shared evenly.
+    subgradient: 0 for a zero vector, ties shared evenly. `vector`: as np.linalg.vector_norm.
     """
-    p = _norm_power(x, ord, axis)
+    p = _norm_power(x, ord, axis, vector)
     if p is None:
         return matrix_norm_weight(x, norm, ord, axis, keepdims)
     a = _with_kept_dims(norm, axis, keepdims)
@@ -334,11 +337,11 @@ def _nonzero_norm(norm, axis, keepdims):
     return np.where(a == 0, 1.0, a)
 
 
-def _spectral_second_order_refused(x, ord, axis):
+def _spectral_second_order_refused(x, ord, axis, vector=False):
     """`_norm_power`, after refusing the matrix ords whose weight is not elementwise and not
     piecewise constant ('nuc', 2, -2): their second derivatives go through the SVD's vectors.
     The weights of the matrix ords 1, -1, inf, -inf are piecewise constant (p None: slope 0)."""
-    p = _norm_power(x, ord, axis)
+    p = _norm_power(x, ord, axis, vector)
     if p is None and ord in ("nuc", 2, -2):
         raise UnsupportedCallError(
             f"np.linalg.norm of a matrix with ord={ord!r} is differentiated once, not twice",
@@ -347,12 +350,12 @@ def _spectral_second_order_refused(x, ord, axis):
     return p
 
 
-def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
+def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False, vector=False):
     """d norm_weight / d x (elementwise: the weight of x_i depends on x_i and its group's norm).
 
     Has no rules of its own: third derivatives of np.linalg.norm are not supported.
     """
-    p = _spectral_second_order_refused(x, ord, axis)
+    p = _spectral_second_order_refused(x, ord, axis, vector)
     if p is None or p in (0.0, 1.0) or np.isinf(p):
         return np.zeros(np.shape(x))
     a = _nonzero_norm(norm, axis, keepdims)
@@ -361,12 +364,12 @@ def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
     return (p - 1) * np.abs(x) ** (p - 2) / a ** (p - 1)
 
 
-def norm_weight_dnorm(x, norm, ord=None, axis=None, keepdims=False):
+def norm_weight_dnorm(x, norm, ord=None, axis=None, keepdims=False, vector=False):
     """d norm_weight / d norm, in x's shape (no rules of its own, like norm_weight_dx)."""
-    p = _spectral_second_order_refused(x, ord, axis)
+    p = _spectral_second_order_refused(x, ord, axis, vector)
     if p is None or p in (0.0, 1.0) or np.isinf(p):
         return np.zeros(np.shape(x))
-    return (1 - p) * norm_weight(x, norm, ord, axis, keepdims) / _nonzero_norm(norm, axis, keepdims)
+    return (1 - p) * norm_weight(x, norm, ord, axis, keepdims, vector) / _nonzero_norm(norm, axis, keepdims)
 
 
 def _pair_axes(na, nb, axes):

@@ -12,7 +12,7 @@ np.polyfit is differentiated in y (the fit is linear in it) for a Vandermonde ma
 np.linalg.tensorinv and tensorsolve (without axes=) where the square matrix they read is regular.
 NumPy 2's numpy.linalg spellings of matmul, outer, tensordot, vecdot, cross and matrix_transpose
 share the rules of the NumPy functions; its trace, diagonal and matrix_norm work on the last two
-axes.
+axes, vector_norm over any axes.
 """
 
 from __future__ import annotations
@@ -191,6 +191,16 @@ if hasattr(np.linalg, "matrix_norm"):  # NumPy 2.0 and later: trace, diagonal, n
     @tangent(np.linalg.matrix_norm)
     def matrix_norm_tangent(t, ans, x, *, keepdims=False, ord="fro"):
         return np.sum(t * norm_weight(x, ans, ord, (-2, -1), keepdims), axis=(-2, -1), keepdims=keepdims)
+
+    @adjoint(np.linalg.vector_norm)
+    def vector_norm_adjoint(ct, ans, x, *, axis=None, keepdims=False, ord=2):
+        """A p-norm over `axis` (all axes by default) for every real p: ties of inf and -inf share
+        evenly, a zero vector has subgradient 0, ord=0 (a count) has slope 0."""
+        return expand_reduced(ct, x, axis, keepdims) * norm_weight(x, ans, ord, axis, keepdims, True)
+
+    @tangent(np.linalg.vector_norm)
+    def vector_norm_tangent(t, ans, x, *, axis=None, keepdims=False, ord=2):
+        return np.sum(t * norm_weight(x, ans, ord, axis, keepdims, True), axis=axis, keepdims=keepdims)
 
 
 # ---- tensor inverses and solves: inv and solve of `a` read as a square matrix A ----------------------

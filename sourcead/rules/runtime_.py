@@ -72,15 +72,15 @@ def prod_others_tangent(t, ans, x, axis=None):
 
 # norm_weight(x, norm): the weight of x_i depends on x_i and on its group's norm only
 @adjoint(runtime.norm_weight)
-def norm_weight_adjoint(ct, ans, x, norm, ord=None, axis=None, keepdims=False):
-    return (ct * norm_weight_dx(x, norm, ord, axis, keepdims),
-            np.sum(ct * norm_weight_dnorm(x, norm, ord, axis, keepdims), axis=axis, keepdims=keepdims))
+def norm_weight_adjoint(ct, ans, x, norm, ord=None, axis=None, keepdims=False, vector=False):
+    return (ct * norm_weight_dx(x, norm, ord, axis, keepdims, vector),
+            np.sum(ct * norm_weight_dnorm(x, norm, ord, axis, keepdims, vector), axis=axis, keepdims=keepdims))
 
 
 @tangent(runtime.norm_weight)
-def norm_weight_tangent(t, ans, x, norm, ord=None, axis=None, keepdims=False):
-    return (t * norm_weight_dx(x, norm, ord, axis, keepdims),
-            expand_reduced(t, x, axis, keepdims) * norm_weight_dnorm(x, norm, ord, axis, keepdims))
+def norm_weight_tangent(t, ans, x, norm, ord=None, axis=None, keepdims=False, vector=False):
+    return (t * norm_weight_dx(x, norm, ord, axis, keepdims, vector),
+            expand_reduced(t, x, axis, keepdims) * norm_weight_dnorm(x, norm, ord, axis, keepdims, vector))
 
 
 @adjoint(runtime.log_or_zero)

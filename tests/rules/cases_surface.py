@@ -103,3 +103,12 @@ CASES += [
     C("2x3", np.linalg.tensorsolve, np.reshape(np.eye(6) * 3.0 + rnd(6, 6), (2, 3, 6)), rnd(2, 3)),
     C("vector", np.linalg.tensorsolve, np.reshape(np.eye(4) * 3.0 + rnd(4, 4), (4, 2, 2)), rnd(4)),
 ]
+
+if hasattr(np.linalg, "vector_norm"):
+    CASES += [
+        C("default-2d", np.linalg.vector_norm, rnd(3, 4)),
+        C("ord1-axes(0,2)-keep", np.linalg.vector_norm, rnd(2, 3, 4), axis=(0, 2), keepdims=True, ord=1),
+        C("ord-inf-axis1", np.linalg.vector_norm, rnd(3, 4), axis=1, ord=-np.inf),
+        C("ord3-2d", np.linalg.vector_norm, rnd(3, 4), ord=3),
+        C("ord0.5-axis0", np.linalg.vector_norm, rnd(3, 4), axis=0, ord=0.5),
+    ]

@@ -164,7 +164,16 @@ if hasattr(np.linalg, "svdvals"):
     def svdvals_squared(x):
         return np.sum(np.linalg.svdvals(x) ** 2 * np.array([3.0, 2.0, 1.0]))
 
+    def array_api_norms(x):
+        return np.linalg.vector_norm(x, ord=3) + np.sum(np.linalg.vector_norm(x, axis=1, ord=1.5)) + np.sum(
+            np.linalg.matrix_norm(np.stack([x, x ** 2]), ord="nuc"))
+
+    def array_api_norms_twin(x):
+        return (np.sum(np.abs(x) ** 3) ** (1 / 3) + np.sum(np.sum(np.abs(x) ** 1.5, axis=1) ** (1 / 1.5))
+                + np.sum(np.linalg.svd(x, full_matrices=False)[1]) + np.sum(np.linalg.svd(x ** 2, full_matrices=False)[1]))
+
     CASES.append((svdvals_squared, singular_values_twin, _spread(4, 3), True))
+    CASES.append((array_api_norms, array_api_norms_twin, _spread(4, 3) + 0.1, False))
 
 _IDS = [f"{f.__name__}-{i}" for i, (f, *_) in enumerate(CASES)]
 
