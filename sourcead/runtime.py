@@ -32,7 +32,9 @@ def unbroadcast(g, x):
         return g
     lead = len(gs) - len(xs)
     if lead < 0:  # a cotangent smaller than x (a scalar cotangent of an array): broadcast it
-        return np.broadcast_to(g, xs) * 1.0
+        out = np.empty(xs, dtype=np.result_type(g, getattr(x, "dtype", 1.0), 1.0))  # a Python-float g keeps x's float32
+        out[...] = g
+        return out
     if lead:
         g = np.sum(g, axis=tuple(range(lead)))
     axes = tuple(i for i, n in enumerate(xs) if n == 1 and np.shape(g)[i] != 1)
@@ -47,7 +49,7 @@ def ones_like_output(y):
     if isinstance(y, _ndarray):
         if y.dtype.kind not in "biuf":
             raise _not_numeric(y)
-        return np.ones(y.shape)
+        return np.ones(y.shape, dtype=_gradient_dtype(y))
     if isinstance(y, (list, tuple)):
         return [ones_like_output(e) for e in y]
     if isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, (bool, np.bool_)):
@@ -92,13 +94,19 @@ def _not_numeric(y, loc=None):
 
 
 def zeros_like_input(x):
-    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape for an array,
-    a list of zeros for a list or tuple."""
+    """A zero gradient in x's type: 0.0 for a number, a float array of x's shape (and float
+    dtype: float32 stays float32) for an array, a list of zeros for a list or tuple."""
     if isinstance(x, _ndarray):
-        return np.zeros(x.shape)
+        return np.zeros(x.shape, dtype=_gradient_dtype(x))
     if isinstance(x, (list, tuple)):
         return [zeros_like_input(e) for e in x]
     return 0.0
+
+
+def _gradient_dtype(x):
+    """The dtype of a seed or gradient for the array `x`: its own when it is a real float (float32
+    stays float32, as NumPy's arithmetic keeps it), float64 for integers and booleans."""
+    return x.dtype if x.dtype.kind == "f" else np.float64
 
 
 def to_float(x):
@@ -111,8 +119,8 @@ def to_float(x):
 
 
 def as_gradient(g, x):
-    """Give the gradient `g` the type and shape of the primal `x` (float, or float64 ndarray;
-    a list of gradients for a list or tuple)."""
+    """Give the gradient `g` the type and shape of the primal `x` (float, or a float ndarray --
+    float32 for float32 x, else float64 unless g is wider; a list of gradients for a list or tuple)."""
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)):
             return type(x)(as_gradient(gi, xi) for gi, xi in zip(g, x, strict=True))
@@ -121,8 +129,8 @@ def as_gradient(g, x):
         if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
             return g
         if not isinstance(g, _ndarray) or g.ndim == 0:
-            return np.full(x.shape, g, dtype=np.result_type(g, np.float64))
-        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, np.float64)), x.shape).copy()
+            return np.full(x.shape, g, dtype=np.result_type(g, _gradient_dtype(x)))
+        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, _gradient_dtype(x))), x.shape).copy()
     if isinstance(g, _ndarray):
         if g.size != 1:
             return g
@@ -242,7 +250,7 @@ def broadcast_like(g, x):
     if np.shape(g) == xs:
         return g
     try:
-        out = np.empty(xs, dtype=np.result_type(g, 1.0))
+        out = np.empty(xs, dtype=np.result_type(g, getattr(x, "dtype", 1.0), 1.0))
         out[...] = g
     except ValueError:
         return unbroadcast(g, x)
@@ -280,7 +288,7 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     """The cotangent `g` of a reduction of `x` over `axis`, spread back over x's shape (a copy)."""
     xs = np.shape(x)
     g = _with_kept_dims(g, axis, keepdims)
-    out = np.empty(xs, dtype=np.result_type(g, 1.0))
+    out = np.empty(xs, dtype=np.result_type(g, getattr(x, "dtype", 1.0), 1.0))  # a Python-float g keeps x's float32
     out[...] = g
     return out if xs else out[()]
 
@@ -320,7 +328,7 @@ def tie_share(x, ans, y):
 def extremum_share(x, ans, axis=None, keepdims=False):
     """The share of a max/min reduction each element of `x` supplies: ties split it evenly."""
     won = x == _with_kept_dims(ans, axis, keepdims)
-    return won / np.sum(won, axis=axis, keepdims=True)
+    return np.divide(won, np.sum(won, axis=axis, keepdims=True), dtype=np.result_type(x, 1.0))  # float32 stays
 
 
 def clip_mask(x, a_min, a_max, part):
@@ -359,28 +367,34 @@ def prod_others(x, axis=None):
     return np.moveaxis((before * after).reshape(moved.shape), ends, axes)
 
 
-def _norm_power(x, ord, axis):
-    """The p of the elementwise p-norm np.linalg.norm(x, ord, axis) computes (2 for Frobenius)."""
-    ndim = np.ndim(x)
-    matrix = (isinstance(axis, (tuple, list)) and len(axis) == 2) or (
-        axis is None and ord is not None and ndim == 2)
-    if ord is None or (matrix and ord == "fro"):
-        return 2.0
-    if matrix:
+def _is_matrix_norm(x, ord, axis):
+    """Whether np.linalg.norm(x, ord, axis) is a matrix norm (over two axes)."""
+    return (isinstance(axis, (tuple, list)) and len(axis) == 2) or (
+        axis is None and ord is not None and np.ndim(x) == 2)
 
-        raise UnsupportedCallError(
-            f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
-            hint="use ord=None or 'fro', or register a rule with @sourcead.adjoint")
+
+def _norm_power(x, ord, axis, vector=False):
+    """The p of the elementwise p-norm np.linalg.norm(x, ord, axis) computes (2 for Frobenius),
+    or None for a matrix norm that is not elementwise ('nuc', 1, -1, 2, -2, inf, -inf). With
+    `vector` (np.linalg.vector_norm) it is a p-norm over `axis` whatever the axes are."""
+    if vector:
+        return 2.0 if ord is None else float(ord)
+    if ord is None or (ord == "fro" and _is_matrix_norm(x, ord, axis)):
+        return 2.0
+    if _is_matrix_norm(x, ord, axis):
+        return None
     return float(ord)
 
 
-def norm_weight(x, norm, ord=None, axis=None, keepdims=False):
+def norm_weight(x, norm, ord=None, axis=None, keepdims=False, vector=False):
     """d norm / d x for ``norm = np.linalg.norm(x, ord, axis, keepdims)``, in x's shape.
 
     Where the norm is not differentiable (a zero vector, a tie in the inf-norm) it gives a
-    subgradient: 0 for a zero vector, ties shared evenly.
+    subgradient: 0 for a zero vector, ties shared evenly. `vector`: as np.linalg.vector_norm.
     """
-    p = _norm_power(x, ord, axis)
+    p = _norm_power(x, ord, axis, vector)
+    if p is None:
+        return matrix_norm_weight(x, norm, ord, axis, keepdims)
     a = _with_kept_dims(norm, axis, keepdims)
     if p == 2.0:
         return x / np.where(a == 0, 1.0, a)
@@ -398,13 +412,26 @@ def _nonzero_norm(norm, axis, keepdims):
     return np.where(a == 0, 1.0, a)
 
 
-def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
+def _spectral_second_order_refused(x, ord, axis, vector=False):
+    """`_norm_power`, after refusing the matrix ords whose weight is not elementwise and not
+    piecewise constant ('nuc', 2, -2): their second derivatives go through the SVD's vectors.
+    The weights of the matrix ords 1, -1, inf, -inf are piecewise constant (p None: slope 0)."""
+    p = _norm_power(x, ord, axis, vector)
+    if p is None and ord in ("nuc", 2, -2):
+        raise UnsupportedCallError(
+            f"np.linalg.norm of a matrix with ord={ord!r} is differentiated once, not twice",
+            hint="for second derivatives write the norm from the singular values: "
+                 "np.sum(np.linalg.svd(a, compute_uv=False)) for 'nuc', [0] of them for 2")
+    return p
+
+
+def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False, vector=False):
     """d norm_weight / d x (elementwise: the weight of x_i depends on x_i and its group's norm).
 
     Has no rules of its own: third derivatives of np.linalg.norm are not supported.
     """
-    p = _norm_power(x, ord, axis)
-    if p in (0.0, 1.0) or np.isinf(p):
+    p = _spectral_second_order_refused(x, ord, axis, vector)
+    if p is None or p in (0.0, 1.0) or np.isinf(p):
         return np.zeros(np.shape(x))
     a = _nonzero_norm(norm, axis, keepdims)
     if p == 2.0:
@@ -412,12 +439,12 @@ def norm_weight_dx(x, norm, ord=None, axis=None, keepdims=False):
     return (p - 1) * np.abs(x) ** (p - 2) / a ** (p - 1)
 
 
-def norm_weight_dnorm(x, norm, ord=None, axis=None, keepdims=False):
+def norm_weight_dnorm(x, norm, ord=None, axis=None, keepdims=False, vector=False):
     """d norm_weight / d norm, in x's shape (no rules of its own, like norm_weight_dx)."""
-    p = _norm_power(x, ord, axis)
-    if p in (0.0, 1.0) or np.isinf(p):
+    p = _spectral_second_order_refused(x, ord, axis, vector)
+    if p is None or p in (0.0, 1.0) or np.isinf(p):
         return np.zeros(np.shape(x))
-    return (1 - p) * norm_weight(x, norm, ord, axis, keepdims) / _nonzero_norm(norm, axis, keepdims)
+    return (1 - p) * norm_weight(x, norm, ord, axis, keepdims, vector) / _nonzero_norm(norm, axis, keepdims)
 
 
 def _pair_axes(na, nb, axes):
@@ -492,55 +519,6 @@ def matmul_adjoint_right(g, a, b):
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _einsum_spec(subscripts, a, b):
-    """Two-operand einsum subscripts with '...' spelled out and the output made explicit."""
-    s = subscripts.replace(" ", "")
-    ins, out = s.split("->") if "->" in s else (s, None)
-    subs = ins.split(",")
-    if len(subs) != 2:
-
-        raise UnsupportedCallError(f"np.einsum rules take two operands, got {subscripts!r}")
-    free = [c for c in _LETTERS if c not in s]
-    spans = [np.ndim(x) - (len(sub) - 3) if "..." in sub else 0 for sub, x in zip(subs, (a, b))]
-    width = max(spans)
-    ell = "".join(free[:width])
-    sa, sb = (sub.replace("...", ell[width - n:]) for sub, n in zip(subs, spans))
-    if out is None:
-        plain = ins.replace("...", "").replace(",", "")
-        out = ell + "".join(sorted(c for c in set(plain) if plain.count(c) == 1))
-    return sa, sb, out.replace("...", ell)
-
-
-def _einsum_adjoint(g, s_out, s_x, s_other, other, x):
-    """The cotangent of operand `x` (subscripts s_x) of einsum(s_x, s_other -> s_out)."""
-    unique = "".join(dict.fromkeys(s_x))
-    have = set(s_out) | set(s_other)
-    kept = "".join(c for c in unique if c in have)
-    r = np.einsum(f"{s_out},{s_other}->{kept}", g, other)
-    # letters that only x carries were summed away: they come back by broadcasting
-    r = np.reshape(r, [np.shape(r)[kept.index(c)] if c in have else 1 for c in unique])
-    sizes = dict(zip(s_x, np.shape(x)))
-    full = np.zeros([sizes[c] for c in unique], dtype=np.result_type(r, 1.0))
-    full[...] = unbroadcast(r, full)
-    if len(unique) == len(s_x):
-        return full
-    out = np.zeros(np.shape(x), dtype=full.dtype)  # repeated letters: x's diagonal
-    np.einsum(f"{s_x}->{unique}", out)[...] = full
-    return out
-
-
-def einsum_adjoint_left(g, subscripts, a, b):
-    """The cotangent of `a` in ``np.einsum(subscripts, a, b)``."""
-    sa, sb, so = _einsum_spec(subscripts, a, b)
-    return _einsum_adjoint(g, so, sa, sb, b, a)
-
-
-def einsum_adjoint_right(g, subscripts, a, b):
-    """The cotangent of `b` in ``np.einsum(subscripts, a, b)``."""
-    sa, sb, so = _einsum_spec(subscripts, a, b)
-    return _einsum_adjoint(g, so, sb, sa, a, b)
 
 
 def untrace(g, x, offset=0, axis1=0, axis2=1):
@@ -842,9 +820,11 @@ def weights_back(g, w, axis=None):
     return np.sum(g, axis=tuple(i for i in range(np.ndim(g)) if i != k))
 
 
-def _quantile_weights(x, q, axis, method, overwrite_input=False):
+def _quantile_weights(x, q, axis, method, overwrite_input=False, skip_nan=False):
     """W of shape q.shape + x.shape with np.quantile(x, q, axis) == sum(W * x) over x's reduced
-    axes (linear interpolation between order statistics; ties go where argsort puts them)."""
+    axes (linear interpolation between order statistics; ties go where argsort puts them). With
+    `skip_nan` (np.nanquantile) each slice interpolates among its non-NaN values, which argsort
+    puts first; a NaN gets weight 0."""
     if overwrite_input:
         _refuse("np.quantile/percentile/median with overwrite_input=True reorder the array they are given, "
                 "so its derivative cannot be traced back", "leave overwrite_input at False")
@@ -859,15 +839,16 @@ def _quantile_weights(x, q, axis, method, overwrite_input=False):
     n = flat.shape[-1]
     order = np.argsort(flat, axis=-1, kind="stable")
     qs = np.asarray(q, dtype=float)
-    pos = qs * (n - 1)
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
+    count = np.sum(np.logical_not(np.isnan(flat)), axis=-1) if skip_nan else np.full(flat.shape[:-1], n)
+    pos = np.reshape(qs, qs.shape + (1,) * (flat.ndim - 1)) * (count - 1)  # q.shape + the slices' shape
+    lo = np.where(count > 0, np.floor(pos), -1).astype(int)  # a slice of NaNs only: no weights
+    hi = np.minimum(lo + 1, count - 1)
     frac = pos - lo
     w = np.zeros(qs.shape + flat.shape, dtype=np.result_type(flat, 1.0))
     ranks = np.arange(n)
-    sel_lo = ranks == np.reshape(lo, qs.shape + (1,) * flat.ndim)
-    sel_hi = ranks == np.reshape(hi, qs.shape + (1,) * flat.ndim)
-    f = np.reshape(frac, qs.shape + (1,) * flat.ndim)
+    sel_lo = ranks == lo[..., None]
+    sel_hi = ranks == hi[..., None]
+    f = frac[..., None]
     by_rank = sel_lo * (1.0 - f) + sel_hi * f  # weight of the element of each rank
     np.put_along_axis(w, np.broadcast_to(order, w.shape), np.broadcast_to(by_rank, w.shape), axis=-1)
     w = w.reshape(qs.shape + moved.shape)
@@ -1691,6 +1672,8 @@ def matrix_norm_weight(x, norm, ord=None, axis=None, keepdims=False):
     singular value). 1 / -1 (largest / smallest absolute column sum) and inf / -inf (rows) give
     sign(x) on the winning columns or rows, ties sharing evenly. A zero matrix gives 0.
     """
+    if 0 in np.shape(x):  # an empty matrix: its norm is 0 whatever x is
+        return np.zeros(np.shape(x), dtype=np.result_type(x, 1.0))
     rows, cols = (axis[0] % np.ndim(x), axis[1] % np.ndim(x)) if axis is not None else (0, 1)
     m = np.moveaxis(x, (rows, cols), (-2, -1))
     n = np.expand_dims(np.moveaxis(_with_kept_dims(norm, axis, keepdims) * np.ones_like(x),
@@ -1713,7 +1696,7 @@ def _matrix_norm_weight(m, n, ord):
         sums = np.sum(np.abs(m), axis=axis, keepdims=True)
         won = sums == (np.max(sums, axis=-1 - (axis == -1), keepdims=True) if ord in (1, np.inf)
                        else np.min(sums, axis=-1 - (axis == -1), keepdims=True))
-        return np.sign(m) * won / np.sum(won, axis=(-2, -1), keepdims=True)
+        return np.sign(m) * np.divide(won, np.sum(won, axis=(-2, -1), keepdims=True), dtype=np.result_type(m, 1.0))
 
     raise UnsupportedCallError(f"np.linalg.norm of a matrix with ord={ord!r} has no derivative rule",
                                hint="use ord in None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
@@ -1764,12 +1747,13 @@ def scaled_congruence(v, g):
 def svd_gaps(usv, a, full_matrices=True, compute_uv=True, hermitian=False):
     """inverse_gaps(s**2) for the factors ``usv = np.linalg.svd(a, ...)``, after checking that
     the call returned what the svd rules differentiate."""
-    if not compute_uv or hermitian or (full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
+    if hermitian or (compute_uv and full_matrices and np.shape(a)[-1] != np.shape(a)[-2]):
 
         raise UnsupportedCallError(
-            "np.linalg.svd is differentiated with compute_uv=True, hermitian=False, and "
-            "full_matrices=False for a matrix that is not square",
-            hint="write np.linalg.svd(a, full_matrices=False) (and take [1] for the singular values alone)")
+            "np.linalg.svd is differentiated with hermitian=False, and with full_matrices=False for a "
+            "matrix that is not square",
+            hint="write np.linalg.svd(a, full_matrices=False), or np.linalg.svd(a, compute_uv=False) "
+                 "for the singular values alone")
     return inverse_gaps(usv[1] ** 2)
 
 
@@ -1996,3 +1980,141 @@ def unrepeat_seq(g, seq, n):
     for j in range(1, n):
         out = add_cotangents(out, g[j * k:(j + 1) * k])
     return out if n > 0 else zeros_like_input(seq)
+
+
+
+# ---- the singular values alone (rules10) --------------------------------------------------------
+
+
+def usv_product(usv, g):
+    """U diag(g) Vh for the factors ``usv = (U, s, Vh)`` of a reduced SVD: the cotangent of a
+    matrix whose singular values have the cotangent `g`."""
+    return scaled_product(usv[0], g, mT(usv[2]))
+
+
+def usv_sandwich(usv, c):
+    """diagonal(U^T c Vh^T) for the factors ``usv = (U, s, Vh)``: the tangent of the singular values
+    along `c` (the adjoint of `usv_product` in g)."""
+    return diag_sandwich(usv[0], c, mT(usv[2]))
+
+
+# ---- NaN-skipping order statistics (rules10) ----------------------------------------------------
+
+
+def nan_unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """The cotangent of `x` in np.nanquantile(x, q, axis, keepdims=keepdims): as `unquantile`,
+    among each slice's non-NaN values (NaNs get 0)."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan=True)
+    lead = np.ndim(q)
+    if not keepdims:
+        g = np.expand_dims(g, tuple(lead + a for a in _axes_tuple(axis, np.ndim(x))))
+    return np.sum(w * g, axis=tuple(range(lead)))
+
+
+def nan_quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
+    """The tangent of np.nanquantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan=True)
+    axes = tuple(np.ndim(q) + a for a in _axes_tuple(axis, np.ndim(x)))
+    out = np.sum(w * np.where(np.isnan(x), 0.0, t), axis=axes, keepdims=keepdims)
+    return out if np.ndim(out) else out[()]
+
+
+# ---- grids and blocks (rules10) -----------------------------------------------------------------
+
+
+def _mesh_axis(k, n, indexing):
+    """The axis of np.meshgrid's results along which its k-th of n inputs varies."""
+    if indexing == "xy" and n >= 2 and k < 2:
+        return 1 - k
+    return k
+
+
+def mesh_other_axes(grids, k, indexing="xy"):
+    """The axes of np.meshgrid's results `grids` along which its k-th input does not vary."""
+    along = _mesh_axis(k, len(grids), indexing)
+    return tuple(i for i in range(np.ndim(grids[k])) if i != along)
+
+
+def mesh_tangent(t, grids, k, indexing="xy"):
+    """The tangent of np.meshgrid's results `grids` along the tangent `t` of its k-th input alone:
+    `t` laid along that input's axis (broadcast as its grid is), zeros for the other grids."""
+    shape = [1] * np.ndim(grids[k])
+    shape[_mesh_axis(k, len(grids), indexing)] = -1
+    line = np.reshape(t, shape)
+    return tuple(np.broadcast_to(line, np.shape(g)) * 1.0 if j == k else np.zeros_like(g, dtype=line.dtype)
+                 for j, g in enumerate(grids))
+
+
+def _block_depth(arrays):
+    return 1 + _block_depth(arrays[0]) if isinstance(arrays, list) else 0
+
+
+def _block_ndim(arrays):
+    return max(_block_ndim(a) for a in arrays) if isinstance(arrays, list) else np.ndim(arrays)
+
+
+def _block_extent(item, axis, depth, levels, ndim):
+    """How far `item` (an array, or a list at nesting `depth` of `levels`) reaches along `axis` in
+    np.block, whose result has `ndim` axes (a list at depth d joins its items along d - levels)."""
+    if not isinstance(item, list):
+        return ((1,) * (ndim - np.ndim(item)) + np.shape(item))[axis]
+    if axis == depth - levels:
+        return sum(_block_extent(i, axis, depth + 1, levels, ndim) for i in item)
+    return _block_extent(item[0], axis, depth + 1, levels, ndim)
+
+
+def unblock(g, arrays):
+    """The cotangents of the blocks `arrays` (np.block's nested lists) given the result's `g`: the
+    pieces of g each block filled, in the nesting of `arrays`."""
+    levels = _block_depth(arrays)
+    return _unblock(g, arrays, 0, levels, max(levels, _block_ndim(arrays)))
+
+
+def _unblock(g, item, depth, levels, ndim):
+    if not isinstance(item, list):
+        return np.reshape(g, np.shape(item))
+    axis = depth - levels
+    cuts = np.cumsum([_block_extent(i, axis, depth + 1, levels, ndim) for i in item])[:-1]
+    return [_unblock(piece, i, depth + 1, levels, ndim)
+            for piece, i in zip(np.split(g, cuts, axis=axis), item, strict=True)]
+
+
+def unmesh(g, grids, k, indexing="xy", x=None):
+    """The cotangent of np.meshgrid's k-th input `x` given the cotangents `g` of its results
+    `grids`: the k-th cotangent summed over the axes that input does not vary along (None when the
+    call had fewer than k + 1 inputs)."""
+    if k >= len(grids):
+        return None
+    return np.reshape(np.sum(g[k], axis=mesh_other_axes(grids, k, indexing)), np.shape(x))
+
+
+# ---- least-squares polynomial fits (rules10) ----------------------------------------------------
+
+
+def polyfit_matrix(x, deg, w=None, full=False, cov=False):
+    """The matrix A of np.polyfit(x, y, deg, w=w)'s least-squares problem A p = w y (the Vandermonde
+    matrix of x, its rows scaled by w), after checking the call returns the coefficients alone."""
+    if full or cov:
+        _refuse("np.polyfit is differentiated for its coefficients alone (full=False, cov=False)",
+                "call it without full= and cov=; compute residuals or a covariance from the coefficients")
+    a = np.vander(x, deg + 1)
+    return a if w is None else a * np.reshape(w, (-1, 1))
+
+
+def polyfit_weights(w, y):
+    """np.polyfit's weights as factors of y's rows (1.0 without weights)."""
+    return 1.0 if w is None else np.reshape(w, (-1,) + (1,) * (np.ndim(y) - 1))
+
+
+# ---- tensor inverses and solves (rules10) -------------------------------------------------------
+
+
+def tensor_square(a, ind):
+    """The square matrix shape (n, n) that np.linalg.tensorinv / tensorsolve read `a` as: `ind` an
+    int (tensorinv's: the leading axes that form the rows) or the right-hand side b (tensorsolve's:
+    its shape forms the rows)."""
+    rows = np.shape(a)[:ind] if isinstance(ind, int) else np.shape(ind)
+    n = 1
+    for k in rows:
+        n *= k
+    return n, n

@@ -321,8 +321,6 @@ def nuclear_and_spectral(a):
     return np.linalg.norm(a, "nuc") + np.linalg.norm(a, 2) + np.linalg.norm(a, -np.inf)
 
 
-@pytest.mark.xfail(strict=True, reason="needs: sourcead/rules/numpy_.py's np.linalg.norm rules (norm_weight) to "
-                                       "call runtime.matrix_norm_weight for matrix ords other than None and 'fro'")
 def test_matrix_norms_differentiate():
     check(nuclear_and_spectral, (_rng.standard_normal((3, 4)),), oracle=False)
 
@@ -492,11 +490,34 @@ def t_cdf_in_df(df):
     return stats.t.cdf(0.5, df)
 
 
-def test_svd_without_vectors_is_refused_with_a_hint():
-    with pytest.raises(UnsupportedCallError, match="full_matrices=False"):
-        sourcead.grad(singular_values_only)(_rng.standard_normal((3, 3)))
-    with pytest.raises(UnsupportedCallError, match="compute_uv=True"):
+def hermitian_singular_values(a):
+    return np.sum(np.linalg.svd(a, compute_uv=False, hermitian=True))
+
+
+def singular_values_squared(a):
+    return np.sum(np.linalg.svd(a, compute_uv=False) ** 2 * np.array([3.0, 2.0, 1.0]))
+
+
+def test_singular_values_alone_differentiate():
+    """np.linalg.svd(a, compute_uv=False) was refused; its derivative is U diag(ds) Vh."""
+    a = _rng.standard_normal((4, 3))
+    check(singular_values_only, (a,))
+    check(singular_values_only, (a.T,))
+    check(singular_values_squared, (a,))
+    h = sourcead.hessian(singular_values_squared)(a)
+    g = sourcead.grad(singular_values_squared)
+    v = _rng.standard_normal(a.shape)
+    np.testing.assert_allclose(np.tensordot(h, v, 2), (g(a + 1e-6 * v) - g(a - 1e-6 * v)) / 2e-6, rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_svd_with_unsupported_options_is_refused_with_a_hint():
+    with pytest.raises(UnsupportedCallError, match="full_matrices=False") as info:
         sourcead.grad(full_svd_of_tall)(_rng.standard_normal((4, 3)))
+    assert "compute_uv=False" in info.value.hint
+    a = _rng.standard_normal((3, 3))
+    with pytest.raises(UnsupportedCallError, match="hermitian=False"):
+        sourcead.grad(hermitian_singular_values)(a + a.T)
 
 
 def qr_of(a):

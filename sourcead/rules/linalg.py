@@ -12,9 +12,9 @@ NumPy accepts them. Conventions and limits, each a property of the mathematics, 
 * eig/eigvals: distinct *real* eigenvalues (complex results are refused: sourcead has no complex
   support); eigenvectors are NumPy's unit columns. eig does not sort its results, so where LAPACK
   reorders them under a perturbation the results themselves jump.
-* svd: ``full_matrices=False`` (or a square matrix), ``compute_uv=True``, distinct nonzero singular
-  values; ``compute_uv=False`` and ``hermitian=True`` are refused with a hint (write
-  ``np.linalg.svd(a, full_matrices=False)[1]`` for the singular values alone).
+* svd: ``full_matrices=False`` (or a square matrix), distinct nonzero singular values;
+  ``compute_uv=False`` (and ``np.linalg.svdvals``) wherever the singular values are distinct;
+  ``hermitian=True`` is refused with a hint.
 * qr: the default reduced mode, square or tall matrices of full column rank.
 * inv, solve, det, slogdet: nonsingular matrices. pinv: constant rank near the point (its
   ``hermitian=`` option is refused). lstsq: a of full rank (tall, square or wide); its solution,
@@ -36,7 +36,7 @@ from ..runtime import (as_chain_result, as_columns, as_covariance, as_matrix, as
                        real_only, residual_cotangent, residual_tangent, scaled_congruence, scaled_product,
                        scipy_solve_columns, square_r, svd_gaps, symmetric_from_triangle, symmetric_from_upper,
                        transposed_if, triangle, triangle_of_symmetric, tril_half, unbroadcast, unchain_matrices,
-                       upper_right_block, zeros_like_float)
+                       upper_right_block, usv_product, usv_sandwich, zeros_like_float)
 from .registry import adjoint, nondifferentiable, tangent
 
 # ---- solving and inverting -------------------------------------------------------------------------
@@ -250,6 +250,10 @@ def eigvals_tangent(t, ans, a):
                                             t @ np.linalg.eig(a)[1])))
 
 
+# With compute_uv=False (the singular values alone): ds = diag(U^T dA V), so the cotangent is
+# U diag(ds-bar) Vh, from a reduced SVD (its U and Vh have rules: second derivatives work); with
+# hermitian=True, svd_gaps refuses the call. The options are constants in a call, so the inlined
+# rule keeps one branch.
 # A = U diag(s) Vh (Townsend 2016): with F = inverse_gaps(s**2), J = F * (U^T dU-bar - ...), ...
 @adjoint(np.linalg.svd)
 def svd_adjoint(ct, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
@@ -260,13 +264,16 @@ def svd_adjoint(ct, ans, a, full_matrices=True, compute_uv=True, hermitian=False
                       * (ans[2] @ mT(ct[2]) - ct[2] @ mT(ans[2])))
             @ ans[2]
             + (ct[0] - ans[0] @ (mT(ans[0]) @ ct[0])) / np.expand_dims(ans[1], -2) @ ans[2]
-            + ans[0] / np.expand_dims(ans[1], -2) @ (ct[2] - ct[2] @ mT(ans[2]) @ ans[2]))
+            + ans[0] / np.expand_dims(ans[1], -2) @ (ct[2] - ct[2] @ mT(ans[2]) @ ans[2])
+            if compute_uv else svd_gaps(ans, a, full_matrices, compute_uv, hermitian) if hermitian
+            else usv_product(np.linalg.svd(a, full_matrices=False), ct))
 
 
-# one entry, a triple: the tangents of (U, s, Vh), with P = U^T dA V
+# one entry, a triple: the tangents of (U, s, Vh), with P = U^T dA V (with compute_uv=False, the
+# tangent of s alone)
 @tangent(np.linalg.svd)
 def svd_tangent(t, ans, a, full_matrices=True, compute_uv=True, hermitian=False):
-    return (ans[0] @ (svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
+    return ((ans[0] @ (svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
                       * (mT(ans[0]) @ t @ mT(ans[2]) * np.expand_dims(ans[1], -2)
                          + np.expand_dims(ans[1], -1) * (ans[2] @ mT(t) @ ans[0])))
             + (t @ mT(ans[2]) - ans[0] @ (mT(ans[0]) @ t @ mT(ans[2]))) / np.expand_dims(ans[1], -2),
@@ -274,7 +281,9 @@ def svd_tangent(t, ans, a, full_matrices=True, compute_uv=True, hermitian=False)
             -(svd_gaps(ans, a, full_matrices, compute_uv, hermitian)
               * (np.expand_dims(ans[1], -1) * (mT(ans[0]) @ t @ mT(ans[2]))
                  + (ans[2] @ mT(t) @ ans[0]) * np.expand_dims(ans[1], -2))) @ ans[2]
-            + (mT(ans[0]) @ t - (mT(ans[0]) @ t @ mT(ans[2])) @ ans[2]) / np.expand_dims(ans[1], -1)),
+            + (mT(ans[0]) @ t - (mT(ans[0]) @ t @ mT(ans[2])) @ ans[2]) / np.expand_dims(ans[1], -1))
+            if compute_uv else svd_gaps(ans, a, full_matrices, compute_uv, hermitian) if hermitian
+            else usv_sandwich(np.linalg.svd(a, full_matrices=False), t)),
 
 
 # ---- the matrix helpers the rules above are written with (sourcead.runtime) -----------------------
@@ -404,6 +413,30 @@ def scaled_product_adjoint(ct, ans, u, g, v):
 @tangent(runtime.scaled_product)
 def scaled_product_tangent(t, ans, u, g, v):
     return scaled_product(t, g, v), scaled_product(u, t, v), scaled_product(u, g, t)
+
+
+# usv_product(usv, g) = U diag(g) Vh and usv_sandwich(usv, c) = diagonal(U^T c Vh^T) for
+# usv = (U, s, Vh): each other's adjoints in g and c; neither reads s
+@adjoint(runtime.usv_product)
+def usv_product_adjoint(ct, ans, usv, g):
+    return ((ct @ mT(usv[2])) * np.expand_dims(g, -2), 0.0 * usv[1], np.expand_dims(g, -1) * (mT(usv[0]) @ ct)), \
+        usv_sandwich(usv, ct)
+
+
+@tangent(runtime.usv_product)
+def usv_product_tangent(t, ans, usv, g):
+    return scaled_product(t[0], g, mT(usv[2])) + scaled_product(usv[0], g, mT(t[2])), usv_product(usv, t)
+
+
+@adjoint(runtime.usv_sandwich)
+def usv_sandwich_adjoint(ct, ans, usv, c):
+    return ((c @ mT(usv[2])) * np.expand_dims(ct, -2), 0.0 * usv[1], np.expand_dims(ct, -1) * (mT(usv[0]) @ c)), \
+        usv_product(usv, ct)
+
+
+@tangent(runtime.usv_sandwich)
+def usv_sandwich_tangent(t, ans, usv, c):
+    return diag_sandwich(t[0], c, mT(usv[2])) + diag_sandwich(usv[0], c, mT(t[2])), usv_sandwich(usv, t)
 
 
 # diag_congruence(c, v) = diagonal(v^T c v) and scaled_congruence(v, g) = v diag(g) v^T
@@ -569,14 +602,15 @@ def as_square_tangent(t, ans, a):
     return as_square(t)
 
 
-@adjoint(runtime.sqrtm_operand, differentiable=("a",))
+# (sqrtm_of_a is only checked: it varies when sqrtm is differentiated twice)
+@adjoint(runtime.sqrtm_operand, differentiable=("a", "sqrtm_of_a"))
 def sqrtm_operand_adjoint(ct, ans, a, sqrtm_of_a):
-    return np.reshape(ct, np.shape(a))
+    return np.reshape(ct, np.shape(a)), None
 
 
-@tangent(runtime.sqrtm_operand, differentiable=("a",))
+@tangent(runtime.sqrtm_operand, differentiable=("a", "sqrtm_of_a"))
 def sqrtm_operand_tangent(t, ans, a, sqrtm_of_a):
-    return as_square(t)
+    return as_square(t), None
 
 
 @adjoint(runtime.column_outer)

@@ -971,15 +971,15 @@ def cumprod_tangent(t, ans, x, axis=None, dtype=None, out=None):
     return cumprod_jvp(t, x, axis)
 
 
-# NaNs are skipped: they receive no cotangent
+# NaNs are skipped: they receive no cotangent; as np.sum, `where` masks and `initial` is added
 @adjoint(np.nansum)
-def nansum_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False):
-    return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims))
+def nansum_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=1):
+    return np.where(np.isnan(x), 0.0, expand_reduced(ct, x, axis, keepdims) * where)
 
 
 @tangent(np.nansum)
-def nansum_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
-    return np.sum(np.where(np.isnan(x), 0.0, t), axis=axis, keepdims=keepdims)
+def nansum_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=0, where=1):
+    return np.sum(np.where(np.isnan(x), 0.0, t) * where, axis=axis, keepdims=keepdims)
 
 
 # each non-NaN element counts 1 / (the number of non-NaN elements it is averaged with)
@@ -1605,11 +1605,12 @@ def nanvar_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=
                      axis=axis, keepdims=keepdims)
 
 
-# NaNs are left out; where the std is 0 (a kink, as abs at 0) the subgradient is 0
+# NaNs are left out; where the std is 0 (a kink, as abs at 0) the subgradient is 0 (the deviations
+# of NaNs are masked too: the reverse of this rule sums them against zero cotangents, NaN * 0)
 @adjoint(np.nanstd)
 def nanstd_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     return np.where(np.isnan(x), 0.0, expand_reduced(ct / np.where(ans == 0, np.inf, ans), x, axis, keepdims)
-                    * (x - np.nanmean(x, axis=axis, keepdims=True))
+                    * np.where(np.isnan(x), 0.0, x - np.nanmean(x, axis=axis, keepdims=True))
                     / (np.sum(np.logical_not(np.isnan(x)), axis=axis, keepdims=True) - ddof))
 
 
@@ -1823,14 +1824,35 @@ def corrcoef_tangent(t, ans, x, y=None, rowvar=True):
 
 
 # unwrap adds multiples of the period (piecewise constant); real_if_close and
-# asarray_chkfinite return their argument's values
-@adjoint(np.unwrap, np.real_if_close, np.asarray_chkfinite)
-def unwrap_adjoint(ct, ans, p, *options):
+# asarray_chkfinite return their argument's values (each rule names its options: a rule taking
+# *options is called, not inlined, and cannot be differentiated again)
+@adjoint(np.unwrap)
+def unwrap_adjoint(ct, ans, p, discont=None, axis=-1, *, period=2 * np.pi):
     return ct
 
 
-@tangent(np.unwrap, np.real_if_close, np.asarray_chkfinite)
-def unwrap_tangent(t, ans, p, *options):
+@tangent(np.unwrap)
+def unwrap_tangent(t, ans, p, discont=None, axis=-1, *, period=2 * np.pi):
+    return t
+
+
+@adjoint(np.real_if_close)
+def real_if_close_adjoint(ct, ans, a, tol=100):
+    return ct
+
+
+@tangent(np.real_if_close)
+def real_if_close_tangent(t, ans, a, tol=100):
+    return t
+
+
+@adjoint(np.asarray_chkfinite)
+def asarray_chkfinite_adjoint(ct, ans, a, dtype=None, order=None):
+    return ct
+
+
+@tangent(np.asarray_chkfinite)
+def asarray_chkfinite_tangent(t, ans, a, dtype=None, order=None):
     return t
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import runtime
 from ..runtime import (as_gradient, broadcast_like, cast_like, cov_jvp, cumprod_hvp, cumprod_jvp, cumprod_second,
-                        diagonal_of, diff_jvp, ediff1d_jvp, einsum_adjoint_left, einsum_adjoint_right,
+                        diagonal_of, diff_jvp, ediff1d_jvp,
                         einsum_cospec, einsum_general, expand_reduced, gather_positions, gradient_of,
                         interp_bound, interp_slope, item_of, log_or_zero, matmul_adjoint_left,
                         matmul_adjoint_right, norm_weight_dnorm, norm_weight_dx, permute, power_slope,
@@ -72,15 +72,15 @@ def prod_others_tangent(t, ans, x, axis=None):
 
 # norm_weight(x, norm): the weight of x_i depends on x_i and on its group's norm only
 @adjoint(runtime.norm_weight)
-def norm_weight_adjoint(ct, ans, x, norm, ord=None, axis=None, keepdims=False):
-    return (ct * norm_weight_dx(x, norm, ord, axis, keepdims),
-            np.sum(ct * norm_weight_dnorm(x, norm, ord, axis, keepdims), axis=axis, keepdims=keepdims))
+def norm_weight_adjoint(ct, ans, x, norm, ord=None, axis=None, keepdims=False, vector=False):
+    return (ct * norm_weight_dx(x, norm, ord, axis, keepdims, vector),
+            np.sum(ct * norm_weight_dnorm(x, norm, ord, axis, keepdims, vector), axis=axis, keepdims=keepdims))
 
 
 @tangent(runtime.norm_weight)
-def norm_weight_tangent(t, ans, x, norm, ord=None, axis=None, keepdims=False):
-    return (t * norm_weight_dx(x, norm, ord, axis, keepdims),
-            expand_reduced(t, x, axis, keepdims) * norm_weight_dnorm(x, norm, ord, axis, keepdims))
+def norm_weight_tangent(t, ans, x, norm, ord=None, axis=None, keepdims=False, vector=False):
+    return (t * norm_weight_dx(x, norm, ord, axis, keepdims, vector),
+            expand_reduced(t, x, axis, keepdims) * norm_weight_dnorm(x, norm, ord, axis, keepdims, vector))
 
 
 @adjoint(runtime.log_or_zero)
@@ -135,26 +135,6 @@ def matmul_right_adjoint(ct, ans, g, a, b):
 @tangent(runtime.matmul_adjoint_right)
 def matmul_right_tangent(t, ans, g, a, b):
     return matmul_adjoint_right(t, a, b), matmul_adjoint_right(g, t, b), None
-
-
-@adjoint(runtime.einsum_adjoint_left)
-def einsum_left_adjoint(ct, ans, g, subscripts, a, b):
-    return np.einsum(subscripts, ct, b), None, None, einsum_adjoint_right(g, subscripts, ct, b)
-
-
-@tangent(runtime.einsum_adjoint_left)
-def einsum_left_tangent(t, ans, g, subscripts, a, b):
-    return einsum_adjoint_left(t, subscripts, a, b), None, None, einsum_adjoint_left(g, subscripts, a, t)
-
-
-@adjoint(runtime.einsum_adjoint_right)
-def einsum_right_adjoint(ct, ans, g, subscripts, a, b):
-    return np.einsum(subscripts, a, ct), None, einsum_adjoint_left(g, subscripts, a, ct), None
-
-
-@tangent(runtime.einsum_adjoint_right)
-def einsum_right_tangent(t, ans, g, subscripts, a, b):
-    return einsum_adjoint_right(t, subscripts, a, b), None, einsum_adjoint_right(g, subscripts, t, b), None
 
 
 # Scatters and their gathers: each helper is linear in g; its adjoint is the primal operation
@@ -571,14 +551,15 @@ def unkron_right_tangent(t, ans, g, a, b):
 
 
 # np.polyval's coefficient cotangent: linear in g, a polynomial in x
-@adjoint(runtime.unpolyval, differentiable=("g", "x"))
+# (p is read for its length only: it varies when polyval is differentiated twice in p)
+@adjoint(runtime.unpolyval, differentiable=("g", "p", "x"))
 def unpolyval_adjoint(ct, ans, g, p, x):
-    return np.polyval(ct, x), g * np.polyval(ct[:-1] * np.arange(len(ct) - 1, 0, -1), x)
+    return np.polyval(ct, x), None, g * np.polyval(ct[:-1] * np.arange(len(ct) - 1, 0, -1), x)
 
 
-@tangent(runtime.unpolyval, differentiable=("g", "x"))
+@tangent(runtime.unpolyval, differentiable=("g", "p", "x"))
 def unpolyval_tangent(t, ans, g, p, x):
-    return unpolyval(t, p, x), np.append(unpolyval(g * t, p[:-1], x) * np.arange(len(p) - 1, 0, -1), 0.0)
+    return unpolyval(t, p, x), None, np.append(unpolyval(g * t, p[:-1], x) * np.arange(len(p) - 1, 0, -1), 0.0)
 
 
 # np.interp's helpers: linear in g and fp, piecewise linear (or constant) in x
