@@ -126,16 +126,26 @@ def unpacked(value, n):
 def not_shared(value, name, where, others):
     """Before ``name op= ...``: an array that shares memory with another variable's value would be
     changed in place behind that variable's back, which sourcead does not differentiate (yet)."""
-    if type(value) is _ndarray:
-        for other in others:
-            if _shares(value, other):
-                filename, line, col = where
-                raise UnsupportedSyntaxError(
-                    f"{name} is an array that another variable also refers to, and an augmented assignment "
-                    f"(+=, *=, ...) changes it in place: sourcead does not differentiate mutation yet",
-                    Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n")),
-                    f"write {name} = {name} + ... (a new array) instead")
+    mutable = type(value) is _ndarray or type(value) is list
+    for other in others if mutable else ():
+        if _shares(value, other) if type(value) is _ndarray else _holds(other, value):
+            filename, line, col = where
+            raise UnsupportedSyntaxError(
+                f"{name} is {'an array' if type(value) is _ndarray else 'a list'} that another variable also "
+                f"refers to (or a view of its memory), and an augmented assignment (+=, *=, ...), a write "
+                f"into an element or a list method changes it in place: sourcead cannot tell here which "
+                f"variables change with it",
+                Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n")),
+                f"copy it first ({name} = {name}.copy(), or list({name})), or write {name} = {name} + ... "
+                f"(a new value) instead")
     return value
+
+
+def _holds(other, value) -> bool:
+    """Whether `other` is the list `value`, or a list or tuple holding it."""
+    if other is value:
+        return True
+    return isinstance(other, (list, tuple)) and any(_holds(item, value) for item in other)
 
 
 def _shares(value, other) -> bool:
@@ -1921,3 +1931,90 @@ def unrepeat_seq(g, seq, n):
     for j in range(1, n):
         out = add_cotangents(out, g[j * k:(j + 1) * k])
     return out if n > 0 else zeros_like_input(seq)
+
+
+# ---- mutation: functional updates -----------------------------------------------------------------
+# ``x[idx] = v`` is ``x = index_update(x, idx, v)`` in the IR: a new array or list, `x` unchanged
+# (`passes/inplace.py` writes it in place where `x` is owned and dead). List methods are functional
+# too: ``hs.insert(i, v)`` is ``hs = list_insert(hs, i, v)``, ``hs.pop(i)`` ``hs = list_without(hs, i)``.
+
+
+def index_update(x, idx, v):
+    """`x` with ``x[idx] = v`` (NumPy's semantics: `v` broadcast and cast to x's dtype, the last
+    of repeated indices wins): a new array or list."""
+    if isinstance(x, list):
+        out = list(x)
+    elif isinstance(x, _ndarray):
+        out = x.copy()
+    else:
+        raise TypeError(f"'{type(x).__name__}' object does not support item assignment")
+    out[idx] = v
+    return out
+
+
+def zero_at(g, idx):
+    """`g` with ``g[idx]`` zeroed (a copy): the cotangent of what ``x[idx] = v`` overwrote."""
+    if isinstance(g, (list, tuple)):
+        out = list(g)
+        part = out[idx]
+        out[idx] = [zeros_like_input(e) for e in part] if isinstance(idx, slice) else zeros_like_input(part)
+        return out
+    out = np.array(g, dtype=np.result_type(g, 1.0))
+    out[idx] = 0.0
+    return out
+
+
+def updated_part(g, idx, v):
+    """``g[idx]`` where ``x[idx] = v`` took each element from `v` (an element overwritten by a later
+    repeat of its index gets none), summed down to v's shape: the cotangent of `v`."""
+    part = g[idx]
+    if isinstance(g, (list, tuple)):
+        return list(part) if isinstance(idx, slice) else part
+    if not _is_basic_index(idx):
+        ids = np.arange(part.size).reshape(part.shape)
+        order = np.full(np.shape(g), -1)
+        order[idx] = ids
+        part = np.where(order[idx] == ids, part, 0.0)
+    return unbroadcast(part, v)
+
+
+def placed(t, x, idx):
+    """Zeros shaped like `x` with ``[idx] = t`` (broadcast, the last of repeated indices wins): the
+    tangent of ``x[idx] = v`` from v's tangent, and the adjoint of `updated_part`."""
+    if isinstance(x, (list, tuple)):
+        out = zeros_like_input(x)
+        out[idx] = t
+        return out
+    out = np.zeros(np.shape(x), dtype=np.result_type(t, 1.0))
+    out[idx] = t
+    return out
+
+
+def insert_position(seq, i):
+    """Where ``seq.insert(i, v)`` puts `v` (Python clamps `i` into ``0..len(seq)``)."""
+    n = len(seq)
+    return max(0, n + i) if i < 0 else min(i, n)
+
+
+def list_insert(seq, i, v):
+    """``seq.insert(i, v)`` as a new list."""
+    out = list(seq)
+    out.insert(i, v)
+    return out
+
+
+def list_without(seq, i):
+    """``seq.pop(i)`` as a new list (the value popped is ``seq[i]``, read before)."""
+    out = list(seq)
+    del out[i]
+    return out
+
+
+def as_list(items):
+    """``list(items)`` for ``hs.extend(items)``: `items` must be a list or a tuple (an array's rows
+    or an iterator are refused rather than differentiated as something else)."""
+    if not isinstance(items, (list, tuple)):
+        raise UnsupportedSyntaxError(
+            f"extend(...) of a {type(items).__name__}: sourcead extends a list by a list or a tuple only",
+            hint="pass a list, e.g. hs.extend(list(x)) outside the differentiated code, or append in a loop")
+    return list(items)

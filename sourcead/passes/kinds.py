@@ -228,6 +228,8 @@ _RULES = {
     runtime.unrepeat_seq: lambda *_: SEQ,
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
     runtime.not_shared: _first,
+    runtime.index_update: _first, runtime.zero_at: _first, runtime.placed: _second,  # mutation
+    runtime.list_insert: lambda *_: SEQ, runtime.list_without: lambda *_: SEQ, runtime.as_list: lambda *_: SEQ,
     runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
     runtime.expand_reduced: _second, runtime.unindex: _second,
     operator.matmul: _matmul, np.matmul: _matmul, np.dot: _matmul, Method("dot"): _matmul,

@@ -6,6 +6,6 @@ One module per domain: `arith` (Python operators and builtins), `math_` (the mat
 `scipy_special`, `scipy_stats`) are registered when a lookup first meets a SciPy object.
 """
 
-from . import arith, containers, linalg, math_, numpy_, runtime_
+from . import arith, containers, linalg, math_, mutation, numpy_, runtime_
 
-__all__ = ["arith", "containers", "linalg", "math_", "numpy_", "runtime_"]
+__all__ = ["arith", "containers", "linalg", "math_", "mutation", "numpy_", "runtime_"]
