@@ -49,8 +49,8 @@ def updated_part_tangent(t, ans, g, idx, v):
 
 
 @adjoint(runtime.placed)
-def placed_adjoint(ct, ans, t, x, idx):
-    return updated_part(ct, idx, t), None, None
+def placed_adjoint(ct, ans, s, x, idx):
+    return updated_part(ct, idx, s), None, None
 
 
 @tangent(runtime.placed)

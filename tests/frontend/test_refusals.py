@@ -64,7 +64,7 @@ def uses_nested_def(x):
 
 
 def assigns_into_an_element(x):
-    x[0] = 1.0
+    x[0][1] = 1.0
     return x
 
 
@@ -88,13 +88,13 @@ def takes_star_star_kwargs(x, **options):
     (uses_with, "with", "with statement", "outside"),
     (uses_global_statement, "global", "global statement", "argument"),
     (uses_nested_def, "def g", "nested function definition", "module level"),
-    (assigns_into_an_element, "x[0]", "x[i] = ...", "np.where"),
+    (assigns_into_an_element, "x[0][1]", "x[i][j] = ...", "x[i, j] = ..."),
     (prints, "print(x)", "expression statement", "remove the statement"),
     (takes_star_args, "def", "*args", "explicit parameters"),
     (takes_star_star_kwargs, "def", "**kwargs", "explicit parameters"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_unsupported_syntax_is_refused_where_it_is_written(fn, snippet, construct, hint):
-    err = refusal(fn, np.ones(2) if fn is assigns_into_an_element else 1.0)
+    err = refusal(fn, np.ones((2, 2)) if fn is assigns_into_an_element else 1.0)
     assert type(err) is UnsupportedSyntaxError
     assert_located(err, fn, snippet)
     assert construct in err.message
