@@ -2018,3 +2018,87 @@ def as_list(items):
             f"extend(...) of a {type(items).__name__}: sourcead extends a list by a list or a tuple only",
             hint="pass a list, e.g. hs.extend(list(x)) outside the differentiated code, or append in a loop")
     return list(items)
+
+
+# ---- mutation: aliases ----------------------------------------------------------------------------
+# The lowering tracks which names hold the same object (``z = y``: idx None) or a view of another's
+# (``head = y[:2]``: idx ``slice(None, 2)``). Whether such a name really shares memory is known at run
+# time only (a slice of a list is a copy, an array's element a number), so after a write the base
+# is updated with `write_back` and each alias re-read with `view_of`, both of which check it.
+
+
+def _aliased(view, base, idx) -> bool:
+    """Whether `view`, made as ``base`` (`idx` None) or ``base[idx]``, changes when base does."""
+    if idx is None:
+        return type(view) is _ndarray or type(view) is list
+    if type(base) is _ndarray:
+        return type(view) is _ndarray and _is_basic_index(idx)
+    if type(base) is list:
+        return (type(view) is _ndarray or type(view) is list) and isinstance(idx, (int, np.integer))
+    return False
+
+
+def _zero_like(x):
+    """A zero cotangent in x's type, keeping a floating array's dtype."""
+    if isinstance(x, _ndarray):
+        return np.zeros(x.shape, dtype=np.result_type(x, 1.0))
+    return zeros_like_input(x)
+
+
+def write_back(base, idx, view, new):
+    """`base` once its alias `view` (``base``, or ``base[idx]``) has become `new` in place."""
+    if not _aliased(view, base, idx):
+        return base
+    return new if idx is None else index_update(base, idx, new)
+
+
+def view_of(old, base, idx, through):
+    """The alias `old` (made as ``base`` or ``base[idx]``) once `base` changed: a write into a list's
+    slot (not `through` one of its elements) leaves what the slot held before as it was."""
+    if not _viewed(old, base, idx, through):
+        return old
+    return base if idx is None else base[idx]
+
+
+def _viewed(old, base, idx, through) -> bool:
+    return _aliased(old, base, idx) and (through or idx is None or type(base) is not list)
+
+
+def kept_back(g, base, idx, view):
+    """The part of `write_back`'s cotangent `g` that flows to `base`."""
+    if not _aliased(view, base, idx):
+        return g
+    return _zero_like(g) if idx is None else zero_at(g, idx)
+
+
+def written_back(g, base, idx, view, new):
+    """The part of `write_back`'s cotangent `g` that flows to `new`."""
+    if not _aliased(view, base, idx):
+        return _zero_like(new)
+    return g if idx is None else updated_part(g, idx, new)
+
+
+def wrote_back(t, base, idx, view):
+    """`write_back`'s tangent from new's tangent `t` (the adjoint of `written_back`)."""
+    if not _aliased(view, base, idx):
+        return _zero_like(base)
+    return t if idx is None else placed(t, base, idx)
+
+
+def old_part(g, old, base, idx, through):
+    """The part of `view_of`'s cotangent (or tangent) `g` that flows to `old`."""
+    return _zero_like(g) if _viewed(old, base, idx, through) else g
+
+
+def base_part(g, old, base, idx, through):
+    """The part of `view_of`'s cotangent `g` that flows to `base`."""
+    if not _viewed(old, base, idx, through):
+        return _zero_like(base)
+    return g if idx is None else unindex(g, base, idx)
+
+
+def view_part(t, old, base, idx, through):
+    """`view_of`'s tangent from base's tangent `t` (the adjoint of `base_part`)."""
+    if not _viewed(old, base, idx, through):
+        return _zero_like(old)
+    return t if idx is None else t[idx]

@@ -229,6 +229,7 @@ _RULES = {
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
     runtime.not_shared: _first,
     runtime.index_update: _first, runtime.zero_at: _first, runtime.placed: _second,  # mutation
+    runtime.write_back: _first, runtime.view_of: _first, runtime.kept_back: _first, runtime.old_part: _first,
     runtime.list_insert: lambda *_: SEQ, runtime.list_without: lambda *_: SEQ, runtime.as_list: lambda *_: SEQ,
     runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
     runtime.expand_reduced: _second, runtime.unindex: _second,

@@ -11,8 +11,8 @@ The list methods (``insert``, ``pop``) move one element, and their cotangents mo
 from __future__ import annotations
 
 from .. import runtime
-from ..runtime import (as_list, insert_position, list_insert, list_without, placed, updated_part, zero_at,
-                        zeros_like_input)
+from ..runtime import (as_list, base_part, insert_position, kept_back, list_insert, list_without, old_part, placed,
+                        updated_part, view_part, written_back, wrote_back, zero_at, zeros_like_input)
 from .registry import adjoint, nondifferentiable, tangent
 
 nondifferentiable(runtime.insert_position)  # an int
@@ -87,3 +87,89 @@ def as_list_adjoint(ct, ans, items):
 @tangent(runtime.as_list)
 def as_list_tangent(t, ans, items):
     return as_list(t)
+
+
+# Aliases: after a write through `view`, its base is written back and every other alias re-read;
+# whether they alias is decided at run time (the helpers' branches), and each helper is linear in
+# its first argument: kept_back and old_part are their own adjoints, written_back pairs with
+# wrote_back, base_part with view_part.
+
+
+@adjoint(runtime.write_back)
+def write_back_adjoint(ct, ans, base, idx, view, new):
+    return kept_back(ct, base, idx, view), None, None, written_back(ct, base, idx, view, new)
+
+
+@tangent(runtime.write_back)
+def write_back_tangent(t, ans, base, idx, view, new):
+    return kept_back(t, base, idx, view), None, None, wrote_back(t, base, idx, view)
+
+
+@adjoint(runtime.view_of)
+def view_of_adjoint(ct, ans, old, base, idx, through):
+    return old_part(ct, old, base, idx, through), base_part(ct, old, base, idx, through), None, None
+
+
+@tangent(runtime.view_of)
+def view_of_tangent(t, ans, old, base, idx, through):
+    return old_part(t, old, base, idx, through), view_part(t, old, base, idx, through), None, None
+
+
+@adjoint(runtime.kept_back)
+def kept_back_adjoint(ct, ans, g, base, idx, view):
+    return kept_back(ct, base, idx, view), None, None, None
+
+
+@tangent(runtime.kept_back)
+def kept_back_tangent(t, ans, g, base, idx, view):
+    return kept_back(t, base, idx, view), None, None, None
+
+
+@adjoint(runtime.written_back)
+def written_back_adjoint(ct, ans, g, base, idx, view, new):
+    return wrote_back(ct, base, idx, view), None, None, None, None
+
+
+@tangent(runtime.written_back)
+def written_back_tangent(t, ans, g, base, idx, view, new):
+    return written_back(t, base, idx, view, new), None, None, None, None
+
+
+@adjoint(runtime.wrote_back)
+def wrote_back_adjoint(ct, ans, t, base, idx, view):
+    return written_back(ct, base, idx, view, t), None, None, None
+
+
+@tangent(runtime.wrote_back)
+def wrote_back_tangent(s, ans, t, base, idx, view):
+    return wrote_back(s, base, idx, view), None, None, None
+
+
+@adjoint(runtime.old_part)
+def old_part_adjoint(ct, ans, g, old, base, idx, through):
+    return old_part(ct, old, base, idx, through), None, None, None, None
+
+
+@tangent(runtime.old_part)
+def old_part_tangent(t, ans, g, old, base, idx, through):
+    return old_part(t, old, base, idx, through), None, None, None, None
+
+
+@adjoint(runtime.base_part)
+def base_part_adjoint(ct, ans, g, old, base, idx, through):
+    return view_part(ct, old, base, idx, through), None, None, None, None
+
+
+@tangent(runtime.base_part)
+def base_part_tangent(t, ans, g, old, base, idx, through):
+    return base_part(t, old, base, idx, through), None, None, None, None
+
+
+@adjoint(runtime.view_part)
+def view_part_adjoint(ct, ans, t, old, base, idx, through):
+    return base_part(ct, old, base, idx, through), None, None, None, None
+
+
+@tangent(runtime.view_part)
+def view_part_tangent(s, ans, t, old, base, idx, through):
+    return view_part(s, old, base, idx, through), None, None, None, None
