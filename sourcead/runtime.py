@@ -123,12 +123,16 @@ def unpacked(value, n):
     return value
 
 
-def not_shared(value, name, where, others):
-    """Before ``name op= ...``: an array that shares memory with another variable's value would be
-    changed in place behind that variable's back, which sourcead does not differentiate (yet)."""
+def not_shared(value, name, where, others, tracked=()):
+    """Before ``name op= ...`` (or a write into an element, or a list method): an array that shares
+    memory with another variable's value would be changed in place behind that variable's back.
+    `tracked` holds the (alias, base, index) relations the lowering updates after the write; an
+    alias that they really describe (the same object, or a basic-index view of an array) may share."""
     mutable = type(value) is _ndarray or type(value) is list
+    exempt = {id(v) for alias, base, idx in tracked if _aliased(alias, base, idx) for v in (alias, base)}
     for other in others if mutable else ():
-        if _shares(value, other) if type(value) is _ndarray else _holds(other, value):
+        shared = _shares(value, other) if type(value) is _ndarray else _holds(other, value)
+        if shared and id(other) not in exempt:
             filename, line, col = where
             raise UnsupportedSyntaxError(
                 f"{name} is {'an array' if type(value) is _ndarray else 'a list'} that another variable also "
@@ -2031,11 +2035,7 @@ def _aliased(view, base, idx) -> bool:
     """Whether `view`, made as ``base`` (`idx` None) or ``base[idx]``, changes when base does."""
     if idx is None:
         return type(view) is _ndarray or type(view) is list
-    if type(base) is _ndarray:
-        return type(view) is _ndarray and _is_basic_index(idx)
-    if type(base) is list:
-        return (type(view) is _ndarray or type(view) is list) and isinstance(idx, (int, np.integer))
-    return False
+    return type(base) is _ndarray and type(view) is _ndarray and _is_basic_index(idx)
 
 
 def _zero_like(x):
@@ -2053,22 +2053,23 @@ def write_back(base, idx, view, new):
 
 
 def view_of(old, base, idx, through):
-    """The alias `old` (made as ``base`` or ``base[idx]``) once `base` changed: a write into a list's
-    slot (not `through` one of its elements) leaves what the slot held before as it was."""
+    """The alias `old` (made as ``base`` or ``base[idx]``) once `base` changed. (An element read
+    out of a list is not tracked: `not_shared` refuses writing into it or its list while both live.
+    `through` says whether base changed through one of its views; the result does not depend on it.)"""
     if not _viewed(old, base, idx, through):
         return old
     return base if idx is None else base[idx]
 
 
 def _viewed(old, base, idx, through) -> bool:
-    return _aliased(old, base, idx) and (through or idx is None or type(base) is not list)
+    return _aliased(old, base, idx)
 
 
 def kept_back(g, base, idx, view):
     """The part of `write_back`'s cotangent `g` that flows to `base`."""
     if not _aliased(view, base, idx):
         return g
-    return _zero_like(g) if idx is None else zero_at(g, idx)
+    return _zero_like(base) if idx is None else zero_at(g, idx)
 
 
 def written_back(g, base, idx, view, new):
@@ -2087,7 +2088,7 @@ def wrote_back(t, base, idx, view):
 
 def old_part(g, old, base, idx, through):
     """The part of `view_of`'s cotangent (or tangent) `g` that flows to `old`."""
-    return _zero_like(g) if _viewed(old, base, idx, through) else g
+    return _zero_like(old) if _viewed(old, base, idx, through) else g
 
 
 def base_part(g, old, base, idx, through):
