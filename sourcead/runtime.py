@@ -126,13 +126,14 @@ def unpacked(value, n):
 def not_shared(value, name, where, others, tracked=()):
     """Before ``name op= ...`` (or a write into an element, or a list method): an array that shares
     memory with another variable's value would be changed in place behind that variable's back.
-    `tracked` holds the (alias, base, index) relations the lowering updates after the write; an
-    alias that they really describe (the same object, or a basic-index view of an array) may share."""
+    `others` are the values of the names the write does not update; `tracked` holds the (alias,
+    base, index) relations it does update, whose values are checked too unless the relation really
+    holds (the same object, or a basic-index view of an array: then the update is exact)."""
     mutable = type(value) is _ndarray or type(value) is list
-    exempt = {id(v) for alias, base, idx in tracked if _aliased(alias, base, idx) for v in (alias, base)}
-    for other in others if mutable else ():
-        shared = _shares(value, other) if type(value) is _ndarray else _holds(other, value)
-        if shared and id(other) not in exempt:
+    unfollowed = [v for alias, base, idx in tracked if not _aliased(alias, base, idx)
+                  for v in (alias, base) if v is not value]
+    for other in [*others, *unfollowed] if mutable else ():
+        if _shares(value, other) if type(value) is _ndarray else _holds(other, value):
             filename, line, col = where
             raise UnsupportedSyntaxError(
                 f"{name} is {'an array' if type(value) is _ndarray else 'a list'} that another variable also "
@@ -2072,6 +2073,14 @@ def kept_back(g, base, idx, view):
     return _zero_like(base) if idx is None else zero_at(g, idx)
 
 
+def kept_tangent(t, base, idx, view, new):
+    """`write_back`'s tangent from base's tangent `t` (the adjoint of `kept_back`): shaped like the
+    result, which is `new` when `view` is base itself."""
+    if not _aliased(view, base, idx):
+        return t
+    return _zero_like(new) if idx is None else zero_at(t, idx)
+
+
 def written_back(g, base, idx, view, new):
     """The part of `write_back`'s cotangent `g` that flows to `new`."""
     if not _aliased(view, base, idx):
@@ -2089,6 +2098,13 @@ def wrote_back(t, base, idx, view):
 def old_part(g, old, base, idx, through):
     """The part of `view_of`'s cotangent (or tangent) `g` that flows to `old`."""
     return _zero_like(old) if _viewed(old, base, idx, through) else g
+
+
+def old_tangent(t, old, base, idx, through):
+    """`view_of`'s tangent from old's tangent `t` (the adjoint of `old_part`): shaped like the result."""
+    if not _viewed(old, base, idx, through):
+        return t
+    return _zero_like(base) if idx is None else _zero_like(old)
 
 
 def base_part(g, old, base, idx, through):

@@ -87,16 +87,17 @@ def aliases(ctx: Context) -> Aliases:
 # ---- the hooks to_ssa calls ----------------------------------------------------------------------
 
 
-def before_write(ctx: Context, name: str, node) -> Operand:
+def before_write(ctx: Context, name: str, node) -> tuple[Operand, set]:
     """``name = $not_shared(name)``: a write into `name` follows. Returns the tuple of (alias, base,
-    index) relations the write will update, which the run-time check lets share memory."""
+    index) relations the write will update, and the names they relate (the group): the run-time
+    check compares the value with every other name's, and with these where a relation fails."""
     if name not in ctx.env:
         found, _value, where = ctx.unit.parsed.lookup(name)
         if found and where != "builtin":
             ctx.unit.error(node, f"{name} is a {where} variable, and this changes it in place for every "
                            "caller: sourcead's derivatives never change a global",
                            f"work on a copy: local = {name}.copy() (or list({name})), then change that")
-        return Const(())
+        return Const(()), set()
     table = aliases(ctx)
     table.writing = (name, ctx.env[name])
     group = table.group(name)
@@ -104,7 +105,7 @@ def before_write(ctx: Context, name: str, node) -> Operand:
     for child, (parent, idx) in sorted(table.made_from.items()):
         if child in group and child in ctx.env and parent in ctx.env:
             tracked.append(ctx.emit(make_tuple, [ctx.env[child], ctx.env[parent], _idx(idx)], node=node))
-    return ctx.emit(make_tuple, tracked, node=node) if tracked else Const(())
+    return (ctx.emit(make_tuple, tracked, node=node) if tracked else Const(())), group
 
 
 def after_assign(ctx: Context, name: str, value_node) -> None:

@@ -170,17 +170,17 @@ def lower_not_shared(ctx: Context, name: str, node) -> None:
     """``x = $not_shared(x)`` before ``x op= v``, which changes an array in place: exact as
     ``x = x op v`` unless another name holds the same memory. Checked at run time, against every
     value a user's name holds and every sequence an enclosing loop iterates over."""
-    tracked = mutation.before_write(ctx, name, node)  # the aliases the write will update
+    tracked, group = mutation.before_write(ctx, name, node)  # the aliases the write will update
     if name not in ctx.env:
         return  # not bound here: reading it raises
     others = []
     for n, v in ctx.env.items():
         invented = ctx.unit.invented(n)
-        if n != name and isinstance(v, Var) and invented is None:
+        if n != name and n not in group and isinstance(v, Var) and invented is None:
             others.append(v)
     for n, v in ctx.env.items():
         invented = ctx.unit.invented(n)
-        if invented is not None and invented.held and isinstance(v, Var) and v not in others:
+        if invented is not None and invented.held and n not in group and isinstance(v, Var) and v not in others:
             others.append(v)
     loc = ctx.unit.loc(node)
     held = ctx.emit(make_tuple, others, node=node) if others else Const(())

@@ -11,7 +11,8 @@ The list methods (``insert``, ``pop``) move one element, and their cotangents mo
 from __future__ import annotations
 
 from .. import runtime
-from ..runtime import (as_list, base_part, insert_position, kept_back, list_insert, list_without, old_part, placed,
+from ..runtime import (as_list, base_part, insert_position, kept_back, kept_tangent, list_insert, list_without,
+                        old_part, old_tangent, placed,
                         updated_part, view_part, written_back, wrote_back, zero_at, zeros_like_input)
 from .registry import adjoint, nondifferentiable, tangent
 
@@ -91,8 +92,9 @@ def as_list_tangent(t, ans, items):
 
 # Aliases: after a write through `view`, its base is written back and every other alias re-read;
 # whether they alias is decided at run time (the helpers' branches), and each helper is linear in
-# its first argument: kept_back and old_part are their own adjoints, written_back pairs with
-# wrote_back, base_part with view_part.
+# its first argument; the pairs of adjoints: kept_back and kept_tangent, old_part and old_tangent,
+# written_back and wrote_back, base_part and view_part (a list alias's cotangent and tangent may differ
+# in length, so none of them is its own adjoint).
 
 
 @adjoint(runtime.write_back)
@@ -102,7 +104,7 @@ def write_back_adjoint(ct, ans, base, idx, view, new):
 
 @tangent(runtime.write_back)
 def write_back_tangent(t, ans, base, idx, view, new):
-    return kept_back(t, base, idx, view), None, None, wrote_back(t, base, idx, view)
+    return kept_tangent(t, base, idx, view, new), None, None, wrote_back(t, base, idx, view)
 
 
 @adjoint(runtime.view_of)
@@ -112,12 +114,12 @@ def view_of_adjoint(ct, ans, old, base, idx, through):
 
 @tangent(runtime.view_of)
 def view_of_tangent(t, ans, old, base, idx, through):
-    return old_part(t, old, base, idx, through), view_part(t, old, base, idx, through), None, None
+    return old_tangent(t, old, base, idx, through), view_part(t, old, base, idx, through), None, None
 
 
 @adjoint(runtime.kept_back)
 def kept_back_adjoint(ct, ans, g, base, idx, view):
-    return kept_back(ct, base, idx, view), None, None, None
+    return kept_tangent(ct, base, idx, view, g), None, None, None
 
 
 @tangent(runtime.kept_back)
@@ -147,7 +149,7 @@ def wrote_back_tangent(s, ans, t, base, idx, view):
 
 @adjoint(runtime.old_part)
 def old_part_adjoint(ct, ans, g, old, base, idx, through):
-    return old_part(ct, old, base, idx, through), None, None, None, None
+    return old_tangent(ct, old, base, idx, through), None, None, None, None
 
 
 @tangent(runtime.old_part)
@@ -173,3 +175,23 @@ def view_part_adjoint(ct, ans, t, old, base, idx, through):
 @tangent(runtime.view_part)
 def view_part_tangent(s, ans, t, old, base, idx, through):
     return view_part(s, old, base, idx, through), None, None, None, None
+
+
+@adjoint(runtime.kept_tangent)
+def kept_tangent_adjoint(ct, ans, t, base, idx, view, new):
+    return kept_back(ct, base, idx, view), None, None, None, None
+
+
+@tangent(runtime.kept_tangent)
+def kept_tangent_tangent(s, ans, t, base, idx, view, new):
+    return kept_tangent(s, base, idx, view, new), None, None, None, None
+
+
+@adjoint(runtime.old_tangent)
+def old_tangent_adjoint(ct, ans, t, old, base, idx, through):
+    return old_part(ct, old, base, idx, through), None, None, None, None
+
+
+@tangent(runtime.old_tangent)
+def old_tangent_tangent(s, ans, t, old, base, idx, through):
+    return old_tangent(s, old, base, idx, through), None, None, None, None
