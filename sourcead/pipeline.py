@@ -37,7 +37,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, seed, shapes, simplify
+from .passes import containers, dce, inplace, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -176,7 +176,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        source, bindings, _ = emit_source(ir, name, scope)
+        written = _checked(inplace.run(ir, kinds), "inplace")  # emitted only: `ir` stays functional
+        source, bindings, _ = emit_source(written, name, scope)
         _record("to_ast", source.rstrip())
         compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}")
         return Derived(ir, source, compiled, name)

@@ -1975,7 +1975,9 @@ def updated_part(g, idx, v):
     part = g[idx]
     if isinstance(g, (list, tuple)):
         return list(part) if isinstance(idx, slice) else part
-    if not _is_basic_index(idx):
+    if type(part) is _ndarray and _is_basic_index(idx):
+        part = part.copy()  # not a view of g, which passes/inplace may clear in place next
+    elif not _is_basic_index(idx):
         ids = np.arange(part.size).reshape(part.shape)
         order = np.full(np.shape(g), -1)
         order[idx] = ids
@@ -1993,6 +1995,21 @@ def placed(t, x, idx):
     out = np.zeros(np.shape(x), dtype=np.result_type(t, 1.0))
     out[idx] = t
     return out
+
+
+def write_into(x, idx, v):
+    """``x[idx] = v``, in place, and `x` (passes/inplace.py uses it where nothing else holds `x`;
+    the back end prints it as that assignment)."""
+    x[idx] = v
+    return x
+
+
+def clear_at(g, idx):
+    """`zero_at` where nothing else holds `g`: in place when `g` is a floating array."""
+    if type(g) is not _ndarray or g.dtype.kind not in "fc":
+        return zero_at(g, idx)
+    g[idx] = 0.0
+    return g
 
 
 def insert_position(seq, i):

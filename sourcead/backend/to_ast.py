@@ -240,11 +240,24 @@ class Emitter:
             self.copies(targets, region.yields, indent)
         return len(self.lines) - start
 
+    def written_in_place(self, stmt: Call, indent: str) -> bool:
+        """``x[idx] = v`` (passes/inplace.py), where the result shares x's name."""
+        if stmt.op is not runtime.write_into or not stmt.outs or stmt.kwargs:
+            return False
+        x = stmt.args[0]
+        if not isinstance(x, Var) or x in self.folded or self.names.get(stmt.outs[0]) != self.names.get(x):
+            return False
+        target = gast.Subscript(value=self.operand(x), slice=self.index(stmt.args[1]), ctx=gast.Store())
+        self.emit(f"{_unparse(target)} = {_unparse(self.operand(stmt.args[2]))}", indent)
+        return True
+
     def stmt(self, stmt, indent: str) -> None:
         if isinstance(stmt, Call):
             if stmt.outs and stmt.outs[0] in self.folded:
                 return
             self.comment(stmt, indent)
+            if self.written_in_place(stmt, indent):
+                return
             expr = _unparse(self.call_expr(stmt))
             if stmt.outs and stmt.outs[0] in self.names:
                 self.emit(f"{self.names[stmt.outs[0]]} = {expr}", indent)

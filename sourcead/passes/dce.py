@@ -16,7 +16,8 @@ from ..ir.builder import clone_function, used_in
 from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, operands
 
 # Runtime checks that may raise as Python would (their value is their first operand's).
-EFFECTS = frozenset({runtime.check_bound, runtime.unpacked, runtime.not_shared})
+EFFECTS = frozenset({runtime.check_bound, runtime.unpacked, runtime.not_shared,
+                     runtime.write_into, runtime.clear_at})  # the last two only after passes/inplace.py
 
 
 def is_effect(op) -> bool:

@@ -1,0 +1,221 @@
+"""inplace: write a functional update in place where nothing can tell the difference.
+
+``y = index_update(x, idx, v)`` copies `x`; ``g2 = zero_at(g, idx)`` copies `g`. A loop that fills an
+output element by element would copy it at every step (O(n^2)). This pass, run on the derivative
+program after dce (and only for the code it emits: the IR kept for higher order stays functional),
+turns such an update into `runtime.write_into` / `runtime.clear_at`, which write into their first
+argument and return it, when that argument is
+
+- *owned*: made in this function by an allocating operation (``np.zeros``, ``x.copy()``,
+  arithmetic on arrays, an earlier update), or carried by the loop whose body holds the update with
+  an owned initial value and an owned next value -- never a parameter, a global, a view, or a value
+  on the tape;
+- *dead* afterwards: every other use of it (and of the values that are it, such as the result of a
+  check that returns its argument) is a read that keeps no reference (arithmetic, a reduction, its
+  shape) and comes before the update, in the derivative program as emitted: forward sweep, tape,
+  reverse sweep. An update is moved after later reads of its argument that do not need its result
+  (the adjoint of ``x[i] = v`` reads the cotangent for `v` before clearing it for `x`).
+
+The back end prints ``write_into`` as the user wrote it, ``out[i] = v`` (an owned value is an array
+or a list, for which that is what ``index_update`` computes); ``clear_at`` stays a call, which writes
+in place only into a floating array (a cotangent whose kind the pass may not know).
+
+    for i in range(n):                         for i in range(n):
+        out_1 = index_update(out, i, t)   ->       out[i] = t
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .. import runtime
+from ..ir.builder import clone_function
+from ..ir.core import Call, For, Function, Method, Region, Var, While, operands, regions
+from . import kinds as kinds_mod
+from .shapes import SHAPE_ONLY
+
+_UPDATES = {runtime.index_update: runtime.write_into, runtime.zero_at: runtime.clear_at}
+_PASS_THROUGH = {runtime.not_shared, runtime.check_bound, runtime.unbroadcast}  # may return arg 0 itself
+_ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
+               operator.pos, operator.floordiv, operator.mod, operator.matmul, runtime.add_cotangents}
+_FRESH = {np.zeros, np.empty, np.ones, np.full, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
+          np.copy, Method("copy"), runtime.index_update, runtime.zero_at, runtime.placed, runtime.unindex,
+          runtime.zeros_like_input, runtime.expand_reduced, runtime.updated_part}
+# reads that keep no reference to their operands (their results are new objects or numbers)
+_READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.ndim, runtime.updated_part,
+                        runtime.unindex, runtime.placed, runtime.zero_at, Method("sum"), Method("mean")}
+
+
+def run(fn: Function, kinds: dict) -> Function:
+    """A copy of `fn` whose updates of owned, dead arrays write in place."""
+    if not any(isinstance(s, Call) and _key(s.op) in _UPDATES for s in _walk(fn.body)):
+        return fn
+    mapping: dict = {}
+    fn = clone_function(fn, mapping)
+    kinds = kinds_mod.renamed(kinds, mapping)
+    _Pass(fn, kinds).region(fn.body, None)
+    return fn
+
+
+def _key(op):
+    try:
+        return op if op in _UPDATES or op in _FRESH or op in _READS or op in _PASS_THROUGH else None
+    except TypeError:
+        return None
+
+
+def _walk(region: Region):
+    for stmt in region.body:
+        yield stmt
+        for r in regions(stmt):
+            yield from _walk(r)
+
+
+def _reads(stmt) -> set:
+    """The values a statement reads, inside its regions included."""
+    out = {x for x in operands(stmt) if isinstance(x, Var)}
+    for r in regions(stmt):
+        for s in r.body:
+            out |= _reads(s)
+        out |= {y for y in r.yields if isinstance(y, Var)}
+    return out
+
+
+class _Pass:
+    def __init__(self, fn: Function, kinds: dict):
+        self.kinds = kinds
+        self.defs: dict = {}  # Var -> (statement, region)
+        self.loops: dict = {}  # a loop body Region -> (loop statement, region holding it)
+        self._index(fn.body)
+
+    def _index(self, region: Region) -> None:
+        for stmt in region.body:
+            for v in getattr(stmt, "outs", []):
+                self.defs[v] = (stmt, region)
+            for r in regions(stmt):
+                if isinstance(stmt, (For, While)) and r is stmt.body:
+                    self.loops[r] = (stmt, region)
+                self._index(r)
+
+    def region(self, region: Region, _parent) -> None:
+        i = 0
+        while i < len(region.body):
+            stmt = region.body[i]
+            if isinstance(stmt, Call) and _key(stmt.op) in _UPDATES and stmt.outs:
+                i = self._sink(region, i)
+                stmt = region.body[i]
+                if self._writable(stmt.args[0], region, i):
+                    stmt.op, stmt.ref = _UPDATES[stmt.op], None
+            for r in regions(stmt):
+                self.region(r, region)
+            i += 1
+
+    def _sink(self, region: Region, i: int) -> int:
+        """Move the update at `i` after the later reads of its argument that do not need its result."""
+        stmt = region.body[i]
+        x, outs = stmt.args[0], set(stmt.outs)
+        last = i
+        for j in range(i + 1, len(region.body)):
+            reads = _reads(region.body[j])
+            if reads & outs:
+                break
+            if x in reads:
+                last = j
+        if last != i:
+            region.body.insert(last, region.body.pop(i))
+        return last
+
+    # ---- may the update at region.body[i] write into x? ------------------------------------------
+
+    def _writable(self, x, region: Region, i: int) -> bool:
+        if not isinstance(x, Var):
+            return False
+        chain = [x]
+        while x in self.defs and isinstance(self.defs[x][0], Call) and _key(self.defs[x][0].op) in _PASS_THROUGH \
+                and self.defs[x][1] is region and isinstance(self.defs[x][0].args[0], Var):
+            x = self.defs[x][0].args[0]
+            chain.append(x)
+        links = {id(self.defs[v][0]) for v in chain[:-1]} | {id(region.body[i])}
+        if not all(self._only_read_before(v, region, i, links) for v in chain):
+            return False
+        root = chain[-1]
+        if root in self.defs and self.defs[root][1] is region:
+            return self._fresh(self.defs[root][0])
+        return self._carried_owned(root, region)
+
+    def _only_read_before(self, v: Var, region: Region, i: int, links: set) -> bool:
+        """Every use of `v` in `region` is a link of the chain, or a read that keeps no reference
+        and comes before `i`; `v` is not yielded."""
+        if v in region.yields:
+            return False
+        for j, stmt in enumerate(region.body):
+            if v not in _reads(stmt) or id(stmt) in links or self._shape_read(stmt, v):
+                continue  # a shape read may come after: a write keeps the shape
+            if j >= i or not self._plain_read(stmt, v):
+                return False
+        return True
+
+    def _shape_read(self, stmt, v: Var) -> bool:
+        if not isinstance(stmt, Call) or not _hashable(stmt.op) or v in stmt.kwargs.values():
+            return False
+        position = SHAPE_ONLY.get(stmt.op)
+        return position is not None and all(k == position for k, a in enumerate(stmt.args) if a is v)
+
+    def _plain_read(self, stmt, v: Var) -> bool:
+        if not isinstance(stmt, Call) or any(v in _reads(r_stmt) for r in regions(stmt) for r_stmt in r.body):
+            return False
+        shape_only = SHAPE_ONLY.get(stmt.op) if _hashable(stmt.op) else None
+        positions = [k for k, a in enumerate(stmt.args) if a is v]
+        if v in stmt.kwargs.values():
+            return False
+        if all(k == shape_only for k in positions):
+            return True
+        if stmt.op is operator.getitem:
+            return isinstance(kinds_mod.of(stmt.outs[0], self.kinds), kinds_mod.Scalar) if stmt.outs else False
+        return _key(stmt.op) in _READS or isinstance(stmt.op, np.ufunc)
+
+    def _fresh(self, stmt) -> bool:
+        if not isinstance(stmt, Call):
+            return False
+        # Python's operators and NumPy's ufuncs on numbers, arrays and lists make new objects
+        return _key(stmt.op) in _FRESH or _key(stmt.op) in _ARITHMETIC or isinstance(stmt.op, np.ufunc)
+
+    def _carried_owned(self, param: Var, body: Region) -> bool:
+        """A loop-carried value: owned on entry (a fresh value nothing else reads after the loop
+        starts) and on every next iteration (the body yields a fresh value of its own)."""
+        if body not in self.loops or param not in body.params:
+            return False
+        loop, outer = self.loops[body]
+        k = body.params.index(param) - (1 if isinstance(loop, For) else 0)
+        if k < 0:
+            return False
+        if isinstance(loop, While) and not all(self._plain_read(s, loop.cond.params[k]) for s in loop.cond.body
+                                               if loop.cond.params[k] in _reads(s)):
+            return False
+        nxt, init = body.yields[k], loop.inits[k]
+        if not (isinstance(nxt, Var) and nxt in self.defs and self.defs[nxt][1] is body
+                and (self._fresh(self.defs[nxt][0]) or _key(self.defs[nxt][0].op) in _UPDATES)):
+            return False
+        if not all(self._plain_read(s, nxt) for s in body.body if nxt in _reads(s)):
+            return False  # the next value is on the tape, or in a list: the next iteration may not write it
+        if not isinstance(init, Var) or list(loop.inits).count(init) != 1:
+            return False
+        at = outer.body.index(loop)
+        return self._writable_init(init, outer, at)
+
+    def _writable_init(self, init: Var, outer: Region, at: int) -> bool:
+        """The value entering a loop at `outer.body[at]` is owned and read by nothing after."""
+        return self._writable(init, outer, at)
+
+
+def _hashable(op) -> bool:
+    try:
+        hash(op)
+        return True
+    except TypeError:
+        return False
+
+
+__all__ = ["run"]
