@@ -2012,6 +2012,19 @@ def clear_at(g, idx):
     return g
 
 
+def add_into(acc, idx, g, x):
+    """``acc + unindex(g, x, idx)``, in place into `acc` when it is a floating array of x's shape
+    (passes/inplace.py: the cotangent of a read ``x[idx]`` accumulated without a zeros array)."""
+    if type(acc) is not _ndarray or acc.dtype.kind not in "fc" or acc.shape != np.shape(x) \
+            or np.result_type(acc, g) != acc.dtype:
+        return acc + unindex(g, x, idx)
+    if _is_basic_index(idx):
+        acc[idx] += g
+    else:
+        np.add.at(acc, idx, g)
+    return acc
+
+
 def insert_position(seq, i):
     """Where ``seq.insert(i, v)`` puts `v` (Python clamps `i` into ``0..len(seq)``)."""
     n = len(seq)

@@ -34,6 +34,7 @@ from .naming import ObjectNames, value_names
 INDENT = "    "
 # sequence + and * (passes/containers.py) print as the operators they came from
 _BINOPS = {**BINARY_SYNTAX, runtime.concat: gast.Add, runtime.repeat_seq: gast.Mult}
+_IN_PLACE = (runtime.write_into, runtime.clear_at, runtime.add_into)  # passes/inplace.py
 
 
 def _name(id_: str):
@@ -54,17 +55,22 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
     uses: dict[Var, int] = {}
     home: dict[Var, Region] = {}
     defs: dict[Var, tuple[object, Region]] = {}
+    used_at: dict[Var, int] = {}  # where in its region a value is read (its last read)
+    writes: dict[int, list[int]] = {}  # id(region) -> positions of in-place writes (passes/inplace.py)
 
-    def count(x, region):
+    def count(x, region, at=None):
         if isinstance(x, Var):
             uses[x] = uses.get(x, 0) + 1
             home[x] = region
+            used_at[x] = at if at is not None else len(region.body)
 
     def visit(region: Region):
-        for stmt in region.body:
+        for at, stmt in enumerate(region.body):
             if isinstance(stmt, Call):
+                if stmt.op in _IN_PLACE:
+                    writes.setdefault(id(region), []).append(at)
                 for x in (*stmt.args, *stmt.kwargs.values()):
-                    count(x, region)
+                    count(x, region, at)
                 if len(stmt.outs) == 1 and stmt.outs[0].temporary and not is_effect(stmt.op):
                     defs[stmt.outs[0]] = (stmt, region)
             elif isinstance(stmt, If):
@@ -86,7 +92,8 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
             count(y, region)
 
     visit(fn.body)
-    folded = {v: d for v, (d, region) in defs.items() if uses.get(v) == 1 and home.get(v) is region}
+    folded = {v: d for v, (d, region) in defs.items() if uses.get(v) == 1 and home.get(v) is region
+              and not _written_between(region, d, used_at.get(v), writes.get(id(region), ()), defs)}
     # An `if` folds only if each branch is nothing but folded expressions (pure, evaluated lazily).
     changed = True
     while changed:
@@ -97,6 +104,31 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
                 del folded[v]
                 changed = True
     return folded
+
+
+def _written_between(region: Region, stmt, use: int | None, writes, defs) -> bool:
+    """Whether an in-place write into a value that `stmt` reads (itself or through the temporaries
+    it reads) lies between `stmt` and the read of its value at `use`: folding the value into that
+    read would compute it after the write."""
+    if not writes or use is None:
+        return False
+    at = next((k for k, s in enumerate(region.body) if s is stmt), None)
+    between = [region.body[w].args[0] for w in writes if at is not None and at < w < use]
+    return bool(between) and bool(_depends(stmt, defs) & {x for x in between if isinstance(x, Var)})
+
+
+def _depends(stmt, defs, seen=None) -> set:
+    """The values `stmt` reads, directly or through the temporaries that compute its operands."""
+    seen = set() if seen is None else seen
+    reads = list(operands(stmt)) if isinstance(stmt, (Call, If)) else []
+    for region in regions(stmt) if isinstance(stmt, If) else []:
+        reads += [*region.yields, *(x for s in region.body for x in operands(s))]
+    for x in reads:
+        if isinstance(x, Var) and x not in seen:
+            seen.add(x)
+            if x in defs:
+                _depends(defs[x][0], defs, seen)
+    return seen
 
 
 class Emitter:

@@ -17,7 +17,7 @@ from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, op
 
 # Runtime checks that may raise as Python would (their value is their first operand's).
 EFFECTS = frozenset({runtime.check_bound, runtime.unpacked, runtime.not_shared,
-                     runtime.write_into, runtime.clear_at})  # the last two only after passes/inplace.py
+                     runtime.write_into, runtime.clear_at, runtime.add_into})  # the last three: passes/inplace.py
 
 
 def is_effect(op) -> bool:

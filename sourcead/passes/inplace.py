@@ -37,6 +37,7 @@ from . import kinds as kinds_mod
 from .shapes import SHAPE_ONLY
 
 _UPDATES = {runtime.index_update: runtime.write_into, runtime.zero_at: runtime.clear_at}
+_IN_PLACE = {runtime.write_into, runtime.clear_at, runtime.add_into}  # their result is their (owned) input
 _PASS_THROUGH = {runtime.not_shared, runtime.check_bound, runtime.unbroadcast}  # may return arg 0 itself
 _ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                operator.pos, operator.floordiv, operator.mod, operator.matmul, runtime.add_cotangents}
@@ -50,7 +51,7 @@ _READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.nd
 
 def run(fn: Function, kinds: dict) -> Function:
     """A copy of `fn` whose updates of owned, dead arrays write in place."""
-    if not any(isinstance(s, Call) and _key(s.op) in _UPDATES for s in _walk(fn.body)):
+    if not any(isinstance(s, Call) and (_key(s.op) in _UPDATES or s.op is runtime.unindex) for s in _walk(fn.body)):
         return fn
     mapping: dict = {}
     fn = clone_function(fn, mapping)
@@ -61,7 +62,8 @@ def run(fn: Function, kinds: dict) -> Function:
 
 def _key(op):
     try:
-        return op if op in _UPDATES or op in _FRESH or op in _READS or op in _PASS_THROUGH else None
+        return op if op in _UPDATES or op in _FRESH or op in _READS or op in _PASS_THROUGH or op in _IN_PLACE \
+            else None
     except TypeError:
         return None
 
@@ -108,6 +110,9 @@ class _Pass:
                 stmt = region.body[i]
                 if self._writable(stmt.args[0], region, i):
                     stmt.op, stmt.ref = _UPDATES[stmt.op], None
+            elif isinstance(stmt, Call) and stmt.op is operator.add and len(stmt.args) == 2 and not stmt.kwargs:
+                i = self._accumulate(region, i)
+                stmt = region.body[i]
             for r in regions(stmt):
                 self.region(r, region)
             i += 1
@@ -127,6 +132,25 @@ class _Pass:
             region.body.insert(last, region.body.pop(i))
         return last
 
+    def _accumulate(self, region: Region, i: int) -> int:
+        """``acc_1 = add(acc, t)`` with ``t = unindex(g, x, idx)`` made just for it: ``add_into``,
+        in place into `acc` where that is owned and dead. Returns the statement's new position."""
+        stmt = region.body[i]
+        acc, t = stmt.args
+        if not isinstance(t, Var) or t not in self.defs or self.defs[t][1] is not region:
+            return i
+        made = self.defs[t][0]
+        if not (isinstance(made, Call) and made.op is runtime.unindex and len(made.args) == 3 and not made.kwargs):
+            return i
+        if any(t in _reads(s) for s in region.body if s is not stmt) or t in region.yields:
+            return i
+        if not self._writable(acc, region, i):
+            return i
+        g, x, idx = made.args
+        region.body.remove(made)
+        stmt.op, stmt.args, stmt.ref = runtime.add_into, [acc, idx, g, x], None
+        return region.body.index(stmt)
+
     # ---- may the update at region.body[i] write into x? ------------------------------------------
 
     def _writable(self, x, region: Region, i: int) -> bool:
@@ -142,7 +166,7 @@ class _Pass:
             return False
         root = chain[-1]
         if root in self.defs and self.defs[root][1] is region:
-            return self._fresh(self.defs[root][0])
+            return self._owned(root)
         return self._carried_owned(root, region)
 
     def _only_read_before(self, v: Var, region: Region, i: int, links: set) -> bool:
@@ -180,7 +204,19 @@ class _Pass:
         if not isinstance(stmt, Call):
             return False
         # Python's operators and NumPy's ufuncs on numbers, arrays and lists make new objects
-        return _key(stmt.op) in _FRESH or _key(stmt.op) in _ARITHMETIC or isinstance(stmt.op, np.ufunc)
+        return _key(stmt.op) in _FRESH or _key(stmt.op) in _ARITHMETIC or isinstance(stmt.op, np.ufunc) \
+            or _key(stmt.op) in _IN_PLACE
+
+    def _owned(self, v: Var) -> bool:
+        """`v` is a new object: made by an allocating operation or an update, or the result of a
+        loop whose body yields such a value."""
+        stmt = self.defs[v][0]
+        if isinstance(stmt, Call):
+            return self._fresh(stmt) or _key(stmt.op) in _UPDATES
+        if isinstance(stmt, (For, While)):
+            nxt = stmt.body.yields[stmt.outs.index(v)]
+            return isinstance(nxt, Var) and nxt in self.defs and self.defs[nxt][1] is stmt.body and self._owned(nxt)
+        return False
 
     def _carried_owned(self, param: Var, body: Region) -> bool:
         """A loop-carried value: owned on entry (a fresh value nothing else reads after the loop
@@ -195,8 +231,7 @@ class _Pass:
                                                if loop.cond.params[k] in _reads(s)):
             return False
         nxt, init = body.yields[k], loop.inits[k]
-        if not (isinstance(nxt, Var) and nxt in self.defs and self.defs[nxt][1] is body
-                and (self._fresh(self.defs[nxt][0]) or _key(self.defs[nxt][0].op) in _UPDATES)):
+        if not (isinstance(nxt, Var) and nxt in self.defs and self.defs[nxt][1] is body and self._owned(nxt)):
             return False
         if not all(self._plain_read(s, nxt) for s in body.body if nxt in _reads(s)):
             return False  # the next value is on the tape, or in a list: the next iteration may not write it
