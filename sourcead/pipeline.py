@@ -176,7 +176,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        written = _checked(inplace.run(ir, kinds), "inplace")  # emitted only: `ir` stays functional
+        written = inplace.run(ir, kinds)  # what is emitted: `ir`, kept for higher order, stays functional
+        written = written if written is ir else _checked(written, "inplace")
         source, bindings, _ = emit_source(written, name, scope)
         _record("to_ast", source.rstrip())
         compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}")
