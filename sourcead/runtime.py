@@ -2017,7 +2017,7 @@ def add_into(acc, idx, g, x):
     (passes/inplace.py: the cotangent of a read ``x[idx]`` accumulated without a zeros array)."""
     if type(acc) is not _ndarray or acc.dtype.kind not in "fc" or acc.shape != np.shape(x) \
             or np.result_type(acc, g) != acc.dtype:
-        return acc + unindex(g, x, idx)
+        return add_cotangents(acc, unindex(g, x, idx))
     if _is_basic_index(idx):
         acc[idx] += g
     else:

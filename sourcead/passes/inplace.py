@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Call, For, Function, Method, Region, Var, While, operands, regions
+from ..ir.core import Call, For, Function, Method, Region, Var, While, make_tuple, operands, regions
 from . import kinds as kinds_mod
 from .shapes import SHAPE_ONLY
 
@@ -90,10 +90,17 @@ class _Pass:
         self.kinds = kinds
         self.defs: dict = {}  # Var -> (statement, region)
         self.loops: dict = {}  # a loop body Region -> (loop statement, region holding it)
+        self.users: dict = {}  # Var -> the statements (or regions, by their yields) that read it directly
         self._index(fn.body)
 
     def _index(self, region: Region) -> None:
+        for y in region.yields:
+            if isinstance(y, Var):
+                self.users.setdefault(y, []).append(region)
         for stmt in region.body:
+            for x in operands(stmt):
+                if isinstance(x, Var):
+                    self.users.setdefault(x, []).append(stmt)
             for v in getattr(stmt, "outs", []):
                 self.defs[v] = (stmt, region)
             for r in regions(stmt):
@@ -110,7 +117,8 @@ class _Pass:
                 stmt = region.body[i]
                 if self._writable(stmt.args[0], region, i):
                     stmt.op, stmt.ref = _UPDATES[stmt.op], None
-            elif isinstance(stmt, Call) and stmt.op is operator.add and len(stmt.args) == 2 and not stmt.kwargs:
+            elif isinstance(stmt, Call) and stmt.op in (operator.add, runtime.add_cotangents) \
+                    and len(stmt.args) == 2 and not stmt.kwargs:
                 i = self._accumulate(region, i)
                 stmt = region.body[i]
             for r in regions(stmt):
@@ -133,8 +141,8 @@ class _Pass:
         return last
 
     def _accumulate(self, region: Region, i: int) -> int:
-        """``acc_1 = add(acc, t)`` with ``t = unindex(g, x, idx)`` made just for it: ``add_into``,
-        in place into `acc` where that is owned and dead. Returns the statement's new position."""
+        """``acc_1 = add(acc, t)`` (or `add_cotangents`) with ``t = unindex(g, x, idx)`` made just for
+        it: ``add_into``, in place into `acc` where that is owned and dead. Returns its position."""
         stmt = region.body[i]
         acc, t = stmt.args
         if not isinstance(t, Var) or t not in self.defs or self.defs[t][1] is not region:
@@ -196,9 +204,20 @@ class _Pass:
             return False
         if all(k == shape_only for k in positions):
             return True
+        if stmt.op is make_tuple and stmt.outs:
+            return self._only_checked(stmt.outs[0])
         if stmt.op is operator.getitem:
             return isinstance(kinds_mod.of(stmt.outs[0], self.kinds), kinds_mod.Scalar) if stmt.outs else False
         return _key(stmt.op) in _READS or isinstance(stmt.op, np.ufunc)
+
+    def _only_checked(self, t: Var) -> bool:
+        """The tuple `t` is read only by run-time alias checks (`runtime.not_shared`'s `others` and
+        `tracked`), directly or inside such tuples: they look at its items and keep nothing."""
+        users = self.users.get(t, [])
+        return bool(users) and all(
+            isinstance(u, Call) and (u.op is runtime.not_shared and t not in u.args[:3] and t not in u.kwargs.values()
+                                     or u.op is make_tuple and u.outs and self._only_checked(u.outs[0]))
+            for u in users)
 
     def _fresh(self, stmt) -> bool:
         if not isinstance(stmt, Call):
