@@ -833,3 +833,49 @@ def test_filling_a_long_output_is_linear():
         return min(times)
 
     assert best(large) < 8 * best(small)
+
+
+def zero_first(a):
+    a[0] = 0.0
+    return np.sum(a)
+
+
+def calls_a_writer(x):
+    y = x * 2.0
+    s = zero_first(y)
+    return s + np.sum(y * x)
+
+
+def appends_to(hs, v):
+    hs.append(v)
+    return len(hs)
+
+
+def calls_an_appender(x):
+    hs = [x]
+    n = appends_to(hs, x * 2)
+    return hs[-1] * n
+
+
+@pytest.mark.parametrize("f", [calls_a_writer, calls_an_appender])
+def test_a_callee_writing_into_its_parameter_is_refused_at_the_call(f):
+    """In Python the caller's array or list changes; the inlined callee would not change it."""
+    with pytest.raises(SourceADError) as info:
+        sourcead.grad(f)(X if f is calls_a_writer else S)
+    assert "writes into its parameter" in info.value.message
+    assert_located(info.value, f, "zero_first(y)" if f is calls_a_writer else "appends_to(hs, x * 2)")
+
+
+def writes_a_local_copy(a):
+    b = a.copy()
+    b[0] = 0.0
+    return np.sum(b * a)
+
+
+def calls_a_copier(x):
+    return writes_a_local_copy(x * 2.0) + x[0]
+
+
+def test_a_callee_writing_into_its_own_copy_is_fine():
+    g = sourcead.grad(calls_a_copier)(X)
+    np.testing.assert_allclose(g, numeric_grad(calls_a_copier, (X.copy(),)), rtol=1e-6, atol=1e-8)

@@ -23,13 +23,16 @@ closure variable is refused at compile time.
 
 from __future__ import annotations
 
+import operator
+
 import gast
 
-from ..ir.core import Const, Operand, Var, make_tuple
-from ..runtime import view_of, write_back
+from ..ir.core import Call, Const, Operand, Var, make_list, make_tuple, walk
+from ..runtime import as_list, check_bound, index_update, list_insert, list_without, not_shared, view_of, write_back
 from .context import Context
 
 _WRITERS = ("$index_update", "$list_insert", "$list_without")
+_CALLEE_WRITES = (index_update, list_insert, list_without, write_back)
 
 
 class Aliases:
@@ -163,6 +166,32 @@ def merge(ctx: Context, then: Context, orelse: Context) -> None:
     ctx.aliases = Aliases({n: r for n, r in a.items() if b.get(n) is not None and _same(r, b[n])})
 
 
+def check_callee(ctx: Context, callee, fn, node) -> None:
+    """A function the differentiated one calls (and lowering inlines) must not write into its own
+    parameters: in Python that changes the caller's array or list, which inlining would not."""
+    params = {p.var for p in callee.params}
+    defs = {out: stmt for stmt in walk(callee.body.body) if isinstance(stmt, Call) for out in stmt.outs}
+    for stmt in walk(callee.body.body):
+        if not isinstance(stmt, Call) or not stmt.args:
+            continue
+        target = stmt.args[0]
+        if stmt.op is operator.add and not _made_as_list(stmt.args[1], defs):
+            continue  # ``a += v``: a new value unless `a` is an array (checked at run time, as ever)
+        if stmt.op not in _CALLEE_WRITES and stmt.op is not operator.add:
+            continue
+        while isinstance(target, Var) and target in defs and defs[target].op in (not_shared, check_bound):
+            target = defs[target].args[0]
+        if target in params:
+            ctx.unit.error(node, f"{fn.__qualname__} writes into its parameter {target.hint}, which would change "
+                           "the caller's array or list too: sourcead inlines the call and does not follow that",
+                           f"return the new value and rebind it here ({target.hint} = ...), or copy it "
+                           f"inside {fn.__qualname__} first")
+
+
+def _made_as_list(x, defs) -> bool:
+    return isinstance(x, Var) and x in defs and defs[x].op in (make_list, as_list)
+
+
 # ---- how a write changes its aliases -------------------------------------------------------------
 
 
@@ -272,4 +301,4 @@ def _same(a: tuple, b: tuple) -> bool:
     return a[0] == b[0] and a[1] is b[1]
 
 
-__all__ = ["Aliases", "after_assign", "before_write", "carried", "enter_loop", "merge", "Var"]
+__all__ = ["Aliases", "after_assign", "before_write", "carried", "check_callee", "enter_loop", "merge"]
