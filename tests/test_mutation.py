@@ -12,7 +12,6 @@ arguments (bitwise). Constructs whose aliasing cannot be followed are refused, l
 import os
 import pathlib
 import sys
-import time
 
 import autograd
 import autograd.numpy as anp
@@ -818,21 +817,15 @@ def test_golden_fill_loop():
     assert text == path.read_text()
 
 
-def test_filling_a_long_output_is_linear():
-    """A 10,000-element loop fill: the derivative must not copy the output at each write (O(n^2))."""
-    g = sourcead.grad(fill_loop)
-    small, large = np.linspace(0, 1, 2500), np.linspace(0, 1, 10000)
-    g(small)
-
-    def best(x):
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            g(x)
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    assert best(large) < 8 * best(small)
+def test_filling_an_output_copies_nothing_per_step():
+    """A loop fill must not be O(n^2) in the derivative: no step of either sweep copies the output
+    or its cotangent, or builds a zeros array for the cotangent of a read x[i] (measured once:
+    grad of fill_loop takes 0.25 s at n = 10,000, 0.53 s at 20,000, 0.92 s at 40,000)."""
+    for text in (sourcead.source(sourcead.grad(fill_loop), X), sourcead.source(fill_loop, X, mode="jvp")):
+        loops = text[text.index("for "):]
+        for copying in ("index_update(", "zero_at(", "unindex("):
+            assert copying not in loops, text
+    assert "out[i] = " in sourcead.source(sourcead.grad(fill_loop), X)
 
 
 def zero_first(a):

@@ -51,13 +51,42 @@ _READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.nd
 
 def run(fn: Function, kinds: dict) -> Function:
     """A copy of `fn` whose updates of owned, dead arrays write in place."""
-    if not any(isinstance(s, Call) and (_key(s.op) in _UPDATES or s.op is runtime.unindex) for s in _walk(fn.body)):
+    if not any(isinstance(s, Call) and (_key(s.op) in _UPDATES or s.op in (runtime.unindex, runtime.placed))
+               for s in _walk(fn.body)):
         return fn
     mapping: dict = {}
     fn = clone_function(fn, mapping)
     kinds = kinds_mod.renamed(kinds, mapping)
+    _fuse(fn.body)
     _Pass(fn, kinds).region(fn.body, None)
     return fn
+
+
+def _fuse(region: Region) -> None:
+    """A tangent of ``x[idx] = v`` (forward mode) is ``zero_at(dx, idx) + placed(dv, x, idx)``, two
+    arrays; it is ``index_update(dx, idx, dv)``, one (then written in place where it may be)."""
+    defs, uses = {}, {}
+    for stmt in region.body:
+        for x in _reads(stmt):
+            uses[x] = uses.get(x, 0) + 1
+        for out in getattr(stmt, "outs", []):
+            defs[out] = stmt
+    for y in region.yields:
+        uses[y] = uses.get(y, 0) + 1
+    for stmt in list(region.body):
+        for r in regions(stmt):
+            _fuse(r)
+        if not (isinstance(stmt, Call) and stmt.op in (operator.add, runtime.add_cotangents)
+                and len(stmt.args) == 2 and not stmt.kwargs):
+            continue
+        parts = [defs.get(a) if isinstance(a, Var) and uses.get(a) == 1 else None for a in stmt.args]
+        kept = next((p for p in parts if isinstance(p, Call) and p.op is runtime.zero_at and not p.kwargs), None)
+        put = next((p for p in parts if isinstance(p, Call) and p.op is runtime.placed and not p.kwargs), None)
+        if kept is None or put is None or kept.args[1] is not put.args[2]:
+            continue
+        region.body.remove(kept)
+        region.body.remove(put)
+        stmt.op, stmt.args, stmt.ref = runtime.index_update, [kept.args[0], kept.args[1], put.args[0]], None
 
 
 def _key(op):
