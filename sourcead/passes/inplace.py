@@ -43,7 +43,7 @@ _ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, opera
                operator.pos, operator.floordiv, operator.mod, operator.matmul, runtime.add_cotangents}
 _FRESH = {np.zeros, np.empty, np.ones, np.full, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
           np.copy, Method("copy"), runtime.index_update, runtime.zero_at, runtime.placed, runtime.unindex,
-          runtime.zeros_like_input, runtime.expand_reduced, runtime.updated_part}
+          runtime.zeros_like_input, runtime.expand_reduced}  # (not updated_part: a list's item is itself)
 # reads that keep no reference to their operands (their results are new objects or numbers)
 _READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.ndim, runtime.updated_part,
                         runtime.unindex, runtime.placed, runtime.zero_at, Method("sum"), Method("mean")}
@@ -285,6 +285,8 @@ class _Pass:
             return False  # the next value is on the tape, or in a list: the next iteration may not write it
         if not isinstance(init, Var) or list(loop.inits).count(init) != 1:
             return False
+        if any(init in _reads(s) or init in r.yields for r in regions(loop) for s in r.body):
+            return False  # the loop reads the value it started from, which its first iteration writes
         at = outer.body.index(loop)
         return self._writable_init(init, outer, at)
 
