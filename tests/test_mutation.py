@@ -494,6 +494,21 @@ def alias_through_loop_twin(x):
     return anp.sum(y * y)
 
 
+def alias_read_in_loop(x):
+    y = x * 1.0
+    z = y
+    for i in range(1, 4):
+        z[i] = z[i - 1] + y[i] * x[i]
+    return np.sum(z * x) + np.sum(y)
+
+
+def alias_read_in_loop_twin(x):
+    y = x * 1.0
+    for i in range(1, 4):
+        y = put(y, i, y[i - 1] + y[i] * x[i])
+    return anp.sum(y * x) + anp.sum(y)
+
+
 def number_alias(x):
     s = x[0] * 1.0
     t = s
@@ -629,7 +644,7 @@ CASES = [
     (normalise_rows, A), (carry_along, X), (branch_write, X), (branch_write, -X), (branch_in_loop, X),
     (write_until, X),
     (same_object_add, X), (same_object_element, X), (head_view, X), (column_view, A), (view_sees_base, X),
-    (two_views, X), (alias_through_loop, X), (number_alias, X), (view_in_branch, X), (view_in_branch, -X),
+    (two_views, X), (alias_through_loop, X), (alias_read_in_loop, X), (number_alias, X), (view_in_branch, X), (view_in_branch, -X),
     (append_loop, S), (extend_list, S), (insert_list, S), (pop_list, S), (set_list_item, S), (list_alias, S),
     (stack_of_states, S),
 ]
