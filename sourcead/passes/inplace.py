@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Call, For, Function, Method, Region, Var, While, make_tuple, operands, regions
+from ..ir.core import Call, For, Function, Method, Pop, Push, Region, Var, While, make_tuple, operands, regions
 from . import kinds as kinds_mod
 from .shapes import SHAPE_ONLY
 
@@ -51,15 +51,83 @@ _READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.nd
 
 def run(fn: Function, kinds: dict) -> Function:
     """A copy of `fn` whose updates of owned, dead arrays write in place."""
-    if not any(isinstance(s, Call) and (_key(s.op) in _UPDATES or s.op in (runtime.unindex, runtime.placed))
-               for s in _walk(fn.body)):
+    if not any(isinstance(s, Call) and _hashable(s.op) and (_key(s.op) in _UPDATES or s.op in (runtime.unindex,
+               runtime.placed)) for s in _walk(fn.body)):
         return fn
     mapping: dict = {}
     fn = clone_function(fn, mapping)
     kinds = kinds_mod.renamed(kinds, mapping)
     _fuse(fn.body)
+    _unpush(fn.body)
     _Pass(fn, kinds).region(fn.body, None)
     return fn
+
+
+_SAME_SHAPE = {runtime.index_update, runtime.not_shared, runtime.check_bound}  # their result: arg 0's shape
+
+
+def _unpush(top: Region) -> None:
+    """A loop that fills an array pushes it at every step when the reverse sweep reads it, even
+    only for its shape (the adjoint of reading ``out[i - 1]``): O(n^2). Where every version the
+    loop carries has one shape (each step an update of the last), the loop's result, alive after
+    it, has that shape too; the pair goes, and the reverse sweep measures the result."""
+    defs, where = {}, {}
+    for region in _regions(top):
+        for stmt in region.body:
+            where[id(stmt)] = region
+            for out in getattr(stmt, "outs", []):
+                defs[out] = stmt
+    loops = {id(r): (s, where[id(s)]) for s in _walk(top) if isinstance(s, (For, While)) for r in [s.body]}
+    pops = {s.op.slot: s for s in _walk(top) if isinstance(s, Call) and isinstance(s.op, Pop)}
+    for push in [s for s in _walk(top) if isinstance(s, Call) and isinstance(s.op, Push)]:
+        body, pop = where[id(push)], pops.get(push.op.slot)
+        if pop is None or id(body) not in loops or not pop.outs:
+            continue
+        loop, outer = loops[id(body)]
+        k = _carried_index(push.args[1], loop, defs)
+        back = where[id(pop)]
+        reverse = next((s for s in outer.body if isinstance(s, (For, While)) and s.body is back), None)
+        if k is None or reverse is None or outer.body.index(reverse) < outer.body.index(loop):
+            continue
+        value = pop.outs[0]
+        if not all(_shape_only(s, value) for s in _walk(back) if value in _reads(s)) or value in back.yields:
+            continue
+        for s in _walk(back):
+            if isinstance(s, Call):
+                s.args = [loop.outs[k] if a is value else a for a in s.args]
+        body.body.remove(push)
+        back.body.remove(pop)
+
+
+def _carried_index(v, loop, defs):
+    """k when `v` is the loop's k-th carried value (or a version of it of the same shape) and each
+    step's next value is an update of it; else None."""
+    params = loop.body.params[1:] if isinstance(loop, For) else loop.body.params
+    while isinstance(v, Var) and v not in params and v in defs and isinstance(defs[v], Call) \
+            and defs[v].op in _SAME_SHAPE and not defs[v].kwargs:
+        v = defs[v].args[0]
+    if v not in params:
+        return None
+    k = params.index(v)
+    nxt = loop.body.yields[k]
+    while isinstance(nxt, Var) and nxt is not v and nxt in defs and isinstance(defs[nxt], Call) \
+            and defs[nxt].op in _SAME_SHAPE and not defs[nxt].kwargs:
+        nxt = defs[nxt].args[0]
+    return k if nxt is v else None
+
+
+def _shape_only(stmt, v: Var) -> bool:
+    if not isinstance(stmt, Call) or not _hashable(stmt.op) or v in stmt.kwargs.values():
+        return False
+    position = SHAPE_ONLY.get(stmt.op)
+    return position is not None and all(k == position for k, a in enumerate(stmt.args) if a is v)
+
+
+def _regions(region: Region):
+    yield region
+    for stmt in region.body:
+        for r in regions(stmt):
+            yield from _regions(r)
 
 
 def _fuse(region: Region) -> None:
