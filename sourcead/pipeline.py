@@ -176,7 +176,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        written = inplace.run(ir, kinds)  # what is emitted: `ir`, kept for higher order, stays functional
+        known = kinds_mod.infer(ir, {ir.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)  # dce's copy
+        written = inplace.run(ir, known)  # what is emitted: `ir`, kept for higher order, stays functional
         written = written if written is ir else _checked(written, "inplace")
         source, bindings, _ = emit_source(written, name, scope)
         _record("to_ast", source.rstrip())

@@ -117,7 +117,11 @@ def _carried_index(v, loop, defs):
 
 
 def _shape_only(stmt, v: Var) -> bool:
-    if not isinstance(stmt, Call) or not _hashable(stmt.op) or v in stmt.kwargs.values():
+    """Whether `stmt` reads `v` (inside its regions too) only for its shape."""
+    if not isinstance(stmt, Call):
+        return v not in operands(stmt) and all(
+            v not in r.yields and all(_shape_only(s, v) for s in r.body if v in _reads(s)) for r in regions(stmt))
+    if not _hashable(stmt.op) or v in stmt.kwargs.values():
         return False
     position = SHAPE_ONLY.get(stmt.op)
     return position is not None and all(k == position for k, a in enumerate(stmt.args) if a is v)
@@ -287,10 +291,7 @@ class _Pass:
         return True
 
     def _shape_read(self, stmt, v: Var) -> bool:
-        if not isinstance(stmt, Call) or not _hashable(stmt.op) or v in stmt.kwargs.values():
-            return False
-        position = SHAPE_ONLY.get(stmt.op)
-        return position is not None and all(k == position for k, a in enumerate(stmt.args) if a is v)
+        return _shape_only(stmt, v)
 
     def _plain_read(self, stmt, v: Var) -> bool:
         if not isinstance(stmt, Call) or any(v in _reads(r_stmt) for r in regions(stmt) for r_stmt in r.body):

@@ -4,8 +4,9 @@ def fill_loop_grad(x):
     pop = stack.pop
     n = x.shape[0]
     out = np.zeros(n)
+    out_1 = out
     for i in range(n):
-        out = not_shared(out, 'out', ('tests/test_mutation.py', 267, 8), (x, n, i))
+        out_1 = not_shared(out_1, 'out', ('tests/test_mutation.py', 267, 8), (x, n, i))
         t = x[i]
         push(t)
         t_1 = np.sin(t)
@@ -14,9 +15,9 @@ def fill_loop_grad(x):
         push(t_2)
         t_3 = t_1 * t_2
         push(t_3)
-        out[i] = t_3
+        out_1[i] = t_3
     # grad of: return np.sum(out ** 2)
-    dout = unbroadcast(expand_reduced(1.0, out ** 2, None, False) * 1 * 2 * out, out)
+    dout = expand_reduced(1.0, out, None, False) * 2 * out_1
     # grad of: for i in range(n):
     dx = zeros_like_input(x)
     for i_1 in reversed(range(n)):
