@@ -38,7 +38,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, derivative_calls, effects, hoist, seed, shapes, simplify
+from .passes import containers, dce, derivative_calls, effects, hoist, inplace, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -204,7 +204,10 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        source, bindings, _, line_locs = emit_source(ir, name, scope)
+        known = kinds_mod.infer(ir, {ir.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)  # dce's copy
+        written = inplace.run(ir, known)  # what is emitted: `ir`, kept for higher order, stays functional
+        written = written if written is ir else _checked(written, "inplace")
+        source, bindings, _, line_locs = emit_source(written, name, scope)
         _record("to_ast", source.rstrip())
         compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}", line_locs)
         return Derived(ir, source, compiled, name)

@@ -179,19 +179,34 @@ def raise_error(exc):
     raise exc
 
 
-def not_shared(value, name, where, others):
-    """Before ``name op= ...``: an array that shares memory with another variable's value would be
-    changed in place behind that variable's back, which sourcead does not differentiate (yet)."""
-    if type(value) is _ndarray:
-        for other in others:
-            if _shares(value, other):
-                filename, line, col = where
-                raise UnsupportedSyntaxError(
-                    f"{name} is an array that another variable also refers to, and an augmented assignment "
-                    f"(+=, *=, ...) changes it in place: sourcead does not differentiate mutation yet",
-                    Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n")),
-                    f"write {name} = {name} + ... (a new array) instead")
+def not_shared(value, name, where, others, tracked=()):
+    """Before ``name op= ...`` (or a write into an element, or a list method): an array that shares
+    memory with another variable's value would be changed in place behind that variable's back.
+    `others` are the values of the names the write does not update; `tracked` holds the (alias,
+    base, index) relations it does update, whose values are checked too unless the relation really
+    holds (the same object, or a basic-index view of an array: then the update is exact)."""
+    mutable = type(value) is _ndarray or type(value) is list
+    unfollowed = [v for alias, base, idx in tracked if not _aliased(alias, base, idx)
+                  for v in (alias, base) if v is not value]
+    for other in [*others, *unfollowed] if mutable else ():
+        if _shares(value, other) if type(value) is _ndarray else _holds(other, value):
+            filename, line, col = where
+            raise UnsupportedSyntaxError(
+                f"{name} is {'an array' if type(value) is _ndarray else 'a list'} that another variable also "
+                f"refers to (or a view of its memory), and an augmented assignment (+=, *=, ...), a write "
+                f"into an element or a list method changes it in place: sourcead cannot tell here which "
+                f"variables change with it",
+                Loc(filename, line, col, linecache.getline(filename, line).rstrip("\n")),
+                f"copy it first ({name} = {name}.copy(), or list({name})), or write {name} = {name} + ... "
+                f"(a new value) instead")
     return value
+
+
+def _holds(other, value) -> bool:
+    """Whether `other` is the list `value`, or a list or tuple holding it."""
+    if other is value:
+        return True
+    return isinstance(other, (list, tuple)) and any(_holds(item, value) for item in other)
 
 
 def _shares(value, other) -> bool:
@@ -2118,3 +2133,216 @@ def tensor_square(a, ind):
     for k in rows:
         n *= k
     return n, n
+
+
+# ---- mutation: functional updates -----------------------------------------------------------------
+# ``x[idx] = v`` is ``x = index_update(x, idx, v)`` in the IR: a new array or list, `x` unchanged
+# (`passes/inplace.py` writes it in place where `x` is owned and dead). List methods are functional
+# too: ``hs.insert(i, v)`` is ``hs = list_insert(hs, i, v)``, ``hs.pop(i)`` ``hs = list_without(hs, i)``.
+
+
+def index_update(x, idx, v):
+    """`x` with ``x[idx] = v`` (NumPy's semantics: `v` broadcast and cast to x's dtype, the last
+    of repeated indices wins): a new array or list."""
+    if isinstance(x, list):
+        out = list(x)
+    elif isinstance(x, _ndarray):
+        out = x.copy()
+    else:
+        raise TypeError(f"'{type(x).__name__}' object does not support item assignment")
+    out[idx] = v
+    return out
+
+
+def zero_at(g, idx):
+    """`g` with ``g[idx]`` zeroed (a copy): the cotangent of what ``x[idx] = v`` overwrote."""
+    if isinstance(g, (list, tuple)):
+        out = list(g)
+        part = out[idx]
+        out[idx] = [zeros_like_input(e) for e in part] if isinstance(idx, slice) else zeros_like_input(part)
+        return out
+    out = np.array(g, dtype=np.result_type(g, 1.0))
+    out[idx] = 0.0
+    return out
+
+
+def updated_part(g, idx, v):
+    """``g[idx]`` where ``x[idx] = v`` took each element from `v` (an element overwritten by a later
+    repeat of its index gets none), summed down to v's shape: the cotangent of `v`."""
+    part = g[idx]
+    if isinstance(g, (list, tuple)):
+        return list(part) if isinstance(idx, slice) else part
+    if type(part) is _ndarray and _is_basic_index(idx):
+        part = part.copy()  # not a view of g, which passes/inplace may clear in place next
+    elif not _is_basic_index(idx):
+        ids = np.arange(part.size).reshape(part.shape)
+        order = np.full(np.shape(g), -1)
+        order[idx] = ids
+        part = np.where(order[idx] == ids, part, 0.0)
+    return unbroadcast(part, v)
+
+
+def placed(t, x, idx):
+    """Zeros shaped like `x` with ``[idx] = t`` (broadcast, the last of repeated indices wins): the
+    tangent of ``x[idx] = v`` from v's tangent, and the adjoint of `updated_part`."""
+    if isinstance(x, (list, tuple)):
+        out = zeros_like_input(x)
+        out[idx] = t
+        return out
+    out = np.zeros(np.shape(x), dtype=np.result_type(t, 1.0))
+    out[idx] = t
+    return out
+
+
+def write_into(x, idx, v):
+    """``x[idx] = v``, in place, and `x` (passes/inplace.py uses it where nothing else holds `x`;
+    the back end prints it as that assignment)."""
+    x[idx] = v
+    return x
+
+
+def clear_at(g, idx):
+    """`zero_at` where nothing else holds `g`: in place when `g` is a floating array."""
+    if type(g) is not _ndarray or g.dtype.kind not in "fc":
+        return zero_at(g, idx)
+    g[idx] = 0.0
+    return g
+
+
+def add_into(acc, idx, g, x):
+    """``acc + unindex(g, x, idx)``, in place into `acc` when it is a floating array of x's shape
+    (passes/inplace.py: the cotangent of a read ``x[idx]`` accumulated without a zeros array)."""
+    if type(acc) is not _ndarray or acc.dtype.kind not in "fc" or acc.shape != np.shape(x) \
+            or np.result_type(acc, g) != acc.dtype:
+        return add_cotangents(acc, unindex(g, x, idx))
+    if _is_basic_index(idx):
+        acc[idx] += g
+    else:
+        np.add.at(acc, idx, g)
+    return acc
+
+
+def insert_position(seq, i):
+    """Where ``seq.insert(i, v)`` puts `v` (Python clamps `i` into ``0..len(seq)``)."""
+    n = len(seq)
+    return max(0, n + i) if i < 0 else min(i, n)
+
+
+def list_insert(seq, i, v):
+    """``seq.insert(i, v)`` as a new list."""
+    out = list(seq)
+    out.insert(i, v)
+    return out
+
+
+def list_without(seq, i):
+    """``seq.pop(i)`` as a new list (the value popped is ``seq[i]``, read before)."""
+    out = list(seq)
+    del out[i]
+    return out
+
+
+def as_list(items):
+    """``list(items)`` for ``hs.extend(items)``: `items` must be a list or a tuple (an array's rows
+    or an iterator are refused rather than differentiated as something else)."""
+    if not isinstance(items, (list, tuple)):
+        raise UnsupportedSyntaxError(
+            f"extend(...) of a {type(items).__name__}: sourcead extends a list by a list or a tuple only",
+            hint="pass a list, e.g. hs.extend(list(x)) outside the differentiated code, or append in a loop")
+    return list(items)
+
+
+# ---- mutation: aliases ----------------------------------------------------------------------------
+# The lowering tracks which names hold the same object (``z = y``: idx None) or a view of another's
+# (``head = y[:2]``: idx ``slice(None, 2)``). Whether such a name really shares memory is known at run
+# time only (a slice of a list is a copy, an array's element a number), so after a write the base
+# is updated with `write_back` and each alias re-read with `view_of`, both of which check it.
+
+
+def _aliased(view, base, idx) -> bool:
+    """Whether `view`, made as ``base`` (`idx` None) or ``base[idx]``, changes when base does."""
+    if idx is None:
+        return type(view) is _ndarray or type(view) is list
+    return type(base) is _ndarray and type(view) is _ndarray and _is_basic_index(idx)
+
+
+def _zero_like(x):
+    """A zero cotangent in x's type, keeping a floating array's dtype."""
+    if isinstance(x, _ndarray):
+        return np.zeros(x.shape, dtype=np.result_type(x, 1.0))
+    return zeros_like_input(x)
+
+
+def write_back(base, idx, view, new):
+    """`base` once its alias `view` (``base``, or ``base[idx]``) has become `new` in place."""
+    if not _aliased(view, base, idx):
+        return base
+    return new if idx is None else index_update(base, idx, new)
+
+
+def view_of(old, base, idx, through):
+    """The alias `old` (made as ``base`` or ``base[idx]``) once `base` changed. (An element read
+    out of a list is not tracked: `not_shared` refuses writing into it or its list while both live.
+    `through` says whether base changed through one of its views; the result does not depend on it.)"""
+    if not _viewed(old, base, idx, through):
+        return old
+    return base if idx is None else base[idx]
+
+
+def _viewed(old, base, idx, through) -> bool:
+    return _aliased(old, base, idx)
+
+
+def kept_back(g, base, idx, view):
+    """The part of `write_back`'s cotangent `g` that flows to `base`."""
+    if not _aliased(view, base, idx):
+        return g
+    return _zero_like(base) if idx is None else zero_at(g, idx)
+
+
+def kept_tangent(t, base, idx, view, new):
+    """`write_back`'s tangent from base's tangent `t` (the adjoint of `kept_back`): shaped like the
+    result, which is `new` when `view` is base itself."""
+    if not _aliased(view, base, idx):
+        return t
+    return _zero_like(new) if idx is None else zero_at(t, idx)
+
+
+def written_back(g, base, idx, view, new):
+    """The part of `write_back`'s cotangent `g` that flows to `new`."""
+    if not _aliased(view, base, idx):
+        return _zero_like(new)
+    return g if idx is None else updated_part(g, idx, new)
+
+
+def wrote_back(t, base, idx, view):
+    """`write_back`'s tangent from new's tangent `t` (the adjoint of `written_back`)."""
+    if not _aliased(view, base, idx):
+        return _zero_like(base)
+    return t if idx is None else placed(t, base, idx)
+
+
+def old_part(g, old, base, idx, through):
+    """The part of `view_of`'s cotangent (or tangent) `g` that flows to `old`."""
+    return _zero_like(old) if _viewed(old, base, idx, through) else g
+
+
+def old_tangent(t, old, base, idx, through):
+    """`view_of`'s tangent from old's tangent `t` (the adjoint of `old_part`): shaped like the result."""
+    if not _viewed(old, base, idx, through):
+        return t
+    return _zero_like(base) if idx is None else _zero_like(old)
+
+
+def base_part(g, old, base, idx, through):
+    """The part of `view_of`'s cotangent `g` that flows to `base`."""
+    if not _viewed(old, base, idx, through):
+        return _zero_like(base)
+    return g if idx is None else unindex(g, base, idx)
+
+
+def view_part(t, old, base, idx, through):
+    """`view_of`'s tangent from base's tangent `t` (the adjoint of `base_part`)."""
+    if not _viewed(old, base, idx, through):
+        return _zero_like(old)
+    return t if idx is None else t[idx]

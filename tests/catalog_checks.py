@@ -55,18 +55,9 @@ def fd_tol(case, rtol=FD_RTOL, atol=FD_ATOL):
 
 
 def params(cases, by_sourcead=True):
-    """pytest parameters with readable ids (function name + path label).
-
-    Cases tagged "list-append" use list mutation, which sourcead refuses until mutation support
-    lands: where sourcead differentiates them (`by_sourcead`), they must fail with a clean
-    UnsupportedSyntaxError (strict: once supported, the marker has to go)."""
-    marks = []
-    if by_sourcead:
-        import sourcead as sa
-
-        marks = [pytest.mark.xfail(raises=sa.UnsupportedSyntaxError, strict=True,
-                                   reason="list.append (mutation) is refused until mutation support lands")]
-    return [pytest.param(c, id=c.id, marks=marks if "list-append" in c.tags else []) for c in cases]
+    """pytest parameters with readable ids (function name + path label). (Cases tagged
+    "list-append" use list mutation, refused until sourcead supported it; they run like the others.)"""
+    return [pytest.param(c, id=c.id) for c in cases]
 
 
 def is_float_like(x):

@@ -23,6 +23,7 @@ WHAT = {
     "containers": "+ and * of lists and tuples made concatenation and repetition.",
     "shapes": "Operands read only for their shape replaced by a value of the same shape that is alive anyway.",
     "dce": "What no result needs is gone (the primal result, the loop index, the branch's value).",
+    "inplace": "Updates of arrays the function owns and no longer reads written in place.",
     "to_ast": "Python, named by the back end: copies share a name, temporaries used once are folded, each "
               "group of reverse-sweep statements names the primal line it differentiates.",
 }

@@ -245,15 +245,18 @@ def builds_a_set(x):
     return min({x, 2.0})
 
 
-def appends(x):
-    out = [x]
-    out.append(x * 2)
-    return out[1]
+def writes_a_nested_element(x):
+    out = [[x]]
+    out[0][0] = x * 2  # (out.append(...) and x[0] = v are supported: mutation)
+    return out[0][0]
 
 
-def writes_an_element(x):
-    x[0] = 2.0
-    return np.sum(x)
+GLOBAL_ARRAY = np.zeros(2)
+
+
+def writes_a_global_array(x):
+    GLOBAL_ARRAY[0] = 2.0 * x
+    return np.sum(GLOBAL_ARRAY)
 
 
 def uses_a_bytes_literal(x):
@@ -314,8 +317,8 @@ BAD_FUNCTIONS = [
     (uses_walrus, 1.0, UnsupportedSyntaxError, "(y := x * 2)", ":="),
     (builds_a_dict, 1.0, UnsupportedSyntaxError, '{"x": x}', "dict"),
     (builds_a_set, 1.0, UnsupportedSyntaxError, "{x, 2.0}", "set"),
-    (appends, 1.0, UnsupportedSyntaxError, "out.append", "expression statement"),
-    (writes_an_element, np.ones(2), UnsupportedSyntaxError, "x[0] = 2.0", "x[i] = ..."),
+    (writes_a_nested_element, 1.0, UnsupportedSyntaxError, "out[0][0]", "not a plain variable"),
+    (writes_a_global_array, 1.0, UnsupportedSyntaxError, "GLOBAL_ARRAY[0] = 2.0 * x", "global"),
     (uses_a_bytes_literal, 1.0, UnsupportedSyntaxError, 'b"x"', "bytes"),
     (splats_keywords, np.ones(2), UnsupportedCallError, "options)", "**kwargs"),
     (uses_a_complex_literal, np.ones(2), UnsupportedSyntaxError, "1j * x", "complex"),

@@ -37,7 +37,7 @@ RTOL, ATOL = 1e-9, 1e-10  # exact against exact: only rounding differs
 MAX_JACOBIAN = 12  # forward and reverse Jacobians are compared when both sides are this small
 
 ALL = catalog.cases(straight_line) + catalog.cases(control_flow) + catalog.cases(higher_order)
-FLOAT_CASES = [c for c in ALL if all_float_args(c) and "list-append" not in c.tags]
+FLOAT_CASES = [c for c in ALL if all_float_args(c)]
 
 
 # ---- inputs: the case's own, and 0-d, length-1 and empty variants ---------------------------------

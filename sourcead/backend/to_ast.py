@@ -34,6 +34,7 @@ from .naming import ObjectNames, value_names
 INDENT = "    "
 # sequence + and * (passes/containers.py) print as the operators they came from
 _BINOPS = {**BINARY_SYNTAX, runtime.concat: gast.Add, runtime.repeat_seq: gast.Mult}
+_IN_PLACE = (runtime.write_into, runtime.clear_at, runtime.add_into)  # passes/inplace.py
 
 
 def _name(id_: str):
@@ -52,49 +53,55 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
     """Temporaries read exactly once, by a statement of the same region, defined by a pure call or
     by an `if` that only selects one of two such expressions (``a and b``, ``x if c else y``).
     A with block's start or end (`runtime.enter_context`, `exit_context`) splits a region: a
-    temporary is not moved into or out of a with block."""
+    temporary is not moved into or out of a with block; nor past an in-place write into what it reads."""
     uses: dict[Var, int] = {}
-    home: dict[Var, tuple] = {}
+    home: dict[Var, tuple] = {}  # value -> (the region it is read in, the stretch between with blocks)
     defs: dict[Var, tuple[object, tuple]] = {}
+    used_at: dict[Var, int] = {}  # where in its region a value is read (its last read)
+    writes: dict[int, list[int]] = {}  # id(region) -> positions of in-place writes (passes/inplace.py)
 
-    def count(x, region):
+    def count(x, place, at=None):
         if isinstance(x, Var):
             uses[x] = uses.get(x, 0) + 1
-            home[x] = region
+            home[x] = place
+            used_at[x] = at if at is not None else len(place[0].body)
 
-    def visit(whole: Region):
-        region = (whole, 0)  # the region, and which stretch of it between with blocks' ends
-        for stmt in whole.body:
+    def visit(region: Region):
+        place = (region, 0)
+        for at, stmt in enumerate(region.body):
             if isinstance(stmt, Call) and stmt.op in (runtime.enter_context, runtime.exit_context):
                 if stmt.op is runtime.enter_context:
-                    count(stmt.args[0], region)  # (the manager, read by the with statement)
-                region = (whole, region[1] + 1)
+                    count(stmt.args[0], place, at)  # (the manager, read by the with statement)
+                place = (region, place[1] + 1)
                 continue
             if isinstance(stmt, Call):
+                if stmt.op in _IN_PLACE:
+                    writes.setdefault(id(region), []).append(at)
                 for x in (*stmt.args, *stmt.kwargs.values()):
-                    count(x, region)
+                    count(x, place, at)
                 if len(stmt.outs) == 1 and stmt.outs[0].temporary and not is_effect(stmt.op):
-                    defs[stmt.outs[0]] = (stmt, region)
+                    defs[stmt.outs[0]] = (stmt, place)
             elif isinstance(stmt, If):
-                count(stmt.cond, region)
+                count(stmt.cond, place)
                 visit(stmt.then)
                 visit(stmt.orelse)
                 if len(stmt.outs) == 1 and stmt.outs[0].temporary:
-                    defs[stmt.outs[0]] = (stmt, region)
+                    defs[stmt.outs[0]] = (stmt, place)
             elif isinstance(stmt, While):
                 for x in stmt.inits:
-                    count(x, region)
+                    count(x, place)
                 visit(stmt.cond)
                 visit(stmt.body)
             elif isinstance(stmt, For):
                 for x in (stmt.iterable, *stmt.inits):
-                    count(x, region)
+                    count(x, place)
                 visit(stmt.body)
-        for y in whole.yields:
-            count(y, region)
+        for y in region.yields:
+            count(y, place)
 
     visit(fn.body)
-    folded = {v: d for v, (d, region) in defs.items() if uses.get(v) == 1 and home.get(v) is region}
+    folded = {v: d for v, (d, place) in defs.items() if uses.get(v) == 1 and _same_place(home.get(v), place)
+              and not _written_between(place[0], d, used_at.get(v), writes.get(id(place[0]), ()), defs)}
     # An `if` folds only if each branch is nothing but folded expressions (pure, evaluated lazily).
     changed = True
     while changed:
@@ -105,6 +112,35 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
                 del folded[v]
                 changed = True
     return folded
+
+
+def _same_place(a, b) -> bool:
+    return a is not None and a[0] is b[0] and a[1] == b[1]
+
+
+def _written_between(region: Region, stmt, use: int | None, writes, defs) -> bool:
+    """Whether an in-place write into a value that `stmt` reads (itself or through the temporaries
+    it reads) lies between `stmt` and the read of its value at `use`: folding the value into that
+    read would compute it after the write."""
+    if not writes or use is None:
+        return False
+    at = next((k for k, s in enumerate(region.body) if s is stmt), None)
+    between = [region.body[w].args[0] for w in writes if at is not None and at < w < use]
+    return bool(between) and bool(_depends(stmt, defs) & {x for x in between if isinstance(x, Var)})
+
+
+def _depends(stmt, defs, seen=None) -> set:
+    """The values `stmt` reads, directly or through the temporaries that compute its operands."""
+    seen = set() if seen is None else seen
+    reads = list(operands(stmt)) if isinstance(stmt, (Call, If)) else []
+    for region in regions(stmt) if isinstance(stmt, If) else []:
+        reads += [*region.yields, *(x for s in region.body for x in operands(s))]
+    for x in reads:
+        if isinstance(x, Var) and x not in seen:
+            seen.add(x)
+            if x in defs:
+                _depends(defs[x][0], defs, seen)
+    return seen
 
 
 class Emitter:
@@ -272,6 +308,17 @@ class Emitter:
         self.last_comment_line = None
         return indent[: -len(INDENT)]
 
+    def written_in_place(self, stmt: Call, indent: str) -> bool:
+        """``x[idx] = v`` (passes/inplace.py), where the result shares x's name."""
+        if stmt.op is not runtime.write_into or not stmt.outs or stmt.kwargs:
+            return False
+        x = stmt.args[0]
+        if not isinstance(x, Var) or x in self.folded or self.names.get(stmt.outs[0]) != self.names.get(x):
+            return False
+        target = gast.Subscript(value=self.operand(x), slice=self.index(stmt.args[1]), ctx=gast.Store())
+        self.emit(f"{_unparse(target)} = {_unparse(self.operand(stmt.args[2]))}", indent)
+        return True
+
     def stmt(self, stmt, indent: str) -> None:
         self.loc = stmt.loc
         if isinstance(stmt, Call):
@@ -280,6 +327,8 @@ class Emitter:
             self.comment(stmt, indent)
             if stmt.op is runtime.raise_error:  # a user's raise (or failed assert)
                 self.emit(f"raise {_unparse(self.operand(stmt.args[0]))}", indent)
+                return
+            if self.written_in_place(stmt, indent):
                 return
             expr = _unparse(self.call_expr(stmt))
             if stmt.outs and stmt.outs[0] in self.names:

@@ -32,6 +32,7 @@ import gast
 from .desugar_functions import lift_functions
 from .desugar_loops import control_flow
 from .desugar_statements import split_raising_if
+from .desugar_mutation import rewrite as rewrite_mutation
 from .invented import Namer, assign, located, load
 from .parse import Parsed
 
@@ -65,6 +66,9 @@ def _block(stmts: list, namer: Namer) -> list:
 
 
 def _stmt(node, namer: Namer) -> list:
+    mutation = rewrite_mutation(node, namer)  # x[i] = v, x[i] += v, hs.append(h), ...
+    if mutation is not None:
+        return mutation
     if isinstance(node, gast.Pass) or isinstance(node, gast.Expr) and isinstance(node.value, gast.Constant):
         return []
     if isinstance(node, gast.AugAssign):

@@ -12,6 +12,7 @@ import builtins
 import gast
 
 from .desugar_functions import check_local_function
+from .desugar_mutation import check_subscript_target, is_list_method
 from .parse import Parsed, reject
 from .statements import kept_nodes
 
@@ -73,7 +74,7 @@ def _check(parsed: Parsed, node, top: bool = False) -> None:
         elif isinstance(child, (gast.Assign, gast.AugAssign, gast.AnnAssign)):
             targets = child.targets if isinstance(child, gast.Assign) else [child.target]
             for target in targets:
-                _check_target(parsed, target)
+                _check_target(parsed, target, writable=not isinstance(child, gast.AnnAssign))
         elif isinstance(child, gast.For):
             _check_target(parsed, child.target)
         elif isinstance(child, gast.Call):
@@ -121,22 +122,27 @@ def _check_expr_statement(parsed: Parsed, node: gast.Expr) -> None:
         reject(parsed, node.value, f"{what[0]} is not supported by sourcead", what[1])
     if isinstance(node.value, gast.Call):
         _check_call(parsed, node.value)  # `exec(...)` as a statement: name exec
+        if is_list_method(node.value):
+            return  # hs.append(h) and the like: desugar_mutation rebinds hs
     reject(parsed, node,
            "an expression statement (a call whose result is unused, such as print or an in-place "
            "method) is not supported: sourcead differentiates pure functions",
            "remove the statement, or assign its result and use it")
 
 
-def _check_target(parsed: Parsed, target) -> None:
+def _check_target(parsed: Parsed, target, writable: bool = False) -> None:
     if isinstance(target, gast.Name):
         return
     if isinstance(target, (gast.Tuple, gast.List)):
         for elt in target.elts:
             _check_target(parsed, elt)
         return
+    if isinstance(target, gast.Subscript) and writable:
+        check_subscript_target(parsed, target)  # x[i] = v: desugar_mutation
+        return
     if isinstance(target, gast.Subscript):
-        reject(parsed, target, "assignment into an array element or slice (x[i] = ...) is not "
-               "supported yet", "build the new array with np.where, np.concatenate or arithmetic")
+        reject(parsed, target, "assignment into an element here (in a tuple target, a for target or an "
+               "annotated assignment) is not supported yet", "write x[i] = v as a statement of its own")
     if isinstance(target, gast.Attribute):
         reject(parsed, target, "assignment to an attribute is not supported by sourcead",
                "return the new value instead of storing it on an object")

@@ -51,10 +51,12 @@ class Context:
     stmts: list  # the statements of the region being built
     maybe_unbound: set  # variables bound on some paths only: a read checks at run time
     conditional: bool = False  # in an expression only some paths evaluate: reads learn nothing
+    aliases: object = None  # which names hold the same object or a view of another's (lower/mutation.py)
 
     def child(self, conditional: bool | None = None) -> "Context":
         return Context(self.unit, dict(self.env), [], set(self.maybe_unbound),
-                       self.conditional if conditional is None else conditional)
+                       self.conditional if conditional is None else conditional,
+                       None if self.aliases is None else self.aliases.copy())
 
     def emit(self, op, args, kwargs=None, node=None, hint=None, ref=None) -> Var:
         out = Var(hint)

@@ -24,6 +24,7 @@ from ..ir.ops import BINOPS, CMPOPS, UNARYOPS
 from ..rules import registry
 from ..runtime import UNBOUND, check_bound
 from . import calls
+from . import mutation
 from .context import Context
 from .formatting import lower_joined_str
 
@@ -192,6 +193,7 @@ def inline(ctx: Context, fn, args, kwargs, node) -> Operand:
     """A call to a user's Python function without a rule: its body, lowered, takes the call's
     place (values renamed, parameters bound to the arguments, defaults filled in)."""
     callee = ctx.unit.callee_ir(fn, ctx.unit.loc(node))
+    mutation.check_callee(ctx, callee, fn, node)  # a write into its parameter would reach the caller
     try:
         bound = inspect.signature(fn, follow_wrapped=False).bind(*[_Arg(a) for a in args], **{k: _Arg(v) for k, v in kwargs.items()})
     except TypeError as err:

@@ -29,6 +29,7 @@ from ..ir.core import Const, For, Function, If, Operand, Param, Region, Var, Whi
 from ..runtime import UNBOUND, not_shared, unpacked
 from . import effects
 from .calls import check_escapes
+from . import mutation
 from .context import Context, Unit
 from .expressions import lower_expr
 
@@ -163,6 +164,7 @@ def lower_assign(ctx: Context, node: gast.Assign) -> None:
     elif isinstance(target, gast.Name):
         n_before = len(ctx.stmts)
         ctx.bind(target.id, lower_expr(ctx, value), n_before)
+        mutation.after_assign(ctx, target.id, value)  # a write's aliases; what this binding aliases
     elif isinstance(target, (gast.Tuple, gast.List)):
         if isinstance(value, (gast.Tuple, gast.List)) and len(value.elts) == len(target.elts):
             values = []
@@ -188,21 +190,22 @@ def lower_not_shared(ctx: Context, name: str, node) -> None:
     """``x = $not_shared(x)`` before ``x op= v``, which changes an array in place: exact as
     ``x = x op v`` unless another name holds the same memory. Checked at run time, against every
     value a user's name holds and every sequence an enclosing loop iterates over."""
+    tracked, group = mutation.before_write(ctx, name, node)  # the aliases the write will update
     if name not in ctx.env:
         return  # not bound here: reading it raises
     others = []
     for n, v in ctx.env.items():
         invented = ctx.unit.invented(n)
-        if n != name and isinstance(v, Var) and invented is None:
+        if n != name and n not in group and isinstance(v, Var) and invented is None:
             others.append(v)
     for n, v in ctx.env.items():
         invented = ctx.unit.invented(n)
-        if invented is not None and invented.held and isinstance(v, Var) and v not in others:
+        if invented is not None and invented.held and n not in group and isinstance(v, Var) and v not in others:
             others.append(v)
     loc = ctx.unit.loc(node)
     held = ctx.emit(make_tuple, others, node=node) if others else Const(())
-    ctx.env[name] = ctx.emit(not_shared, [ctx.env[name], Const(name), Const((loc.filename, loc.line, loc.col)), held],
-                             node=node, hint=name)
+    args = [ctx.env[name], Const(name), Const((loc.filename, loc.line, loc.col)), held]
+    ctx.env[name] = ctx.emit(not_shared, args + ([tracked] if isinstance(tracked, Var) else []), node=node, hint=name)
 
 
 def _unpack(ctx: Context, target, value: Operand, node) -> None:
@@ -242,6 +245,7 @@ def lower_if(ctx: Context, node: gast.If) -> None:
     names = sorted(n for n in set(then.env) | set(orelse.env)
                    if then.env.get(n) is not ctx.env.get(n) or orelse.env.get(n) is not ctx.env.get(n))
     ctx.maybe_unbound = then.maybe_unbound | orelse.maybe_unbound
+    mutation.merge(ctx, then, orelse)
     then_region, else_region = Region([], then.stmts, []), Region([], orelse.stmts, [])
     outs = []
     for name in names:
@@ -264,10 +268,12 @@ def lower_while(ctx: Context, node: gast.While) -> None:
     cond_ctx, cond_params = _loop_region(ctx, names, unbound, conditional=True)
     cond = lower_expr(cond_ctx, node.test)  # a region of its own: what it learns stays there
     body_ctx, body_params = _loop_region(ctx, names, unbound)
+    mutation.enter_loop(body_ctx, node.body)
     lower_block(body_ctx, node.body)
     cond_region = Region(cond_params, cond_ctx.stmts, [cond])
     body_region = Region(body_params, body_ctx.stmts, [body_ctx.env[n] for n in names])
     outs = _exit(ctx, names, unbound)
+    mutation.enter_loop(ctx, node.body)  # after the loop too, what its body rebinds is not an alias
     ctx.stmts.append(While(outs, inits, cond_region, body_region, ctx.unit.loc(node)))
 
 
@@ -279,10 +285,12 @@ def lower_for(ctx: Context, node: gast.For) -> None:
     inits, unbound = _entry(ctx, names)
     index = Var(ctx.unit.hint(node.target.id))
     body_ctx, params = _loop_region(ctx, names, unbound)
+    mutation.enter_loop(body_ctx, node.body)
     body_ctx.bind(node.target.id, index, len(body_ctx.stmts))
     lower_block(body_ctx, node.body)
     body_region = Region([index, *params], body_ctx.stmts, [body_ctx.env[n] for n in names])
     outs = _exit(ctx, names, unbound)
+    mutation.enter_loop(ctx, node.body)
     ctx.stmts.append(For(outs, iterable, inits, body_region, ctx.unit.loc(node)))
 
 
@@ -297,7 +305,7 @@ def _carried(ctx: Context, node) -> list[str]:
         invented = ctx.unit.invented(name)
         if invented is None or name in tested or invented.function_wide:
             names.append(name)
-    return sorted(names)
+    return sorted(set(names) | mutation.carried(ctx, node.body))  # and what a write changes with it
 
 
 def _entry(ctx: Context, names) -> tuple[list, set]:

@@ -16,7 +16,8 @@ from ..ir.builder import clone_function, used_in
 from ..ir.core import Call, For, Function, If, Pop, Push, Region, Var, While, operands
 
 # Runtime checks that may raise as Python would (their value is their first operand's).
-EFFECTS = frozenset({runtime.check_bound, runtime.unpacked, runtime.not_shared, runtime.numeric_result})
+EFFECTS = frozenset({runtime.check_bound, runtime.unpacked, runtime.not_shared, runtime.numeric_result,
+                     runtime.write_into, runtime.clear_at, runtime.add_into})  # the last three: passes/inplace.py
 
 
 def is_effect(op) -> bool:

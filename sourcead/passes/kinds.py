@@ -250,6 +250,13 @@ def _first(stmt, ks, kinds):
     return ks[0] if ks else None
 
 
+def _allocated(stmt, ks, kinds):
+    """``np.zeros(n)`` and the like: an array of a shape of its own (rank 1 for a number)."""
+    if not ks or stmt.kwargs.keys() - {"dtype"}:
+        return None
+    return Array(stmt.outs[0], 1 if isinstance(ks[0], Scalar) else None)
+
+
 def _second(stmt, ks, kinds):
     return ks[1] if len(ks) >= 2 else None
 
@@ -266,6 +273,10 @@ _RULES = {
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
     runtime.not_shared: _first, runtime.numeric_result: _first,
     **{op: _cumulative for op in (np.cumsum, np.cumprod, Method("cumsum"), Method("cumprod"))},
+    runtime.index_update: _first, runtime.zero_at: _first, runtime.placed: _second,  # mutation
+    np.zeros: _allocated, np.empty: _allocated, np.ones: _allocated,
+    runtime.write_back: _first, runtime.view_of: _first, runtime.kept_back: _first, runtime.old_part: _first,
+    runtime.list_insert: lambda *_: SEQ, runtime.list_without: lambda *_: SEQ, runtime.as_list: lambda *_: SEQ,
     runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
     runtime.expand_reduced: _second, runtime.unindex: _second,
     operator.matmul: _matmul, np.matmul: _matmul, np.dot: _matmul, Method("dot"): _matmul,

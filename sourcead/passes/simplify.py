@@ -389,6 +389,12 @@ class _Simplifier:
     def not_shared(self, stmt, args, lits):
         return args[0] if self.scalar(args[0]) else None  # a number is never changed in place
 
+    def write_back(self, stmt, args, lits):
+        return args[0] if self.scalar(args[2]) else None  # a number is nobody's alias (mutation)
+
+    def view_of(self, stmt, args, lits):
+        return args[0] if self.scalar(args[0]) else None
+
     def size(self, stmt, args, lits):
         return Const(1) if len(args) == 1 and self.scalar(args[0]) else None
 
@@ -480,7 +486,8 @@ _RULES = {
     operator.sub: _Simplifier.subtract, operator.pow: _Simplifier.pow_, operator.neg: _Simplifier.neg_,
     runtime.unbroadcast: _Simplifier.shaped_like, runtime.broadcast_like: _Simplifier.shaped_like,
     slice: _Simplifier.slice_, make_tuple: _Simplifier.tuple_, runtime.unpacked: _Simplifier.unpacked,
-    runtime.not_shared: _Simplifier.not_shared, np.size: _Simplifier.size, operator.getitem: _Simplifier.getitem,
+    runtime.not_shared: _Simplifier.not_shared, runtime.write_back: _Simplifier.write_back,
+    runtime.view_of: _Simplifier.view_of, np.size: _Simplifier.size, operator.getitem: _Simplifier.getitem,
     runtime.matmul_adjoint_left: _Simplifier.product_left, runtime.tensordot_adjoint_left: _Simplifier.product_left,
     runtime.matmul_adjoint_right: _Simplifier.product_right, runtime.tensordot_adjoint_right: _Simplifier.product_right,
 }

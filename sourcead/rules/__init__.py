@@ -7,6 +7,6 @@ statistics, singular values), `linalg` (numpy.linalg), `containers` (lists and t
 `scipy_special`, `scipy_stats`) are registered when a lookup first meets a SciPy object.
 """
 
-from . import arith, containers, linalg, math_, numpy_, numpy_surface, runtime_
+from . import arith, containers, linalg, math_, mutation, numpy_, numpy_surface, runtime_
 
-__all__ = ["arith", "containers", "linalg", "math_", "numpy_", "numpy_surface", "runtime_"]
+__all__ = ["arith", "containers", "linalg", "math_", "mutation", "numpy_", "numpy_surface", "runtime_"]

@@ -222,12 +222,12 @@ def calls_a_method_for_its_effect(x):
 
 
 def assigns_into_an_element(x):
-    x[0] = 1.0
+    x[0][1] = 1.0  # a write into x[0]: nested subscripts are refused (x[i] = v alone is supported)
     return x
 
 
 def adds_into_a_slice(x):
-    x[1:] += 1.0
+    x.parts[1:] += 1.0
     return x
 
 
@@ -259,15 +259,20 @@ def has_bytes(x):
 
 EXPRESSION_STATEMENT = ("an expression statement (a call whose result is unused, such as print or an in-place "
                         "method) is not supported: sourcead differentiates pure functions")
-INTO_AN_ELEMENT = "assignment into an array element or slice (x[i] = ...) is not supported yet"
+INTO_AN_ELEMENT = ("assignment into an element here (in a tuple target, a for target or an annotated assignment) "
+                   "is not supported yet")
+NESTED_HINT = ("index once with a tuple (x[i, j] = ...), or bind the inner value to a name, write into it, "
+               "and store it back")
+NESTED = ("assignment into an element of something that is not a plain variable (x[i][j] = ..., obj.a[i] = ...) "
+          "is not supported yet")
 
 OTHER_CHECKS = [
     (shuffles, "np.random.shuffle(x)", EXPRESSION_STATEMENT, "remove the statement, or assign its result and use it"),
     (calls_a_method_for_its_effect, "x.sort()", EXPRESSION_STATEMENT,
      "remove the statement, or assign its result and use it"),
-    (assigns_into_an_element, "x[0]", INTO_AN_ELEMENT, "build the new array with np.where, np.concatenate or arithmetic"),
-    (adds_into_a_slice, "x[1:]", INTO_AN_ELEMENT, "build the new array with np.where, np.concatenate or arithmetic"),
-    (for_into_an_element, "x[0] in", INTO_AN_ELEMENT, "build the new array with np.where, np.concatenate or arithmetic"),
+    (assigns_into_an_element, "x[0][1]", NESTED, NESTED_HINT),
+    (adds_into_a_slice, "x.parts[1:]", NESTED, NESTED_HINT),
+    (for_into_an_element, "x[0] in", INTO_AN_ELEMENT, "write x[i] = v as a statement of its own"),
     (assigns_an_attribute, "x.value", "assignment to an attribute is not supported by sourcead",
      "return the new value instead of storing it on an object"),
     (has_bytes, 'b"ab"', "bytes literals are not supported by sourcead",

@@ -57,14 +57,8 @@ def uses_global_statement(x):
     return x
 
 
-def uses_nested_def(x):
-    def g(t):
-        return t
-    return g(x)
-
-
 def assigns_into_an_element(x):
-    x[0] = 1.0
+    x[0][1] = 1.0
     return x
 
 
@@ -78,11 +72,11 @@ def shuffles(x):
     (uses_try, "try:", "try/except", "outside"),
     (uses_with, "with", "with statement", "outside"),
     (uses_global_statement, "global", "global statement", "argument"),
-    (assigns_into_an_element, "x[0]", "x[i] = ...", "np.where"),
+    (assigns_into_an_element, "x[0][1]", "x[i][j] = ...", "x[i, j] = ..."),
     (shuffles, "np.random.shuffle(x)", "expression statement", "remove the statement"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_unsupported_syntax_is_refused_where_it_is_written(fn, snippet, construct, hint):
-    err = refusal(fn, np.ones(2) if fn is assigns_into_an_element else 1.0)
+    err = refusal(fn, np.ones((2, 2)) if fn is assigns_into_an_element else 1.0)
     assert type(err) is UnsupportedSyntaxError
     assert_located(err, fn, snippet)
     assert construct in err.message

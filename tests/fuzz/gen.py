@@ -15,7 +15,7 @@ list. The generator tracks each sequence's length (exact, or a lower bound once 
 grown it) so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
 long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
 most once a program, never in the helper) f holds a construct sourcead refuses: a dict literal,
-``list.append`` or a complex literal; `Program.refused_lines` names its line, where the test
+a write ``l[0][0] = v`` or a complex literal; `Program.refused_lines` names its line, where the test
 expects the refusal to be located.
 
 The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
@@ -113,7 +113,7 @@ class Program:
     # "loop_in_if": a for/while inside an if (bug 4: grad(grad(f)) drops the cotangent of values
     # the inner loop pushed on the tape, so the test skips its grad(grad) check by default)
     features: frozenset = frozenset()
-    # lines holding a construct sourcead must refuse (a dict literal, list.append, a complex
+    # lines holding a construct sourcead must refuse (a dict literal, l[0][0] = v, a complex
     # literal): the expected outcome is a located refusal, not a number
     refused_lines: tuple = ()
     container: str = "L"  # "seq" kinds: the first argument is a list (L) or a tuple (T)
@@ -516,9 +516,9 @@ class _Gen:
             env.bind(t, e)
 
     def unsupported(self, env: _Env, indent: int):
-        """A construct sourcead refuses (a dict, list.append, a complex number): the test expects
-        a located refusal."""
-        form = self.choice(["dict", "append", "complex"])
+        """A construct sourcead refuses (a dict, a write into a nested element, a complex number):
+        the test expects a located refusal."""
+        form = self.choice(["dict", "nested_write", "complex"])
         v = self.new_name("v")
         if form == "dict":
             self.emit(indent, f"{v} = {{'p': {self.expr(env, SCALAR, 1)}, 'q': {self.expr(env, SCALAR, 1)}}}['p']")
@@ -527,10 +527,10 @@ class _Gen:
         else:
             lst = self.new_name("l")
             self.emit(indent, f"{lst} = [{self.expr(env, SCALAR, 1)}]")
-            self.emit(indent, f"{lst}.append({self.expr(env, SCALAR, 1)})")
-            env.bind(lst, seq_type("L", SCALAR, 2))
-            self.emit(indent, f"{v} = {lst}[1]")
-        self.refused_lines.append(len(self.lines) - (1 if form != "append" else 2) + 1)
+            self.emit(indent, f"{lst}[0][0] = {self.expr(env, SCALAR, 1)}")
+            env.bind(lst, seq_type("L", SCALAR, 1))
+            self.emit(indent, f"{v} = {lst}[0]")
+        self.refused_lines.append(len(self.lines) - (1 if form != "nested_write" else 2) + 1)
         env.bind(v, SCALAR)
 
     def block(self, env: _Env, indent: int, n_min=1, n_max=3, tail=True):

@@ -311,15 +311,20 @@ CASES = [
           z = mul(y, x)
           return z
     """)),
-    # `s += v` may work in place on an array: a run-time check that no other name holds it first
+    # `s += v` may work in place on an array: a run-time check that no name other than the aliases
+    # the lowering follows (here x: s is x) holds it first; x is written back (when s is an array)
     (augmented, ir("""
         def augmented(x):
-          t = tuple(x)
-          s = not_shared(x, 's', AT_1, t)
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          s = not_shared(x, 's', AT_1, (), t_1)
           s_1 = add(s, 1.0)
-          t_1 = tuple(x)
-          s_2 = not_shared(s_1, 's', AT_2, t_1)
-          s_3 = mul(s_2, x)
+          x_1 = write_back(x, None, x, s_1)
+          t_2 = tuple(s_1, x_1, None)
+          t_3 = tuple(t_2)
+          s_2 = not_shared(s_1, 's', AT_2, (), t_3)
+          s_3 = mul(s_2, x_1)
+          x_2 = write_back(x_1, None, s_1, s_3)
           return s_3
     """).replace("AT_1", repr((__file__, augmented.__code__.co_firstlineno + 2, 4)))
         .replace("AT_2", repr((__file__, augmented.__code__.co_firstlineno + 3, 4)))),
@@ -797,19 +802,23 @@ CASES = [
               yield s_2, v_2
           return s
     """)),
-    # the sequence a loop iterates over is held while it runs: `+=` must not write into it
+    # the sequence a loop iterates over is held while it runs: `+=` must not write into it; the
+    # loop carries x, which is s (written back when s is an array)
     (augmented_in_loop, ir("""
         def augmented_in_loop(x, n):
           t = numpy.sin(x)
           t_1 = len(t)
           t_2 = range(t_1)
-          s, v = for(t_2; x, UNBOUND):
-            body(i, s_1, v_1):
+          s, v, x_1 = for(t_2; x, UNBOUND, x):
+            body(i, s_1, v_1, x_2):
               v_2 = getitem(t, i)
-              t_3 = tuple(x, n, v_2, t)
-              s_2 = not_shared(s_1, 's', AT, t_3)
+              t_3 = tuple(s_1, x_2, None)
+              t_4 = tuple(t_3)
+              t_5 = tuple(n, v_2, t)
+              s_2 = not_shared(s_1, 's', AT, t_5, t_4)
               s_3 = add(s_2, v_2)
-              yield s_3, v_2
+              x_3 = write_back(x_2, None, s_1, s_3)
+              yield s_3, v_2, x_3
           return s
     """).replace("AT", repr((__file__, augmented_in_loop.__code__.co_firstlineno + 3, 8)))),
     # a break of the inner loop ends the inner loop only: the outer `for` stays a for

@@ -232,15 +232,20 @@ CASES = [
      """),
     (in_place_check, """
         def in_place_check(x):
-          t = tuple(x)
-          s = not_shared(x, 's', AT, t)
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          s = not_shared(x, 's', AT, (), t_1)
           s_1 = add(s, 1.0)
-          return x
+          x_1 = write_back(x, None, x, s_1)
+          return x_1
      """, """
         def in_place_check(x):
-          t = tuple(x)
-          s = not_shared(x, 's', AT, t)
-          return x
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          s = not_shared(x, 's', AT, (), t_1)
+          s_1 = add(s, 1.0)
+          x_1 = write_back(x, None, x, s_1)
+          return x_1
      """),
 ]
 

@@ -111,6 +111,18 @@ def augmented(x):
     return s
 
 
+def number_alias(x):
+    s = x
+    s += 1.0
+    return s + x  # x is s when it is an array (write_back), not when it is a number
+
+
+def number_view(x):
+    s = x
+    x += 1.0
+    return s * x  # s is x when it is an array (view_of), not when it is a number
+
+
 def constant_condition(x):
     if True:
         y = x * 2.0
@@ -367,22 +379,43 @@ CASES = [
     # a number is never changed in place: no check that no other name holds it
     (augmented, S, """
         def augmented(x):
-          t = tuple(x)
-          s = not_shared(x, 's', AT, t)
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          s = not_shared(x, 's', AT, (), t_1)
           s_1 = add(s, 1.0)
+          x_1 = write_back(x, None, x, s_1)
           return s_1
      """, """
         def augmented(x):
-          t = tuple(x)
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
           s = add(x, 1.0)
           return s
      """),
     (augmented, A, None, """
         def augmented(x):
-          t = tuple(x)
-          s = not_shared(x, 's', AT, t)
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          s = not_shared(x, 's', AT, (), t_1)
           s_1 = add(s, 1.0)
+          x_1 = write_back(x, None, x, s_1)
           return s_1
+     """),
+    (number_alias, S, None, """
+        def number_alias(x):
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          s = add(x, 1.0)
+          t_2 = add(s, x)
+          return t_2
+     """),
+    (number_view, S, None, """
+        def number_view(x):
+          t = tuple(x, x, None)
+          t_1 = tuple(t)
+          x_1 = add(x, 1.0)
+          t_2 = mul(x, x_1)
+          return t_2
      """),
     (constant_condition, U, """
         def constant_condition(x):
@@ -423,7 +456,7 @@ def test_the_rewrites_of_the_table_all_have_a_case():
     """Every operation simplify rewrites appears in a case above (unbroadcast and the tuple of
     literals are built by hand below: no source snippet reaches them before simplify)."""
     covered = {operator.mul, operator.truediv, operator.add, operator.sub, operator.pow, operator.neg,
-               slice, runtime.unpacked, runtime.not_shared, np.size, operator.getitem,
+               slice, runtime.unpacked, runtime.not_shared, np.size, operator.getitem, runtime.write_back, runtime.view_of,
                runtime.unbroadcast, runtime.broadcast_like, make_tuple,
                runtime.matmul_adjoint_left, runtime.matmul_adjoint_right,  # products: by hand below
                runtime.tensordot_adjoint_left, runtime.tensordot_adjoint_right}
