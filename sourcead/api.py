@@ -484,7 +484,7 @@ def _numeric(x) -> bool:
 
 def _tangent_like(t, x, name="x"):
     """The tangent `t` given for primal `x` (parameter `name`), as the generated code takes it:
-    float64, shaped like `x` (a scalar broadcast to an array), the structure of a list or tuple."""
+    float64 (or a floating array primal's dtype), shaped like `x` (a scalar broadcast to an array), the structure of a list or tuple."""
     if _plain_sequence(x):
         if not isinstance(t, (list, tuple)) or len(t) != len(x):
             raise _usage(f"jvp: the tangent of {name} must be a list or tuple of {len(x)} like {name}; "
@@ -496,10 +496,12 @@ def _tangent_like(t, x, name="x"):
     if problem is not None or isinstance(t, (list, tuple)):
         raise _usage(f"jvp: the tangent of {name} is {problem or _describe(t)}",
                      hint=f"pass a float or a float array shaped like {name}")
-    t = to_float(t) if not isinstance(t, np.ndarray) else t.astype(np.float64)
+    # a floating primal's dtype (float32 stays float32, as NumPy's arithmetic keeps it), else float64
+    dtype = x.dtype if isinstance(x, np.ndarray) and x.dtype.kind == "f" else np.float64
+    t = to_float(t) if not isinstance(t, np.ndarray) else t.astype(dtype, copy=False)
     if isinstance(x, np.ndarray):
         try:
-            t = np.broadcast_to(np.asarray(t, dtype=np.float64), x.shape)
+            t = np.broadcast_to(np.asarray(t, dtype=dtype), x.shape)
         except ValueError:
             raise _usage(f"jvp: the tangent of {name} has shape {np.shape(t)}; {name} has shape {x.shape}",
                          hint=f"pass a tangent shaped like {name}") from None
@@ -556,7 +558,7 @@ def hessian(f, wrt=0):
                     tangents[j] = e
                     _, t = _jvp(g, primals, tangents, quiet=bool(blocks or row or columns))  # f's prints once
                     t = t if g.several else (t,)
-                    columns.append(np.asarray(t[g.wrt.index(i)], dtype=float))
+                    columns.append(_floating(t[g.wrt.index(i)]))
                 xi, xj = primals[i], primals[j]
                 block = np.stack(columns, axis=-1).reshape(np.shape(xi) + np.shape(xj))
                 row.append(float(block) if block.ndim == 0 else block)
@@ -564,6 +566,12 @@ def hessian(f, wrt=0):
         return tuple(blocks) if g.several else blocks[0][0]
 
     return hess
+
+
+def _floating(a) -> np.ndarray:
+    """`a` as an array of a floating dtype: its own if it has one (float32 stays), else float64."""
+    a = np.asarray(a)
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
 
 
 def jacobian(f, wrt=0):
@@ -589,14 +597,14 @@ def jacobian(f, wrt=0):
             for e in _basis(x):
                 tangents = [None] * len(primals)
                 tangents[i] = e
-                cols.append(np.asarray(_jvp(f, primals, tangents, quiet=True)[1], dtype=float)  # f ran above
+                cols.append(_floating(_jvp(f, primals, tangents, quiet=True)[1])  # f ran above
                             .reshape(np.shape(out)))
             J = np.stack(cols, axis=-1).reshape(np.shape(out) + np.shape(x))
         else:
             _, pullback = _vjp(f, primals, out)  # f ran above: its prints once
             rows = []
-            for e in _basis(np.asarray(out, dtype=float) if isinstance(out, np.ndarray) else float(out)):
-                rows.append(np.asarray(pullback(e if isinstance(out, np.ndarray) else float(e))[i], dtype=float))
+            for e in _basis(_floating(out) if isinstance(out, np.ndarray) else float(out)):
+                rows.append(_floating(pullback(e if isinstance(out, np.ndarray) else float(e))[i]))
             J = np.stack(rows, axis=0).reshape(np.shape(out) + np.shape(x))
         return float(J) if J.ndim == 0 else J
 

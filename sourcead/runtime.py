@@ -137,6 +137,8 @@ def as_gradient(g, x):
         g = g.reshape(())[()]
     if isinstance(g, complex):
         return g
+    if isinstance(x, np.floating) and type(x) is not np.float64:
+        return type(x)(g)  # a float32 number's gradient is a float32 number
     return _float(g)
 
 

@@ -62,13 +62,6 @@ def test_vjp_keeps_the_float_dtype(f, dtype):
     assert ct.dtype == dtype
 
 
-_NEEDS_API = pytest.mark.xfail(strict=True, reason="needs: sourcead/api.py's _tangent_like to keep a float32 "
-                                                   "tangent (it casts every tangent to float64: t.astype(np.float64) "
-                                                   "and np.asarray(t, dtype=np.float64)); jvp, hessian and jacobian "
-                                                   "then follow")
-
-
-@_NEEDS_API
 @pytest.mark.parametrize("f", FUNCTIONS, ids=lambda f: f.__name__)
 def test_jvp_keeps_float32(f):
     x = _X.astype(np.float32)
@@ -76,7 +69,6 @@ def test_jvp_keeps_float32(f):
     assert all(d == np.float32 for d in _dtypes(t)), _dtypes(t)
 
 
-@_NEEDS_API
 def test_hessian_and_jacobian_keep_float32():
     x = _X.astype(np.float32)
     assert sourcead.hessian(summed)(x).dtype == np.float32
