@@ -28,6 +28,7 @@ import dataclasses
 
 import gast
 
+from .desugar_comprehensions import comprehensions
 from .desugar_loops import control_flow
 from .invented import Namer, assign, located, load
 from .parse import Parsed
@@ -37,7 +38,7 @@ def desugar(parsed: Parsed) -> Parsed:
     tree = copy.deepcopy(parsed.tree)
     table: dict = {}
     namer = Namer(table)
-    tree.body = _block(tree.body, namer)
+    tree.body = _block(comprehensions(parsed, tree, namer), namer)
     tree = _Exprs().visit(tree)
     tree.body = control_flow(parsed, tree, namer)
     return dataclasses.replace(parsed, tree=tree, invented=table)

@@ -16,10 +16,8 @@ from .parse import Parsed, reject
 # node type -> (what it is, what to do instead)
 _REFUSED = {
     gast.Lambda: ("a lambda inside a differentiated function", "define it with def at module level"),
-    gast.ListComp: ("a list comprehension", "write a for loop that builds the values, or use NumPy"),
     gast.SetComp: ("a set comprehension", "use a list or an array"),
     gast.DictComp: ("a dict comprehension", "pass the values as separate arguments or an array"),
-    gast.GeneratorExp: ("a generator expression", "write a for loop, or use NumPy on an array"),
     gast.Dict: ("a dict", "use separate variables, a tuple, or an array"),
     gast.Set: ("a set", "use a tuple or an array"),
     gast.Await: ("await", "differentiate a plain synchronous function"),

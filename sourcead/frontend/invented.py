@@ -18,6 +18,9 @@ iteration only. Roles:
                                                          calls by that name
     check      s = $not_shared(s)                        before ``s += v``: no other name holds `s`'s
                                                          array (checked at run time by the lowering)
+    local      $x1 = $s2[$i3]                            a comprehension's variable  (the user's name)
+    accumulator $ys1 = $ys1 + [item]                     what a comprehension builds; every loop that
+                                                         binds it carries it  (the assigned name, if any)
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import dataclasses
 
 import gast
 
-ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check")
+ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check", "local",
+         "accumulator")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,13 +46,13 @@ class Invented:
     def names_values(self) -> bool:
         """Whether a value computed for this name takes its label (an index, a counter), or
         stays a temporary (a returned value keeps whatever name it had)."""
-        return self.role in ("index", "counter")
+        return self.role in ("index", "counter") or self.role in ("local", "accumulator") and self.label is not None
 
     @property
     def function_wide(self) -> bool:
         """Whether the name outlives the loops that bind it (a return's flag and values, read
         after the outermost loop): every loop that binds it carries it."""
-        return self.role in ("returned", "result")
+        return self.role in ("returned", "result", "accumulator")
 
     @property
     def held(self) -> bool:

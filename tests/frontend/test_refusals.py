@@ -33,11 +33,6 @@ def uses_lambda(x):
     return f(x)
 
 
-def uses_list_comprehension(x):
-    ys = [x * i for i in range(3)]
-    return ys[0]
-
-
 def uses_try(x):
     try:
         y = x * 2
@@ -83,7 +78,6 @@ def takes_star_star_kwargs(x, **options):
 
 @pytest.mark.parametrize("fn, snippet, construct, hint", [
     (uses_lambda, "lambda", "lambda", "def"),
-    (uses_list_comprehension, "[x * i", "list comprehension", "for loop"),
     (uses_try, "try:", "try/except", "outside"),
     (uses_with, "with", "with statement", "outside"),
     (uses_global_statement, "global", "global statement", "argument"),
