@@ -11,14 +11,13 @@ the transforms again on the IR the first one generated: a *chain* of (mode, wrt)
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import inspect
 import types
 
 import numpy as np
 
-from . import check, display
+from . import check, display, pytrees
 from .backend.standalone import standalone_source
 from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
 from .frontend.parse import caller_loc as _caller_loc
@@ -156,7 +155,7 @@ class Derivative:
 
     def prepare(self, args) -> list:
         for i in self.floats:
-            args[i] = to_float(args[i])
+            args[i] = to_float(args[i]) if not _pytree(args[i]) else pytrees.map_leaves(to_float, args[i])
         return args
 
     def __call__(self, *args, **kwargs):
@@ -358,8 +357,8 @@ def _differentiable(x) -> bool:
         return True
     if isinstance(x, np.ndarray):
         return x.dtype.kind == "f"
-    if _plain_sequence(x):
-        return any(_differentiable(e) for e in x)
+    if _plain_sequence(x) or pytrees.is_structure(x):
+        return any(_differentiable(e) for _, e in pytrees.children(x))
     return False
 
 
@@ -440,7 +439,7 @@ def jvp(f, primals, tangents):
     results = d.fn(*args, *tans)
     n = len(results) // 2
     outs, touts = results[:n], results[n:]
-    touts = tuple(as_gradient(t, o) if _numeric(o) else t for t, o in zip(touts, outs, strict=True))
+    touts = tuple(as_gradient(t, o) if _numeric(o) or _pytree(o) else t for t, o in zip(touts, outs, strict=True))
     if len(outs) == 1:
         _refuse_output(base, outs[0], "jvp")
     touts = tuple(t if _value_problem(o) is None else None for t, o in zip(touts, outs, strict=True))
@@ -466,6 +465,14 @@ def _tangent_like(t, x, name="x"):
             raise _usage(f"jvp: the tangent of {name} must be a list or tuple of {len(x)} like {name}; "
                          f"got {_describe(t)}", hint="give each element of the primal its own tangent")
         return type(x)(_tangent_like(ti, xi, f"{name}[{k}]") for k, (ti, xi) in enumerate(zip(t, x)))
+    if _pytree(x):
+        expected = pytrees.same_structure(t, x)
+        if expected is not None:
+            raise _usage(f"jvp: the tangent of {name} must be {expected}, like {name}; got {_describe(t)}",
+                         hint=f"give the tangent {name}'s structure")
+        parts = [_tangent_like(ti, xi, name + pytrees.describe_key(x, k))
+                 for (k, xi), (_, ti) in zip(pytrees.children(x), pytrees.children(t), strict=True)]
+        return pytrees.internal(pytrees.rebuild(x, parts), x)
     if t is None:
         t = 0.0
     problem = _value_problem(t)
@@ -668,30 +675,11 @@ def _plain_sequence(x) -> bool:
 
 
 def _pytree(x) -> bool:
-    """A dict, namedtuple or dataclass instance: structures sourcead does not differentiate yet."""
-    if isinstance(x, dict) or (isinstance(x, tuple) and hasattr(type(x), "_fields")):
-        return True
-    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+    """A dict, namedtuple or dataclass instance (a pytree node that is not a plain sequence)."""
+    return pytrees.is_structure(x)
 
 
-def _children(x) -> list:
-    if isinstance(x, dict):
-        return list(x.values())
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return [getattr(x, field.name) for field in dataclasses.fields(x)]
-    if isinstance(x, (list, tuple)):
-        return list(x)
-    return []
-
-
-def _leaves(x):
-    """The values inside nested lists, tuples, dicts, namedtuples and dataclasses."""
-    children = _children(x) if (_plain_sequence(x) or _pytree(x)) else None
-    if children is None:
-        yield x
-        return
-    for child in children:
-        yield from _leaves(child)
+_leaves = pytrees.leaves
 
 
 def _is_complex(x) -> bool:
@@ -726,13 +714,14 @@ def _value_problem(x) -> str | None:
     """Why `x` cannot be differentiated with respect to (None if it can)."""
     if _is_complex(x):
         return f"{_describe(x)}: sourcead does not differentiate complex numbers yet"
-    if _pytree(x):
-        return f"{_describe(x)}: pytrees (dicts, namedtuples, dataclasses) are not supported yet"
-    if _plain_sequence(x):
-        for k, e in enumerate(x):
+    if isinstance(x, dict) and not all(type(k) in (str, int) for k in x):
+        return f"{_describe(x)} whose keys are not all strings or ints: sourcead does not differentiate it yet"
+    if _plain_sequence(x) or _pytree(x):
+        for k, e in pytrees.children(x):
             problem = _value_problem(e)
             if problem is not None:
-                return f"a {type(x).__name__} whose element {k} is {problem}"
+                where = f"element {k}" if _plain_sequence(x) else f"item {pytrees.describe_key(x, k)}"
+                return f"a {type(x).__name__} whose {where} is {problem}"
         return None
     if _is_number(x):
         return None
@@ -796,6 +785,14 @@ def _cotangent_like(ct, out):
                          f"{_describe(ct)}", hint="pass a list or tuple of as many cotangents, each shaped like "
                                                   "its item")
         return [_cotangent_like(c, o) for c, o in zip(ct, out, strict=True)]
+    if _pytree(out):
+        expected = pytrees.same_structure(ct, out)
+        if expected is not None:
+            raise _usage(f"vjp: the result is {_describe(out)}; the cotangent must be {expected}; got "
+                         f"{_describe(ct)}", hint="pass a cotangent with the result's structure")
+        pairs = [(k, _cotangent_like(c, o)) for (k, o), (_, c) in zip(pytrees.children(out), pytrees.children(ct),
+                                                                       strict=True)]
+        return [c for _, c in pairs] if pytrees.is_named_tuple(out) else dict(pairs)
     if not _numeric(out):
         return ct
     problem = _value_problem(ct)

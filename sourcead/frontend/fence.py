@@ -18,7 +18,6 @@ _REFUSED = {
     gast.Lambda: ("a lambda inside a differentiated function", "define it with def at module level"),
     gast.SetComp: ("a set comprehension", "use a list or an array"),
     gast.DictComp: ("a dict comprehension", "pass the values as separate arguments or an array"),
-    gast.Dict: ("a dict", "use separate variables, a tuple, or an array"),
     gast.Set: ("a set", "use a tuple or an array"),
     gast.Await: ("await", "differentiate a plain synchronous function"),
     gast.Yield: ("yield (a generator)", "return the values instead"),

@@ -7,6 +7,8 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Bool()                  True or False (a comparison's result)
     Seq()                   a tuple or a list
     Shape()                 a tuple of ints (``x.shape``): its items are numbers
+    Dict(items)             a dict whose keys are known: ((key, kind of its value), ...), in order
+    Record(cls, items)      a namedtuple or dataclass instance of class `cls`: ((field, kind), ...)
 
 Kinds are inferred once per derivation, on the function to differentiate (`infer`); a transform
 extends the table for the values it creates (`extend`, and the kind of a derivative is its
@@ -24,7 +26,7 @@ import types
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_list, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_dict, make_list, make_tuple
 from ..ir.ops import in_, not_in
 
 
@@ -56,6 +58,31 @@ class Shape:
     """A tuple of ints, as ``x.shape``."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Dict:
+    """A dict whose keys (strings or ints) are known: ((key, kind of its value), ...), in order."""
+
+    items: tuple = ()
+
+    @property
+    def keys(self) -> tuple:
+        return tuple(k for k, _ in self.items)
+
+    def item(self, key):
+        return next((k for name, k in self.items if name == key), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Record(Dict):
+    """A namedtuple or dataclass instance of class `cls`: ((field, kind of its value), ...)."""
+
+    cls: type = object
+
+    @property
+    def named_tuple(self) -> bool:
+        return issubclass(self.cls, tuple)
+
+
 SCALAR, SEQ, SHAPE, BOOL = Scalar(), Seq(), Shape(), Bool()
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
@@ -70,8 +97,14 @@ def kind_of_value(x):
         return SCALAR
     if isinstance(x, np.ndarray):
         return Array(None, x.ndim)
+    if isinstance(x, tuple) and hasattr(type(x), "_fields"):
+        return Record(tuple((f, kind_of_value(v)) for f, v in zip(type(x)._fields, x)), type(x))
     if isinstance(x, (tuple, list)):
         return SEQ
+    if isinstance(x, dict) and all(type(k) in (str, int) for k in x):
+        return Dict(tuple((k, kind_of_value(v)) for k, v in x.items()))
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return Record(tuple((f.name, kind_of_value(getattr(x, f.name))) for f in dataclasses.fields(x)), type(x))
     return None
 
 
@@ -178,6 +211,12 @@ def _transpose(stmt, ks, kinds):
 def _getitem(stmt, ks, kinds):
     """An item of a shape is a number; integer indices take one axis each off an array."""
     x, index = stmt.args
+    if isinstance(ks[0], Dict):
+        if isinstance(index, Const) and index.spelling is None:
+            key = index.value if not isinstance(ks[0], Record) or type(index.value) is not int \
+                else ks[0].keys[index.value] if -len(ks[0].items) <= index.value < len(ks[0].items) else None
+            return ks[0].item(key)
+        return None
     if isinstance(ks[0], (Seq, Shape)) and isinstance(index, Const) and isinstance(index.value, slice):
         return ks[0]  # a slice of a sequence is one
     if isinstance(ks[0], Shape):
@@ -223,7 +262,9 @@ def _math(stmt, ks, kinds):
 
 # op -> kind(stmt, operand kinds, table): the operations whose result's kind follows from their operands'
 _RULES = {
-    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ, runtime.concat: lambda *_: SEQ,
+    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ,
+    make_dict: lambda stmt, ks, kinds: Dict(tuple(zip(stmt.args[0].value, ks[1:], strict=True))),
+    runtime.field: lambda stmt, ks, kinds: ks[0].item(stmt.args[1].value) if isinstance(ks[0], Dict) else None, runtime.concat: lambda *_: SEQ,
     runtime.repeat_seq: lambda *_: SEQ, runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
     runtime.unrepeat_seq: lambda *_: SEQ,
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,

@@ -1,0 +1,138 @@
+"""pytree_ops: operations on dicts, namedtuples and dataclass instances made explicit, from kinds.
+
+Output guarantees, for values whose kind (`kinds.Dict`, `kinds.Record`) says which keys or fields
+they hold -- known when compiling, since a derivative is specialised for its arguments' kinds:
+
+    v = .get(d, "w", 0.0)     ->  v = getitem(d, "w")        ("w" a key of d; else v is the default)
+    k = .keys(d)              ->  k is the tuple of d's keys
+    vs = .values(d)           ->  vs = [d["w"], d["b"]]                 (a list)
+    its = .items(d)           ->  its = [("w", d["w"]), ("b", d["b"])]
+    k = getitem(d, i)         ->  k = getitem(("w", "b"), i)  (i a number: `for k in d`, desugared)
+    w = .W(p)                 ->  w = getitem(p, 0)           (p a namedtuple whose field 0 is W)
+    w = .W(p)                 ->  w = field(p, "W")           (p a dataclass instance)
+
+so that only indexing, building and `runtime.field`, which have derivative rules, meet such a
+value. Refused, located: a key the dict does not hold (Python's KeyError), and a dict with
+integer keys indexed by a computed number (a lookup or an iteration: sourcead cannot tell). Any
+other method or attribute of such a value has no rule, and the transforms refuse it when it
+depends on a `wrt` input. A dict whose kind is not known keeps its operations as written.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from .. import runtime
+from ..errors import UnsupportedSyntaxError
+from ..ir.builder import clone_function, substitute
+from ..ir.core import Attr, Call, Const, Function, Method, Var, make_list, make_tuple, regions, walk
+from . import kinds as kinds_mod
+
+_METHODS = ("get", "keys", "values", "items")
+
+
+def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
+    """A copy of `fn` with the operations on dicts and records made explicit, and its kinds."""
+    if not any(_container(st, kinds) is not None for st in walk(fn.body.body) if isinstance(st, Call)):
+        return fn, kinds
+    mapping: dict = {}
+    copy = clone_function(fn, mapping)
+    kinds = kinds_mod.renamed(kinds, mapping)
+    replaced: dict = {}
+    copy.body.body = _block(copy.body.body, kinds, replaced)
+    if replaced:
+        substitute(copy.body, replaced)
+    kinds_mod.extend(copy.body.body, kinds)
+    return copy, kinds
+
+
+def _container(st: Call, kinds: dict):
+    """The dict or record kind of the value a call reads a key, field or view of; else None."""
+    if not st.args or not st.outs:
+        return None
+    k = kinds_mod.of(st.args[0], kinds)
+    if not isinstance(k, kinds_mod.Dict):
+        return None
+    if isinstance(st.op, Method) and st.op.name in _METHODS and not isinstance(k, kinds_mod.Record):
+        return k
+    if isinstance(st.op, Attr) and isinstance(k, kinds_mod.Record) and st.op.name in k.keys:
+        return k
+    if st.op is operator.getitem and not st.kwargs and len(st.args) == 2:
+        return k
+    return None
+
+
+def _block(stmts: list, kinds: dict, replaced: dict) -> list:
+    out = []
+    for st in stmts:
+        for region in regions(st):
+            region.body = _block(region.body, kinds, replaced)
+        k = _container(st, kinds) if isinstance(st, Call) else None
+        out.extend([st] if k is None else _rewrite(st, k, kinds, replaced))
+    return out
+
+
+def _rewrite(st: Call, k, kinds: dict, replaced: dict) -> list:
+    """The statements that replace `st` (none where its result is a value already there)."""
+    x, out = st.args[0], st.outs[0]
+    if isinstance(st.op, Attr):
+        if k.named_tuple:
+            return [_call(st, operator.getitem, [x, Const(k.keys.index(st.op.name))], out)]
+        return [_call(st, runtime.field, [x, Const(st.op.name)], out)]
+    if st.op is operator.getitem:
+        return [_item(st, k, kinds)]
+    name = st.op.name
+    if name == "get":
+        return _get(st, k, replaced)
+    if st.args[1:] or st.kwargs:
+        raise UnsupportedSyntaxError(f"dict.{name}() takes no arguments", st.loc)
+    if name == "keys":
+        replaced[out] = Const(k.keys)
+        return []
+    stmts, items = [], []
+    for key in k.keys:
+        value = Var()
+        stmts.append(_call(st, operator.getitem, [x, Const(key)], value))
+        if name == "items":
+            pair = Var()
+            stmts.append(_call(st, make_tuple, [Const(key), value], pair))
+            value = pair
+        items.append(value)
+    return stmts + [_call(st, make_list, items, out)]
+
+
+def _get(st: Call, k, replaced: dict) -> list:
+    """``d.get(key, default)`` with a constant key: the item, or the default."""
+    x, out = st.args[0], st.outs[0]
+    key = st.args[1] if len(st.args) > 1 else None
+    if st.kwargs or len(st.args) not in (2, 3) or not (isinstance(key, Const) and key.spelling is None):
+        raise UnsupportedSyntaxError("dict.get with a key that is not a literal is not supported by sourcead",
+                                     st.loc, 'write the key as a literal: d.get("w", 0.0)')
+    if key.value in k.keys:
+        return [_call(st, operator.getitem, [x, key], out)]
+    replaced[out] = st.args[2] if len(st.args) == 3 else Const(None)
+    return []
+
+
+def _item(st: Call, k, kinds: dict) -> Call:
+    """``d[key]``: a key the dict holds; ``d[i]`` with a number `i`: the i-th key (iterating)."""
+    x, index = st.args
+    if isinstance(k, kinds_mod.Record):
+        return st  # a namedtuple's item, or a dataclass's (which Python refuses)
+    if isinstance(index, Const) and index.spelling is None:
+        if index.value not in k.keys:
+            raise UnsupportedSyntaxError(f"the key {index.value!r} is not in this dict (its keys: "
+                                         f"{', '.join(map(repr, k.keys))})", st.loc,
+                                         "read a key the dict holds, or use d.get(key, default)")
+        return st
+    if not kinds_mod.is_scalar(index, kinds):
+        return st  # a key computed at run time (`for k in d: d[k]`): looked up as Python does
+    if not all(isinstance(key, str) for key in k.keys):
+        raise UnsupportedSyntaxError("a dict with integer keys indexed by a computed number (a lookup, or an "
+                                     "iteration over its keys) is not supported by sourcead", st.loc,
+                                     "use string keys, or iterate over a list of the keys")
+    return _call(st, operator.getitem, [Const(k.keys), index], st.outs[0])
+
+
+def _call(st: Call, op, args: list, out) -> Call:
+    return Call([out], op, args, {}, st.loc, None, st.tag)
