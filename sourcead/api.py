@@ -492,6 +492,17 @@ def _tangent_like(t, x, name="x"):
     return t
 
 
+def _refuse_structure(what: str, f, primals, positions) -> None:
+    """hessian and jacobian take arrays and floats: a dict, namedtuple or dataclass argument is
+    refused (JAX would give nested pytrees of blocks); hvp and jvp of grad take pytrees."""
+    names = list(_signature(f).parameters)
+    for i in positions:
+        if _pytree(primals[i]):
+            raise _usage(f"{what} of {f.__name__} with respect to {names[i]}, {_describe(primals[i])}, is not "
+                         "supported", hint=f"use sourcead.hvp(f)(..., v) with v shaped like {names[i]} for "
+                                           "Hessian-vector products, or pass the leaves as separate arrays")
+
+
 def _basis(x):
     """The unit vectors of x's space, shaped like x."""
     if isinstance(x, np.ndarray):
@@ -529,6 +540,7 @@ def hessian(f, wrt=0):
 
     def hess(*args, **kwargs):
         primals = g.bound.args(args, kwargs)
+        _refuse_structure("hessian", g.f, primals, g.wrt)
         blocks = []
         for i in g.wrt:
             row = []
@@ -562,6 +574,7 @@ def jacobian(f, wrt=0):
 
     def jac(*args, **kwargs):
         primals = bound.args(args, kwargs)
+        _refuse_structure("jacobian", base, primals, (i,))
         x = to_float(primals[i])
         out = f(*primals)
         if isinstance(out, tuple):

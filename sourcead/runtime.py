@@ -41,13 +41,15 @@ def unbroadcast(g, x):
 
 def ones_like_output(y):
     """The seed cotangent of a result whose sum is differentiated: 1.0, ones of y's shape, or a
-    list of those for a list or tuple of results."""
+    list of those for a list or tuple of results (a dict for a dict or a dataclass's fields)."""
     if isinstance(y, _ndarray):
         if y.dtype.kind not in "biufc":
             raise _not_numeric(y)
         return np.ones(y.shape)
     if isinstance(y, (list, tuple)):
         return [ones_like_output(e) for e in y]
+    if isinstance(y, dict) or is_record(y):
+        return {k: ones_like_output(e) for k, e in items_of(y)}
     if isinstance(y, (int, float, complex, np.number)) and not isinstance(y, (bool, np.bool_)):
         return 1.0
     raise _not_numeric(y)
