@@ -25,9 +25,11 @@ it), every statement located at the user's comprehension:
   ``max``/``min`` of one are a running ``max(m, item)`` over the list from its first item (ties
   keep the first, as Python's); ``tuple(...)`` builds a tuple; ``list``, ``np.stack``, ``np.array``,
   ``any``, ``all`` (and NumPy's joining functions) take the list built;
+- a comprehension in a branch of a conditional expression or in the right operand of
+  ``and``/``or`` is computed inside an ``if`` on the same test, into a temporary, so it runs
+  exactly when Python runs it;
 - refused, located: a generator expression anywhere else, an ``async`` comprehension, a
-  comprehension in a ``while`` test, in a branch of a conditional expression or in the right
-  operand of ``and``/``or`` (Python may not evaluate it there).
+  comprehension in a ``while`` test (Python evaluates it again on every iteration).
 """
 
 from __future__ import annotations
@@ -119,14 +121,33 @@ class _Hoister(gast.NodeTransformer):
         self.unit, self.label, self.before = unit, label, []
 
     def visit_IfExp(self, node):
+        """``a if c else b`` holding a comprehension in a branch: an `if` statement that computes
+        the branch Python takes, into a temporary."""
         node.test = self.visit(node.test)
-        _refuse_inside(self.unit, [node.body, node.orelse], "a branch of a conditional expression")
-        return node
+        if not _holds_comprehension([node.body, node.orelse]):
+            return node
+        value = self.unit.namer.new("temporary")
+        branches = [self.guarded(value, branch) for branch in (node.body, node.orelse)]
+        self.before.append(located(gast.If(test=node.test, body=branches[0], orelse=branches[1]), node))
+        return located(load(value), node)
 
     def visit_BoolOp(self, node):
+        """``a and b`` holding a comprehension in `b`: `b` computed only when Python computes it."""
         node.values[0] = self.visit(node.values[0])
-        _refuse_inside(self.unit, node.values[1:], "the right operand of and/or")
-        return node
+        if not _holds_comprehension(node.values[1:]):
+            return node
+        value = self.unit.namer.new("temporary")
+        self.before.append(assign(value, node.values[0], node))
+        for operand in node.values[1:]:
+            test = load(value) if isinstance(node.op, gast.And) else gast.UnaryOp(op=gast.Not(), operand=load(value))
+            self.before.append(located(gast.If(test=test, body=self.guarded(value, operand), orelse=[]), node))
+        return located(load(value), node)
+
+    def guarded(self, name: str, expr) -> list:
+        """The statements computing `expr` into `name`, its comprehensions included."""
+        inner = _Hoister(self.unit, None)
+        value = inner.visit(expr)
+        return inner.before + [assign(name, value, expr)]
 
     def visit_Lambda(self, node):
         return node  # refused by fence
@@ -207,12 +228,8 @@ def _consumer(unit: _Unit, node: gast.Call):
     return fn
 
 
-def _refuse_inside(unit: _Unit, nodes: list, where: str) -> None:
-    for node in nodes:
-        for n in gast.walk(node):
-            if isinstance(n, _COMPREHENSIONS):
-                reject(unit.parsed, n, f"a comprehension in {where} is not supported by sourcead (Python may "
-                       "not evaluate it)", "compute it in its own statement before this one")
+def _holds_comprehension(nodes: list) -> bool:
+    return any(isinstance(n, _COMPREHENSIONS) for node in nodes for n in gast.walk(node))
 
 
 # ---- the loop ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ they hold -- known when compiling, since a derivative is specialised for its arg
     vs = .values(d)           ->  vs = [d["w"], d["b"]]                 (a list)
     its = .items(d)           ->  its = [("w", d["w"]), ("b", d["b"])]
     k = getitem(d, i)         ->  k = getitem(("w", "b"), i)  (i a number: `for k in d`, desugared)
+    n = len(d); b = in_("w", d)   ->  n is 2, b is True      (constants: d's keys are known)
     w = .W(p)                 ->  w = getitem(p, 0)           (p a namedtuple whose field 0 is W)
     w = .W(p)                 ->  w = field(p, "W")           (p a dataclass instance)
 
@@ -26,6 +27,7 @@ from .. import runtime
 from ..errors import UnsupportedSyntaxError
 from ..ir.builder import clone_function, substitute
 from ..ir.core import Attr, Call, Const, Function, Method, Var, make_list, make_tuple, regions, walk
+from ..ir.ops import in_, not_in
 from . import kinds as kinds_mod
 
 _METHODS = ("get", "keys", "values", "items")
@@ -47,10 +49,16 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
 
 
 def _container(st: Call, kinds: dict):
-    """The dict or record kind of the value a call reads a key, field or view of; else None."""
+    """The dict or record kind of the value a call reads a key, field, view or size of; else None."""
     if not st.args or not st.outs:
         return None
+    if st.op in (in_, not_in) and len(st.args) == 2 and isinstance(st.args[0], Const) and st.args[0].spelling is None:
+        k = kinds_mod.of(st.args[1], kinds)
+        return k if isinstance(k, kinds_mod.Dict) and not isinstance(k, kinds_mod.Record) else None
     k = kinds_mod.of(st.args[0], kinds)
+    if st.op is len and len(st.args) == 1 and not st.kwargs and isinstance(k, kinds_mod.Dict) \
+            and not isinstance(k, kinds_mod.Record):
+        return k
     if not isinstance(k, kinds_mod.Dict):
         return None
     if isinstance(st.op, Method) and st.op.name in _METHODS and not isinstance(k, kinds_mod.Record):
@@ -75,6 +83,12 @@ def _block(stmts: list, kinds: dict, replaced: dict) -> list:
 def _rewrite(st: Call, k, kinds: dict, replaced: dict) -> list:
     """The statements that replace `st` (none where its result is a value already there)."""
     x, out = st.args[0], st.outs[0]
+    if st.op is len:
+        replaced[out] = Const(len(k.keys))
+        return []
+    if st.op in (in_, not_in):
+        replaced[out] = Const((x.value in k.keys) == (st.op is in_))
+        return []
     if isinstance(st.op, Attr):
         if k.named_tuple:
             return [_call(st, operator.getitem, [x, Const(k.keys.index(st.op.name))], out)]
