@@ -76,7 +76,9 @@ def _block(stmts: list, kinds: dict, replaced: dict) -> list:
         for region in regions(st):
             region.body = _block(region.body, kinds, replaced)
         k = _container(st, kinds) if isinstance(st, Call) else None
-        out.extend([st] if k is None else _rewrite(st, k, kinds, replaced))
+        new = [st] if k is None else _rewrite(st, k, kinds, replaced)
+        kinds_mod.extend(new, kinds)  # a field read here may be a record read next
+        out.extend(new)
     return out
 
 
