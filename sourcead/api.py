@@ -744,16 +744,15 @@ def _value_problem(x) -> str | None:
 _HINTS = {
     "complex": "differentiate with respect to the real and imaginary parts as two float arguments "
                "(complex support comes later)",
-    "pytree": "pass the values as separate float arguments, or as a tuple or an array",
-    "other": "differentiate with respect to a float, an int, a float array, or a list or tuple of them; "
-             "leave other arguments out of wrt",
+    "other": "differentiate with respect to a float, an int, a float array, or a list, tuple, dict, "
+             "namedtuple or dataclass of them; leave other arguments out of wrt",
 }
 
 
 def _hint_for(problem: str) -> str:
     if "complex" in problem:
         return _HINTS["complex"]
-    return _HINTS["pytree"] if "pytrees" in problem else _HINTS["other"]
+    return _HINTS["other"]
 
 
 def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated: bool) -> None:
@@ -826,7 +825,7 @@ def _refuse_output(f, out, what: str, which: str = "") -> None:
     problem = _value_problem(out)
     if problem is None:
         return
-    if "complex" in problem or "pytrees" in problem:
+    if "complex" in problem:
         message, hint = f"{what} of {f.__name__}: the result{which} is {problem}", _hint_for(problem)
     else:
         message = f"{what} of {f.__name__}: the result{which} is {problem.replace(', not a number', '')}, " \
