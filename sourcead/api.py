@@ -173,6 +173,7 @@ class Derivative:
     def _checked_call(self, args, kwargs):
         """grad(f, check=True): the first call is checked against central finite differences."""
         self.check_first = False
+        _refuse_structure("check=True", self.f, self.bound.args(args, kwargs), self.wrt)
         report = check.compare(self, self.bound.args(args, kwargs))
         if not report.ok:
             raise check.mismatch(report)
@@ -331,7 +332,9 @@ def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: flo
     if isinstance(f, Derivative):
         raise UsageError("check_grad takes the function itself, not its gradient",
                          hint="check_grad(f, *args, wrt=...) differentiates f and checks that")
-    report = check.compare(grad(f, wrt=wrt), args, eps, rtol, atol)
+    df = grad(f, wrt=wrt)
+    _refuse_structure("check_grad", df.f, df.bound.args(list(args), {}), df.wrt)
+    report = check.compare(df, args, eps, rtol, atol)
     if raise_on_mismatch and not report.ok:
         raise check.mismatch(report)
     return report
@@ -493,14 +496,17 @@ def _tangent_like(t, x, name="x"):
 
 
 def _refuse_structure(what: str, f, primals, positions) -> None:
-    """hessian and jacobian take arrays and floats: a dict, namedtuple or dataclass argument is
-    refused (JAX would give nested pytrees of blocks); hvp and jvp of grad take pytrees."""
+    """hessian, jacobian and the finite-difference checks take arrays and floats: a dict,
+    namedtuple or dataclass argument is refused (JAX would give nested pytrees of blocks); hvp,
+    jvp of grad and grad itself take pytrees."""
     names = list(_signature(f).parameters)
     for i in positions:
         if _pytree(primals[i]):
+            hint = (f"use sourcead.hvp(f)(..., v) with v shaped like {names[i]} for Hessian-vector products, "
+                    "or pass the leaves as separate arrays") if what in ("hessian", "jacobian") else \
+                "check a function of the leaves, passed as separate arrays"
             raise _usage(f"{what} of {f.__name__} with respect to {names[i]}, {_describe(primals[i])}, is not "
-                         "supported", hint=f"use sourcead.hvp(f)(..., v) with v shaped like {names[i]} for "
-                                           "Hessian-vector products, or pass the leaves as separate arrays")
+                         "supported", hint=hint)
 
 
 def _basis(x):

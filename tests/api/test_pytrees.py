@@ -400,7 +400,10 @@ def test_an_unmodelled_operation_on_a_pytree_is_refused_where_it_is_written(f, a
     (lambda: sourcead.vjp(halves, {"a": 1.0, "b": np.ones(2)})[1]({"a": 1.0}), "cotangent must be a dict"),
     (lambda: sourcead.grad(items_loss)({(1, 2): 1.0}), "keys are not all strings or ints"),
     (lambda: sourcead.grad(items_loss)({"w": "text"}), "item ['w'] is a str"),
-], ids=["hessian", "jacobian", "jvp-keys", "jvp-namedtuple", "vjp-cotangent", "tuple-keys", "string-leaf"])
+    (lambda: sourcead.check_grad(items_loss, {"w": 1.0}), "check_grad of items_loss with respect to params"),
+    (lambda: sourcead.grad(items_loss, check=True)({"w": 1.0}), "check=True of items_loss"),
+], ids=["hessian", "jacobian", "jvp-keys", "jvp-namedtuple", "vjp-cotangent", "tuple-keys", "string-leaf",
+        "check_grad", "check-first-call"])
 def test_misuse_with_pytrees_is_refused_at_the_call(call, words):
     with pytest.raises(UsageError) as info:
         call()

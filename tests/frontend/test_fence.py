@@ -50,11 +50,6 @@ def has_dict_comprehension(x):
     return ys[0]
 
 
-def has_dict(x):
-    d = {"a": x}
-    return d["a"]
-
-
 def has_set(x):
     s = {x, 2.0}
     return x
@@ -170,7 +165,6 @@ TABLE = [
     (has_lambda, "lambda", "a lambda inside a differentiated function", "define it with def at module level"),
     (has_set_comprehension, "{x * i", "a set comprehension", "use a list or an array"),
     (has_dict_comprehension, "{i: x", "a dict comprehension", "pass the values as separate arguments or an array"),
-    (has_dict, '{"a"', "a dict", "use separate variables, a tuple, or an array"),
     (has_set, "{x, 2.0}", "a set", "use a tuple or an array"),
     (has_yield, "yield x", "yield (a generator)", "return the values instead"),
     (has_yield_from, "yield from", "yield from (a generator)", "return the values instead"),
