@@ -1987,3 +1987,15 @@ def structured_gradient(g, x):
     for k, v in grads.items():
         object.__setattr__(out, k, v)
     return out
+
+
+def unmodelled_attribute(x, name):
+    """``x.name`` of a dict or a record that is not one of its keys or fields: it has no derivative
+    rule, so it is refused where it meets a differentiated value (never read as ndarray's)."""
+    return getattr(x, name)
+
+
+def unmodelled_method(x, name, *args, **kwargs):
+    """``x.name(...)`` of a dict or a record, other than the reads sourcead models: no derivative
+    rule, so refused where it meets a differentiated value (never taken for ndarray's method)."""
+    return getattr(x, name)(*args, **kwargs)

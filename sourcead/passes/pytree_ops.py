@@ -13,10 +13,12 @@ they hold -- known when compiling, since a derivative is specialised for its arg
     w = .W(p)                 ->  w = field(p, "W")           (p a dataclass instance)
 
 so that only indexing, building and `runtime.field`, which have derivative rules, meet such a
-value. Refused, located: a key the dict does not hold (Python's KeyError), and a dict with
-integer keys indexed by a computed number (a lookup or an iteration: sourcead cannot tell). Any
-other method or attribute of such a value has no rule, and the transforms refuse it when it
-depends on a `wrt` input. A dict whose kind is not known keeps its operations as written.
+value. Any other method or attribute of such a value (``p.norm()``, ``d.copy()``) becomes
+`runtime.unmodelled_method` / `unmodelled_attribute`, which have no rule: the transforms refuse
+it where it depends on a `wrt` input (it is never taken for ndarray's method of the same name).
+Refused here, located: a key the dict does not hold (Python's KeyError), and a dict with integer
+keys indexed by a computed number (a lookup or an iteration: sourcead cannot tell). A dict whose
+kind is not known keeps its operations as written.
 """
 
 from __future__ import annotations
@@ -61,9 +63,7 @@ def _container(st: Call, kinds: dict):
         return k
     if not isinstance(k, kinds_mod.Dict):
         return None
-    if isinstance(st.op, Method) and st.op.name in _METHODS and not isinstance(k, kinds_mod.Record):
-        return k
-    if isinstance(st.op, Attr) and isinstance(k, kinds_mod.Record) and st.op.name in k.keys:
+    if isinstance(st.op, (Method, Attr)):
         return k
     if st.op is operator.getitem and not st.kwargs and len(st.args) == 2:
         return k
@@ -85,6 +85,11 @@ def _block(stmts: list, kinds: dict, replaced: dict) -> list:
 def _rewrite(st: Call, k, kinds: dict, replaced: dict) -> list:
     """The statements that replace `st` (none where its result is a value already there)."""
     x, out = st.args[0], st.outs[0]
+    unmodelled = isinstance(st.op, Attr) and not (isinstance(k, kinds_mod.Record) and st.op.name in k.keys) \
+        or isinstance(st.op, Method) and (st.op.name not in _METHODS or isinstance(k, kinds_mod.Record))
+    if unmodelled:  # a method or attribute that is not ndarray's: its own call, with no rule
+        op = runtime.unmodelled_attribute if isinstance(st.op, Attr) else runtime.unmodelled_method
+        return [Call([out], op, [x, Const(st.op.name), *st.args[1:]], dict(st.kwargs), st.loc, None, st.tag)]
     if st.op is len:
         replaced[out] = Const(len(k.keys))
         return []

@@ -41,6 +41,19 @@ class Frozen:
 
 
 @dataclasses.dataclass
+class Weights:
+    """Its methods share their names with ndarray's: they must never be taken for them."""
+    w: np.ndarray
+
+    def sum(self):
+        return float(np.sum(self.w)) * 3.0
+
+    @property
+    def T(self):
+        return self.w[::-1]
+
+
+@dataclasses.dataclass
 class Model:
     layer: Layer
     head: dict
@@ -354,6 +367,16 @@ def test_the_argument_is_not_mutated_and_the_gradient_is_a_new_object():
     assert layer.scale == before[2]
 
 
+def scaled_by_a_config(x, cfg):
+    return x * cfg.sum() + cfg.w[0] * x
+
+
+def test_a_method_of_an_argument_that_is_not_differentiated_runs_as_written():
+    """Only a differentiated value's unmodelled methods are refused; a configuration's run."""
+    cfg = Weights(np.array([2.0, 1.0]))
+    assert sourcead.grad(scaled_by_a_config)(1.5, cfg) == pytest.approx(9.0 + 2.0)
+
+
 def test_generated_code_reads_fields_and_keys():
     text = sourcead.source(sourcead.grad(layer_loss), Layer(_r(2, 3), _r(2), 0.7), X)
     assert "field(layer, 'W')" in text and "unfield(" in text
@@ -366,6 +389,18 @@ def test_generated_code_reads_fields_and_keys():
 
 def calls_a_method(f):
     return f.norm() * f.a
+
+
+def calls_sum(p):
+    return p.sum() * np.sum(p.w)
+
+
+def reads_a_property(p):
+    return np.sum(p.T * p.w)
+
+
+def copies(params):
+    return params.copy()["w"] * 2.0
 
 
 def writes_a_key(params):
@@ -381,9 +416,13 @@ def updates(params):
 
 @pytest.mark.parametrize("f, arg, cls, snippet, words", [
     (calls_a_method, Frozen(1.0, np.ones(2)), UnsupportedCallError, "f.norm()", "no derivative rule"),
+    (calls_sum, Weights(np.ones(2)), UnsupportedCallError, "p.sum()", "no derivative rule for unmodelled_method"),
+    (reads_a_property, Weights(np.ones(2)), UnsupportedCallError, "p.T", "no derivative rule for unmodelled_attr"),
+    (copies, {"w": 1.0}, UnsupportedCallError, "params.copy()", "no derivative rule for unmodelled_method"),
     (writes_a_key, {"w": 1.0}, UnsupportedSyntaxError, 'params["w"] =', "assignment into"),
     (updates, {"w": 1.0}, UnsupportedSyntaxError, "other.update(params)", "expression statement"),
-], ids=["method-of-a-dataclass", "dict-write", "dict-update"])
+], ids=["method-of-a-dataclass", "method-named-like-ndarrays", "property-named-like-ndarrays", "dict-copy",
+        "dict-write", "dict-update"])
 def test_an_unmodelled_operation_on_a_pytree_is_refused_where_it_is_written(f, arg, cls, snippet, words):
     with pytest.raises(SourceADError) as info:
         sourcead.grad(f)(arg)
