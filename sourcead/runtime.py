@@ -1999,3 +1999,16 @@ def unmodelled_method(x, name, *args, **kwargs):
     """``x.name(...)`` of a dict or a record, other than the reads sourcead models: no derivative
     rule, so refused where it meets a differentiated value (never taken for ndarray's method)."""
     return getattr(x, name)(*args, **kwargs)
+
+
+def dict_with(d, key, value):
+    """``{**d, key: value}``: one step of a dict comprehension (a new dict; `d` is not changed)."""
+    out = dict(d)
+    out[key] = value
+    return out
+
+
+def dict_without(ct, key, d):
+    """The cotangent of `d` in ``dict_with(d, key, value)``: `ct` on d's keys, zero where `key`
+    replaced d's value."""
+    return {k: zeros_like_input(v) if k == key else ct[k] for k, v in d.items()}

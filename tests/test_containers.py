@@ -142,6 +142,18 @@ def dict_in_a_loop(x):
     return state["pos"] * state["vel"] + state["pos"]
 
 
+def dict_comprehension(x):
+    d = {i: x ** i for i in range(1, 4)}
+    named = {name: d[i] * 2.0 for i, name in [(1, "a"), (3, "b")] if name != "c"}
+    return d[1] * d[3] + d[2] + named["b"] * named["a"]
+
+
+def dict_comprehension_over_a_dict(xs):
+    d = {"u": xs * 2.0, "v": np.sin(xs)}
+    squared = {k: v ** 2 for k, v in d.items()}
+    return np.sum(squared["u"] * squared["v"])
+
+
 def dict_in_branches(x):
     if x > 0:
         d = {"s": x * x}
@@ -155,7 +167,7 @@ CATALOG = [
     (over_zip_and_enumerate, (XS, YS)), (over_rows, (M,)), (array_of_powers, (0.6,)), (largest, (XS,)),
     (as_tuple, (0.8,)), (in_a_branch, (0.5,)), (in_a_branch, (-0.5,)), (gated, (XS,)), (gated, (np.abs(XS) + 0.1,)), (nested, (0.35,)), (shadowing, (0.45,)),
     (in_statements, (XS,)), (dict_literal, (1.5, 2.0)), (dict_views, (0.6,)), (dict_keys_loop, (XS,)),
-    (dict_through_helpers, (0.7,)), (dict_in_a_loop, (0.9,)), (dict_in_branches, (0.8,)),
+    (dict_through_helpers, (0.7,)), (dict_comprehension, (0.7,)), (dict_comprehension_over_a_dict, (XS,)), (dict_in_a_loop, (0.9,)), (dict_in_branches, (0.8,)),
     (dict_in_branches, (-0.8,)),
 ]
 IDS = [f"{f.__name__}-{i}" for i, (f, _) in enumerate(CATALOG)]
@@ -269,9 +281,9 @@ def comprehension_in_a_while_test(x):
     return x
 
 
-def dict_comprehension(x):
+def iterates_a_dict_comprehension(x):
     d = {k: x * k for k in range(3)}
-    return d[1]
+    return sum(d[k] for k in d)
 
 
 def missing_key(x):
@@ -297,7 +309,7 @@ def max_with_a_key(xs):
 REFUSALS = [
     (generator_kept, 0.5, "(x * i for", "generator expression is supported only as the argument"),
     (comprehension_in_a_while_test, 0.5, "(x * i for", "while loop's test"),
-    (dict_comprehension, 0.5, "{k: x * k", "dict comprehension"),
+    (iterates_a_dict_comprehension, 0.5, "d)", "iterating over (or len() of) a dict whose keys"),
     (missing_key, 0.5, 'd["b"]', "'b' is not in this dict"),
     (computed_key, 0.5, "str(x)", "keys are not string or integer literals"),
     (writes_a_dict, 0.5, 'd["a"] =', "assignment into"),

@@ -1,4 +1,4 @@
-"""Comprehensions and generator expressions into loops that build a list (or a running sum).
+"""Comprehensions and generator expressions into loops that build a list, a dict or a running sum.
 
 Output guarantees, for the statements of a function's body: no ListComp and no GeneratorExp is
 left. Each is computed by statements placed right before the statement that evaluated it (inside
@@ -21,6 +21,8 @@ it), every statement located at the user's comprehension:
   first iterable is read in the enclosing scope, everything else in its own;
 - the list is built by ``acc = acc + [item]`` (an invented name of role "accumulator", which every
   loop binding it carries), which the containers pass makes a concatenation with its own rules;
+- a dict comprehension builds its dict by ``acc = dict_with(acc, key, value)`` from ``{}``
+  (`runtime.dict_with`, with rules of its own), its keys known only when it runs;
 - ``sum(...)`` of a generator or a list comprehension is a running sum from `start` (0);
   ``max``/``min`` of one are a running ``max(m, item)`` over the list from its first item (ties
   keep the first, as Python's); ``tuple(...)`` builds a tuple; ``list``, ``np.stack``, ``np.array``,
@@ -43,7 +45,7 @@ import numpy as np
 from .invented import Invented, Namer, assign, load, located, store
 from .parse import Parsed, reject
 
-_COMPREHENSIONS = (gast.ListComp, gast.GeneratorExp)
+_COMPREHENSIONS = (gast.ListComp, gast.GeneratorExp, gast.DictComp)
 # callables that may take a generator expression: what each makes of it
 _JOINS = {np.stack, np.array, np.asarray, np.concatenate, np.hstack, np.vstack, np.column_stack}
 _CONSUMERS = {sum: "sum", max: "extremum", min: "extremum", tuple: "tuple", list: "list", any: "list",
@@ -175,6 +177,13 @@ class _Hoister(gast.NodeTransformer):
     def visit_ListComp(self, node):
         return self.emit(node, gast.List(elts=[], ctx=gast.Load()), _joined(gast.List))
 
+    def visit_DictComp(self, node):
+        """``{k: v for ...}``: ``acc = {}``, then ``acc = dict_with(acc, k, v)`` (its keys are
+        known only when it runs)."""
+        with_ = self.unit.namer.builtin("dict_with")
+        return self.emit(node, gast.Dict(keys=[], values=[]),
+                         lambda acc, item: gast.Call(func=load(with_), args=[acc, *item.elts], keywords=[]))
+
     def visit_GeneratorExp(self, node):
         reject(self.unit.parsed, node, "a generator expression is supported only as the argument of sum, max, "
                "min, tuple, list, any, all, np.stack or np.array",
@@ -211,7 +220,7 @@ def _joined(container):
 def _consumer(unit: _Unit, node: gast.Call):
     """The builtin or NumPy function a call passes a comprehension to, when it is one that takes
     it (sum and max/min also a list comprehension); None otherwise."""
-    if len(node.args) not in (1, 2) or not node.args or not isinstance(node.args[0], _COMPREHENSIONS):
+    if len(node.args) not in (1, 2) or not isinstance(node.args[0], (gast.ListComp, gast.GeneratorExp)):
         return None
     fn = unit.resolve(node.func)
     try:
@@ -247,7 +256,8 @@ def _loop(unit: _Unit, comp, innermost) -> list:
         iterable = gen.iter if k == 0 else _renamed(gen.iter, mapping)
         target = _fresh_target(unit, gen.target, mapping)
         levels.append((target, iterable, [_renamed(c, mapping) for c in gen.ifs]))
-    body = [innermost(_renamed(comp.elt, mapping))]
+    elt = comp.elt if not isinstance(comp, gast.DictComp) else gast.Tuple(elts=[comp.key, comp.value], ctx=gast.Load())
+    body = [innermost(_renamed(elt, mapping))]
     for target, iterable, ifs in reversed(levels):
         for test in reversed(ifs):
             body = [gast.If(test=test, body=body, orelse=[])]

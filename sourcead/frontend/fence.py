@@ -17,7 +17,6 @@ from .parse import Parsed, reject
 _REFUSED = {
     gast.Lambda: ("a lambda inside a differentiated function", "define it with def at module level"),
     gast.SetComp: ("a set comprehension", "use a list or an array"),
-    gast.DictComp: ("a dict comprehension", "pass the values as separate arguments or an array"),
     gast.Set: ("a set", "use a tuple or an array"),
     gast.Await: ("await", "differentiate a plain synchronous function"),
     gast.Yield: ("yield (a generator)", "return the values instead"),

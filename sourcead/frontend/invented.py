@@ -29,6 +29,8 @@ import dataclasses
 
 import gast
 
+from .. import runtime
+
 ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check", "local",
          "accumulator")
 
@@ -62,7 +64,7 @@ class Invented:
 
 RETURNED = "$returned"
 NOT_SHARED = "$not_shared"
-_BUILTINS = {"$len": len, "$range": range, "$min": min, "$list": list}
+_BUILTINS = {"$len": len, "$range": range, "$min": min, "$list": list, "$dict_with": runtime.dict_with}
 
 
 def result_name(k: int) -> str:

@@ -9,6 +9,7 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Shape()                 a tuple of ints (``x.shape``): its items are numbers
     Dict(items)             a dict whose keys are known: ((key, kind of its value), ...), in order
     Record(cls, items)      a namedtuple or dataclass instance of class `cls`: ((field, kind), ...)
+    OpenDict()              a dict whose keys are known only when it runs
 
 Kinds are inferred once per derivation, on the function to differentiate (`infer`); a transform
 extends the table for the values it creates (`extend`, and the kind of a derivative is its
@@ -83,7 +84,13 @@ class Record(Dict):
         return issubclass(self.cls, tuple)
 
 
-SCALAR, SEQ, SHAPE, BOOL = Scalar(), Seq(), Shape(), Bool()
+@dataclasses.dataclass(frozen=True)
+class OpenDict:
+    """A dict whose keys are known only when it runs (a dict comprehension's, or one of two dicts
+    with different keys): read by key as Python does, never iterated by position."""
+
+
+SCALAR, SEQ, SHAPE, BOOL, OPEN_DICT = Scalar(), Seq(), Shape(), Bool(), OpenDict()
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
                 operator.pos, operator.floordiv, operator.mod, abs, pow}
@@ -172,6 +179,8 @@ def _module_constant(c: Const) -> bool:
 
 
 def _join(a, b):
+    if a != b and {type(a), type(b)} <= {Dict, OpenDict}:
+        return OPEN_DICT  # dicts with different keys
     return a if a == b else None
 
 
@@ -264,6 +273,7 @@ def _math(stmt, ks, kinds):
 _RULES = {
     make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ,
     make_dict: lambda stmt, ks, kinds: Dict(tuple(zip(stmt.args[0].value, ks[1:], strict=True))),
+    runtime.dict_with: lambda *_: OPEN_DICT,
     runtime.field: lambda stmt, ks, kinds: ks[0].item(stmt.args[1].value) if isinstance(ks[0], Dict) else None, runtime.concat: lambda *_: SEQ,
     runtime.repeat_seq: lambda *_: SEQ, runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
     runtime.unrepeat_seq: lambda *_: SEQ,

@@ -13,7 +13,9 @@ they hold -- known when compiling, since a derivative is specialised for its arg
     w = .W(p)                 ->  w = field(p, "W")           (p a dataclass instance)
 
 so that only indexing, building and `runtime.field`, which have derivative rules, meet such a
-value. Any other method or attribute of such a value (``p.norm()``, ``d.copy()``) becomes
+value. A dict whose keys are known only when it runs (`kinds.OpenDict`: a dict comprehension's)
+is read by key as Python does; ``len`` of it, which iterating over it needs (the desugared loop
+reads it by position), is refused. Any other method or attribute of such a value (``p.norm()``, ``d.copy()``) becomes
 `runtime.unmodelled_method` / `unmodelled_attribute`, which have no rule: the transforms refuse
 it where it depends on a `wrt` input (it is never taken for ndarray's method of the same name).
 Refused here, located: a key the dict does not hold (Python's KeyError), and a dict with integer
@@ -58,6 +60,11 @@ def _container(st: Call, kinds: dict):
         k = kinds_mod.of(st.args[1], kinds)
         return k if isinstance(k, kinds_mod.Dict) and not isinstance(k, kinds_mod.Record) else None
     k = kinds_mod.of(st.args[0], kinds)
+    if isinstance(k, kinds_mod.OpenDict) and st.op is len:  # iterating over it reads it by position
+        raise UnsupportedSyntaxError(
+            "iterating over (or len() of) a dict whose keys sourcead knows only when it runs (a dict "
+            "comprehension's, or one with other keys on another path) is not supported", st.loc,
+            "iterate over a list of the keys (for k in names: d[k]), or build the dict with literal keys")
     if st.op is len and len(st.args) == 1 and not st.kwargs and isinstance(k, kinds_mod.Dict) \
             and not isinstance(k, kinds_mod.Record):
         return k

@@ -45,11 +45,6 @@ def has_set_comprehension(x):
     return x
 
 
-def has_dict_comprehension(x):
-    ys = {i: x for i in range(3)}
-    return ys[0]
-
-
 def has_set(x):
     s = {x, 2.0}
     return x
@@ -164,7 +159,6 @@ TABLE = [
     # function, snippet under the caret, message, hint
     (has_lambda, "lambda", "a lambda inside a differentiated function", "define it with def at module level"),
     (has_set_comprehension, "{x * i", "a set comprehension", "use a list or an array"),
-    (has_dict_comprehension, "{i: x", "a dict comprehension", "pass the values as separate arguments or an array"),
     (has_set, "{x, 2.0}", "a set", "use a tuple or an array"),
     (has_yield, "yield x", "yield (a generator)", "return the values instead"),
     (has_yield_from, "yield from", "yield from (a generator)", "return the values instead"),

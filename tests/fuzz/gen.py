@@ -14,7 +14,7 @@ list), in loops and branches, passed to the helper and returned by it; f may ret
 list. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
 grown it) so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
 long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
-most once a program, never in the helper) f holds a construct sourcead refuses: a dict comprehension,
+most once a program, never in the helper) f holds a construct sourcead refuses: a set,
 ``list.append`` or a complex literal; `Program.refused_lines` names its line, where the test
 expects the refusal to be located.
 
@@ -113,7 +113,7 @@ class Program:
     # "loop_in_if": a for/while inside an if (bug 4: grad(grad(f)) drops the cotangent of values
     # the inner loop pushed on the tape, so the test skips its grad(grad) check by default)
     features: frozenset = frozenset()
-    # lines holding a construct sourcead must refuse (a dict comprehension, list.append, a complex
+    # lines holding a construct sourcead must refuse (a set, list.append, a complex
     # literal): the expected outcome is a located refusal, not a number
     refused_lines: tuple = ()
     container: str = "L"  # "seq" kinds: the first argument is a list (L) or a tuple (T)
@@ -516,12 +516,12 @@ class _Gen:
             env.bind(t, e)
 
     def unsupported(self, env: _Env, indent: int):
-        """A construct sourcead refuses (a dict comprehension, list.append, a complex number): the test expects
+        """A construct sourcead refuses (a set, list.append, a complex number): the test expects
         a located refusal."""
         form = self.choice(["dict", "append", "complex"])
         v = self.new_name("v")
         if form == "dict":
-            self.emit(indent, f"{v} = {{k: {self.expr(env, SCALAR, 1)} for k in ('p', 'q')}}['p']")
+            self.emit(indent, f"{v} = min({{{self.expr(env, SCALAR, 1)}, {self.expr(env, SCALAR, 1)}}})")
         elif form == "complex":
             self.emit(indent, f"{v} = ({self.expr(env, SCALAR, 1)} * (1.0 + 0.5j)).real")
         else:

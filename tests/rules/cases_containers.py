@@ -18,4 +18,9 @@ CASES = [
     C("array-field", runtime.field, {"W": rnd(2, 3), "b": rnd()}, "W"),
     C("float-field", runtime.field, {"W": rnd(2, 3), "b": rnd()}, "b"),
     C("array-field", runtime.unfield, rnd(2, 3), {"W": rnd(2, 3), "b": rnd()}, "W"),
+    # a dict comprehension's steps
+    C("new-key", runtime.dict_with, {"W": rnd(2, 3)}, "b", rnd()),
+    C("replaced-key", runtime.dict_with, {"W": rnd(2, 3), "b": rnd(2)}, "b", rnd(2)),
+    C("replaced-key", runtime.dict_without, {"W": rnd(2, 3), "b": rnd(2)}, "b", {"W": rnd(2, 3), "b": rnd(2)}),
+    C("new-key", runtime.dict_without, {"W": rnd(2, 3), "b": rnd()}, "b", {"W": rnd(2, 3)}),
 ]
