@@ -11,7 +11,8 @@ repeated (``s * 2``, ``3 * s``), sliced (``s[1:]``, ``s[:2]``, ``s[-2:]``, ``s[:
 (constant and negative indices, ``s[i % len(s)]``), unpacked (``p, q = s``), measured (``len``),
 iterated (``for v in s``, ``enumerate(s)``) and grown in loops (``hs = hs + [h]``, a loop-carried
 list), in loops and branches, passed to the helper and returned by it; f may return a pair or a
-list. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
+list. Expressions may also read a dict literal by key (``{'p': a, 'q': b}['q']``, ``.get``) and sum a
+generator or index a list comprehension. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
 grown it) so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
 long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
 most once a program, never in the helper) f holds a construct sourcead refuses: a set,
@@ -250,7 +251,8 @@ class _Gen:
             return f"({self.expr(env, SCALAR, depth)} * np.ones(3))"
         if depth <= 0 or self.coin(25):
             return self.leaf(env, typ)
-        forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax"]
+        forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax", "dict",
+                 "comprehension"]
         if env.seqs(typ, 1) and env.of_type(INT):
             forms += ["seqloopindex"]
         if typ == SCALAR:
@@ -300,6 +302,16 @@ class _Gen:
                 return self.choice([f"math.sqrt(1.0 + {e} * {e})", f"math.log(1.0 + {e} * {e})",
                                     f"math.exp(math.tanh({e}))"])
             return self.choice([f"np.sqrt(1.0 + {e} * {e})", f"np.log(1.0 + {e} * {e})", f"np.log1p({e} * {e})"])
+        if form == "dict":  # a dict literal read by a key it holds, or by one it lacks with a default
+            a, b = self.expr(env, typ, d), self.expr(env, typ, d)
+            if self.coin():
+                return f"{{'p': {a}, 'q': {b}}}[{self.choice(['{q}', '{p}']).format(p=repr('p'), q=repr('q'))}]"
+            return f"{{'p': {a}}}.get({self.choice(['{p}', '{r}']).format(p=repr('p'), r=repr('r'))}, {b})"
+        if form == "comprehension":  # a generator summed, a list comprehension indexed
+            e = self.expr(env, typ, d)
+            if self.coin():
+                return f"sum(c * {e} for c in (0.5, 1.5))"
+            return f"[c * {e} for c in range(3) if c != 1][1]"
         if form == "minmax":
             fn = self.choice(["np.maximum", "np.minimum"])
             return f"{fn}({self.expr(env, typ, d)}, {self.expr(env, self.choice([SCALAR, typ]), d)})"
