@@ -104,6 +104,11 @@ def dict_literal(x, y):
     return d["w"] * d["b"] + d.get("c", 1.0) * x + d.get("b", 5.0)
 
 
+def nested_defaults(x):
+    """Regression (the fuzzer): a default that is itself a dict's default was left undefined."""
+    return {"p": x}.get("r", {"p": x}.get("r", x)) * {"p": x, "q": 2.0 * x}.get("q", 1.0)
+
+
 def dict_views(x):
     d = {"a": x, "b": x * x, "c": np.sin(x)}
     s = 0.0
@@ -166,7 +171,7 @@ CATALOG = [
     (filtered, (0.7,)), (power_sum, (0.9,)), (sum_with_start, (0.4,)), (two_fors, (XS,)),
     (over_zip_and_enumerate, (XS, YS)), (over_rows, (M,)), (array_of_powers, (0.6,)), (largest, (XS,)),
     (as_tuple, (0.8,)), (in_a_branch, (0.5,)), (in_a_branch, (-0.5,)), (gated, (XS,)), (gated, (np.abs(XS) + 0.1,)), (nested, (0.35,)), (shadowing, (0.45,)),
-    (in_statements, (XS,)), (dict_literal, (1.5, 2.0)), (dict_views, (0.6,)), (dict_keys_loop, (XS,)),
+    (in_statements, (XS,)), (dict_literal, (1.5, 2.0)), (nested_defaults, (0.6,)), (dict_views, (0.6,)), (dict_keys_loop, (XS,)),
     (dict_through_helpers, (0.7,)), (dict_comprehension, (0.7,)), (dict_comprehension_over_a_dict, (XS,)), (dict_in_a_loop, (0.9,)), (dict_in_branches, (0.8,)),
     (dict_in_branches, (-0.8,)),
 ]

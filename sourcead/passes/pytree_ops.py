@@ -82,6 +82,9 @@ def _block(stmts: list, kinds: dict, replaced: dict) -> list:
     for st in stmts:
         for region in regions(st):
             region.body = _block(region.body, kinds, replaced)
+        if isinstance(st, Call) and replaced:  # a value replaced above is read as what replaced it
+            st.args = [replaced.get(a, a) if isinstance(a, Var) else a for a in st.args]
+            st.kwargs = {n: replaced.get(a, a) if isinstance(a, Var) else a for n, a in st.kwargs.items()}
         k = _container(st, kinds) if isinstance(st, Call) else None
         new = [st] if k is None else _rewrite(st, k, kinds, replaced)
         kinds_mod.extend(new, kinds)  # a field read here may be a record read next
