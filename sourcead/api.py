@@ -11,14 +11,13 @@ the transforms again on the IR the first one generated: a *chain* of (mode, wrt)
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import inspect
 import types
 
 import numpy as np
 
-from . import check, display
+from . import check, display, pytrees
 from .backend.standalone import standalone_source
 from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
 from .frontend.callables import as_function
@@ -162,7 +161,7 @@ class Derivative:
 
     def prepare(self, args) -> list:
         for i in self.floats:
-            args[i] = to_float(args[i])
+            args[i] = to_float(args[i]) if not _pytree(args[i]) else pytrees.map_leaves(to_float, args[i])
         return args
 
     def __call__(self, *args, **kwargs):
@@ -180,6 +179,7 @@ class Derivative:
     def _checked_call(self, args, kwargs):
         """grad(f, check=True): the first call is checked against central finite differences."""
         self.check_first = False
+        _refuse_structure("check=True", self.f, self.bound.args(args, kwargs), self.wrt)
         report = check.compare(self, self.bound.args(args, kwargs))
         if not report.ok:
             raise check.mismatch(report)
@@ -341,7 +341,9 @@ def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: flo
     if isinstance(f, Derivative):
         raise UsageError("check_grad takes the function itself, not its gradient",
                          hint="check_grad(f, *args, wrt=...) differentiates f and checks that")
-    report = check.compare(grad(f, wrt=wrt), args, eps, rtol, atol)
+    df = grad(f, wrt=wrt)
+    _refuse_structure("check_grad", df.f, df.bound.args(list(args), {}), df.wrt)
+    report = check.compare(df, args, eps, rtol, atol)
     if raise_on_mismatch and not report.ok:
         raise check.mismatch(report)
     return report
@@ -367,8 +369,8 @@ def _differentiable(x) -> bool:
         return True
     if isinstance(x, np.ndarray):
         return x.dtype.kind == "f"
-    if _plain_sequence(x):
-        return any(_differentiable(e) for e in x)
+    if _plain_sequence(x) or pytrees.is_structure(x):
+        return any(_differentiable(e) for _, e in pytrees.children(x))
     return False
 
 
@@ -464,7 +466,7 @@ def _jvp(f, primals, tangents, quiet: bool = False):
     results = d.fn(*args, *tans)
     n = len(results) // 2
     outs, touts = results[:n], results[n:]
-    touts = tuple(as_gradient(t, o) if _numeric(o) else t for t, o in zip(touts, outs, strict=True))
+    touts = tuple(as_gradient(t, o) if _numeric(o) or _pytree(o) else t for t, o in zip(touts, outs, strict=True))
     if len(outs) == 1:
         _refuse_output(base, outs[0], "jvp")
     touts = tuple(t if _value_problem(o) is None else None for t, o in zip(touts, outs, strict=True))
@@ -490,6 +492,14 @@ def _tangent_like(t, x, name="x"):
             raise _usage(f"jvp: the tangent of {name} must be a list or tuple of {len(x)} like {name}; "
                          f"got {_describe(t)}", hint="give each element of the primal its own tangent")
         return type(x)(_tangent_like(ti, xi, f"{name}[{k}]") for k, (ti, xi) in enumerate(zip(t, x)))
+    if _pytree(x):
+        expected = pytrees.same_structure(t, x)
+        if expected is not None:
+            raise _usage(f"jvp: the tangent of {name} must be {expected}, like {name}; got {_describe(t)}",
+                         hint=f"give the tangent {name}'s structure")
+        parts = [_tangent_like(ti, xi, name + pytrees.describe_key(x, k))
+                 for (k, xi), (_, ti) in zip(pytrees.children(x), pytrees.children(t), strict=True)]
+        return pytrees.internal(pytrees.rebuild(x, parts), x)
     if t is None:
         t = 0.0
     problem = _value_problem(t)
@@ -509,6 +519,20 @@ def _tangent_like(t, x, name="x"):
         raise _usage(f"jvp: the tangent of {name} has shape {np.shape(t)}; {name} is a scalar",
                      hint="pass a float")
     return t
+
+
+def _refuse_structure(what: str, f, primals, positions) -> None:
+    """hessian, jacobian and the finite-difference checks take arrays and floats: a dict,
+    namedtuple or dataclass argument is refused (JAX would give nested pytrees of blocks); hvp,
+    jvp of grad and grad itself take pytrees."""
+    names = list(_signature(f).parameters)
+    for i in positions:
+        if _pytree(primals[i]):
+            hint = (f"use sourcead.hvp(f)(..., v) with v shaped like {names[i]} for Hessian-vector products, "
+                    "or pass the leaves as separate arrays") if what in ("hessian", "jacobian") else \
+                "check a function of the leaves, passed as separate arrays"
+            raise _usage(f"{what} of {f.__name__} with respect to {names[i]}, {_describe(primals[i])}, is not "
+                         "supported", hint=hint)
 
 
 def _basis(x):
@@ -548,6 +572,7 @@ def hessian(f, wrt=0):
 
     def hess(*args, **kwargs):
         primals = g.bound.args(args, kwargs)
+        _refuse_structure("hessian", g.f, primals, g.wrt)
         blocks = []
         for i in g.wrt:
             row = []
@@ -587,6 +612,7 @@ def jacobian(f, wrt=0):
 
     def jac(*args, **kwargs):
         primals = bound.args(args, kwargs)
+        _refuse_structure("jacobian", base, primals, (i,))
         x = to_float(primals[i])
         out = f(*primals)
         if isinstance(out, tuple):
@@ -701,30 +727,11 @@ def _plain_sequence(x) -> bool:
 
 
 def _pytree(x) -> bool:
-    """A dict, namedtuple or dataclass instance: structures sourcead does not differentiate yet."""
-    if isinstance(x, dict) or (isinstance(x, tuple) and hasattr(type(x), "_fields")):
-        return True
-    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+    """A dict, namedtuple or dataclass instance (a pytree node that is not a plain sequence)."""
+    return pytrees.is_structure(x)
 
 
-def _children(x) -> list:
-    if isinstance(x, dict):
-        return list(x.values())
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return [getattr(x, field.name) for field in dataclasses.fields(x)]
-    if isinstance(x, (list, tuple)):
-        return list(x)
-    return []
-
-
-def _leaves(x):
-    """The values inside nested lists, tuples, dicts, namedtuples and dataclasses."""
-    children = _children(x) if (_plain_sequence(x) or _pytree(x)) else None
-    if children is None:
-        yield x
-        return
-    for child in children:
-        yield from _leaves(child)
+_leaves = pytrees.leaves
 
 
 def _is_complex(x) -> bool:
@@ -759,13 +766,14 @@ def _value_problem(x) -> str | None:
     """Why `x` cannot be differentiated with respect to (None if it can)."""
     if _is_complex(x):
         return f"{_describe(x)}: sourcead does not differentiate complex numbers yet"
-    if _pytree(x):
-        return f"{_describe(x)}: pytrees (dicts, namedtuples, dataclasses) are not supported yet"
-    if _plain_sequence(x):
-        for k, e in enumerate(x):
+    if isinstance(x, dict) and not all(type(k) in (str, int) for k in x):
+        return f"{_describe(x)} whose keys are not all strings or ints: sourcead does not differentiate it yet"
+    if _plain_sequence(x) or _pytree(x):
+        for k, e in pytrees.children(x):
             problem = _value_problem(e)
             if problem is not None:
-                return f"a {type(x).__name__} whose element {k} is {problem}"
+                where = f"element {k}" if _plain_sequence(x) else f"item {pytrees.describe_key(x, k)}"
+                return f"a {type(x).__name__} whose {where} is {problem}"
         return None
     if _is_number(x):
         return None
@@ -775,16 +783,15 @@ def _value_problem(x) -> str | None:
 _HINTS = {
     "complex": "differentiate with respect to the real and imaginary parts as two float arguments "
                "(complex support comes later)",
-    "pytree": "pass the values as separate float arguments, or as a tuple or an array",
-    "other": "differentiate with respect to a float, an int, a float array, or a list or tuple of them; "
-             "leave other arguments out of wrt",
+    "other": "differentiate with respect to a float, an int, a float array, or a list, tuple, dict, "
+             "namedtuple or dataclass of them; leave other arguments out of wrt",
 }
 
 
 def _hint_for(problem: str) -> str:
     if "complex" in problem:
         return _HINTS["complex"]
-    return _HINTS["pytree"] if "pytrees" in problem else _HINTS["other"]
+    return _HINTS["other"]
 
 
 def _refuse_undifferentiable(fname: str, name: str, x, what: str, differentiated: bool) -> None:
@@ -837,6 +844,14 @@ def _cotangent_like(ct, out):
                          f"{_describe(ct)}", hint="pass a list or tuple of as many cotangents, each shaped like "
                                                   "its item")
         return [_cotangent_like(c, o) for c, o in zip(ct, out, strict=True)]
+    if _pytree(out):
+        expected = pytrees.same_structure(ct, out)
+        if expected is not None:
+            raise _usage(f"vjp: the result is {_describe(out)}; the cotangent must be {expected}; got "
+                         f"{_describe(ct)}", hint="pass a cotangent with the result's structure")
+        pairs = [(k, _cotangent_like(c, o)) for (k, o), (_, c) in zip(pytrees.children(out), pytrees.children(ct),
+                                                                       strict=True)]
+        return [c for _, c in pairs] if pytrees.is_named_tuple(out) else dict(pairs)
     if not _numeric(out):
         return ct
     problem = _value_problem(ct)
@@ -857,7 +872,7 @@ def _refuse_output(f, out, what: str, which: str = "") -> None:
     problem = _value_problem(out)
     if problem is None:
         return
-    if "complex" in problem or "pytrees" in problem:
+    if "complex" in problem:
         message, hint = f"{what} of {f.__name__}: the result{which} is {problem}", _hint_for(problem)
     else:
         message = f"{what} of {f.__name__}: the result{which} is {problem.replace(', not a number', '')}, " \

@@ -1,7 +1,7 @@
 """The pipeline: the one place that writes down the order of the stages.
 
     parse -> fence -> desugar -> to_ssa -> simplify                     (lower: the primal IR, per function)
-    kinds -> containers -> hoist -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
+    kinds -> pytree_ops -> containers -> hoist -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
                                                              (derive: per mode, wrt and argument kinds)
 
 Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
@@ -38,7 +38,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, derivative_calls, effects, hoist, inplace, seed, shapes, simplify
+from .passes import containers, dce, derivative_calls, effects, hoist, inplace, pytree_ops, seed, shapes, simplify
 from .passes import kinds as kinds_mod
 
 
@@ -188,6 +188,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         if derivative_ir is not None and derivative_calls.needed(primal):  # grad(f)(x) inside, x varying
             primal = _checked(derivative_calls.run(primal, kinds, derivative_ir), "derivative calls")
             kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
+        explicit, kinds = pytree_ops.run(primal, kinds)
+        primal = primal if explicit is primal else _checked(explicit, "pytree_ops")
         explicit, kinds = containers.run(primal, kinds)
         primal = primal if explicit is primal else _checked(explicit, "containers")
         primal, kinds = hoist.run(primal, kinds)

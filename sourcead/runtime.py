@@ -8,6 +8,8 @@ code can be differentiated again.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import linecache
 
 import numpy as np
@@ -45,13 +47,15 @@ def unbroadcast(g, x):
 
 def ones_like_output(y):
     """The seed cotangent of a result whose sum is differentiated: 1.0, ones of y's shape, or a
-    list of those for a list or tuple of results."""
+    list of those for a list or tuple of results (a dict for a dict or a dataclass's fields)."""
     if isinstance(y, _ndarray):
         if y.dtype.kind not in "biuf":
             raise _not_numeric(y)
         return np.ones(y.shape, dtype=_gradient_dtype(y))
     if isinstance(y, (list, tuple)):
         return [ones_like_output(e) for e in y]
+    if isinstance(y, dict) or is_record(y):
+        return {k: ones_like_output(e) for k, e in items_of(y)}
     if isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, (bool, np.bool_)):
         return 1.0
     raise _not_numeric(y)
@@ -67,6 +71,10 @@ def numeric_result(y, where=None):
             return y
     elif isinstance(y, (list, tuple)):
         for e in y:
+            numeric_result(e, where)
+        return y
+    elif isinstance(y, dict) or is_record(y):
+        for _, e in items_of(y):
             numeric_result(e, where)
         return y
     elif isinstance(y, (int, float, np.integer, np.floating)) and not isinstance(y, (bool, np.bool_)):
@@ -95,11 +103,14 @@ def _not_numeric(y, loc=None):
 
 def zeros_like_input(x):
     """A zero gradient in x's type: 0.0 for a number, a float array of x's shape (and float
-    dtype: float32 stays float32) for an array, a list of zeros for a list or tuple."""
+    dtype: float32 stays float32) for an array, a list of zeros for a list or tuple, a dict of
+    zeros for a dict or a dataclass's fields."""
     if isinstance(x, _ndarray):
         return np.zeros(x.shape, dtype=_gradient_dtype(x))
     if isinstance(x, (list, tuple)):
         return [zeros_like_input(e) for e in x]
+    if isinstance(x, dict) or is_record(x):
+        return {k: zeros_like_input(e) for k, e in items_of(x)}
     return 0.0
 
 
@@ -120,7 +131,10 @@ def to_float(x):
 
 def as_gradient(g, x):
     """Give the gradient `g` the type and shape of the primal `x` (float, or a float ndarray --
-    float32 for float32 x, else float64 unless g is wider; a list of gradients for a list or tuple)."""
+    float32 for float32 x, else float64 unless g is wider; a list of gradients for a list or tuple;
+    a dict, namedtuple or dataclass of gradients for one)."""
+    if isinstance(x, dict) or is_record(x) or isinstance(x, tuple) and hasattr(type(x), "_fields"):
+        return structured_gradient(g, x)
     if isinstance(x, (list, tuple)):
         if isinstance(g, (list, tuple)):
             return type(x)(as_gradient(gi, xi) for gi, xi in zip(g, x, strict=True))
@@ -320,8 +334,8 @@ def unindex(g, x, idx):
 
     Repeated integer indices accumulate. `x` may be a list or tuple (the result is then a list).
     """
-    if isinstance(x, (list, tuple)):
-        out = [zeros_like_input(e) for e in x]
+    if isinstance(x, (list, tuple, dict)):
+        out = zeros_like_input(x)
         out[idx] = g
         return out
     out = np.zeros(np.shape(x), dtype=np.result_type(g, 1.0))
@@ -1954,6 +1968,8 @@ def add_cotangents(a, b):
         if not isinstance(b, (list, tuple)) or len(a) != len(b):
             raise _seq_arithmetic()
         return [add_cotangents(x, y) for x, y in zip(a, b, strict=True)]
+    if isinstance(a, dict) or is_record(a):
+        return add_fields(a, b)
     return a + b
 
 
@@ -2348,3 +2364,84 @@ def view_part(t, old, base, idx, through):
     if not _viewed(old, base, idx, through):
         return _zero_like(old)
     return t if idx is None else t[idx]
+
+
+# ---- dicts and records (namedtuples, dataclasses) ------------------------------------------------
+# A dict's cotangent (and tangent) is a dict of the same keys; a dataclass instance's, inside
+# generated code, a dict of its fields (`field` reads either); `as_gradient` gives the user one of
+# the primal's own type.
+
+
+def is_record(x) -> bool:
+    """Whether `x` is a dataclass instance."""
+    return dataclasses.is_dataclass(x) and not isinstance(x, type)
+
+
+def items_of(x):
+    """(key, value) of a dict, or (field name, value) of a dataclass instance."""
+    if isinstance(x, dict):
+        return list(x.items())
+    return [(f.name, getattr(x, f.name)) for f in dataclasses.fields(x)]
+
+
+def field(x, name):
+    """``x.name`` of a dataclass instance, or of its cotangent or tangent (a dict of its fields)."""
+    return x[name] if isinstance(x, dict) else getattr(x, name)
+
+
+def unfield(g, x, name):
+    """The cotangent of ``x.name``: zeros for x's fields, `g` for `name`."""
+    out = zeros_like_input(x)
+    out[name] = g
+    return out
+
+
+def add_fields(a, b):
+    """Two cotangents of a dict or a dataclass instance, added key by key."""
+    b = dict(items_of(b))
+    out = {}
+    for k, v in items_of(a):
+        out[k] = add_cotangents(v, b.pop(k)) if k in b else v
+    out.update(b)
+    return out
+
+
+def structured_gradient(g, x):
+    """`g` (a dict, or a list for a namedtuple) as a gradient of x's type: a dict of the same keys,
+    the same namedtuple, a dataclass instance of the same class with the gradients as fields."""
+    if isinstance(x, tuple):
+        parts = list(g) if isinstance(g, (list, tuple)) else [g] * len(x)
+        return type(x)(*[as_gradient(gi, xi) for gi, xi in zip(parts, x, strict=True)])
+    values = dict(items_of(g)) if isinstance(g, dict) or is_record(g) else None
+    grads = {k: as_gradient(values[k] if values is not None else g, v) for k, v in items_of(x)}
+    if isinstance(x, dict):
+        return grads
+    out = copy.copy(x)
+    for k, v in grads.items():
+        object.__setattr__(out, k, v)
+    return out
+
+
+def unmodelled_attribute(x, name):
+    """``x.name`` of a dict or a record that is not one of its keys or fields: it has no derivative
+    rule, so it is refused where it meets a differentiated value (never read as ndarray's)."""
+    return getattr(x, name)
+
+
+def unmodelled_method(x, name, *args, **kwargs):
+    """``x.name(...)`` of a dict or a record, other than the reads sourcead models: no derivative
+    rule, so refused where it meets a differentiated value (never taken for ndarray's method)."""
+    return getattr(x, name)(*args, **kwargs)
+
+
+def dict_with(d, key, value):
+    """``{**d, key: value}``: one step of a dict comprehension (a new dict; `d` is not changed)."""
+    out = dict(d)
+    out[key] = value
+    return out
+
+
+def dict_without(ct, key, d):
+    """The cotangent of `d` in ``dict_with(d, key, value)``: `ct` on d's keys, zero where `key`
+    replaced d's value."""
+    return {k: zeros_like_input(v) if k == key else ct[k] for k, v in d.items()}

@@ -21,6 +21,7 @@ WHAT = {
                "reverse sweep, statements as the rules give them.",
     "seed": "The gradient's seed kept a number where a number does.",
     "containers": "+ and * of lists and tuples made concatenation and repetition.",
+    "pytree_ops": "Reads of dicts' keys and of namedtuples' and dataclasses' fields made indexing.",
     "shapes": "Operands read only for their shape replaced by a value of the same shape that is alive anyway.",
     "dce": "What no result needs is gone (the primal result, the loop index, the branch's value).",
     "inplace": "Updates of arrays the function owns and no longer reads written in place.",

@@ -86,12 +86,12 @@ def test_a_peer_with_a_wrong_gradient_fails_and_is_not_timed():
     assert row["status"] == "FAIL" and "_fn" not in row
 
 
-def _comprehension_sum(x):
-    return sum([x * i for i in range(3)])
+def _set_comprehension_sum(x):
+    return sum({x * i for i in range(3)})
 
 
 def test_a_function_sourcead_refuses_is_reported_refused_with_the_first_line():
-    w = dataclasses.replace(_small_poly()[0], primal=_comprehension_sum, hand=lambda x: 3.0, wrt=(0,),
+    w = dataclasses.replace(_small_poly()[0], primal=_set_comprehension_sum, hand=lambda x: 3.0, wrt=(0,),
                             make_args=lambda small: (2.0,))
     row = measure_tool("sourcead", lambda: tools.sourcead(w, (2.0,)), [np.asarray(3.0)], Config(quick=True))
     assert row["status"] == "refused", row

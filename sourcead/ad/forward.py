@@ -16,8 +16,8 @@ forward mode works on generated reverse-mode code (forward over reverse: Hessian
 
 from __future__ import annotations
 
-from ..ir.core import (Call, Const, For, Function, If, Param, Pop, Push, Region, Var, While, derivative, make_list,
-                       make_tuple, walk)
+from ..ir.core import (Call, Const, For, Function, If, Param, Pop, Push, Region, Var, While, derivative, make_dict,
+                       make_list, make_tuple, walk)
 from . import templates
 from .common import IDENTITY_OPS, TANGENT, Transform, copy_function
 
@@ -56,6 +56,11 @@ class Forward(Transform):
         if op is make_tuple or op is make_list:
             t = derivative(out)
             emit.append(Call([t], op, [self.or_zero(a, tan, emit, loc) for a in args], {}, loc, None, TANGENT))
+            tan[out] = t
+        elif op is make_dict:
+            t = derivative(out)
+            tangents = [self.or_zero(a, tan, emit, loc) for a in args[1:]]
+            emit.append(Call([t], op, [args[0], *tangents], {}, loc, None, TANGENT))
             tan[out] = t
         elif op in IDENTITY_OPS:
             tan[out] = self.tangent_of(args[0], tan)

@@ -28,7 +28,7 @@ from .. import runtime
 from ..errors import InternalError, NonDifferentiableError
 from ..ir.builder import defined_in, ordered_uses, substitute, used_in
 from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Slot, Tape, Var,
-                       While, derivative, like, make_list, make_tuple, walk)
+                       While, derivative, like, make_dict, make_list, make_tuple, walk)
 from ..passes import dce, simplify
 from ..passes import kinds as kinds_mod
 from . import tape, templates
@@ -101,6 +101,12 @@ class Reverse(Transform):
                 if self.varies(a):
                     item = Var()
                     emit.append(Call([item], operator.getitem, [g, Const(i)], {}, loc, None, GRAD))
+                    self.accumulate(ct, a, item, emit, loc, emit[-1:])
+        elif op is make_dict:  # a dict's cotangent is a dict of the same keys
+            for key, a in zip(stmt.args[0].value, stmt.args[1:], strict=True):
+                if self.varies(a):
+                    item = Var()
+                    emit.append(Call([item], operator.getitem, [g, Const(key)], {}, loc, None, GRAD))
                     self.accumulate(ct, a, item, emit, loc, emit[-1:])
         elif op in IDENTITY_OPS:
             self.accumulate(ct, stmt.args[0], g, emit, loc)

@@ -25,8 +25,8 @@ import operator
 import gast
 
 from .. import runtime
-from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_list,
-                       make_tuple, operands, regions)
+from ..ir.core import (Attr, Call, Const, For, Function, If, Method, Pop, Push, Region, Var, While, make_dict,
+                       make_list, make_tuple, operands, regions)
 from ..ir.ops import BINARY_SYNTAX, COMPARE_SYNTAX as _CMP, UNARY_SYNTAX as _UNARY
 from ..passes.dce import is_effect
 from .naming import ObjectNames, value_names
@@ -235,6 +235,9 @@ class Emitter:
                 return gast.Tuple(elts=[self.operand(a) for a in args], ctx=gast.Load())
             if op is make_list:
                 return gast.List(elts=[self.operand(a) for a in args], ctx=gast.Load())
+            if op is make_dict and isinstance(args[0], Const):
+                return gast.Dict(keys=[self.const(Const(k)) for k in args[0].value],
+                                 values=[self.operand(a) for a in args[1:]])
             if isinstance(op, Attr) and len(args) == 1:
                 return gast.Attribute(value=self.operand(args[0]), attr=op.name, ctx=gast.Load())
         keywords = [gast.keyword(arg=k, value=self.operand(v)) for k, v in call.kwargs.items()]

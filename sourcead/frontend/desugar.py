@@ -30,6 +30,7 @@ import dataclasses
 import gast
 
 from .desugar_functions import lift_functions
+from .desugar_comprehensions import comprehensions
 from .desugar_loops import control_flow
 from .desugar_statements import split_raising_if
 from .desugar_mutation import rewrite as rewrite_mutation
@@ -42,7 +43,7 @@ def desugar(parsed: Parsed) -> Parsed:
     table: dict = {}
     namer = Namer(table)
     lift_functions(parsed, tree, namer, desugar)
-    tree.body = _block(tree.body, namer)
+    tree.body = _block(comprehensions(parsed, tree, namer), namer)
     tree = _Exprs().visit(tree)
     tree.body = control_flow(parsed, tree, namer)
     return dataclasses.replace(parsed, tree=tree, invented=table)

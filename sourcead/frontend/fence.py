@@ -18,11 +18,7 @@ from .statements import kept_nodes
 
 # node type -> (what it is, what to do instead)
 _REFUSED = {
-    gast.ListComp: ("a list comprehension", "write a for loop that builds the values, or use NumPy"),
     gast.SetComp: ("a set comprehension", "use a list or an array"),
-    gast.DictComp: ("a dict comprehension", "pass the values as separate arguments or an array"),
-    gast.GeneratorExp: ("a generator expression", "write a for loop, or use NumPy on an array"),
-    gast.Dict: ("a dict", "use separate variables, a tuple, or an array"),
     gast.Set: ("a set", "use a tuple or an array"),
     gast.Await: ("await", "differentiate a plain synchronous function"),
     gast.Yield: ("yield (a generator)", "return the values instead"),

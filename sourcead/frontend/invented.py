@@ -20,6 +20,9 @@ iteration only. Roles:
                                                          array (checked at run time by the lowering)
     function   g = $fn1                                  a nested def or a lambda, lifted out of the
                                                          tree (frontend/desugar_functions.py)
+    local      $x1 = $s2[$i3]                            a comprehension's variable  (the user's name)
+    accumulator $ys1 = $ys1 + [item]                     what a comprehension builds; every loop that
+                                                         binds it carries it  (the assigned name, if any)
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ import dataclasses
 
 import gast
 
-ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check",
-         "function")
+from .. import runtime
+
+ROLES = ("flag", "counter", "index", "returned", "result", "sequence", "temporary", "builtin", "check", "local",
+         "accumulator", "function")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,13 +50,13 @@ class Invented:
     def names_values(self) -> bool:
         """Whether a value computed for this name takes its label (an index, a counter), or
         stays a temporary (a returned value keeps whatever name it had)."""
-        return self.role in ("index", "counter")
+        return self.role in ("index", "counter") or self.role in ("local", "accumulator") and self.label is not None
 
     @property
     def function_wide(self) -> bool:
         """Whether the name outlives the loops that bind it (a return's flag and values, read
         after the outermost loop): every loop that binds it carries it."""
-        return self.role in ("returned", "result")
+        return self.role in ("returned", "result", "accumulator")
 
     @property
     def held(self) -> bool:
@@ -61,7 +66,7 @@ class Invented:
 
 RETURNED = "$returned"
 NOT_SHARED = "$not_shared"
-_BUILTINS = {"$len": len, "$range": range, "$min": min, "$list": list}
+_BUILTINS = {"$len": len, "$range": range, "$min": min, "$list": list, "$dict_with": runtime.dict_with}
 
 
 def result_name(k: int) -> str:

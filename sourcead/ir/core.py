@@ -319,6 +319,11 @@ def make_list(*elts):
     return list(elts)
 
 
+def make_dict(keys, *values):
+    """``{k0: v0, ...}``: `keys` a tuple of constant keys (a literal), one value per key."""
+    return dict(zip(keys, values, strict=True))
+
+
 def walk(stmts: list[Stmt]):
     """Yield every statement, depth first, regions included."""
     for stmt in stmts:

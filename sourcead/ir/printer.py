@@ -20,7 +20,7 @@ import types
 
 import numpy as np
 
-from .core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, label, make_list, make_tuple
+from .core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, label, make_dict, make_list, make_tuple
 
 
 def op_name(op) -> str:
@@ -35,6 +35,8 @@ def op_name(op) -> str:
         return "tuple"
     if op is make_list:
         return "list"
+    if op is make_dict:
+        return "dict"
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "_operator":
         return op.__name__
     if getattr(operator, getattr(op, "__name__", ""), None) is op:

@@ -19,7 +19,7 @@ import gast
 
 from ..errors import UnsupportedCallError, UnsupportedSyntaxError
 from ..ir.builder import clone_region
-from ..ir.core import Attr, Const, If, Method, Operand, Region, Var, make_list, make_tuple
+from ..ir.core import Attr, Const, If, Method, Operand, Region, Var, make_dict, make_list, make_tuple
 from ..ir.ops import BINOPS, CMPOPS, UNARYOPS
 from ..rules import registry
 from ..runtime import UNBOUND, check_bound
@@ -136,6 +136,21 @@ def lower_tuple(ctx: Context, node) -> Operand:
 
 def lower_list(ctx: Context, node) -> Operand:
     return ctx.emit(make_list, [lower_expr(ctx, e) for e in node.elts], node=node)
+
+
+def lower_dict(ctx: Context, node) -> Operand:
+    """``{"w": w, "b": b}``: its keys are constants (strings or numbers), known when compiling."""
+    keys = []
+    for key in node.keys:
+        if not (isinstance(key, gast.Constant) and isinstance(key.value, (str, int)) and not isinstance(key.value, bool)):
+            ctx.unit.error(key if key is not None else node, "a dict whose keys are not string or integer literals "
+                           "(or that unpacks another with **) is not supported by sourcead",
+                           hint='write the keys as literals: {"w": w, "b": b}', cls=UnsupportedSyntaxError)
+        if key.value in keys:
+            ctx.unit.error(key, f"the key {key.value!r} appears twice in this dict", cls=UnsupportedSyntaxError)
+        keys.append(key.value)
+    values = [lower_expr(ctx, v) for v in node.values]
+    return ctx.emit(make_dict, [Const(tuple(keys)), *values], node=node)
 
 
 def lower_slice(ctx: Context, node) -> Operand:
@@ -257,7 +272,7 @@ def _library_dirs() -> tuple[str, ...]:
 _EXPRESSIONS = {
     gast.Constant: lower_constant, gast.Name: lower_name, gast.Attribute: lower_attribute,
     gast.BinOp: lower_binop, gast.UnaryOp: lower_unaryop, gast.Compare: lower_compare,
-    gast.BoolOp: lower_boolop, gast.IfExp: lower_ifexp, gast.Tuple: lower_tuple, gast.List: lower_list,
+    gast.BoolOp: lower_boolop, gast.IfExp: lower_ifexp, gast.Tuple: lower_tuple, gast.List: lower_list, gast.Dict: lower_dict,
     gast.Slice: lower_slice, gast.Subscript: lower_subscript, gast.Call: lower_call,
     gast.JoinedStr: lower_joined_str,
 }

@@ -7,6 +7,9 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Bool()                  True or False (a comparison's result)
     Seq()                   a tuple or a list
     Shape()                 a tuple of ints (``x.shape``): its items are numbers
+    Dict(items)             a dict whose keys are known: ((key, kind of its value), ...), in order
+    Record(cls, items)      a namedtuple or dataclass instance of class `cls`: ((field, kind), ...)
+    OpenDict()              a dict whose keys are known only when it runs
 
 Kinds are inferred once per derivation, on the function to differentiate (`infer`); a transform
 extends the table for the values it creates (`extend`, and the kind of a derivative is its
@@ -24,7 +27,7 @@ import types
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_list, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_dict, make_list, make_tuple
 from ..ir.ops import in_, not_in
 
 
@@ -56,7 +59,38 @@ class Shape:
     """A tuple of ints, as ``x.shape``."""
 
 
-SCALAR, SEQ, SHAPE, BOOL = Scalar(), Seq(), Shape(), Bool()
+@dataclasses.dataclass(frozen=True)
+class Dict:
+    """A dict whose keys (strings or ints) are known: ((key, kind of its value), ...), in order."""
+
+    items: tuple = ()
+
+    @property
+    def keys(self) -> tuple:
+        return tuple(k for k, _ in self.items)
+
+    def item(self, key):
+        return next((k for name, k in self.items if name == key), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Record(Dict):
+    """A namedtuple or dataclass instance of class `cls`: ((field, kind of its value), ...)."""
+
+    cls: type = object
+
+    @property
+    def named_tuple(self) -> bool:
+        return issubclass(self.cls, tuple)
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenDict:
+    """A dict whose keys are known only when it runs (a dict comprehension's, or one of two dicts
+    with different keys): read by key as Python does, never iterated by position."""
+
+
+SCALAR, SEQ, SHAPE, BOOL, OPEN_DICT = Scalar(), Seq(), Shape(), Bool(), OpenDict()
 SCALAR_TO_ARRAY = Array(None, 1)  # np.cumsum(2.0) is array([2.])
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
@@ -71,8 +105,14 @@ def kind_of_value(x):
         return SCALAR
     if isinstance(x, np.ndarray):
         return Array(None, x.ndim)
+    if isinstance(x, tuple) and hasattr(type(x), "_fields"):
+        return Record(tuple((f, kind_of_value(v)) for f, v in zip(type(x)._fields, x)), type(x))
     if isinstance(x, (tuple, list)):
         return SEQ
+    if isinstance(x, dict) and all(type(k) in (str, int) for k in x):
+        return Dict(tuple((k, kind_of_value(v)) for k, v in x.items()))
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return Record(tuple((f.name, kind_of_value(getattr(x, f.name))) for f in dataclasses.fields(x)), type(x))
     if callable(x) and not isinstance(x, np.generic):
         return Static(x)
     return None
@@ -162,6 +202,8 @@ def _module_constant(c: Const) -> bool:
 
 def _join(a, b):
     """What is known of a value that is either a or b: arrays of one rank stay arrays of that rank."""
+    if a != b and {type(a), type(b)} <= {Dict, OpenDict}:
+        return OPEN_DICT  # dicts with different keys
     if a == b:
         return a
     if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
@@ -205,6 +247,12 @@ def _transpose(stmt, ks, kinds):
 def _getitem(stmt, ks, kinds):
     """An item of a shape is a number; integer indices take one axis each off an array."""
     x, index = stmt.args
+    if isinstance(ks[0], Dict):
+        if isinstance(index, Const) and index.spelling is None:
+            key = index.value if not isinstance(ks[0], Record) or type(index.value) is not int \
+                else ks[0].keys[index.value] if -len(ks[0].items) <= index.value < len(ks[0].items) else None
+            return ks[0].item(key)
+        return None
     if isinstance(ks[0], (Seq, Shape)) and isinstance(index, Const) and isinstance(index.value, slice):
         return ks[0]  # a slice of a sequence is one
     if isinstance(ks[0], Shape):
@@ -246,6 +294,19 @@ def _cumulative(stmt, ks, kinds):
     return a if along_axis or a.ndim == 1 else Array(None, 1)
 
 
+def _dict_with(stmt, ks, kinds):
+    """``{**d, key: v}``: d's keys and `key` when both are known, else keys known only when it runs."""
+    key = stmt.args[1] if len(stmt.args) > 1 else None
+    if isinstance(ks[0], Dict) and not isinstance(ks[0], Record) and isinstance(key, Const) \
+            and key.spelling is None and type(key.value) in (str, int):
+        value = ks[2] if len(ks) > 2 else None
+        items = [(k, value if k == key.value else v) for k, v in ks[0].items]
+        if key.value not in ks[0].keys:
+            items.append((key.value, value))
+        return Dict(tuple(items))
+    return OPEN_DICT
+
+
 def _first(stmt, ks, kinds):
     return ks[0] if ks else None
 
@@ -267,7 +328,10 @@ def _math(stmt, ks, kinds):
 
 # op -> kind(stmt, operand kinds, table): the operations whose result's kind follows from their operands'
 _RULES = {
-    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ, runtime.concat: lambda *_: SEQ,
+    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ,
+    make_dict: lambda stmt, ks, kinds: Dict(tuple(zip(stmt.args[0].value, ks[1:], strict=True))),
+    runtime.dict_with: _dict_with,
+    runtime.field: lambda stmt, ks, kinds: ks[0].item(stmt.args[1].value) if isinstance(ks[0], Dict) else None, runtime.concat: lambda *_: SEQ,
     runtime.repeat_seq: lambda *_: SEQ, runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
     runtime.unrepeat_seq: lambda *_: SEQ,
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,

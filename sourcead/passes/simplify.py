@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, make_tuple, operands, regions
+from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, make_dict, make_tuple, operands, regions
 from . import kinds as kinds_mod
 
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
@@ -441,6 +441,9 @@ class _Simplifier:
     def getitem(self, stmt, args, lits):
         """An item of a tuple built here, or of a literal tuple, is that item."""
         t, i = args
+        built = self.defining(t, make_dict)
+        if built is not None and isinstance(i, Const) and i.spelling is None and i.value in built.args[0].value:
+            return built.args[1 + built.args[0].value.index(i.value)]  # an item of a dict built here
         if not (isinstance(i, Const) and type(i.value) is int):
             return None
         built = self.defining(t, make_tuple)

@@ -25,7 +25,7 @@ the finite differences (the derivative with respect to a list must be a list, a 
   a list) against grad;
 * ``sourcead.grad(sourcead.grad(f, wrt=1), wrt=(0, 1))`` against finite differences of the first.
 
-A program holding a construct sourcead does not support (a dict literal, ``list.append``, a complex
+A program holding a construct sourcead does not support (a set, ``list.append``, a complex
 literal; `Program.refused_lines`) must be refused by grad and jvp with a `SourceADError` other than
 `InternalError`, located in the generated file at that line: never a number, never another error.
 
@@ -306,7 +306,7 @@ def check_program(prog, rng) -> str:
 
 
 def check_refusal(prog, mod) -> str:
-    """The program holds a construct sourcead does not support (a dict, list.append, a complex
+    """The program holds a construct sourcead does not support (a set, list.append, a complex
     number): grad and jvp must refuse it with a SourceADError naming the generated file and the
     construct's line, never return a number or fail otherwise."""
     args, tangents = _container_args(prog, np.random.default_rng(0))

@@ -168,7 +168,7 @@ def test_vjp_cotangent_of_a_list_result():
 # --- the refusals the fuzzer expects, kept as fixed programs (the default profile may draw none) --
 
 REFUSED = {
-    "dict": "        v = {'p': xs[0] * y, 'q': y}['p']\n",
+    "set": "        v = min({xs[0] * y, y})\n",
     "nested_write": "        hs[1][0] = np.sin(y)\n",  # (hs.append is supported: mutation)
     "complex": "        v = (xs[1] * (1.0 + 0.5j)).real\n",
 }

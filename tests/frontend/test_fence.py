@@ -35,34 +35,9 @@ def helper(*args, **kwargs):
 # ---- one function per refused construct ------------------------------------------------------
 
 
-def has_lambda(x):
-    f = lambda t: t * 2  # noqa: E731
-    return f(x)
-
-
-def has_list_comprehension(x):
-    ys = [x * i for i in range(3)]
-    return ys[0]
-
-
 def has_set_comprehension(x):
     ys = {x * i for i in range(3)}
     return x
-
-
-def has_dict_comprehension(x):
-    ys = {i: x for i in range(3)}
-    return ys[0]
-
-
-def has_generator_expression(x):
-    ys = (x * i for i in range(3))
-    return x
-
-
-def has_dict(x):
-    d = {"a": x}
-    return d["a"]
 
 
 def has_set(x):
@@ -166,12 +141,7 @@ def has_match(x):
 
 TABLE = [
     # function, snippet under the caret, message, hint
-    (has_list_comprehension, "[x * i", "a list comprehension",
-     "write a for loop that builds the values, or use NumPy"),
     (has_set_comprehension, "{x * i", "a set comprehension", "use a list or an array"),
-    (has_dict_comprehension, "{i: x", "a dict comprehension", "pass the values as separate arguments or an array"),
-    (has_generator_expression, "(x * i", "a generator expression", "write a for loop, or use NumPy on an array"),
-    (has_dict, '{"a"', "a dict", "use separate variables, a tuple, or an array"),
     (has_set, "{x, 2.0}", "a set", "use a tuple or an array"),
     (has_yield, "yield x", "yield (a generator)", "return the values instead"),
     (has_yield_from, "yield from", "yield from (a generator)", "return the values instead"),

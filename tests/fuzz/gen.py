@@ -11,10 +11,11 @@ repeated (``s * 2``, ``3 * s``), sliced (``s[1:]``, ``s[:2]``, ``s[-2:]``, ``s[:
 (constant and negative indices, ``s[i % len(s)]``), unpacked (``p, q = s``), measured (``len``),
 iterated (``for v in s``, ``enumerate(s)``) and grown in loops (``hs = hs + [h]``, a loop-carried
 list), in loops and branches, passed to the helper and returned by it; f may return a pair or a
-list. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
+list. Expressions may also read a dict literal by key (``{'p': a, 'q': b}['q']``, ``.get``) and sum a
+generator or index a list comprehension. The generator tracks each sequence's length (exact, or a lower bound once a loop may have
 grown it) so that indices and unpackings stay in range; a name is rebound only to a sequence at least as
 long, so a bound known before a loop holds inside it. Now and then (``unsupported_percent``, at
-most once a program, never in the helper) f holds a construct sourcead refuses: a dict literal,
+most once a program, never in the helper) f holds a construct sourcead refuses: a set,
 a write ``l[0][0] = v`` or a complex literal; `Program.refused_lines` names its line, where the test
 expects the refusal to be located.
 
@@ -113,7 +114,7 @@ class Program:
     # "loop_in_if": a for/while inside an if (bug 4: grad(grad(f)) drops the cotangent of values
     # the inner loop pushed on the tape, so the test skips its grad(grad) check by default)
     features: frozenset = frozenset()
-    # lines holding a construct sourcead must refuse (a dict literal, l[0][0] = v, a complex
+    # lines holding a construct sourcead must refuse (a set, l[0][0] = v, a complex
     # literal): the expected outcome is a located refusal, not a number
     refused_lines: tuple = ()
     container: str = "L"  # "seq" kinds: the first argument is a list (L) or a tuple (T)
@@ -250,7 +251,8 @@ class _Gen:
             return f"({self.expr(env, SCALAR, depth)} * np.ones(3))"
         if depth <= 0 or self.coin(25):
             return self.leaf(env, typ)
-        forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax"]
+        forms = ["bin", "bin", "bin", "div", "pow", "unary", "unary", "neg", "ifexp", "smooth", "minmax", "dict",
+                 "comprehension"]
         if env.seqs(typ, 1) and env.of_type(INT):
             forms += ["seqloopindex"]
         if typ == SCALAR:
@@ -300,6 +302,16 @@ class _Gen:
                 return self.choice([f"math.sqrt(1.0 + {e} * {e})", f"math.log(1.0 + {e} * {e})",
                                     f"math.exp(math.tanh({e}))"])
             return self.choice([f"np.sqrt(1.0 + {e} * {e})", f"np.log(1.0 + {e} * {e})", f"np.log1p({e} * {e})"])
+        if form == "dict":  # a dict literal read by a key it holds, or by one it lacks with a default
+            a, b = self.expr(env, typ, d), self.expr(env, typ, d)
+            if self.coin():
+                return f"{{'p': {a}, 'q': {b}}}[{self.choice(['{q}', '{p}']).format(p=repr('p'), q=repr('q'))}]"
+            return f"{{'p': {a}}}.get({self.choice(['{p}', '{r}']).format(p=repr('p'), r=repr('r'))}, {b})"
+        if form == "comprehension":  # a generator summed, a list comprehension indexed
+            e = self.expr(env, typ, d)
+            if self.coin():
+                return f"sum(c * {e} for c in (0.5, 1.5))"
+            return f"[c * {e} for c in range(3) if c != 1][1]"
         if form == "minmax":
             fn = self.choice(["np.maximum", "np.minimum"])
             return f"{fn}({self.expr(env, typ, d)}, {self.expr(env, self.choice([SCALAR, typ]), d)})"
@@ -516,12 +528,12 @@ class _Gen:
             env.bind(t, e)
 
     def unsupported(self, env: _Env, indent: int):
-        """A construct sourcead refuses (a dict, a write into a nested element, a complex number):
+        """A construct sourcead refuses (a set, a write into a nested element, a complex number):
         the test expects a located refusal."""
-        form = self.choice(["dict", "nested_write", "complex"])
+        form = self.choice(["set", "nested_write", "complex"])
         v = self.new_name("v")
-        if form == "dict":
-            self.emit(indent, f"{v} = {{'p': {self.expr(env, SCALAR, 1)}, 'q': {self.expr(env, SCALAR, 1)}}}['p']")
+        if form == "set":
+            self.emit(indent, f"{v} = min({{{self.expr(env, SCALAR, 1)}, {self.expr(env, SCALAR, 1)}}})")
         elif form == "complex":
             self.emit(indent, f"{v} = ({self.expr(env, SCALAR, 1)} * (1.0 + 0.5j)).real")
         else:

@@ -1,4 +1,5 @@
-"""Spec cases for the rules of + and * on lists and tuples (sourcead/rules/containers.py)."""
+"""Spec cases for the rules of + and * on lists and tuples (sourcead/rules/containers.py), and of
+reading a dataclass's fields (sourcead/rules/pytrees_.py)."""
 
 from spec import C, rnd
 
@@ -13,4 +14,13 @@ CASES = [
     C("list-thrice", runtime.repeat_seq, [rnd()], 3),
     C("list-twice", runtime.repeat_parts, [rnd(), rnd(2)], 2),
     C("two-copies", runtime.unrepeat_seq, [rnd(), rnd(3), rnd(), rnd(3)], [rnd(), rnd(3)], 2),
+    # a dataclass's fields, read from its cotangent or tangent (a dict of them): sourcead/rules/pytrees_.py
+    C("array-field", runtime.field, {"W": rnd(2, 3), "b": rnd()}, "W"),
+    C("float-field", runtime.field, {"W": rnd(2, 3), "b": rnd()}, "b"),
+    C("array-field", runtime.unfield, rnd(2, 3), {"W": rnd(2, 3), "b": rnd()}, "W"),
+    # a dict comprehension's steps
+    C("new-key", runtime.dict_with, {"W": rnd(2, 3)}, "b", rnd()),
+    C("replaced-key", runtime.dict_with, {"W": rnd(2, 3), "b": rnd(2)}, "b", rnd(2)),
+    C("replaced-key", runtime.dict_without, {"W": rnd(2, 3), "b": rnd(2)}, "b", {"W": rnd(2, 3), "b": rnd(2)}),
+    C("new-key", runtime.dict_without, {"W": rnd(2, 3), "b": rnd()}, "b", {"W": rnd(2, 3)}),
 ]

@@ -323,6 +323,8 @@ def is_float_leaf(v):
 
 
 def leaves(v):
+    if isinstance(v, dict):
+        return [leaf for item in v.values() for leaf in leaves(item)]
     if isinstance(v, (list, tuple)):
         return [leaf for item in v for leaf in leaves(item)]
     return [v]
@@ -334,6 +336,8 @@ def has_floats(v):
 
 def direction(v, rng):
     """A random value with v's structure: normal on float leaves, zero elsewhere."""
+    if isinstance(v, dict):
+        return {k: direction(item, rng) for k, item in v.items()}
     if isinstance(v, (list, tuple)):
         return type(v)(direction(item, rng) for item in v)
     if is_float_leaf(v) and (np.ndim(v) or isinstance(v, np.ndarray)):
@@ -344,6 +348,8 @@ def direction(v, rng):
 
 
 def shifted(v, d, e):
+    if isinstance(v, dict):
+        return {k: shifted(item, d[k], e) for k, item in v.items()}
     if isinstance(v, (list, tuple)):
         return type(v)(shifted(item, di, e) for item, di in zip(v, d, strict=True))
     if not is_float_leaf(v):
@@ -360,6 +366,8 @@ def vdot(a, b):
 
 
 def cotangent_like(ans, rng):
+    if isinstance(ans, dict):
+        return {k: cotangent_like(item, rng) for k, item in ans.items()}
     if isinstance(ans, (list, tuple)):
         return [cotangent_like(item, rng) for item in ans]
     return rng.standard_normal(np.shape(ans)) if np.ndim(ans) else float(rng.standard_normal())

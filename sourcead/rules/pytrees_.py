@@ -1,0 +1,58 @@
+"""Derivative rules for reading a dataclass instance's fields, and for the steps of a dict
+comprehension.
+
+The compiler writes ``p.W`` of a dataclass argument as `runtime.field(p, "W")`; inside generated
+code a dataclass's cotangent (or tangent) is a dict of its fields, which `field` reads too, so
+the rules hold at every order. (A dict's items are read with the indexing rule, whose
+`runtime.unindex` makes the dict cotangent.)
+"""
+
+from __future__ import annotations
+
+from .. import runtime
+from ..runtime import dict_with, dict_without, field, unfield, zeros_like_input
+from .registry import adjoint, nondifferentiable, tangent
+
+
+@adjoint(runtime.field)
+def field_adjoint(ct, ans, x, name):
+    return unfield(ct, x, name), None
+
+
+@tangent(runtime.field)
+def field_tangent(t, ans, x, name):
+    return field(t, name), None
+
+
+@adjoint(runtime.unfield)
+def unfield_adjoint(ct, ans, g, x, name):
+    return field(ct, name), None, None
+
+
+@tangent(runtime.unfield)
+def unfield_tangent(t, ans, g, x, name):
+    return unfield(t, x, name), None, None
+
+
+# A dict comprehension builds its dict by `dict_with` steps (keys known only when it runs)
+@adjoint(runtime.dict_with)
+def dict_with_adjoint(ct, ans, d, key, value):
+    return dict_without(ct, key, d), None, ct[key]
+
+
+@tangent(runtime.dict_with)
+def dict_with_tangent(t, ans, d, key, value):
+    return dict_with(t, key, zeros_like_input(value)), None, dict_with(zeros_like_input(d), key, t)
+
+
+@adjoint(runtime.dict_without)
+def dict_without_adjoint(ct, ans, g, key, d):
+    return dict_with(ct, key, zeros_like_input(g[key])), None, zeros_like_input(d)
+
+
+@tangent(runtime.dict_without)
+def dict_without_tangent(t, ans, g, key, d):
+    return dict_without(t, key, d), None, zeros_like_input(ans)
+
+
+nondifferentiable(runtime.is_record, runtime.items_of)
