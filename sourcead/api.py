@@ -13,13 +13,14 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import os
 import types
 
 import numpy as np
 
 from . import check, display, pytrees
 from .backend.standalone import standalone_source
-from .errors import NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
+from .errors import InternalError, NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
 from .frontend.callables import as_function
 from .frontend.parse import caller_loc as _caller_loc
 from .ir.printer import format_function
@@ -31,6 +32,22 @@ from .cache import DERIVED as _DERIVED, LOWERED as _LOWERED  # noqa: F401  (test
 from .cache import derived as _derived, global_kinds as _global_kinds, kinds as _kinds, lowered as _lowered
 from .cache import name as _name, specialisation as _specialisation, stages as _stages
 from .cache import static_arguments as _static_arguments
+
+
+def _user_facing(fn):
+    """A public function whose refusals reach the user from their own call: a `SourceADError`
+    (not an `InternalError`, whose frames a bug report needs) leaves without sourcead's frames and
+    chained internal exceptions -- it names the user's file and line itself. With the environment
+    variable SOURCEAD_TRACEBACK=full, everything is kept."""
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except SourceADError as err:
+            if isinstance(err, InternalError) or os.environ.get("SOURCEAD_TRACEBACK") == "full":
+                raise
+            raise err.with_traceback(None) from None
+    return call
 
 
 def _base(f, what: str):
@@ -164,6 +181,7 @@ class Derivative:
             args[i] = to_float(args[i]) if not _pytree(args[i]) else pytrees.map_leaves(to_float, args[i])
         return args
 
+    @_user_facing
     def __call__(self, *args, **kwargs):
         if self.check_first:
             return self._checked_call(args, kwargs)
@@ -305,6 +323,7 @@ class Derivative:
 _NO_FUNCTION = object()  # grad() and grad(wrt=...) as decorators; grad(None) is a mistake
 
 
+@_user_facing
 def grad(f=_NO_FUNCTION, wrt=0, has_aux=False, check=False):
     """The gradient of `f` with respect to the parameter(s) `wrt` (positions or names).
 
@@ -331,6 +350,7 @@ def grad(f=_NO_FUNCTION, wrt=0, has_aux=False, check=False):
     return Derivative(f, "grad", wrt, has_aux, check)
 
 
+@_user_facing
 def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7,
                raise_on_mismatch: bool = False) -> check.GradientCheck:
     """Check `sourcead.grad(f, wrt)` at `args` against central finite differences.
@@ -349,6 +369,7 @@ def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: flo
     return report
 
 
+@_user_facing
 def value_and_grad(f=None, wrt=0, has_aux=False):
     """Like `grad`, but returns ``(f(*args), gradient)`` from one run; with ``has_aux=True``,
     ``((value, aux), gradient)``."""
@@ -399,6 +420,7 @@ def _call_args(f, primals, what):
     return base, chain, args, positions
 
 
+@_user_facing
 def vjp(f, *primals):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
     result (same structure as `out`) to one cotangent per primal: for a list or tuple primal, a
@@ -415,6 +437,7 @@ def _vjp(f, primals, out=_MISSING):
     if not isinstance(out, tuple):
         _refuse_output(base, out, "vjp")
 
+    @_user_facing
     def pullback(ct):
         cts = tuple(ct) if isinstance(out, tuple) else (ct,)
         if len(cts) != n_out:
@@ -438,6 +461,7 @@ def _vjp(f, primals, out=_MISSING):
     return out, pullback
 
 
+@_user_facing
 def jvp(f, primals, tangents):
     """``(out, tangent_out)``: f's result at `primals` and its directional derivative along
     `tangents` (one per primal, shaped like it: a list or tuple for a list or tuple primal; None
@@ -546,6 +570,7 @@ def _basis(x):
         yield 1.0
 
 
+@_user_facing
 def hvp(f, wrt=0):
     """A function of ``(*args, v)``: the Hessian of `f` (w.r.t. parameter `wrt`) times `v`,
     forward over reverse."""
@@ -553,6 +578,7 @@ def hvp(f, wrt=0):
     if g.several:
         raise UsageError("hvp takes one parameter; for several, use hessian")
 
+    @_user_facing
     def hessian_vector_product(*args):
         if len(args) != g.bound.n_params + 1:
             raise UsageError(f"hvp: pass the {g.bound.n_params} arguments of {g.f.__name__}, then v")
@@ -564,12 +590,14 @@ def hvp(f, wrt=0):
     return hessian_vector_product
 
 
+@_user_facing
 def hessian(f, wrt=0):
     """A function of f's arguments returning the Hessian of `f` (the gradient of its sum, for a
     non-scalar result) w.r.t. `wrt`: shape x.shape + x.shape (a float for a float x); for a tuple
     `wrt`, a nested tuple of blocks. Forward over reverse, one pass per input dimension."""
     g = Derivative(f, "grad", wrt)
 
+    @_user_facing
     def hess(*args, **kwargs):
         primals = g.bound.args(args, kwargs)
         _refuse_structure("hessian", g.f, primals, g.wrt)
@@ -599,6 +627,7 @@ def _floating(a) -> np.ndarray:
     return a if a.dtype.kind == "f" else a.astype(np.float64)
 
 
+@_user_facing
 def jacobian(f, wrt=0):
     """A function of f's arguments returning the Jacobian of f's result w.r.t. `wrt`: shape
     out.shape + x.shape (a float when both are scalars). Reverse rows or forward columns,
@@ -610,6 +639,7 @@ def jacobian(f, wrt=0):
     i = positions[0]
     bound = _Bound(base)
 
+    @_user_facing
     def jac(*args, **kwargs):
         primals = bound.args(args, kwargs)
         _refuse_structure("jacobian", base, primals, (i,))
@@ -672,6 +702,7 @@ def _derived_for(df, args, mode=None, wrt=None):
     return _noted(d, note) if note else d
 
 
+@_user_facing
 def stages(f, *args, mode=None, wrt=None) -> list[tuple[str, str]]:
     """Every stage's output, as (stage, text), for the derivative `source(f, *args, mode=...,
     wrt=...)` shows: the front end's as Python, the IR's as `ssa` prints it, the generated source."""
@@ -685,6 +716,7 @@ def _noted(derived, note: str):
     return derived
 
 
+@_user_facing
 def source(df, *args, mode=None, wrt=None, standalone=False) -> str:
     """The generated source of a derivative: specialised for `args` when given, else the one that
     was compiled last, else the one for float arguments (a first comment line says so).
@@ -700,11 +732,13 @@ def source(df, *args, mode=None, wrt=None, standalone=False) -> str:
     return derived.source
 
 
+@_user_facing
 def show(df, *args, mode=None, wrt=None, standalone=False) -> None:
     """Print `source(df, *args, ...)`, highlighted on a colour terminal."""
     display.print_source(source(df, *args, mode=mode, wrt=wrt, standalone=standalone))
 
 
+@_user_facing
 def ssa(f) -> str:
     """The SSA IR of a function (or of a derivative's generated program) as text."""
     if isinstance(f, Derivative):

@@ -108,6 +108,12 @@ def _refuse_async(module, name, filename, first, lines) -> None:
 def _no_source(fn) -> SourceUnavailableError:
     """The error for a function whose source cannot be read, located at the user's call."""
     where = fn.__code__.co_filename
+    if where == "<stdin>":
+        return SourceUnavailableError(
+            f"{fn.__qualname__} was typed at the interactive prompt, which keeps no source for sourcead "
+            f"to read", caller_loc(),
+            hint="save the function in a file and import it, or use IPython, Jupyter or the Python 3.13 prompt, "
+                 "which keep what you type")
     if where.startswith("<") and where.endswith(">"):
         what = (f"the source of {fn.__qualname__} is not available: it was compiled from a string "
                 f"(exec, compile or an interactive prompt; its file is {where}), so there is no "

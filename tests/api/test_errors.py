@@ -478,3 +478,36 @@ def test_the_fuzz_is_large_and_mostly_differentiable():
             assert not isinstance(err, sourcead.InternalError), f"{fn.__name__}: {err}"
             refused += 1
     assert refused <= 3
+
+
+PROMPT_SCRIPT = """
+import numpy as np
+import sourcead
+def f(x):
+    return np.sin(x) * x
+sourcead.grad(f)(1.0)
+"""
+
+
+def _run_stdin(script, **env):
+    import subprocess
+    full_env = {**os.environ, **env}
+    return subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, env=full_env,
+                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def test_a_function_typed_at_a_prompt_is_refused_in_one_sentence_without_internal_frames():
+    """A function read from standard input (the 3.10-3.12 prompt keeps no source): one located
+    sentence saying what to do; the traceback holds the user's line and one frame of sourcead's
+    entry point, no chained OSError."""
+    err = _run_stdin(PROMPT_SCRIPT).stderr
+    assert "typed at the interactive prompt" in err and "save the function in a file" in err
+    assert "During handling" not in err and "OSError" not in err
+    frames = [line for line in err.splitlines() if line.strip().startswith('File "') and "sourcead" in line]
+    assert len(frames) == 1 and "api.py" in frames[0], err
+
+
+def test_full_tracebacks_on_request():
+    err = _run_stdin(PROMPT_SCRIPT, SOURCEAD_TRACEBACK="full").stderr
+    frames = [line for line in err.splitlines() if line.strip().startswith('File "') and "sourcead" in line]
+    assert len(frames) > 3 and any("parse.py" in f for f in frames), err
