@@ -36,6 +36,10 @@ SECOND_ORDER_OPT_OUT = {
     runtime.norm_weight: "its rules call norm_weight_dx/dnorm, which have no rules: third order is refused",
     runtime.sinc_slope: "its rules call sinc_curvature, which has no rules: third derivatives of sinc are refused",
     np.corrcoef: "its rules call corrcoef_cov_ct/corrcoef_jvp, which have no rules: second order is refused",
+    runtime.unfield: "its result is a dict (a dataclass's fields), which this harness's directions do not span; "
+                     "second order through dataclass fields is checked by hvp in tests/api/test_pytrees.py",
+    runtime.dict_with: "its result is a dict, which this harness's directions do not span; second order of "
+                       "d[k] = v is checked by hessian in tests/test_containers.py",
 }
 
 _EPS = 1e-5
