@@ -34,9 +34,11 @@ EXPECTED = {
     "newton.py": ["x = 2.094551481542327", "(agrees with finite differences)"],
     "projectile.py": ["gradient check of distance", "lands at 25.000000000 m", "def distance_grad(angle, speed):"],
     "custom_rule.py": ["gradient:", "check:"],
+    "heat_equation.py": ["gradient check of misfit", "Hessian eigenvalues at the fit: [ True  True]",
+                         "fitted k = 1.290 (true 1.3), q = 4.049 (true 4.0)"],
 }
 PLOTS = {"linear_regression.py": "loss_curve_linear_regression.png", "mlp.py": "loss_curve_mlp.png",
-         "projectile.py": "projectile.png"}
+         "projectile.py": "projectile.png", "heat_equation.py": "heat_equation.png"}
 
 
 def test_every_example_is_tested():
