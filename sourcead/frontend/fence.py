@@ -121,9 +121,10 @@ def _check_expr_statement(parsed: Parsed, node: gast.Expr) -> None:
         if is_list_method(node.value):
             return  # hs.append(h) and the like: desugar_mutation rebinds hs
     reject(parsed, node,
-           "an expression statement (a call whose result is unused, such as print or an in-place "
-           "method) is not supported: sourcead differentiates pure functions",
-           "remove the statement, or assign its result and use it")
+           "an expression statement (a call whose result is unused, other than print, logging, "
+           "warnings.warn and a list's append, extend, insert or pop) is not supported: its effect is "
+           "not something sourcead can differentiate",
+           "assign its result and use it, or move the call outside the differentiated function")
 
 
 def _check_target(parsed: Parsed, target, writable: bool = False) -> None:

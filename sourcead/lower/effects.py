@@ -43,7 +43,7 @@ def lower_expr_statement(ctx: Context, node: gast.Expr) -> None:
     callee = effect_callee(unit.parsed, node.value, function_locals(unit.parsed))
     if callee is None:
         unit.error(node, "an expression statement other than print, logging or warnings.warn is not "
-                   "supported by sourcead", "remove the statement, or assign its result and use it")
+                   "supported by sourcead", "assign its result and use it, or move the call outside the differentiated function")
     obj, spelling = callee
 
     def lower(inner: Context) -> None:

@@ -227,8 +227,9 @@ def has_bytes(x):
     return x
 
 
-EXPRESSION_STATEMENT = ("an expression statement (a call whose result is unused, such as print or an in-place "
-                        "method) is not supported: sourcead differentiates pure functions")
+EXPRESSION_STATEMENT = ("an expression statement (a call whose result is unused, other than print, logging, "
+                        "warnings.warn and a list's append, extend, insert or pop) is not supported: its effect "
+                        "is not something sourcead can differentiate")
 INTO_AN_ELEMENT = ("assignment into an element here (in a tuple target, a for target or an annotated assignment) "
                    "is not supported yet")
 NESTED_HINT = ("index once with a tuple (x[i, j] = ...), or bind the inner value to a name, write into it, "
@@ -237,9 +238,9 @@ NESTED = ("assignment into an element of something that is not a plain variable 
           "is not supported yet")
 
 OTHER_CHECKS = [
-    (shuffles, "np.random.shuffle(x)", EXPRESSION_STATEMENT, "remove the statement, or assign its result and use it"),
+    (shuffles, "np.random.shuffle(x)", EXPRESSION_STATEMENT, "assign its result and use it, or move the call outside the differentiated function"),
     (calls_a_method_for_its_effect, "x.sort()", EXPRESSION_STATEMENT,
-     "remove the statement, or assign its result and use it"),
+     "assign its result and use it, or move the call outside the differentiated function"),
     (assigns_into_an_element, "x[0][1]", NESTED, NESTED_HINT),
     (adds_into_a_slice, "x.parts[1:]", NESTED, NESTED_HINT),
     (for_into_an_element, "x[0] in", INTO_AN_ELEMENT, "write x[i] = v as a statement of its own"),

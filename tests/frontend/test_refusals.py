@@ -62,7 +62,7 @@ def shuffles(x):
     (uses_with, "with", "with statement", "outside"),
     (uses_global_statement, "global", "global statement", "argument"),
     (assigns_into_an_element, "x[0][1]", "x[i][j] = ...", "x[i, j] = ..."),
-    (shuffles, "np.random.shuffle(x)", "expression statement", "remove the statement"),
+    (shuffles, "np.random.shuffle(x)", "expression statement", "outside the differentiated function"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_unsupported_syntax_is_refused_where_it_is_written(fn, snippet, construct, hint):
     err = refusal(fn, np.ones((2, 2)) if fn is assigns_into_an_element else 1.0)
