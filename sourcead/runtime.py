@@ -379,6 +379,13 @@ def clip_mask(x, a_min, a_max, part):
     return 1.0 * high
 
 
+def kept_count(x, axis, where):
+    """How many elements `where` keeps in each slice of `x` reduced over `axis`, shaped to
+    broadcast against x (the `n` of a mean, var or std with where=)."""
+    counts = np.sum(np.broadcast_to(where, np.shape(x)), axis=axis, keepdims=True)
+    return counts.astype(np.result_type(x, np.float32))  # float32 data keeps its precision
+
+
 def prod_others(x, axis=None):
     """For each element of `x`, the product of the other elements it is reduced with along `axis`.
 

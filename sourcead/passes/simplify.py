@@ -1,6 +1,7 @@
 """simplify: algebraic clean-up of IR, so generated code reads as a careful person writes it.
 
-Output guarantees: no arithmetic on literal numbers only (folded), no multiplication by one, no
+Output guarantees: no arithmetic on literal numbers only and no comparison, `is` or `not` of
+literals (folded), no multiplication by one, no
 addition of zero, no double negation, no `unbroadcast(g, x)` where `g` provably has x's shape, no
 read of an element of a tuple built in the same function, and no `if` on a constant condition.
 Rewrites that could change a value's type (``1.0 * int_array``) only fire on known scalars.
@@ -18,6 +19,14 @@ from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, 
 from . import kinds as kinds_mod
 
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
+# tests on literals (a helper inlined with a literal argument, a rule branching on an option)
+_TESTS = {operator.gt, operator.lt, operator.ge, operator.le, operator.eq, operator.ne, operator.is_,
+          operator.is_not, operator.not_}
+
+
+def _plain(x) -> bool:
+    """A literal None, bool, number or string (its tests are plain Python values)."""
+    return isinstance(x, Const) and x.spelling is None and (x.value is None or type(x.value) in (bool, int, float, str))
 
 
 def run(fn: Function, kinds: dict | None = None) -> tuple[Function, dict]:
@@ -195,6 +204,9 @@ class _Simplifier:
         lits = [_lit(a) for a in stmt.args]
         if stmt.op in _FOLD and all(v is not None for v in lits):
             return _fold(stmt.op, lits)
+        if stmt.op in _TESTS and all(_plain(a) for a in stmt.args):  # 2 > 1, option is None, not True
+            value = stmt.op(*(a.value for a in stmt.args))
+            return Const(value) if isinstance(value, bool) else None
         try:
             rule = _RULES.get(stmt.op)
         except TypeError:  # an unhashable operation

@@ -25,7 +25,7 @@ from ..runtime import (append_positions, broadcast_like, cast_like, clip_mask, c
                         cov_jvp, cumprod_jvp, diagonal_of, diff_jvp, dot_axes, ediff1d_jvp, einsum_cospec,
                         einsum_general, einsum_spec, expand_reduced, gather_positions,
                         gradient_of, hstack_axis, index_grid, inner_axes, insert_positions, interp_bound,
-                        interp_slope, inverse_axes, item_of, masked_extremum_share, norm_weight,
+                        interp_slope, inverse_axes, item_of, kept_count, masked_extremum_share, norm_weight,
                         pad_positions, partition_order, permute, power_slope, prod_others, quantile_jvp,
                         rechoose, reselect, resize_positions, rolled_axes, scatter_positions, select_rest,
                         sinc_slope, sort_order, tensordot_adjoint_left, tensordot_adjoint_right, tie_share,
@@ -407,26 +407,33 @@ def sum_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, init
     return np.sum(t * where, axis=axis, keepdims=keepdims)
 
 
-# each element of x counts size(x) / size(ans) times less than the sum
+# each element of x counts size(x) / size(ans) times less than the sum; with `where`, each element
+# it keeps counts 1 / (the number kept in its slice) (the literal default True folds the test away)
 @adjoint(np.mean, np.ndarray.mean)
-def mean_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False):
-    return expand_reduced(ct * (np.size(ans) / np.size(x)), x, axis, keepdims)
+def mean_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True):
+    return (expand_reduced(ct * (np.size(ans) / np.size(x)), x, axis, keepdims) if where is True
+            else expand_reduced(ct, x, axis, keepdims) * where / kept_count(x, axis, where))
 
 
 @tangent(np.mean, np.ndarray.mean)
-def mean_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
-    return np.mean(t, axis=axis, keepdims=keepdims)
+def mean_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, where=True):
+    return (np.mean(t, axis=axis, keepdims=keepdims) if where is True
+            else np.mean(broadcast_like(t, x), axis=axis, keepdims=keepdims, where=where))
 
 
-# exact where x has zeros; `initial` multiplies the product
+# exact where x has zeros; `initial` multiplies the product; `where` leaves elements out (as 1s)
 @adjoint(np.prod, np.ndarray.prod)
-def prod_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=1):
-    return expand_reduced(ct * initial, x, axis, keepdims) * prod_others(x, axis)
+def prod_adjoint(ct, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=1, where=True):
+    return (expand_reduced(ct * initial, x, axis, keepdims) * prod_others(x, axis) if where is True
+            else expand_reduced(ct * initial, x, axis, keepdims) * prod_others(np.where(where, x, 1.0), axis)
+            * where)
 
 
 @tangent(np.prod, np.ndarray.prod)
-def prod_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=1):
-    return np.sum(t * initial * prod_others(x, axis), axis=axis, keepdims=keepdims)
+def prod_tangent(t, ans, x, axis=None, dtype=None, out=None, keepdims=False, initial=1, where=True):
+    return (np.sum(t * initial * prod_others(x, axis), axis=axis, keepdims=keepdims) if where is True
+            else np.sum(t * initial * where * prod_others(np.where(where, x, 1.0), axis), axis=axis,
+                        keepdims=keepdims))
 
 
 # Ties share the cotangent evenly; elements that `where` leaves out, that `initial` beats, or that
@@ -441,30 +448,40 @@ def max_min_tangent(t, ans, x, axis=None, out=None, keepdims=False, initial=None
     return np.sum(t * masked_extremum_share(x, ans, axis, keepdims, where), axis=axis, keepdims=keepdims)
 
 
-# var = sum((x - mean)**2) / (n - ddof), n = size(x) / size(ans) elements per result
+# var = sum((x - mean)**2) / (n - ddof), n = size(x) / size(ans) elements per result; with
+# `where`, over the elements kept (n their number per slice, the mean theirs)
 @adjoint(np.var, np.ndarray.var)
-def var_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return (expand_reduced(ct * (2.0 / (np.size(x) / np.size(ans) - ddof)), x, axis, keepdims)
-            * (x - np.mean(x, axis=axis, keepdims=True)))
+def var_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True):
+    return ((expand_reduced(ct * (2.0 / (np.size(x) / np.size(ans) - ddof)), x, axis, keepdims)
+             * (x - np.mean(x, axis=axis, keepdims=True))) if where is True
+            else expand_reduced(ct * 2.0, x, axis, keepdims) * where
+            * (x - np.mean(x, axis=axis, keepdims=True, where=where)) / (kept_count(x, axis, where) - ddof))
 
 
 @tangent(np.var, np.ndarray.var)
-def var_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return (np.sum(t * (x - np.mean(x, axis=axis, keepdims=True)), axis=axis, keepdims=keepdims)
-            * (2.0 / (np.size(x) / np.size(ans) - ddof)))
+def var_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True):
+    return ((np.sum(t * (x - np.mean(x, axis=axis, keepdims=True)), axis=axis, keepdims=keepdims)
+             * (2.0 / (np.size(x) / np.size(ans) - ddof))) if where is True
+            else np.sum(t * where * (x - np.mean(x, axis=axis, keepdims=True, where=where))
+                        * (2.0 / (kept_count(x, axis, where) - ddof)), axis=axis, keepdims=keepdims))
 
 
 # where std is 0 (one element, or all equal) it has a kink like abs at 0: the subgradient 0
 @adjoint(np.std, np.ndarray.std)
-def std_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return (expand_reduced(ct / (np.where(ans == 0, np.inf, ans) * (np.size(x) / np.size(ans) - ddof)), x, axis,
-                           keepdims) * (x - np.mean(x, axis=axis, keepdims=True)))
+def std_adjoint(ct, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True):
+    return ((expand_reduced(ct / (np.where(ans == 0, np.inf, ans) * (np.size(x) / np.size(ans) - ddof)), x, axis,
+                            keepdims) * (x - np.mean(x, axis=axis, keepdims=True))) if where is True
+            else expand_reduced(ct / np.where(ans == 0, np.inf, ans), x, axis, keepdims) * where
+            * (x - np.mean(x, axis=axis, keepdims=True, where=where)) / (kept_count(x, axis, where) - ddof))
 
 
 @tangent(np.std, np.ndarray.std)
-def std_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return (np.sum(t * (x - np.mean(x, axis=axis, keepdims=True)), axis=axis, keepdims=keepdims)
-            / (np.where(ans == 0, np.inf, ans) * (np.size(x) / np.size(ans) - ddof)))
+def std_tangent(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, where=True):
+    return ((np.sum(t * (x - np.mean(x, axis=axis, keepdims=True)), axis=axis, keepdims=keepdims)
+             / (np.where(ans == 0, np.inf, ans) * (np.size(x) / np.size(ans) - ddof))) if where is True
+            else np.sum(t * where * (x - np.mean(x, axis=axis, keepdims=True, where=where))
+                        / (kept_count(x, axis, where) - ddof), axis=axis, keepdims=keepdims)
+            / np.where(ans == 0, np.inf, ans))
 
 
 # vector p-norms (2, 1, inf, -inf, any p) and the Frobenius norm of matrices; up to second derivatives

@@ -280,7 +280,7 @@ def as_gradient_tangent(t, ans, g, x):
 nondifferentiable(
     runtime.tie_share, runtime.extremum_share, runtime.clip_mask, runtime.dot_axes,
     runtime.inner_axes, runtime.inverse_axes, runtime.transpose_axes, runtime.hstack_axis,
-    runtime.ones_like_output, runtime.zeros_like_input, runtime.shape_of,
+    runtime.ones_like_output, runtime.zeros_like_input, runtime.shape_of, runtime.kept_count,
 )
 
 

@@ -565,9 +565,6 @@ def calls_with_a_literal(x):
     return scaled(x, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="needs: simplify to fold comparisons of literals (operator.gt, lt, ... "
-                   "beside _FOLD's arithmetic), so that a helper inlined with a literal argument leaves no "
-                   "`if 2 > 1:` in the IR or in the generated derivative")
 def test_a_comparison_of_literals_is_folded_and_its_if_goes():
     fn = to_ssa_of(calls_with_a_literal)
     out, _ = simplify.run(fn, kinds_of(fn, SCALAR))
