@@ -221,6 +221,7 @@ def inline(ctx: Context, fn, args, kwargs, node) -> Operand:
         value = bound.arguments[param.var.hint]
         mapping[param.var] = value.operand if isinstance(value, _Arg) else Const(value)
     region = clone_region(callee.body, mapping)
+    mutation.check_against_caller(ctx, region, {m for m in mapping.values() if isinstance(m, Var)})
     ctx.stmts.extend(region.body)
     if callee.returns_tuple:
         return ctx.emit(make_tuple, region.yields, node=node)

@@ -28,6 +28,7 @@ import operator
 import gast
 
 from ..ir.core import Call, Const, Operand, Var, make_list, make_tuple, walk
+from ..ir.core import regions as regions_of
 from ..runtime import as_list, check_bound, index_update, list_insert, list_without, not_shared, view_of, write_back
 from .context import Context
 
@@ -302,3 +303,26 @@ def _same(a: tuple, b: tuple) -> bool:
 
 
 __all__ = ["Aliases", "after_assign", "before_write", "carried", "check_callee", "enter_loop", "merge"]
+
+
+def check_against_caller(ctx: Context, region, arguments: set) -> None:
+    """An inlined callee's in-place write into its parameter (``a += v``) also changes the
+    caller's array in Python, which inlining's rebinding would not: its run-time check
+    (`not_shared`) also looks at every value the caller's names hold, so that such a write into
+    an array the caller still holds is refused where it is written, never computed as a copy."""
+    held = [v for n, v in ctx.env.items() if isinstance(v, Var) and ctx.unit.invented(n) is None]
+    if held:
+        _widen_checks(region, arguments, held)
+
+
+def _widen_checks(region, arguments: set, held: list) -> None:
+    out = []
+    for stmt in region.body:
+        for inner in regions_of(stmt):
+            _widen_checks(inner, arguments, held)
+        if isinstance(stmt, Call) and stmt.op is not_shared and len(stmt.args) > 3 and stmt.args[0] in arguments:
+            widened = Var()
+            out.append(Call([widened], make_tuple, [stmt.args[3], *held], {}, stmt.loc, None, stmt.tag))
+            stmt.args[3] = widened
+        out.append(stmt)
+    region.body[:] = out
