@@ -432,6 +432,9 @@ def _vjp(f, primals, out=_MISSING):
     """`vjp`; `out`: f's result at `primals`, when the caller has just computed it."""
     base, chain, args, positions = _call_args(f, primals, "vjp")
     kinds = _kinds(base, args)
+    split = _forward_sweep(base, chain, args, primals, positions, kinds) if out is _MISSING else None
+    if split is not None:
+        out, split = split
     out = f(*primals) if out is _MISSING else out
     n_out = len(out) if isinstance(out, tuple) else 1
     if not isinstance(out, tuple):
@@ -450,15 +453,33 @@ def _vjp(f, primals, out=_MISSING):
         cts = tuple(_cotangent_like(c, o) for c, o in zip(cts, outs))
         if not positions:
             return tuple(None for _ in primals)
-        # f ran above, with its prints and checks: the pullback runs without them (`passes/effects.py`)
-        d = _derived(base, chain + (("vjp_quiet", positions),), kinds)
-        results = d.fn(*args, *cts)
-        if not d.ir.returns_tuple:
-            results = (results,)
+        if split is not None:  # the forward sweep ran once, above: the pullback is the reverse sweep alone
+            results = split[0].backward(*split[1], *cts)
+        else:  # f ran above, with its prints and checks: the pullback runs without them (passes/effects.py)
+            d = _derived(base, chain + (("vjp_quiet", positions),), kinds)
+            results = d.fn(*args, *cts)
+            if not d.ir.returns_tuple:
+                results = (results,)
         grads = {i: as_gradient(g, primals[i]) for i, g in zip(positions, results, strict=True)}
         return tuple(grads.get(i) for i in range(len(primals)))
 
     return out, pullback
+
+
+@_user_facing
+def _forward_sweep(base, chain, args, primals, positions, kinds):
+    """(f's result, (derived, residuals)) from a split vjp's forward sweep (passes/split.py): f runs
+    once, its pullback is the reverse sweep alone. None where it does not apply (a derivative of a
+    derivative, a promoted integer argument, nothing differentiated, no split)."""
+    if chain or not positions or any(a is not p for a, p in zip(args, primals)):
+        return None
+    d = _derived(base, (("vjp_split", positions),), kinds)
+    if d.backward is None:
+        return None
+    results = d.fn(*args)
+    values, residuals = results[:d.n_values], results[d.n_values:]
+    out = tuple(values) if _lowered(base, static=_static_arguments(args)).ir.returns_tuple else values[0]
+    return out, (d, residuals)
 
 
 @_user_facing

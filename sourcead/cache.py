@@ -50,7 +50,7 @@ DERIVED = _OnFunction("__sourcead_derived__")
 TREES = _OnFunction("__sourcead_tree__")  # a callee's desugared tree (lower/calls.py inlines some calls from it)
 STATIC = _OnFunction("__sourcead_static__")  # lowerings specialised on function-valued arguments
 _SUFFIX = {"grad": "grad", "value_and_grad": "value_and_grad", "grad_aux": "grad", "vjp": "vjp", "jvp": "jvp",
-           "vjp_quiet": "vjp", "jvp_quiet": "jvp"}
+           "vjp_quiet": "vjp", "jvp_quiet": "jvp", "vjp_split": "vjp"}
 
 
 RULES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Rule -> its body's IR, or None

@@ -38,7 +38,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, derivative_calls, effects, hoist, inplace, pytree_ops, seed, shapes, simplify
+from .passes import containers, dce, derivative_calls, effects, hoist, inplace, pytree_ops, seed, shapes, simplify, split
 from .passes import kinds as kinds_mod
 
 
@@ -173,6 +173,8 @@ class Derived:
     source: str
     fn: object  # the compiled function
     name: str
+    backward: object = None  # a split vjp's pullback (fn returns the values and its residuals)
+    n_values: int = 0  # (a split vjp: how many of fn's results are values)
 
 
 def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...], arg_kinds: dict,
@@ -197,7 +199,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")
-        elif mode in ("grad", "value_and_grad", "grad_aux", "vjp"):
+        elif mode in ("grad", "value_and_grad", "grad_aux", "vjp", "vjp_split"):
             ir, kinds = _reverse(primal, mode, list(wrt), kinds, rule_ir)
         else:
             raise InternalError(f"unknown mode {mode!r}")
@@ -206,13 +208,34 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         ir, kinds = simplify.run(_checked(ir, "shapes"), kinds)
         ir = _checked(dce.run(_checked(ir, "simplify")), "dce")
         ir.name = name
-        known = kinds_mod.infer(ir, {ir.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)  # dce's copy
-        written = inplace.run(ir, known)  # what is emitted: `ir`, kept for higher order, stays functional
-        written = written if written is ir else _checked(written, "inplace")
-        source, bindings, _, line_locs = emit_source(written, name, scope)
-        _record("to_ast", source.rstrip())
-        compiled = compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}", line_locs)
+        if mode == "vjp_split":
+            return _split(ir, len(primal.body.yields), name, scope, arg_kinds, global_kinds)
+        source, compiled = _emit(ir, name, scope, arg_kinds, global_kinds)
         return Derived(ir, source, compiled, name)
+
+
+def _emit(ir: Function, name: str, scope, arg_kinds: dict, global_kinds: dict) -> tuple[str, object]:
+    """The source of `ir` (written in place where it owns its arrays) and the compiled function."""
+    known = kinds_mod.infer(ir, {ir.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)  # dce's copy
+    written = inplace.run(ir, known)  # what is emitted: `ir`, kept for higher order, stays functional
+    written = written if written is ir else _checked(written, "inplace")
+    source, bindings, _, line_locs = emit_source(written, name, scope)
+    _record("to_ast", source.rstrip())
+    return source, compile_function(source, name, bindings, scope, f"{scope.module}.{scope.qualname}", line_locs)
+
+
+def _split(ir: Function, n_values: int, name: str, scope, arg_kinds: dict, global_kinds: dict) -> Derived:
+    """A vjp as its forward sweep (`fn`: values and residuals) and its pullback (`backward`);
+    one function (`backward` None) where it does not split (passes/split.py)."""
+    parts = split.run(ir, n_values, n_values)
+    if parts is None:
+        source, compiled = _emit(ir, name, scope, arg_kinds, global_kinds)
+        return Derived(ir, source, compiled, name)
+    forward_ir, backward_ir = (_checked(p, "split") for p in parts)
+    forward_ir.name, backward_ir.name = name, name + "_pullback"
+    source, compiled = _emit(forward_ir, forward_ir.name, scope, arg_kinds, global_kinds)
+    back_source, back = _emit(backward_ir, backward_ir.name, scope, {}, global_kinds)
+    return Derived(ir, source + "\n\n" + back_source, compiled, name, back, n_values)
 
 
 def _reverse(primal: Function, mode: str, wrt: list, kinds: dict, rule_ir) -> tuple[Function, dict]:
@@ -223,14 +246,15 @@ def _reverse(primal: Function, mode: str, wrt: list, kinds: dict, rule_ir) -> tu
     if aux and not (primal.returns_tuple and len(primal.body.yields) == 2):
         raise UsageError(f"has_aux=True needs {primal.name} to return two values, (value, aux)", primal.loc,
                          "return value, aux -- aux may be any object, it is returned as it is")
-    ir, kinds, seeds = reverse(primal, wrt, kinds, seed="param" if mode == "vjp" else "ones",
-                               with_value=mode in ("value_and_grad", "grad_aux"), outputs=[0] if aux else None,
-                               rule_ir=rule_ir)
+    vjp = mode in ("vjp", "vjp_split")
+    ir, kinds, seeds = reverse(primal, wrt, kinds, seed="param" if vjp else "ones",
+                               with_value=mode in ("value_and_grad", "grad_aux", "vjp_split"),
+                               outputs=[0] if aux else None, rule_ir=rule_ir)
     ir = _checked(ir, "reverse")
-    if mode != "vjp" and len(seeds) == 1 and isinstance(seeds[0], Var):
+    if not vjp and len(seeds) == 1 and isinstance(seeds[0], Var):
         ir, kinds = seed.run(ir, kinds, wrt, seeds[0])
         ir = _checked(ir, "seed")
-    ir.returns_tuple = mode == "vjp" or len(ir.body.yields) != 1
+    ir.returns_tuple = vjp or len(ir.body.yields) != 1
     return ir, kinds
 
 
