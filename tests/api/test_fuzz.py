@@ -221,6 +221,24 @@ def _sourcead(what: str, fn, *args):
     raise AssertionError(failure)
 
 
+def _on_copy(what: str, call, args):
+    """`_sourcead(what, call(copy))` on a copy of `args`, which must come back unchanged (the
+    derivatives never change their arguments, even where f writes into them: then the numbers
+    are those of f at the arguments as given)."""
+    given = copy.deepcopy(args)
+    result = _sourcead(what, lambda: call(given))
+    assert _structure(given) == _structure(args) and np.array_equal(_flat(given), _flat(args)), (
+        f"{what} changed its arguments: {args!r} became {given!r}")
+    return result
+
+
+def _structure(value):
+    """The nesting of lists and tuples in `value` (their types and lengths)."""
+    if isinstance(value, (list, tuple)):
+        return type(value).__name__, tuple(_structure(v) for v in value)
+    return np.shape(value)
+
+
 def _refusal(what, err) -> str:
     lines = [ln for ln in str(err).splitlines() if ln.strip()]
     return f"{what}: {type(err).__name__}: {' | '.join(lines[-2:])}"
@@ -265,14 +283,14 @@ def check_program(prog, rng) -> str:
 
     # -- reverse mode -------------------------------------------------------------------------
     fd = _stable_fd(numeric_grad, f, args, (0, 1))
-    g = _sourcead("grad(f, wrt=(0, 1))", lambda: sourcead.grad(f, wrt=(0, 1))(*fresh()))
+    g = _on_copy("grad(f, wrt=(0, 1))", lambda a: sourcead.grad(f, wrt=(0, 1))(*a), args)
     assert_close(g, fd, FD_RTOL, FD_ATOL, what="grad vs finite differences")
     ag = _optional(autograd_grad, f, args, (0, 1))
     if ag is not None and _close(ag, fd, FD_RTOL, FD_ATOL):
         assert_close(g, ag, EXACT_RTOL, EXACT_ATOL, what="grad vs autograd")
 
     # -- forward mode -------------------------------------------------------------------------
-    res = _sourcead("jvp(f)", lambda: sourcead.jvp(f, fresh(), copy.deepcopy(tangents)))
+    res = _on_copy("jvp(f)", lambda a: sourcead.jvp(f, a, copy.deepcopy(tangents)), args)
     assert isinstance(res, tuple) and len(res) == 2, f"jvp returned {res!r}"
     jout, jt = res
     assert_close(jout, out, VALUE_RTOL, VALUE_ATOL, what="jvp primal vs f")
@@ -285,6 +303,14 @@ def check_program(prog, rng) -> str:
         agj = _optional(autograd_jvp, f, args, tangents)
         if agj is not None and _close(agj[1], fd_t, FD_RTOL, FD_ATOL):
             assert_close(jt, agj[1], EXACT_RTOL, EXACT_ATOL, what="jvp tangent vs autograd")
+
+    # -- vjp: the pullback of ones is the gradient ---------------------------------------------
+    given = fresh()
+    vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *given))
+    assert_close(vout, out, VALUE_RTOL, VALUE_ATOL, what="vjp primal vs f")
+    v = _sourcead("vjp pullback", lambda: pullback(_ones_like(out)))
+    assert np.array_equal(_flat(given), _flat(args)), f"vjp changed its arguments: {args!r} became {given!r}"
+    assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
 
     # -- reverse over reverse -----------------------------------------------------------------
     g0 = sourcead.grad(f, wrt=0)
@@ -401,12 +427,12 @@ def check_containers(prog, f, rng) -> str:
         return float(np.sum(_flat(f(*copy.deepcopy(_unflat(v, args))))))
 
     fd = _stable_fd(numeric_grad, flat_f, (x0,), 0)
-    g = _sourcead("grad(f, wrt=(0, 1))", lambda: sourcead.grad(f, wrt=(0, 1))(*copy.deepcopy(args)))
+    g = _on_copy("grad(f, wrt=(0, 1))", lambda a: sourcead.grad(f, wrt=(0, 1))(*a), args)
     assert isinstance(g, tuple) and len(g) == 2, f"grad returned {g!r}"
     _seq_kind(g[0], args[0], "grad wrt the sequence")
     assert_close(_flat(g), fd, FD_RTOL, FD_ATOL, what="grad vs finite differences")
 
-    res = _sourcead("jvp(f)", lambda: sourcead.jvp(f, copy.deepcopy(args), copy.deepcopy(tangents)))
+    res = _on_copy("jvp(f)", lambda a: sourcead.jvp(f, a, copy.deepcopy(tangents)), args)
     assert isinstance(res, tuple) and len(res) == 2, f"jvp returned {res!r}"
     assert_close(_flat(res[0]), _flat(out), VALUE_RTOL, VALUE_ATOL, what="jvp primal vs f")
     t0 = _flat(tangents)
@@ -421,9 +447,13 @@ def check_containers(prog, f, rng) -> str:
     if fd_t is not None:
         assert_close(_flat(res[1]), fd_t, FD_RTOL, FD_ATOL, what="jvp tangent vs finite differences")
 
-    vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *copy.deepcopy(args)))
+    given = copy.deepcopy(args)
+    vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *given))
+    assert_close(_flat(vout), _flat(out), VALUE_RTOL, VALUE_ATOL, what="vjp primal vs f")
     ct = _ones_like(out)
     v = _sourcead("vjp pullback", lambda: pullback(ct))
+    assert _structure(given) == _structure(args) and np.array_equal(_flat(given), _flat(args)), (
+        f"vjp changed its arguments: {args!r} became {given!r}")
     _seq_kind(v[0], args[0], "vjp cotangent of the sequence")
     assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
 
