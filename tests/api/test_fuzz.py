@@ -4,16 +4,24 @@ Each example is a generated module (tests/fuzz/gen.py) holding ``f(x, y)`` (two 
 ``f(a, x)`` (a float array of shape (3,) and a float), ``f(xs, y)`` (a list or a tuple of three
 floats and a float) or ``f(bs, x)`` (a list of two arrays and a float), sometimes with a helper
 ``h`` that f calls, with loops, branches, break/continue/return, tuple and augmented assignments,
-and lists and tuples built, joined, repeated, sliced, indexed, unpacked and grown in loops. It is
+lists and tuples built, joined, repeated, sliced, indexed, unpacked and grown in loops, and
+mutation (arrays preallocated and written by element, slice and mask; aliases and views written
+through; list append/extend/insert/pop; dict keys written). It is
 written to a real .py file in a temporary directory and imported, since sourcead reads source
 files. Then, for the float and array programs:
 
 * ``sourcead.grad(f, wrt=(0, 1))`` against central finite differences and against autograd;
 * ``sourcead.jvp(f, args, tangents)`` on a random direction: its primal against f's value and its
   tangent against finite differences along the direction (and autograd's jvp);
+* ``sourcead.vjp(f, *args)``: its value against f's, its pullback of ones against grad;
 * ``sourcead.grad(sourcead.grad(f, wrt=0), wrt=(0, 1))`` against finite differences of
   ``sourcead.grad(f, wrt=0)`` (a looser tolerance), and, for scalar programs, d2f/dx2 against
   autograd.
+
+grad, jvp and vjp must leave their arguments unchanged, even where f writes into them (`_on_copy`):
+a derivative is that of f at the arguments as given. autograd cannot follow a program that writes
+into an array; there (`_optional`) finite differences are the oracle, with vjp against grad and
+grad(grad) against finite differences of grad.
 
 For the container programs (`check_containers`), with the arguments flattened into one vector for
 the finite differences (the derivative with respect to a list must be a list, a tuple's a tuple):
@@ -25,7 +33,7 @@ the finite differences (the derivative with respect to a list must be a list, a 
   a list) against grad;
 * ``sourcead.grad(sourcead.grad(f, wrt=1), wrt=(0, 1))`` against finite differences of the first.
 
-A program holding a construct sourcead does not support (a set, ``list.append``, a complex
+A program holding a construct sourcead does not support (a set, ``l[0][0] = v``, a complex
 literal; `Program.refused_lines`) must be refused by grad and jvp with a `SourceADError` other than
 `InternalError`, located in the generated file at that line: never a number, never another error.
 
@@ -88,6 +96,13 @@ Found by the container programs, fixed since (regression tests in tests/api/test
    tuples (wrong numbers); now refused.
 7. vjp's pullback took any cotangent for a list result (found writing the container checks).
 8. A module-level function differentiated once outlived its module (the cache kept its globals).
+
+Found by the mutation programs, fixed since (regression tests in tests/api/test_fuzz_regressions.py):
+
+9. vjp (and jacobian) ran f on the caller's arguments: a function writing into an argument
+   (``a[1] += x``, ``bs.append(v)``) changed the caller's array or list, and the pullback
+   differentiated at the written point (wrong numbers; for a grown list a cotangent of the grown
+   length). Now f runs on copies (api._fresh).
 """
 
 from __future__ import annotations

@@ -19,6 +19,18 @@ most once a program, never in the helper) f holds a construct sourcead refuses: 
 a write ``l[0][0] = v`` or a complex literal; `Program.refused_lines` names its line, where the test
 expects the refusal to be located.
 
+Mutation (`Options.mutation`, in f, never in the helper): arrays are preallocated (``np.zeros(3)``,
+``np.ones(3)``, ``np.zeros_like(a)``, ``a.copy()``, ``(expr).copy()``), sometimes filled in a loop
+(``for i in range(3): o[i] = ...``), and any array (arguments included) is written by element
+(constant, negative or loop index ``o[i % 3]``), slice (``o[1:]``, ``o[::2]``, ``o[::-1]``, with a
+number or a slice of an array expression) or mask (``o[o > 0.5]``), with ``=``, ``+=``, ``-=`` and
+``*=``, in loops and branches; ``z = y`` binds an alias and one of the two names is written
+(both are read later); ``hd = y[:2]`` (``[1:]``, ``[::2]``, ``[::-1]``, ``[:]``) takes a view written
+through (``hd[0] += v``, ``hd[:] = v``), y read later; lists (the argument too) grow by
+``.append``, ``.extend``, ``.insert`` and shrink by ``v = l.pop()`` (never in a loop, so that a
+length known before a loop holds in it); a dict is built, its keys written (``d['q'] = v``,
+``d['p'] += v``) and read.
+
 The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
 with small integer exponents, np/math elementwise functions, np.sum/np.mean, indexing reads,
 tuple and augmented assignment, if/elif/else, conditional expressions, and/or/not, ``for`` over
