@@ -272,3 +272,29 @@ def test_jacobian_of_a_function_writing_into_its_argument():
     J = sourcead.jacobian(f, wrt=0)(a, 0.5)
     np.testing.assert_array_equal(a, [3.0, 2.0, 3.0])
     assert_close(J, numeric_grad(lambda v, x: f(v.copy(), x), (a, 0.5), 0))
+
+
+# --- bug 10 (the mutation programs: 10 of 300 programs in a bounded run) ------------------------
+#
+# A dict whose keys are written (``d["q"] = v``, then ``d["p"] = w`` or ``d["p"] *= w``) and whose
+# reads feed only a value f never uses: vjp's pullback (which runs without f's prints and checks)
+# failed with TypeError "'dict' object does not support item assignment". pytree_ops turns
+# ``d[k] = v`` on a dict into runtime.dict_with, but skipped a function in which no call *reads* a
+# dict (the dead reads were gone), leaving runtime.index_update on a dict.
+
+# Fixed: pytree_ops.run also starts on a write into a dict (pytree_ops._dict_write).
+
+DEAD_DICT_READS = [
+    "    d = {'p': x}\n    d['q'] = y\n    d['p'] = y\n    v = d['p'] * d['q']\n    return x * y\n",
+    "    d = {'p': x}\n    d['q'] = math.tanh(y)\n    d['p'] *= y\n    v = d['p'] * d['q']\n    return 0.5 * x\n",
+]
+
+
+@pytest.mark.parametrize("body", DEAD_DICT_READS, ids=["rewritten", "augmented"])
+def test_vjp_of_a_dict_written_then_read_into_a_dead_value(body):
+    f = load(HEADER + "def f(x, y):\n" + body).f
+    _, pullback = sourcead.vjp(f, 0.3, 0.5)
+    g = pullback(1.0)
+    assert_close(g, numeric_grad(f, (0.3, 0.5), (0, 1)))
+    assert_close(g, sourcead.grad(f, wrt=(0, 1))(0.3, 0.5))
+    _check(HEADER + "def f(x, y):\n" + body, "scalar", (0.3, 0.5))

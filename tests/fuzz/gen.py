@@ -28,7 +28,8 @@ number or a slice of an array expression) or mask (``o[o > 0.5]``), with ``=``, 
 (both are read later); ``hd = y[:2]`` (``[1:]``, ``[::2]``, ``[::-1]``, ``[:]``) takes a view written
 through (``hd[0] += v``, ``hd[:] = v``), y read later; lists (the argument too) grow by
 ``.append``, ``.extend``, ``.insert`` and shrink by ``v = l.pop()`` (never in a loop, so that a
-length known before a loop holds in it); a dict is built, its keys written (``d['q'] = v``,
+length known before a loop holds in it), never inside a loop over a list (it could grow the list it
+iterates, forever); a dict is built, its keys written (``d['q'] = v``,
 ``d['p'] += v``) and read.
 
 The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
@@ -206,6 +207,7 @@ class _Gen:
         self.n_returns = 0
         self.features = set()
         self.refused_lines: list[int] = []
+        self.seq_loops = 0  # depth of `for` loops over a list or tuple
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -550,9 +552,9 @@ class _Gen:
             return []
         forms = ["prealloc", "dictw"]
         if env.of_type(ARRAY):
-            forms += ["write", "write", "write", "alias", "view"]
-        if [n for n in env.seqs() if env.sure[n][0] == "L"]:
-            forms += ["listmut", "listmut"]
+            forms += ["write", "write", "write", "alias", "alias", "view"]
+        if [n for n in env.seqs() if env.sure[n][0] == "L"] and not self.seq_loops:
+            forms += ["listmut", "listmut"]  # (never in a loop over a list: it might grow what it iterates)
         return forms
 
     def mutation(self, env: _Env, indent: int, form: str):
@@ -849,7 +851,9 @@ class _Gen:
             self.emit(indent, f"for {e}, {e2} in zip({self.choice(arrays)}, {self.expr(env, ARRAY, 1)}):")
             inner.bind(e, SCALAR)
             inner.bind(e2, SCALAR)
+        self.seq_loops += form in ("seq", "seqenum")
         self._loop_body(inner, indent + 1)
+        self.seq_loops -= form in ("seq", "seqenum")
         self.loop_else(inner, indent)
         _after_loop(env, inner)
         for name, typ in inner.sure.items():
