@@ -433,9 +433,9 @@ def _vjp(f, primals, out=_MISSING):
     base, chain, args, positions = _call_args(f, primals, "vjp")
     kinds = _kinds(base, args)
     split = _forward_sweep(base, chain, args, primals, positions, kinds) if out is _MISSING else None
-    if split is not None:
+    if split is not None:  # (the generated forward sweep never writes into its arguments)
         out, split = split
-    out = f(*primals) if out is _MISSING else out
+    out = f(*_fresh(primals)) if out is _MISSING else out  # (f may write into its arguments)
     n_out = len(out) if isinstance(out, tuple) else 1
     if not isinstance(out, tuple):
         _refuse_output(base, out, "vjp")
@@ -527,6 +527,26 @@ def _jvp(f, primals, tangents, quiet: bool = False):
 
 def _numeric(x) -> bool:
     return isinstance(x, (int, float, np.ndarray, np.number)) and not isinstance(x, bool)
+
+
+def _fresh(primals, memo=None):
+    """Copies of `primals` for running f itself: its arrays copied, its lists, tuples and dicts
+    rebuilt (an object met twice is copied once, so arguments that alias still do). A function
+    that writes into its arguments then leaves the caller's values, and the points vjp's pullback
+    and jacobian differentiate at, as they were given."""
+    memo = {} if memo is None else memo
+    if id(primals) in memo:
+        return memo[id(primals)]
+    if isinstance(primals, np.ndarray):
+        out = primals.copy()
+    elif type(primals) in (list, tuple):
+        out = type(primals)(_fresh(v, memo) for v in primals)
+    elif type(primals) is dict:
+        out = {k: _fresh(v, memo) for k, v in primals.items()}
+    else:
+        return primals
+    memo[id(primals)] = out
+    return out
 
 
 def _tangent_like(t, x, name="x"):
@@ -665,7 +685,7 @@ def jacobian(f, wrt=0):
         primals = bound.args(args, kwargs)
         _refuse_structure("jacobian", base, primals, (i,))
         x = to_float(primals[i])
-        out = f(*primals)
+        out = f(*_fresh(primals))  # (f may write into its arguments: they stay as given)
         if isinstance(out, tuple):
             raise UsageError("jacobian of a function returning a tuple: take each result separately")
         m, n = int(np.size(out)), int(np.size(x))

@@ -40,7 +40,8 @@ _METHODS = ("get", "keys", "values", "items")
 
 def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
     """A copy of `fn` with the operations on dicts and records made explicit, and its kinds."""
-    if not any(_container(st, kinds) is not None for st in walk(fn.body.body) if isinstance(st, Call)):
+    if not any(_container(st, kinds) is not None or _dict_write(st, kinds)
+               for st in walk(fn.body.body) if isinstance(st, Call)):
         return fn, kinds
     mapping: dict = {}
     copy = clone_function(fn, mapping)
@@ -88,11 +89,16 @@ def _block(stmts: list, kinds: dict, replaced: dict) -> list:
             st.kwargs = {n: replaced.get(a, a) if isinstance(a, Var) else a for n, a in st.kwargs.items()}
         k = _container(st, kinds) if isinstance(st, Call) else None
         new = [st] if k is None else _rewrite(st, k, kinds, replaced)
-        if isinstance(st, Call) and st.op is runtime.index_update and _is_dict(st.args[0], kinds):
+        if isinstance(st, Call) and _dict_write(st, kinds):
             new = [_call(st, runtime.dict_with, list(st.args), st.outs[0])]  # d[k] = v on a dict
         kinds_mod.extend(new, kinds)  # a field read here may be a record read next
         out.extend(new)
     return out
+
+
+def _dict_write(st: Call, kinds) -> bool:
+    """Whether `st` is ``d[k] = v`` on a dict (index_update, which has no rule for dicts)."""
+    return st.op is runtime.index_update and bool(st.args) and _is_dict(st.args[0], kinds)
 
 
 def _is_dict(x, kinds) -> bool:

@@ -227,3 +227,74 @@ def test_a_function_never_differentiated_is_freed_with_its_module():
     del mod
     gc.collect()
     assert ref() is None
+
+
+# --- bug 9 (the mutation programs, first bounded run: 14 of 300 programs) -----------------------
+#
+# vjp ran f itself on the caller's arguments (to return f's value): a function that writes into
+# an argument (``a[1] += x``, ``bs.append(...)``) changed the caller's array or list, and the
+# pullback then differentiated at the written point (wrong numbers for arrays; for a list grown by
+# append or insert, a cotangent as long as the grown list). jacobian did the same.
+
+# Fixed: api._vjp and jacobian run f on copies of the arguments (api._fresh: arrays copied,
+# lists, tuples and dicts rebuilt, aliasing between arguments kept).
+
+
+def test_vjp_of_a_function_writing_into_its_array_argument():
+    f = load(HEADER + "def f(a, x):\n    a[1] += x\n    return np.sum(a * a)\n").f
+    a = np.array([3.0, 2.0, 3.0])
+    out, pullback = sourcead.vjp(f, a, 0.5)
+    np.testing.assert_array_equal(a, [3.0, 2.0, 3.0])
+    assert out == f(a.copy(), 0.5)
+    ga, gx = pullback(1.0)
+    assert_close(ga, numeric_grad(lambda v, x: f(v.copy(), x), (a, 0.5), 0))  # (6, 5, 6)
+    assert_close(gx, numeric_grad(lambda v, x: f(v.copy(), x), (a, 0.5), 1))  # 5, not 6
+    np.testing.assert_array_equal(a, [3.0, 2.0, 3.0])
+
+
+def test_vjp_of_a_function_appending_to_its_list_argument():
+    f = load(HEADER + "def f(bs, x):\n    bs.insert(1, x * np.ones(3))\n    bs.append(bs[0] * x)\n"
+                      "    return np.sum(bs[1] * bs[-1])\n").f
+    bs = [np.array([1.0, 2.0, 3.0]), np.array([0.5, 0.1, 0.2])]
+    _, pullback = sourcead.vjp(f, bs, 0.3)
+    assert len(bs) == 2
+    gb, gx = pullback(1.0)
+    g = sourcead.grad(f, wrt=(0, 1))(copy.deepcopy(bs), 0.3)
+    assert isinstance(gb, list) and len(gb) == 2
+    assert_close(tuple(gb), tuple(g[0]))
+    assert_close(gx, g[1])
+    _correct_or_refused(f, (bs, 0.3), 1)
+
+
+def test_jacobian_of_a_function_writing_into_its_argument():
+    f = load(HEADER + "def f(a, x):\n    a[1] += x\n    return np.sum(a * a)\n").f
+    a = np.array([3.0, 2.0, 3.0])
+    J = sourcead.jacobian(f, wrt=0)(a, 0.5)
+    np.testing.assert_array_equal(a, [3.0, 2.0, 3.0])
+    assert_close(J, numeric_grad(lambda v, x: f(v.copy(), x), (a, 0.5), 0))
+
+
+# --- bug 10 (the mutation programs: 10 of 300 programs in a bounded run) ------------------------
+#
+# A dict whose keys are written (``d["q"] = v``, then ``d["p"] = w`` or ``d["p"] *= w``) and whose
+# reads feed only a value f never uses: vjp's pullback (which runs without f's prints and checks)
+# failed with TypeError "'dict' object does not support item assignment". pytree_ops turns
+# ``d[k] = v`` on a dict into runtime.dict_with, but skipped a function in which no call *reads* a
+# dict (the dead reads were gone), leaving runtime.index_update on a dict.
+
+# Fixed: pytree_ops.run also starts on a write into a dict (pytree_ops._dict_write).
+
+DEAD_DICT_READS = [
+    "    d = {'p': x}\n    d['q'] = y\n    d['p'] = y\n    v = d['p'] * d['q']\n    return x * y\n",
+    "    d = {'p': x}\n    d['q'] = math.tanh(y)\n    d['p'] *= y\n    v = d['p'] * d['q']\n    return 0.5 * x\n",
+]
+
+
+@pytest.mark.parametrize("body", DEAD_DICT_READS, ids=["rewritten", "augmented"])
+def test_vjp_of_a_dict_written_then_read_into_a_dead_value(body):
+    f = load(HEADER + "def f(x, y):\n" + body).f
+    _, pullback = sourcead.vjp(f, 0.3, 0.5)
+    g = pullback(1.0)
+    assert_close(g, numeric_grad(f, (0.3, 0.5), (0, 1)))
+    assert_close(g, sourcead.grad(f, wrt=(0, 1))(0.3, 0.5))
+    _check(HEADER + "def f(x, y):\n" + body, "scalar", (0.3, 0.5))

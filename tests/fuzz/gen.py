@@ -19,6 +19,19 @@ most once a program, never in the helper) f holds a construct sourcead refuses: 
 a write ``l[0][0] = v`` or a complex literal; `Program.refused_lines` names its line, where the test
 expects the refusal to be located.
 
+Mutation (`Options.mutation`, in f, never in the helper): arrays are preallocated (``np.zeros(3)``,
+``np.ones(3)``, ``np.zeros_like(a)``, ``a.copy()``, ``(expr).copy()``), sometimes filled in a loop
+(``for i in range(3): o[i] = ...``), and any array (arguments included) is written by element
+(constant, negative or loop index ``o[i % 3]``), slice (``o[1:]``, ``o[::2]``, ``o[::-1]``, with a
+number or a slice of an array expression) or mask (``o[o > 0.5]``), with ``=``, ``+=``, ``-=`` and
+``*=``, in loops and branches; ``z = y`` binds an alias and one of the two names is written
+(both are read later); ``hd = y[:2]`` (``[1:]``, ``[::2]``, ``[::-1]``, ``[:]``) takes a view written
+through (``hd[0] += v``, ``hd[:] = v``), y read later; lists (the argument too) grow by
+``.append``, ``.extend``, ``.insert`` and shrink by ``v = l.pop()`` (never in a loop, so that a
+length known before a loop holds in it), never inside a loop over a list (it could grow the list it
+iterates, forever); a dict is built, its keys written (``d['q'] = v``,
+``d['p'] += v``) and read.
+
 The generated code stays inside the subset sourcead documents as supported (arithmetic, ``**``
 with small integer exponents, np/math elementwise functions, np.sum/np.mean, indexing reads,
 tuple and augmented assignment, if/elif/else, conditional expressions, and/or/not, ``for`` over
@@ -102,6 +115,9 @@ class Options:
     # programs over lists and tuples (kinds "seq" and "seqarray"), and how often (per statement,
     # at most once a program) they hold a construct sourcead must refuse with a located error
     containers: bool = True
+    # mutation: arrays preallocated and written (elements, slices, masks; =, +=, *=), aliases and
+    # views written through, list append/extend/insert/pop, dict keys written
+    mutation: bool = True
     unsupported_percent: int = 2
 
 
@@ -191,6 +207,7 @@ class _Gen:
         self.n_returns = 0
         self.features = set()
         self.refused_lines: list[int] = []
+        self.seq_loops = 0  # depth of `for` loops over a list or tuple
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -527,6 +544,143 @@ class _Gen:
         for t in targets:
             env.bind(t, e)
 
+   # -- mutation --------------------------------------------------------------------------
+
+    def mutation_forms(self, env: _Env) -> list:
+        """The mutating statements this point of the program can hold (none in the helper)."""
+        if not self.opts.mutation or self.in_helper:
+            return []
+        forms = ["prealloc", "dictw"]
+        if env.of_type(ARRAY):
+            forms += ["write", "write", "write", "alias", "alias", "view"]
+        if [n for n in env.seqs() if env.sure[n][0] == "L"] and not self.seq_loops:
+            forms += ["listmut", "listmut"]  # (never in a loop over a list: it might grow what it iterates)
+        return forms
+
+    def mutation(self, env: _Env, indent: int, form: str):
+        if form == "prealloc":
+            self.prealloc(env, indent)
+        elif form == "write":
+            self.array_write(env, indent, self.choice(env.of_type(ARRAY)))
+        elif form == "alias":
+            self.alias(env, indent)
+        elif form == "view":
+            self.view_write(env, indent)
+        elif form == "listmut":
+            self.list_mutation(env, indent)
+        else:
+            self.dict_write(env, indent)
+
+    def prealloc(self, env: _Env, indent: int):
+        """``o = np.zeros(3)`` / ``np.zeros_like(a)`` / ``a.copy()``, sometimes filled in a loop."""
+        name = self.new_name("o")
+        arrays = env.of_type(ARRAY)
+        forms = ["np.zeros(3)", "np.ones(3)"] + (["zeros_like", "copy", "copy"] if arrays else [])
+        form = self.choice(forms)
+        if form == "zeros_like":
+            init = f"np.zeros_like({self.choice(arrays)})"
+        elif form == "copy":
+            init = f"{self.choice(arrays)}.copy()" if self.coin(60) else f"({self.expr(env, ARRAY, 1)}).copy()"
+        else:
+            init = form
+        self.emit(indent, f"{name} = {init}")
+        env.bind(name, ARRAY)
+        if self.coin(50):  # a fill loop: o[i] = ... (or +=, *=) for each element
+            i = self.new_name("i")
+            self.emit(indent, f"for {i} in range({self.choice(['3', '1, 3', '2'])}):")
+            inner = env.copy()
+            inner.bind(i, INT)
+            self.array_write(inner, indent + 1, name, index=f"{i}")
+            if self.coin(30):
+                self.array_write(inner, indent + 1, name)
+
+    def _rhs(self, env: _Env, typ: str, op: str) -> str:
+        rhs = self.expr(env, typ, 1)
+        if op == "*=":  # a bounded factor
+            return f"np.tanh({rhs})" if self.coin() else f"(1.0 + 0.5 * np.sin({rhs}))"
+        return rhs
+
+    def array_write(self, env: _Env, indent: int, name: str, index: str | None = None):
+        """``name[k] op v``: an element (constant, negative or loop index), a slice or a mask."""
+        op = self.choice(["=", "=", "+=", "*=", "-="])
+        ints = env.of_type(INT)
+        if index is None:
+            form = self.choice(["elem", "elem", "slice", "slice", "mask"] + (["loop"] * 2 if ints else []))
+        else:
+            form = "given"
+        if form in ("elem", "loop", "given"):
+            idx = index or (f"{self.choice(ints)} % 3" if form == "loop" else str(self.integer(-3, 2)))
+            self.emit(indent, f"{name}[{idx}] {op} {self._rhs(env, SCALAR, op)}")
+        elif form == "slice":
+            sl = self.choice(["1:", ":2", "::2", "1:3", ":", "::-1"])
+            if self.coin(50):
+                rhs = self._rhs(env, SCALAR, op)
+            else:
+                rhs = f"({self._rhs(env, ARRAY, op)})[{sl}]"
+            self.emit(indent, f"{name}[{sl}] {op} {rhs}")
+        else:
+            mask = self.choice([f"{name} > {self.choice(['0.0', '0.5', '-0.5'])}",
+                                f"{self.expr(env, ARRAY, 1)} < {self.choice(['0.0', '0.5'])}"])
+            self.emit(indent, f"{name}[{mask}] {op} {self._rhs(env, SCALAR, op)}")
+
+    def alias(self, env: _Env, indent: int):
+        """``z = y``, then a write through one of the names (the other one is read later)."""
+        y = self.choice(env.of_type(ARRAY))
+        z = self.new_name("z")
+        self.emit(indent, f"{z} = {y}")
+        env.bind(z, ARRAY)
+        self.array_write(env, indent, self.choice([y, z]))
+
+    def view_write(self, env: _Env, indent: int):
+        """A basic-index view, written through: ``hd = y[:2]; hd[0] += v`` (y sees it)."""
+        y = self.choice(env.of_type(ARRAY))
+        hd = self.new_name("hd")
+        sl, n = self.choice([(":2", 2), ("1:", 2), ("::2", 2), ("::-1", 3), (":", 3)])
+        self.emit(indent, f"{hd} = {y}[{sl}]")
+        op = self.choice(["=", "+=", "*="])
+        if self.coin(60):
+            self.emit(indent, f"{hd}[{self.integer(-n, n - 1)}] {op} {self._rhs(env, SCALAR, op)}")
+        else:
+            self.emit(indent, f"{hd}[:] {op} {self._rhs(env, SCALAR, op)}")
+        if n == 3:
+            env.bind(hd, ARRAY)  # a view of the same shape: an array like any other
+
+    def list_mutation(self, env: _Env, indent: int):
+        """``l.append(v)``, ``l.extend([v, w])``, ``l.insert(k, v)``, ``v = l.pop()`` on a list."""
+        name = self.choice([n for n in env.seqs() if env.sure[n][0] == "L"])
+        c, e, n, exact = parse_seq(env.sure[name])
+        forms = ["append", "append", "extend", "insert"] + (["pop"] if n >= 2 and not self.loop_depth else [])
+        form = self.choice(forms)
+        if form == "append":
+            self.emit(indent, f"{name}.append({self.expr(env, e, 1)})")
+            n += 1
+        elif form == "extend":
+            self.emit(indent, f"{name}.extend([{self.expr(env, e, 1)}, {self.expr(env, e, 1)}])")
+            n += 2
+        elif form == "insert":
+            self.emit(indent, f"{name}.insert({self.integer(-1, 1)}, {self.expr(env, e, 1)})")
+            n += 1
+        else:  # (not in a loop: a length known before the loop must hold in it)
+            v = self.new_name("v" if e == SCALAR else "b")
+            at = self.choice(["", "0", "-1"])
+            self.emit(indent, f"{v} = {name}.pop({at})")
+            n -= 1
+            env.bind(v, e)
+        env.bind(name, seq_type(c, e, n, exact))
+
+    def dict_write(self, env: _Env, indent: int):
+        """A dict built, its keys written (``d['q'] = v``, ``d['p'] += v``), then read."""
+        d = self.new_name("d")
+        v = self.new_name("v")
+        self.emit(indent, f"{d} = {{'p': {self.expr(env, SCALAR, 1)}}}")
+        self.emit(indent, f"{d}['q'] = {self.expr(env, SCALAR, 1)}")
+        if self.coin(50):
+            op = self.choice(["=", "+=", "*="])
+            self.emit(indent, f"{d}[{self.choice(['{p}', '{q}']).format(p=repr('p'), q=repr('q'))}] {op} "
+                              f"{self._rhs(env, SCALAR, op)}")
+        self.emit(indent, f"{v} = {d}['p'] * {d}['q']")
+        env.bind(v, SCALAR)
+
     def unsupported(self, env: _Env, indent: int):
         """A construct sourcead refuses (a set, a write into a nested element, a complex number):
         the test expects a located refusal."""
@@ -571,6 +725,8 @@ class _Gen:
         if self.kind in SEQ_KINDS:
             forms += ["seq", "seq"] + (["grow"] * (4 if self.loop_depth else 1) if env.seqs() else [])
             forms += ["unpack"] if env.seqs(exact=True, min_len=2) else []
+        forms += self.mutation_forms(env)
+        if self.kind in SEQ_KINDS:
             if not self.refused_lines and not self.in_helper and not self.coin(100 - self.opts.unsupported_percent):
                 # (not coin(97): hypothesis favours small draws, and coin(3) would be true too often)
                 forms = ["unsupported"]
@@ -599,6 +755,8 @@ class _Gen:
             self.seq_unpack(env, indent)
         elif form == "unsupported":
             self.unsupported(env, indent)
+        else:
+            self.mutation(env, indent, form)
 
     def if_stmt(self, env: _Env, indent: int):
         self.block_depth += 1
@@ -693,7 +851,9 @@ class _Gen:
             self.emit(indent, f"for {e}, {e2} in zip({self.choice(arrays)}, {self.expr(env, ARRAY, 1)}):")
             inner.bind(e, SCALAR)
             inner.bind(e2, SCALAR)
+        self.seq_loops += form in ("seq", "seqenum")
         self._loop_body(inner, indent + 1)
+        self.seq_loops -= form in ("seq", "seqenum")
         self.loop_else(inner, indent)
         _after_loop(env, inner)
         for name, typ in inner.sure.items():
