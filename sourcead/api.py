@@ -141,9 +141,11 @@ class _Bound:
         self.signature = _signature(f)
         self.n_params = len(self.signature.parameters)
         self.fname = getattr(f, "__name__", "f")
+        plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in self.signature.parameters.values())
+        self.n_positional = self.n_params if plain else -1  # n arguments are the n parameters (no *args)
 
     def args(self, args, kwargs) -> list:
-        if not kwargs and len(args) == self.n_params:
+        if not kwargs and len(args) == self.n_positional:
             return list(args)
         try:
             bound = self.signature.bind(*args, **kwargs)
@@ -185,7 +187,7 @@ class Derivative:
     def __call__(self, *args, **kwargs):
         if self.check_first:
             return self._checked_call(args, kwargs)
-        if kwargs or len(args) != self.bound.n_params:
+        if kwargs or len(args) != self.bound.n_positional:
             args = self.bound.args(args, kwargs)
         # The fast path: one dictionary hit on the arguments' types (and ranks and dtypes).
         entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
@@ -234,7 +236,7 @@ class Derivative:
         """The common case -- every argument a float -- without the dispatch: this Derivative's
         own class gets a __call__ that tests each argument's type and calls the generated function,
         falling back to the general path for anything else (keywords, other kinds, a new rule)."""
-        if self.mode != "grad" or self.has_aux or d.ir.returns_tuple != self.several:
+        if self.mode != "grad" or self.has_aux or d.ir.returns_tuple != self.several or self.bound.n_positional < 0:
             return
         n = self.bound.n_params
         params = [f"p{i}" for i in range(n)]

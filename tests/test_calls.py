@@ -430,6 +430,36 @@ def test_star_args_in_the_signature():
     assert numeric_grad(top_star_args, (0.7, 2.0, 3.0)) == pytest.approx(2.0 + 3.0 * np.cos(2.1))
 
 
+def star_default(x, y=1.0, *rest):
+    s = x * y
+    for r in rest:
+        s = s + np.sin(r * x)
+    return s
+
+
+def star_default_twin(x, y, r):
+    return x * y + anp.sin(r * x)
+
+
+def test_star_args_bound_whatever_the_number_of_arguments():
+    """As many arguments as parameters is still a call: the last ones are *rest, a tuple."""
+    args = (0.7, 2.0, 3.0)
+    explicit = lambda x, y, r: star_default(x, y, r)  # noqa: E731
+    for k in range(2):
+        g = sourcead.grad(star_default, wrt=k)(*args)
+        assert_close(g, autograd_grad(star_default_twin, args, k), rtol=1e-9, atol=1e-12, what="grad vs autograd")
+        assert_close(g, numeric_grad(explicit, args, k), rtol=1e-6, atol=1e-8, what="grad vs FD")
+    h = sourcead.hessian(star_default, wrt=(0, 1))(*args)
+    assert h[0][0] == pytest.approx(autograd_hessian(star_default_twin, args, 0), rel=1e-9)
+    assert h[0][1] == pytest.approx(1.0) and h[1][1] == 0.0
+    assert sourcead.vjp(star_default, 0.7, 2.0)[1](1.0) == pytest.approx((2.0, 0.7))  # *rest empty
+    dk = sourcead.grad(keyword_only)
+    assert dk(0.7, 1.3) == pytest.approx(autograd_grad(keyword_only, (0.7, 1.3), 0), rel=1e-9)
+    assert dk(0.7, 1.3, scale=1.5) == pytest.approx(autograd_grad(keyword_only, (0.7, 1.3), 0, {"scale": 1.5}))
+    with pytest.raises(UsageError, match="too many positional arguments"):
+        dk(0.7, 1.3, 2.0)  # a keyword-only parameter is not positional, after all-float calls too
+
+
 def star_energy(w, *xs, power=2, **opts):
     """*args of an array and floats, a keyword-only option and **kwargs."""
     s = np.sum(np.tanh(w * xs[0])) + xs[1] * np.sum(w ** power)
