@@ -402,10 +402,10 @@ def _star(signature):
     return next((i for i, p in enumerate(signature.parameters.values()) if p.kind is p.VAR_POSITIONAL), None)
 
 
-def _parameters(f, primals, kwargs, what) -> tuple[list, int]:
+def _parameters(f, primals, kwargs, what) -> tuple[list, int, int | None]:
     """vjp's and jvp's primals (positional, as in a call of f; `kwargs` by keyword, never
     differentiated) as the derivative takes them: one value per parameter, the *args part one
-    tuple, defaults applied; and how many leading parameters the primals give."""
+    tuple, defaults applied; how many leading parameters the primals give; the *args position."""
     base, _ = _base(f, what)
     if not primals:
         raise _usage(f"{what} needs the primal arguments", hint=f"{what}(f, x, ...): pass f's arguments after f")
@@ -417,13 +417,13 @@ def _parameters(f, primals, kwargs, what) -> tuple[list, int]:
     b.apply_defaults()
     star = _star(bound.signature)
     given = len(primals) if star is None or len(primals) < star else star + 1
-    return [b.arguments[name] for name in bound.signature.parameters], given
+    return [b.arguments[name] for name in bound.signature.parameters], given, star
 
 
 def _call(f, params):
     """f called with one value per parameter of its signature (the *args tuple spread, keywords by name)."""
-    base, _ = _base(f, "call")
-    b = inspect.BoundArguments(_signature(base), dict(zip(_signature(base).parameters, params)))
+    signature = _signature(_base(f, "call")[0])
+    b = inspect.BoundArguments(signature, dict(zip(signature.parameters, params)))
     return f(*b.args, **b.kwargs)
 
 
@@ -451,9 +451,8 @@ def vjp(f, *primals, **kwargs):
     list or tuple of the same structure; None for a primal that is not differentiated (an int).
     For an f taking *args, one cotangent per positional primal still; keyword arguments
     (`kwargs`, passed to f) are not differentiated."""
-    params, given = _parameters(f, primals, kwargs, "vjp")
+    params, given, star = _parameters(f, primals, kwargs, "vjp")
     out, pullback = _vjp(f, params, given)
-    star = _star(_signature(_base(f, "vjp")[0]))
     if star is None or given <= star:
         return out, pullback
 
@@ -511,8 +510,7 @@ def jvp(f, primals, tangents, **kwargs):
     if len(primals) != len(tangents):
         raise _usage(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents",
                      hint="pass None as the tangent of a primal that is not differentiated")
-    params, given = _parameters(f, primals, kwargs, "jvp")
-    star = _star(_signature(_base(f, "jvp")[0]))
+    params, given, star = _parameters(f, primals, kwargs, "jvp")
     if star is not None and given > star:  # the *args part's tangents as one tuple, like its primals
         name = list(_signature(_base(f, "jvp")[0]).parameters)[star]
         for k in range(star, len(primals)):
@@ -701,11 +699,11 @@ def jacobian(f, wrt=0):
     whichever needs fewer passes."""
     base, _ = _base(f, "jacobian")
     positions, several = _positions(base, wrt)
+    _refuse_star(base, positions, "jacobian")
     if several:
         return lambda *a, **k: tuple(jacobian(f, i)(*a, **k) for i in positions)
     i = positions[0]
     bound = _Bound(base)
-    _refuse_star(base, positions, "jacobian")
 
     @_user_facing
     def jac(*args, **kwargs):

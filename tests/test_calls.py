@@ -573,7 +573,7 @@ def test_hessian_and_jacobian_with_respect_to_star_args_are_refused():
             what(star_energy, wrt="xs")(*STAR, scale=1.5)
         assert "hvp" in str(info.value)
     with pytest.raises(UsageError, match=r"\*xs"):
-        sourcead.jacobian(star_energy, wrt=(0, 1))(*STAR, scale=1.5)
+        sourcead.jacobian(star_energy, wrt=(0, 1))
 
 
 def test_kwargs_in_the_signature():
