@@ -141,9 +141,11 @@ class _Bound:
         self.signature = _signature(f)
         self.n_params = len(self.signature.parameters)
         self.fname = getattr(f, "__name__", "f")
+        plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in self.signature.parameters.values())
+        self.n_positional = self.n_params if plain else -1  # n arguments are the n parameters (no *args)
 
     def args(self, args, kwargs) -> list:
-        if not kwargs and len(args) == self.n_params:
+        if not kwargs and len(args) == self.n_positional:
             return list(args)
         try:
             bound = self.signature.bind(*args, **kwargs)
@@ -185,7 +187,7 @@ class Derivative:
     def __call__(self, *args, **kwargs):
         if self.check_first:
             return self._checked_call(args, kwargs)
-        if kwargs or len(args) != self.bound.n_params:
+        if kwargs or len(args) != self.bound.n_positional:
             args = self.bound.args(args, kwargs)
         # The fast path: one dictionary hit on the arguments' types (and ranks and dtypes).
         entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
@@ -234,7 +236,7 @@ class Derivative:
         """The common case -- every argument a float -- without the dispatch: this Derivative's
         own class gets a __call__ that tests each argument's type and calls the generated function,
         falling back to the general path for anything else (keywords, other kinds, a new rule)."""
-        if self.mode != "grad" or self.has_aux or d.ir.returns_tuple != self.several:
+        if self.mode != "grad" or self.has_aux or d.ir.returns_tuple != self.several or self.bound.n_positional < 0:
             return
         n = self.bound.n_params
         params = [f"p{i}" for i in range(n)]
@@ -395,47 +397,83 @@ def _differentiable(x) -> bool:
     return False
 
 
-def _call_args(f, primals, what):
-    """(user function, chain, args with defaults, positions of differentiable primals)."""
-    base, chain = _base(f, what)
+def _star(signature):
+    """The position of the *args parameter in `signature`, or None."""
+    return next((i for i, p in enumerate(signature.parameters.values()) if p.kind is p.VAR_POSITIONAL), None)
+
+
+def _parameters(f, primals, kwargs, what) -> tuple[list, int, int | None]:
+    """vjp's and jvp's primals (positional, as in a call of f; `kwargs` by keyword, never
+    differentiated) as the derivative takes them: one value per parameter, the *args part one
+    tuple, defaults applied; how many leading parameters the primals give; the *args position."""
+    base, _ = _base(f, what)
     if not primals:
         raise _usage(f"{what} needs the primal arguments", hint=f"{what}(f, x, ...): pass f's arguments after f")
     bound = _Bound(base)
-    if any(p.kind is p.VAR_POSITIONAL for p in bound.signature.parameters.values()):
-        raise _usage(f"{what} of {bound.fname}, which takes *args, is not supported yet (its primals are its "
-                     "positional arguments, its derivative's parameters one tuple)",
-                     hint=f"wrap it in a function with explicit parameters: def g(x, y): return {bound.fname}(x, y)")
     try:
-        b = bound.signature.bind(*primals)
+        b = bound.signature.bind(*primals, **kwargs)
     except TypeError as err:
         raise _usage(f"{what}({bound.fname}, ...): {err}", hint=f"pass {bound.fname}'s arguments as in a call") from None
     b.apply_defaults()
-    args = [b.arguments[name] for name in bound.signature.parameters]
-    names = list(bound.signature.parameters)
+    star = _star(bound.signature)
+    given = len(primals) if star is None or len(primals) < star else star + 1
+    return [b.arguments[name] for name in bound.signature.parameters], given, star
+
+
+def _call(f, params):
+    """f called with one value per parameter of its signature (the *args tuple spread, keywords by name)."""
+    signature = _signature(_base(f, "call")[0])
+    b = inspect.BoundArguments(signature, dict(zip(signature.parameters, params)))
+    return f(*b.args, **b.kwargs)
+
+
+def _call_args(f, params, given, what):
+    """(user function, chain, args, positions of differentiable parameters among the first `given`;
+    keyword arguments are never differentiated)."""
+    base, chain = _base(f, what)
+    signature = _signature(base)
+    names = list(signature.parameters)
     floats = {i for _, w in chain for i in w}
-    for i, a in enumerate(args):
-        _refuse_undifferentiable(bound.fname, names[i], a, what, differentiated=i in floats)
-    positions = tuple(i for i, p in enumerate(primals) if _differentiable(p))
-    args = [to_float(a) if i in floats else a for i, a in enumerate(args)]
+    fname = getattr(base, "__name__", "f")
+    for i, a in enumerate(params):
+        _refuse_undifferentiable(fname, names[i], a, what, differentiated=i in floats)
+    kinds = [p.kind for p in signature.parameters.values()]
+    positions = tuple(i for i, p in enumerate(params[:given])
+                      if kinds[i] is not inspect.Parameter.VAR_KEYWORD and _differentiable(p))
+    args = [to_float(a) if i in floats else a for i, a in enumerate(params)]
     return base, chain, args, positions
 
 
 @_user_facing
-def vjp(f, *primals):
+def vjp(f, *primals, **kwargs):
     """``(out, pullback)``: f's result at `primals`, and a function mapping a cotangent of the
     result (same structure as `out`) to one cotangent per primal: for a list or tuple primal, a
-    list or tuple of the same structure; None for a primal that is not differentiated (an int)."""
-    return _vjp(f, primals)
+    list or tuple of the same structure; None for a primal that is not differentiated (an int).
+    For an f taking *args, one cotangent per positional primal still; keyword arguments
+    (`kwargs`, passed to f) are not differentiated."""
+    params, given, star = _parameters(f, primals, kwargs, "vjp")
+    out, pullback = _vjp(f, params, given)
+    if star is None or given <= star:
+        return out, pullback
+
+    @_user_facing
+    def spread_pullback(ct):  # the *args tuple's cotangent as one cotangent per positional primal
+        cts = pullback(ct)
+        rest = cts[star] if cts[star] is not None else (None,) * len(params[star])
+        return tuple(cts[:star]) + tuple(c if _differentiable(p) else None for c, p in zip(rest, params[star]))
+
+    return out, spread_pullback
 
 
-def _vjp(f, primals, out=_MISSING):
-    """`vjp`; `out`: f's result at `primals`, when the caller has just computed it."""
-    base, chain, args, positions = _call_args(f, primals, "vjp")
+def _vjp(f, params, given, out=_MISSING):
+    """`vjp` of f at `params` (one value per parameter, see `_parameters`): the pullback returns
+    one cotangent per parameter among the first `given`; `out`: f's result, when just computed."""
+    base, chain, args, positions = _call_args(f, params, given, "vjp")
     kinds = _kinds(base, args)
-    split = _forward_sweep(base, chain, args, primals, positions, kinds) if out is _MISSING else None
+    split = _forward_sweep(base, chain, args, params, positions, kinds) if out is _MISSING else None
     if split is not None:  # (the generated forward sweep never writes into its arguments)
         out, split = split
-    out = f(*_fresh(primals)) if out is _MISSING else out  # (f may write into its arguments)
+    out = _call(f, _fresh(params)) if out is _MISSING else out  # (f may write into its arguments)
     n_out = len(out) if isinstance(out, tuple) else 1
     if not isinstance(out, tuple):
         _refuse_output(base, out, "vjp")
@@ -452,7 +490,7 @@ def _vjp(f, primals, out=_MISSING):
                 _refuse_output(base, o, "vjp", f" (result {k})" if isinstance(out, tuple) else "")
         cts = tuple(_cotangent_like(c, o) for c, o in zip(cts, outs))
         if not positions:
-            return tuple(None for _ in primals)
+            return tuple(None for _ in range(given))
         if split is not None:  # the forward sweep ran once, above: the pullback is the reverse sweep alone
             results = split[0].backward(*split[1], *cts)
         else:  # f ran above, with its prints and checks: the pullback runs without them (passes/effects.py)
@@ -460,8 +498,8 @@ def _vjp(f, primals, out=_MISSING):
             results = d.fn(*args, *cts)
             if not d.ir.returns_tuple:
                 results = (results,)
-        grads = {i: as_gradient(g, primals[i]) for i, g in zip(positions, results, strict=True)}
-        return tuple(grads.get(i) for i in range(len(primals)))
+        grads = {i: as_gradient(g, params[i]) for i, g in zip(positions, results, strict=True)}
+        return tuple(grads.get(i) for i in range(given))
 
     return out, pullback
 
@@ -483,25 +521,37 @@ def _forward_sweep(base, chain, args, primals, positions, kinds):
 
 
 @_user_facing
-def jvp(f, primals, tangents):
+def jvp(f, primals, tangents, **kwargs):
     """``(out, tangent_out)``: f's result at `primals` and its directional derivative along
     `tangents` (one per primal, shaped like it: a list or tuple for a list or tuple primal; None
     or 0 for a primal that is not differentiated). Forward mode, as generated source; `f` may be a
-    gradient (forward over reverse)."""
-    return _jvp(f, primals, tangents)
-
-
-def _jvp(f, primals, tangents, quiet: bool = False):
-    """`jvp`; `quiet`: without the primal's prints and checks (f has just run at `primals`)."""
+    gradient (forward over reverse). For an f taking *args, one tangent per positional primal
+    still; keyword arguments (`kwargs`, passed to f) are not differentiated."""
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise _usage(f"jvp needs one tangent per primal: {len(primals)} primals, {len(tangents)} tangents",
                      hint="pass None as the tangent of a primal that is not differentiated")
-    base, chain, args, positions = _call_args(f, primals, "jvp")
+    params, given, star = _parameters(f, primals, kwargs, "jvp")
+    if star is not None and given > star:  # the *args part's tangents as one tuple, like its primals
+        name = list(_signature(_base(f, "jvp")[0]).parameters)[star]
+        for k in range(star, len(primals)):
+            if not _differentiable(primals[k]) and not _is_zero_tangent(tangents[k]):
+                raise _usage(f"jvp: the argument {name}[{k - star}] is {_describe(primals[k])}, which jvp does not "
+                             f"differentiate, but its tangent is {_describe(tangents[k])}",
+                             hint="pass None as its tangent, or pass it as a float to differentiate it")
+        tangents = tangents[:star] + (tangents[star:],)
+    return _jvp(f, params, tangents + (None,) * (len(params) - given), given)
+
+
+def _jvp(f, params, tangents, given=None, quiet: bool = False):
+    """`jvp` of f at `params` (one value per parameter, see `_parameters`) along `tangents` (one
+    per parameter); `quiet`: without the primal's prints and checks (f has just run)."""
+    given = len(params) if given is None else given
+    base, chain, args, positions = _call_args(f, params, given, "jvp")
     names = list(_signature(base).parameters)
     for i, t in enumerate(tangents):
         if i not in positions and not _is_zero_tangent(t):
-            raise _usage(f"jvp: the argument {names[i]} is {_describe(primals[i])}, which jvp does not differentiate, "
+            raise _usage(f"jvp: the argument {names[i]} is {_describe(params[i])}, which jvp does not differentiate, "
                          f"but its tangent is {_describe(t)}",
                          hint=f"pass None as {names[i]}'s tangent, or pass {names[i]} as a float to differentiate it")
     wrt = tuple(i for i in positions if tangents[i] is not None)
@@ -518,7 +568,7 @@ def _jvp(f, primals, tangents, quiet: bool = False):
     if isinstance(f, Derivative):
         single = not f.several and f.mode == "grad"
         if single:
-            return as_gradient(outs[0], primals[f.wrt[0]]), as_gradient(touts[0], primals[f.wrt[0]])
+            return as_gradient(outs[0], params[f.wrt[0]]), as_gradient(touts[0], params[f.wrt[0]])
         return tuple(outs), tuple(touts)
     if _lowered(base, static=_static_arguments(args)).ir.returns_tuple:
         return tuple(outs), tuple(touts)
@@ -619,14 +669,18 @@ def hvp(f, wrt=0):
     if g.several:
         raise UsageError("hvp takes one parameter; for several, use hessian")
 
+    flexible = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD, p.KEYWORD_ONLY)
+                   for p in g.bound.signature.parameters.values())
+
     @_user_facing
-    def hessian_vector_product(*args):
-        if len(args) != g.bound.n_params + 1:
+    def hessian_vector_product(*args, **kwargs):
+        if not flexible and len(args) != g.bound.n_params + 1 or not args:
             raise UsageError(f"hvp: pass the {g.bound.n_params} arguments of {g.f.__name__}, then v")
         *primals, v = args
-        tangents = [None] * len(primals)
-        tangents[g.wrt[0]] = v
-        return jvp(g, primals, tangents)[1]
+        params = g.bound.args(primals, kwargs)
+        tangents = [None] * len(params)
+        tangents[g.wrt[0]] = v  # for wrt naming *args, a tuple: one tangent per element
+        return _jvp(g, params, tangents)[1]
 
     return hessian_vector_product
 
@@ -637,6 +691,7 @@ def hessian(f, wrt=0):
     non-scalar result) w.r.t. `wrt`: shape x.shape + x.shape (a float for a float x); for a tuple
     `wrt`, a nested tuple of blocks. Forward over reverse, one pass per input dimension."""
     g = Derivative(f, "grad", wrt)
+    _refuse_star(g.f, g.wrt, "hessian")
 
     @_user_facing
     def hess(*args, **kwargs):
@@ -662,6 +717,16 @@ def hessian(f, wrt=0):
     return hess
 
 
+def _refuse_star(f, positions, what: str) -> None:
+    """hessian and jacobian take positions of ordinary parameters, not the *args tuple."""
+    star = _star(_signature(f))
+    if star is not None and star in positions:
+        name = list(_signature(f).parameters)[star]
+        raise _usage(f"{what} of {f.__name__} with respect to *{name} (a tuple) is not supported",
+                     hint=f"name ordinary parameters in wrt; for *{name}, use hvp(f, wrt={name!r}), vjp or jvp, "
+                          f"or give {f.__name__} one parameter per argument")
+
+
 def _floating(a) -> np.ndarray:
     """`a` as an array of a floating dtype: its own if it has one (float32 stays), else float64."""
     a = np.asarray(a)
@@ -675,6 +740,7 @@ def jacobian(f, wrt=0):
     whichever needs fewer passes."""
     base, _ = _base(f, "jacobian")
     positions, several = _positions(base, wrt)
+    _refuse_star(base, positions, "jacobian")
     if several:
         return lambda *a, **k: tuple(jacobian(f, i)(*a, **k) for i in positions)
     i = positions[0]
@@ -685,7 +751,7 @@ def jacobian(f, wrt=0):
         primals = bound.args(args, kwargs)
         _refuse_structure("jacobian", base, primals, (i,))
         x = to_float(primals[i])
-        out = f(*_fresh(primals))  # (f may write into its arguments: they stay as given)
+        out = _call(f, _fresh(primals))  # (f may write into its arguments: they stay as given)
         if isinstance(out, tuple):
             raise UsageError("jacobian of a function returning a tuple: take each result separately")
         m, n = int(np.size(out)), int(np.size(x))
@@ -698,7 +764,7 @@ def jacobian(f, wrt=0):
                             .reshape(np.shape(out)))
             J = np.stack(cols, axis=-1).reshape(np.shape(out) + np.shape(x))
         else:
-            _, pullback = _vjp(f, primals, out)  # f ran above: its prints once
+            _, pullback = _vjp(f, primals, len(primals), out)  # f ran above: its prints once
             rows = []
             for e in _basis(_floating(out) if isinstance(out, np.ndarray) else float(out)):
                 rows.append(_floating(pullback(e if isinstance(out, np.ndarray) else float(e))[i]))

@@ -21,7 +21,8 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from located import assert_located  # noqa: E402
-from oracle import assert_close, autograd_grad, autograd_hessian, numeric_grad, numeric_hessian  # noqa: E402
+from oracle import (assert_close, autograd_grad, autograd_hessian, autograd_hvp, autograd_jacobian,  # noqa: E402
+                    autograd_jvp, numeric_grad, numeric_hessian, numeric_jacobian, numeric_jvp)
 
 import sourcead  # noqa: E402
 from sourcead.errors import SourceADError, UnsupportedCallError, UnsupportedSyntaxError, UsageError  # noqa: E402
@@ -427,8 +428,152 @@ def test_star_args_in_the_signature():
     assert g == pytest.approx((0.7, 0.7 * np.cos(2.1)))
     assert sourcead.grad(sourcead.grad(top_star_args))(0.7, 2.0, 3.0) == pytest.approx(-9.0 * np.sin(2.1))
     assert numeric_grad(top_star_args, (0.7, 2.0, 3.0)) == pytest.approx(2.0 + 3.0 * np.cos(2.1))
-    with pytest.raises(UsageError, match=r"\*args"):  # vjp, jvp (and hessian, which runs jvp): not yet
-        sourcead.jvp(top_star_args, (0.7, 2.0, 3.0), (1.0, 0.0, 0.0))
+
+
+def star_default(x, y=1.0, *rest):
+    s = x * y
+    for r in rest:
+        s = s + np.sin(r * x)
+    return s
+
+
+def star_default_twin(x, y, r):
+    return x * y + anp.sin(r * x)
+
+
+def test_star_args_bound_whatever_the_number_of_arguments():
+    """As many arguments as parameters is still a call: the last ones are *rest, a tuple."""
+    args = (0.7, 2.0, 3.0)
+    explicit = lambda x, y, r: star_default(x, y, r)  # noqa: E731
+    for k in range(2):
+        g = sourcead.grad(star_default, wrt=k)(*args)
+        assert_close(g, autograd_grad(star_default_twin, args, k), rtol=1e-9, atol=1e-12, what="grad vs autograd")
+        assert_close(g, numeric_grad(explicit, args, k), rtol=1e-6, atol=1e-8, what="grad vs FD")
+    h = sourcead.hessian(star_default, wrt=(0, 1))(*args)
+    assert h[0][0] == pytest.approx(autograd_hessian(star_default_twin, args, 0), rel=1e-9)
+    assert h[0][1] == pytest.approx(1.0) and h[1][1] == 0.0
+    assert sourcead.vjp(star_default, 0.7, 2.0)[1](1.0) == pytest.approx((2.0, 0.7))  # *rest empty
+    dk = sourcead.grad(keyword_only)
+    assert dk(0.7, 1.3) == pytest.approx(autograd_grad(keyword_only, (0.7, 1.3), 0), rel=1e-9)
+    assert dk(0.7, 1.3, scale=1.5) == pytest.approx(autograd_grad(keyword_only, (0.7, 1.3), 0, {"scale": 1.5}))
+    with pytest.raises(UsageError, match="too many positional arguments"):
+        dk(0.7, 1.3, 2.0)  # a keyword-only parameter is not positional, after all-float calls too
+
+
+def star_energy(w, *xs, power=2, **opts):
+    """*args of an array and floats, a keyword-only option and **kwargs."""
+    s = np.sum(np.tanh(w * xs[0])) + xs[1] * np.sum(w ** power)
+    return opts["scale"] * s + np.sin(xs[1] * xs[2])
+
+
+def star_energy_twin(w, a, b, c):
+    return 1.5 * (anp.sum(anp.tanh(w * a)) + b * anp.sum(w ** 2)) + anp.sin(b * c)
+
+
+def star_energy_explicit(w, a, b, c):
+    """The real function with one parameter per argument, for finite differences."""
+    return star_energy(w, a, b, c, scale=1.5)
+
+
+STAR = (X, np.array([0.9, -1.2]), 0.7, 1.3)
+
+
+def test_vjp_of_star_args_gives_one_cotangent_per_positional_primal():
+    out, pullback = sourcead.vjp(star_energy, *STAR, scale=1.5)
+    assert out == pytest.approx(star_energy_explicit(*STAR))
+    cts = pullback(1.0)
+    assert len(cts) == 4
+    for k in range(4):
+        assert_close(cts[k], autograd_grad(star_energy_twin, STAR, k), rtol=1e-9, atol=1e-12, what=f"vjp {k} vs autograd")
+        assert_close(cts[k], numeric_grad(star_energy_explicit, STAR, k), rtol=1e-6, atol=1e-8, what=f"vjp {k} vs FD")
+    assert isinstance(cts[1], np.ndarray) and cts[1].shape == (2,) and isinstance(cts[2], float)
+    cts = sourcead.vjp(star_energy, *STAR, scale=1.5)[1](2.0)
+    assert_close(cts[3], 2.0 * autograd_grad(star_energy_twin, STAR, 3), rtol=1e-9, atol=1e-12)
+
+
+def test_vjp_of_star_args_an_int_positional_gets_none():
+    """An int among the *args positionals is not differentiated, like an int primal anywhere."""
+    _, pullback = sourcead.vjp(top_star_args, 0.7, 2, 3.0)
+    g = pullback(1.0)
+    assert g[1] is None and len(g) == 3
+    assert g[0] == pytest.approx(autograd_grad(lambda x, a, b: x * a + anp.sin(b * x), (0.7, 2.0, 3.0), 0))
+    assert g[2] == pytest.approx(numeric_grad(lambda x, a, b: top_star_args(x, a, b), (0.7, 2.0, 3.0), 2))
+    assert sourcead.vjp(lambda_star, 0.5)[1](1.0) == pytest.approx((np.cos(0.5),))  # *rest empty
+
+
+def lambda_star(x, *rest):
+    return np.sin(x) + len(rest)
+
+
+def test_jvp_of_star_args_takes_one_tangent_per_positional_primal():
+    tangents = (np.array([0.3, 0.8]), np.array([-0.5, 0.25]), 1.5, -0.75)
+    out, tout = sourcead.jvp(star_energy, STAR, tangents, scale=1.5)
+    assert out == pytest.approx(star_energy_explicit(*STAR))
+    assert tout == pytest.approx(autograd_jvp(star_energy_twin, STAR, tangents)[1], rel=1e-9, abs=1e-12)
+    assert tout == pytest.approx(numeric_jvp(star_energy_explicit, STAR, tangents)[1], rel=1e-6, abs=1e-8)
+    partial = (None, None, 1.5, None)  # only one element of *xs moves
+    _, tout = sourcead.jvp(star_energy, STAR, partial, scale=1.5)
+    assert tout == pytest.approx(1.5 * autograd_grad(star_energy_twin, STAR, 2), rel=1e-9)
+    with pytest.raises(UsageError, match="one tangent per primal"):
+        sourcead.jvp(star_energy, STAR, tangents[:3], scale=1.5)
+    with pytest.raises(UsageError, match=r"rest\[0\] is an int"):
+        sourcead.jvp(top_star_args, (0.7, 2, 3.0), (0.0, 1.0, 0.0))
+    _, tout = sourcead.jvp(top_star_args, (0.7, 2, 3.0), (1.0, None, 0.5))
+    twin = lambda x, a, b: x * a + anp.sin(b * x)  # noqa: E731
+    assert tout == pytest.approx(autograd_jvp(twin, (0.7, 2.0, 3.0), (1.0, 0.0, 0.5))[1], rel=1e-9)
+
+
+def test_hessian_jacobian_and_hvp_of_star_args():
+    """wrt names ordinary parameters (hessian, jacobian, hvp) or the *args tuple (hvp: v is a tuple);
+    keyword arguments pass through."""
+    h = sourcead.hessian(star_energy)(*STAR, scale=1.5)
+    assert_close(h, autograd_hessian(star_energy_twin, STAR, 0), rtol=1e-8, atol=1e-10, what="hessian vs autograd")
+    assert_close(h, numeric_hessian(star_energy_explicit, STAR, 0), rtol=1e-5, atol=1e-6, what="hessian vs FD")
+    assert_close(sourcead.jacobian(star_energy, wrt="w")(*STAR, scale=1.5),
+                 autograd_grad(star_energy_twin, STAR, 0), rtol=1e-9, atol=1e-12)
+    J = sourcead.jacobian(star_vector)(*STAR)
+    assert_close(J, autograd_jacobian(star_vector_twin, STAR, 0), rtol=1e-9, atol=1e-12, what="jacobian vs autograd")
+    assert_close(J, numeric_jacobian(lambda w, a, b, c: star_vector(w, a, b, c), STAR, 0), rtol=1e-6, atol=1e-8)
+    v = np.array([0.4, -1.1])
+    hv = sourcead.hvp(star_energy)(*STAR, v, scale=1.5)
+    assert_close(hv, autograd_hvp(star_energy_twin, STAR, v, 0), rtol=1e-8, atol=1e-10, what="hvp vs autograd")
+    assert_close(hv, numeric_hessian(star_energy_explicit, STAR, 0) @ v, rtol=1e-5, atol=1e-6, what="hvp vs FD")
+
+
+def star_vector(w, *xs):
+    return np.tanh(w * xs[0]) * xs[1] + np.array([1.0, 2.0, 3.0]).sum() * w ** 2 * xs[2]
+
+
+def star_vector_twin(w, a, b, c):
+    return anp.tanh(w * a) * b + 6.0 * w ** 2 * c
+
+
+def test_hvp_with_respect_to_the_star_args_tuple():
+    """hvp(f, wrt=the *args parameter): v is a tuple like it, the product a tuple."""
+    v = (np.array([0.2, -0.6]), 0.9, -0.4)
+    hv = sourcead.hvp(star_energy, wrt="xs")(*STAR, v, scale=1.5)
+    xs = STAR[1:]
+    packed = lambda xs: star_energy_twin(STAR[0], *xs)  # noqa: E731
+    directional = lambda xs: sum(anp.sum(g * vi) for g, vi in zip(autograd.grad(packed)(xs), v))  # noqa: E731
+    expected = [e if np.ndim(e) else float(e) for e in autograd.grad(directional)(xs)]
+    assert isinstance(hv, tuple) and len(hv) == 3
+    for k in range(3):
+        assert_close(hv[k], expected[k], rtol=1e-8, atol=1e-10, what=f"hvp[{k}] vs autograd")
+    eps = 1e-5  # central differences of sourcead's own gradient along v, against the same product
+    grad_at = lambda t: sourcead.grad(star_energy, wrt="xs")(  # noqa: E731
+        STAR[0], *(x + t * vi for x, vi in zip(xs, v)), scale=1.5)
+    fd = [(p - m) / (2 * eps) for p, m in zip(grad_at(eps), grad_at(-eps))]
+    for k in range(3):
+        assert_close(hv[k], fd[k], rtol=1e-5, atol=1e-7, what=f"hvp[{k}] vs FD")
+
+
+def test_hessian_and_jacobian_with_respect_to_star_args_are_refused():
+    for what in (sourcead.hessian, sourcead.jacobian):
+        with pytest.raises(UsageError, match=r"\*xs \(a tuple\) is not supported") as info:
+            what(star_energy, wrt="xs")(*STAR, scale=1.5)
+        assert "hvp" in str(info.value)
+    with pytest.raises(UsageError, match=r"\*xs"):
+        sourcead.jacobian(star_energy, wrt=(0, 1))
 
 
 def test_kwargs_in_the_signature():
@@ -436,6 +581,37 @@ def test_kwargs_in_the_signature():
     assert df(0.7, scale=2.0, shift=1.0) == pytest.approx(2.0 * np.cos(1.4))
     assert sourcead.grad(df)(0.7, scale=2.0, shift=1.0) == pytest.approx(-4.0 * np.sin(1.4))
     assert numeric_grad(lambda x: top_kwargs(x, scale=2.0, shift=1.0), (0.7,)) == pytest.approx(2.0 * np.cos(1.4))
+
+
+def keyword_only(x, y, *, scale=2.0, clip=3):
+    return np.sin(x * scale) * y + np.minimum(x, clip) * y ** 2
+
+
+KEYWORDS = [(top_kwargs, (0.7,), {"scale": 2.0, "shift": 1.0}),
+            (keyword_only, (0.7, 1.3), {"scale": 1.5, "clip": 5}),
+            (keyword_only, (0.7, 1.3), {})]
+
+
+@pytest.mark.parametrize("f, args, kwargs", KEYWORDS)
+def test_keyword_arguments_pass_through_every_mode(f, args, kwargs):
+    """**kwargs and keyword-only parameters: keywords are passed to f and never differentiated, in
+    vjp, jvp, hessian, jacobian and hvp alike."""
+    n = len(args)
+    grads = [autograd_grad(f, args, k, kwargs=kwargs) for k in range(n)]
+    for k in range(n):
+        assert_close(grads[k], numeric_grad(f, args, k, kwargs=kwargs), rtol=1e-6, atol=1e-8, what="oracles")
+    out, pullback = sourcead.vjp(f, *args, **kwargs)
+    assert out == pytest.approx(f(*args, **kwargs))
+    assert_close(pullback(1.0), tuple(grads), rtol=1e-9, atol=1e-12, what="vjp")
+    tangents = tuple(0.5 + k for k in range(n))
+    _, tout = sourcead.jvp(f, args, tangents, **kwargs)
+    assert tout == pytest.approx(sum(g * t for g, t in zip(grads, tangents)), rel=1e-9)
+    assert tout == pytest.approx(numeric_jvp(f, args, tangents, kwargs=kwargs)[1], rel=1e-6)
+    h = sourcead.hessian(f)(*args, **kwargs)
+    assert h == pytest.approx(autograd_hessian(f, args, 0, kwargs=kwargs), rel=1e-8)
+    assert h == pytest.approx(numeric_hessian(f, args, 0, kwargs=kwargs), rel=1e-5)
+    assert sourcead.hvp(f)(*args, 0.3, **kwargs) == pytest.approx(0.3 * h, rel=1e-9)
+    assert sourcead.jacobian(f, wrt=n - 1)(*args, **kwargs) == pytest.approx(grads[-1], rel=1e-9)
 
 
 def star_of_unknown_length(x, xs):
