@@ -750,6 +750,9 @@ def jacobian(f, wrt=0):
     def jac(*args, **kwargs):
         primals = bound.args(args, kwargs)
         _refuse_structure("jacobian", base, primals, (i,))
+        if _plain_sequence(primals[i]):
+            raise _usage(f"jacobian with respect to a list or tuple ({list(_signature(base).parameters)[i]}) is not "
+                         "supported", hint="pass it as an array (np.array(xs)), or use vjp/jvp, which take lists")
         x = to_float(primals[i])
         out = _call(f, _fresh(primals))  # (f may write into its arguments: they stay as given)
         if isinstance(out, tuple):

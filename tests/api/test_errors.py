@@ -511,3 +511,17 @@ def test_full_tracebacks_on_request():
     err = _run_stdin(PROMPT_SCRIPT, SOURCEAD_TRACEBACK="full").stderr
     frames = [line for line in err.splitlines() if line.strip().startswith('File "') and "sourcead" in line]
     assert len(frames) > 3 and any("parse.py" in f for f in frames), err
+
+
+def products_of_items(xs):
+    return np.array([xs[0] * xs[1], xs[0] + 2.0 * xs[1], xs[1] ** 2])
+
+
+@pytest.mark.parametrize("xs", [[1.5, 2.0], (1.5, 2.0)], ids=["list", "tuple"])
+def test_jacobian_with_respect_to_a_list_is_refused_with_a_hint(xs):
+    """It raised a confusing jvp error (forward columns) or returned an array for a list."""
+    with pytest.raises(sourcead.UsageError, match="list or tuple") as info:
+        sourcead.jacobian(products_of_items)(xs)
+    assert "np.array" in info.value.hint
+    J = sourcead.jacobian(products_of_items)(np.array(xs))
+    assert np.allclose(J, [[2.0, 1.5], [1.0, 2.0], [0.0, 4.0]])
