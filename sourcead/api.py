@@ -511,7 +511,10 @@ def _forward_sweep(base, chain, args, primals, positions, kinds):
     derivative, a promoted integer argument, nothing differentiated, no split)."""
     if chain or not positions or any(a is not p for a, p in zip(args, primals)):
         return None
-    d = _derived(base, (("vjp_split", positions),), kinds)
+    try:
+        d = _derived(base, (("vjp_split", positions),), kinds)
+    except NonDifferentiableError:
+        return None  # (a result with no cotangent: refused below, at the user's call, as vjp's)
     if d.backward is None:
         return None
     results = d.fn(*args)

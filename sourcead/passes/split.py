@@ -17,14 +17,16 @@ began), and the caller keeps the single function.
 from __future__ import annotations
 
 from .. import runtime
-from ..ir.builder import defined_in, ordered_uses, substitute
+from ..ir.builder import clone_function, defined_in, ordered_uses, substitute
 from ..ir.core import Attr, Call, Const, Function, Param, Region, Var, like, walk
 from . import dce
 
 
 def run(fn: Function, n_values: int, n_seeds: int) -> tuple[Function, Function] | None:
     """(forward, backward) of the vjp function `fn` (results: `n_values` values, then the
-    cotangents; its last `n_seeds` parameters are the output cotangents), or None."""
+    cotangents; its last `n_seeds` parameters are the output cotangents), or None. `fn` is not
+    changed (the parts are made from a copy)."""
+    fn = clone_function(fn)
     seeds = [p.var for p in fn.params[len(fn.params) - n_seeds:]]
     body = fn.body.body
     start = next((k for k, st in enumerate(body) if _reads(st, set(seeds))), len(body))
