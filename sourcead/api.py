@@ -753,14 +753,15 @@ def jacobian(f, wrt=0):
     def jac(*args, **kwargs):
         primals = bound.args(args, kwargs)
         _refuse_structure("jacobian", base, primals, (i,))
-        if _plain_sequence(primals[i]):
-            raise _usage(f"jacobian with respect to a list or tuple ({list(_signature(base).parameters)[i]}) is not "
-                         "supported", hint="pass it as an array (np.array(xs)), or use vjp/jvp, which take lists")
         x = to_float(primals[i])
         out = _call(f, _fresh(primals))  # (f may write into its arguments: they stay as given)
         if isinstance(out, tuple):
             raise UsageError("jacobian of a function returning a tuple: take each result separately")
         m, n = int(np.size(out)), int(np.size(x))
+        if n <= m and _plain_sequence(primals[i]):  # (reverse rows flatten a list's cotangent; columns cannot)
+            raise _usage(f"jacobian with respect to a list or tuple ({list(_signature(base).parameters)[i]}) of a "
+                         "result with as many elements is not supported",
+                         hint="pass it as an array (np.array(xs)), or use vjp/jvp, which take lists")
         if n <= m:
             cols = []
             for e in _basis(x):

@@ -519,7 +519,8 @@ def products_of_items(xs):
 
 @pytest.mark.parametrize("xs", [[1.5, 2.0], (1.5, 2.0)], ids=["list", "tuple"])
 def test_jacobian_with_respect_to_a_list_is_refused_with_a_hint(xs):
-    """It raised a confusing jvp error (forward columns) or returned an array for a list."""
+    """By forward columns (a result with at least as many elements), it raised a confusing jvp
+    error; by reverse rows (a number), the list's cotangent flattened (test_consistency)."""
     with pytest.raises(sourcead.UsageError, match="list or tuple") as info:
         sourcead.jacobian(products_of_items)(xs)
     assert "np.array" in info.value.hint
