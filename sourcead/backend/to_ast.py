@@ -50,10 +50,9 @@ def _unparse(node) -> str:
 
 
 def fold_candidates(fn: Function) -> dict[Var, object]:
-    """Temporaries read exactly once, by a statement of the same region, defined by a pure call or
-    by an `if` that only selects one of two such expressions (``a and b``, ``x if c else y``).
-    A with block's start or end (`runtime.enter_context`, `exit_context`) splits a region: a
-    temporary is not moved into or out of a with block; nor past an in-place write into what it reads."""
+    """Temporaries read once, in the same region, made by a pure call or an `if` selecting one of
+    two such expressions (``a and b``); never moved into or out of a with block (its start or end
+    splits a region) nor past an in-place write into what they read."""
     uses: dict[Var, int] = {}
     home: dict[Var, tuple] = {}  # value -> (the region it is read in, the stretch between with blocks)
     defs: dict[Var, tuple[object, tuple]] = {}
@@ -102,7 +101,11 @@ def fold_candidates(fn: Function) -> dict[Var, object]:
     visit(fn.body)
     folded = {v: d for v, (d, place) in defs.items() if uses.get(v) == 1 and _same_place(home.get(v), place)
               and not _written_between(place[0], d, used_at.get(v), writes.get(id(place[0]), ()), defs)}
-    # An `if` folds only if each branch is nothing but folded expressions (pure, evaluated lazily).
+    return _lazy_ifs(folded)
+
+
+def _lazy_ifs(folded: dict) -> dict:
+    """An `if` folds only if each branch is nothing but folded expressions (pure, evaluated lazily)."""
     changed = True
     while changed:
         changed = False
