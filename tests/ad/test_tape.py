@@ -13,24 +13,15 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # benchmarks/
 
 from oracle import assert_close, autograd_grad, autograd_hessian, numeric_grad, numeric_hessian  # noqa: E402
 
 import sourcead  # noqa: E402
+from benchmarks.workloads.recurrence import energy as oscillator  # noqa: E402  (the #11 workload)
 from sourcead.ir.core import Call, Push  # noqa: E402
 
 
-def oscillator(k, c, T):
-    dt = 0.01
-    x = 1.0
-    v = 0.0
-    e = 0.0
-    for i in range(T):
-        a = -k * x - c * v
-        v = v + dt * a
-        x = x + dt * v
-        e = e + dt * (0.5 * v * v + 0.5 * k * x * x)
-    return e
 
 
 def growth(k, x):
