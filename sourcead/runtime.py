@@ -893,9 +893,10 @@ def _quantile_weights(x, q, axis, method, overwrite_input=False, skip_nan=False)
     return np.moveaxis(w, tuple(w.ndim + e for e in ends), tuple(qs.ndim + a for a in axes))
 
 
-def unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    """The cotangent of `x` in np.quantile(x, q, axis, keepdims=keepdims) given the result's `g`."""
-    w = _quantile_weights(x, q, axis, method, overwrite_input)
+def unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False, skip_nan=False):
+    """The cotangent of `x` in np.quantile(x, q, axis, keepdims=keepdims) given the result's `g`;
+    with `skip_nan`, of np.nanquantile (among each slice's non-NaN values; NaNs get 0)."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan)
     lead = np.ndim(q)
     axes = _axes_tuple(axis, np.ndim(x))
     if not keepdims:
@@ -903,9 +904,12 @@ def unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_in
     return np.sum(w * g, axis=tuple(range(lead)))
 
 
-def quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    """The tangent of np.quantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
-    w = _quantile_weights(x, q, axis, method, overwrite_input)
+def quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False, skip_nan=False):
+    """The tangent of np.quantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x; with
+    `skip_nan`, of np.nanquantile (a NaN's tangent does not count)."""
+    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan)
+    if skip_nan:
+        t = np.where(np.isnan(x), 0.0, t)
     lead = np.ndim(q)
     axes = _axes_tuple(axis, np.ndim(x))
     out = np.sum(w * t, axis=tuple(lead + a for a in axes), keepdims=keepdims)
@@ -2036,27 +2040,6 @@ def usv_sandwich(usv, c):
     """diagonal(U^T c Vh^T) for the factors ``usv = (U, s, Vh)``: the tangent of the singular values
     along `c` (the adjoint of `usv_product` in g)."""
     return diag_sandwich(usv[0], c, mT(usv[2]))
-
-
-# ---- NaN-skipping order statistics (rules10) ----------------------------------------------------
-
-
-def nan_unquantile(g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    """The cotangent of `x` in np.nanquantile(x, q, axis, keepdims=keepdims): as `unquantile`,
-    among each slice's non-NaN values (NaNs get 0)."""
-    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan=True)
-    lead = np.ndim(q)
-    if not keepdims:
-        g = np.expand_dims(g, tuple(lead + a for a in _axes_tuple(axis, np.ndim(x))))
-    return np.sum(w * g, axis=tuple(range(lead)))
-
-
-def nan_quantile_jvp(t, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    """The tangent of np.nanquantile(x, q, axis, keepdims=keepdims) for a tangent `t` of x."""
-    w = _quantile_weights(x, q, axis, method, overwrite_input, skip_nan=True)
-    axes = tuple(np.ndim(q) + a for a in _axes_tuple(axis, np.ndim(x)))
-    out = np.sum(w * np.where(np.isnan(x), 0.0, t), axis=axes, keepdims=keepdims)
-    return out if np.ndim(out) else out[()]
 
 
 # ---- grids and blocks (rules10) -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (expand_reduced, mesh_tangent, nan_quantile_jvp, nan_unquantile,
+from ..runtime import (expand_reduced, mesh_tangent, quantile_jvp, unquantile,
                        mT, norm_weight, polyfit_matrix, polyfit_weights, tensor_square, unblock, undiagonal,
                        unmesh, untrace, usv_product, usv_sandwich)
 from .registry import adjoint, lookup_adjoint, lookup_tangent, nondifferentiable, tangent
@@ -46,59 +46,38 @@ if hasattr(np.linalg, "svdvals"):  # NumPy 2.0 and later
 def nanquantile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                         keepdims=False):
     """NaNs get no cotangent; the others as in np.quantile (linear interpolation)."""
-    return nan_unquantile(ct, a, q, axis, keepdims, method, overwrite_input)
+    return unquantile(ct, a, q, axis, keepdims, method, overwrite_input, skip_nan=True)
 
 
 @tangent(np.nanquantile, differentiable=("a",))
 def nanquantile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                         keepdims=False):
-    return nan_quantile_jvp(t, a, q, axis, keepdims, method, overwrite_input)
+    return quantile_jvp(t, a, q, axis, keepdims, method, overwrite_input, skip_nan=True)
 
 
 @adjoint(np.nanpercentile, differentiable=("a",))
 def nanpercentile_adjoint(ct, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                           keepdims=False):
     """As np.nanquantile (q in percent)."""
-    return nan_unquantile(ct, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input)
+    return unquantile(ct, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input, skip_nan=True)
 
 
 @tangent(np.nanpercentile, differentiable=("a",))
 def nanpercentile_tangent(t, ans, a, q, axis=None, out=None, overwrite_input=False, method="linear",
                           keepdims=False):
-    return nan_quantile_jvp(t, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input)
+    return quantile_jvp(t, a, np.true_divide(q, 100.0), axis, keepdims, method, overwrite_input, skip_nan=True)
 
 
 @adjoint(np.nanmedian)
 def nanmedian_adjoint(ct, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """As np.nanquantile(a, 0.5): NaNs get no cotangent, an even count splits it between the two
     middle values."""
-    return nan_unquantile(ct, a, 0.5, axis, keepdims, "linear", overwrite_input)
+    return unquantile(ct, a, 0.5, axis, keepdims, "linear", overwrite_input, skip_nan=True)
 
 
 @tangent(np.nanmedian)
 def nanmedian_tangent(t, ans, a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    return nan_quantile_jvp(t, a, 0.5, axis, keepdims, "linear", overwrite_input)
-
-
-# the weights are piecewise constant in x: these helpers are linear in g and flat in x
-@adjoint(runtime.nan_unquantile, differentiable=("g", "x"))
-def nan_unquantile_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return nan_quantile_jvp(ct, x, q, axis, keepdims, method, overwrite_input), None
-
-
-@tangent(runtime.nan_unquantile, differentiable=("g", "x"))
-def nan_unquantile_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return nan_unquantile(t, x, q, axis, keepdims, method, overwrite_input), None
-
-
-@adjoint(runtime.nan_quantile_jvp, differentiable=("g", "x"))
-def nan_quantile_jvp_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return nan_unquantile(ct, x, q, axis, keepdims, method, overwrite_input), None
-
-
-@tangent(runtime.nan_quantile_jvp, differentiable=("g", "x"))
-def nan_quantile_jvp_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return nan_quantile_jvp(t, x, q, axis, keepdims, method, overwrite_input), None
+    return quantile_jvp(t, a, 0.5, axis, keepdims, "linear", overwrite_input, skip_nan=True)
 
 
 # ---- grids and blocks: linear, each the other's transpose ---------------------------------------

@@ -365,23 +365,27 @@ def weights_back_tangent(t, ans, g, w, axis=None):
 
 # quantile weights are piecewise constant in x: these helpers are linear in g and flat in x
 @adjoint(runtime.unquantile, differentiable=("g", "x"))
-def unquantile_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return quantile_jvp(ct, x, q, axis, keepdims, method, overwrite_input), None
+def unquantile_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False,
+                       skip_nan=False):
+    return quantile_jvp(ct, x, q, axis, keepdims, method, overwrite_input, skip_nan), None
 
 
 @tangent(runtime.unquantile, differentiable=("g", "x"))
-def unquantile_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return unquantile(t, x, q, axis, keepdims, method, overwrite_input), None
+def unquantile_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False,
+                       skip_nan=False):
+    return unquantile(t, x, q, axis, keepdims, method, overwrite_input, skip_nan), None
 
 
 @adjoint(runtime.quantile_jvp, differentiable=("g", "x"))
-def quantile_jvp_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return unquantile(ct, x, q, axis, keepdims, method, overwrite_input), None
+def quantile_jvp_adjoint(ct, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False,
+                         skip_nan=False):
+    return unquantile(ct, x, q, axis, keepdims, method, overwrite_input, skip_nan), None
 
 
 @tangent(runtime.quantile_jvp, differentiable=("g", "x"))
-def quantile_jvp_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False):
-    return quantile_jvp(t, x, q, axis, keepdims, method, overwrite_input), None
+def quantile_jvp_tangent(t, ans, g, x, q, axis=None, keepdims=False, method="linear", overwrite_input=False,
+                         skip_nan=False):
+    return quantile_jvp(t, x, q, axis, keepdims, method, overwrite_input, skip_nan), None
 
 
 @adjoint(runtime.undiff)

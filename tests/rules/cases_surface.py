@@ -45,8 +45,8 @@ CASES += [
     C("scalar-q", np.nanquantile, _nan, 0.3),
     C("axis1-keep", np.nanpercentile, _nan, 40.0, axis=1, keepdims=True),
     C("no-nans", np.nanpercentile, rnd(3, 4), [10.0, 90.0], axis=0),
-    C("axis1", runtime.nan_unquantile, rnd(2, 3), _nan, [0.2, 0.75], 1),
-    C("axis1", runtime.nan_quantile_jvp, rnd(3, 5), _nan, [0.2, 0.75], 1),
+    C("axis1-skip-nan", runtime.unquantile, rnd(2, 3), _nan, [0.2, 0.75], 1, skip_nan=True),
+    C("axis1-skip-nan", runtime.quantile_jvp, rnd(3, 5), _nan, [0.2, 0.75], 1, skip_nan=True),
 
     # ---- where= and initial= on np.nansum ----
     C("where-axis1", np.nansum, np.where(_mask, rnd(3, 4), np.nan), axis=1, where=_mask),
