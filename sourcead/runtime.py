@@ -2042,6 +2042,32 @@ def usv_sandwich(usv, c):
     return diag_sandwich(usv[0], c, mT(usv[2]))
 
 
+# ---- condition numbers --------------------------------------------------------------------------
+
+
+def cond_weight(x, p=None):
+    """d cond / d x for ``np.linalg.cond(x, p)``, in x's shape (stacks of matrices too).
+
+    For p None, 2 or -2, cond is the ratio of the extreme singular values s_max / s_min (or its
+    inverse), each moving by u_i^T dx v_i (distinct extreme singular values, as for np.linalg.svd).
+    For the other orders, cond = norm(x, p) * norm(inv(x), p), and d inv(x) = -inv(x) dx inv(x).
+    """
+    if p is None or p in (2, -2):
+        u, s, vh = np.linalg.svd(x, full_matrices=False)
+        top = u[..., :, :1] * vh[..., :1, :]  # d s_max / dx
+        bottom = u[..., :, -1:] * vh[..., -1:, :]  # d s_min / dx
+        s_max, s_min = s[..., :1, None], s[..., -1:, None]
+        if p == -2:
+            return bottom / s_max - (s_min / s_max ** 2) * top
+        return top / s_min - (s_max / s_min ** 2) * bottom
+    inverse = np.linalg.inv(x)
+    a = np.linalg.norm(x, p, axis=(-2, -1))
+    b = np.linalg.norm(inverse, p, axis=(-2, -1))
+    wa = norm_weight(x, a, p, (-2, -1))
+    wb = norm_weight(inverse, b, p, (-2, -1))
+    return b[..., None, None] * wa - a[..., None, None] * (mT(inverse) @ wb @ mT(inverse))
+
+
 # ---- grids and blocks (rules10) -----------------------------------------------------------------
 
 

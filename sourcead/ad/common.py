@@ -117,6 +117,13 @@ class Transform:
         rule = (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
         if rule is not None or registry.is_nondifferentiable(key):
             return rule
+        if getattr(key, "__module__", None) == runtime.__name__:  # a helper of another rule's derivative
+            raise UnsupportedCallError(
+                f"the derivative of this line calls sourcead's helper {key.__name__}, which has no "
+                f"{'derivative' if kind == 'adjoint' else 'forward-mode (tangent)'} rule: this higher-order "
+                "derivative of the function called here is not supported", stmt.loc,
+                "differentiate it one time fewer, or take finite differences of sourcead's derivative "
+                "(the notes of docs/supported.md say which functions have which orders)")
         what = describe(stmt)
         target = f"type({stmt.args[0].spelling}).__getitem__" if what.endswith("[...]") else what
         first = "ct" if kind == "adjoint" else "t"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import runtime
-from ..runtime import (expand_reduced, mesh_tangent, quantile_jvp, unquantile,
+from ..runtime import (cond_weight, expand_reduced, mesh_tangent, quantile_jvp, unquantile,
                        mT, norm_weight, polyfit_matrix, polyfit_weights, tensor_square, unblock, undiagonal,
                        unmesh, untrace, usv_product, usv_sandwich)
 from .registry import adjoint, lookup_adjoint, lookup_tangent, nondifferentiable, tangent
@@ -37,6 +37,20 @@ if hasattr(np.linalg, "svdvals"):  # NumPy 2.0 and later
     @tangent(np.linalg.svdvals)
     def svdvals_tangent(t, ans, x):
         return usv_sandwich(np.linalg.svd(x, full_matrices=False), t)
+
+
+# ---- condition numbers: second derivatives are not supported (cond_weight has no rules) -------------
+
+
+@adjoint(np.linalg.cond)
+def cond_adjoint(ct, ans, x, p=None):
+    """Distinct extreme singular values (p None, 2, -2), an invertible matrix (the other orders)."""
+    return expand_reduced(ct, x, (-2, -1), False) * cond_weight(x, p)
+
+
+@tangent(np.linalg.cond)
+def cond_tangent(t, ans, x, p=None):
+    return np.sum(t * cond_weight(x, p), axis=(-2, -1))
 
 
 # ---- NaN-skipping order statistics: as np.quantile among the non-NaN values ----------------------

@@ -41,8 +41,8 @@ def refusal(fn, *args, **kwargs) -> SourceADError:
 # ---- calls without a rule or source ---------------------------------------------------------------
 
 
-def calls_cond(x):
-    return np.linalg.cond(x)
+def calls_i0(x):
+    return np.sum(np.i0(x))
 
 
 def calls_fsum(x):
@@ -50,9 +50,9 @@ def calls_fsum(x):
 
 
 @pytest.mark.parametrize("fn, arg, snippet, name", [
-    (calls_cond, np.eye(2) * 2.0, "np.linalg.cond", "np.linalg.cond"),
+    (calls_i0, np.eye(2) * 2.0, "np.i0", "np.i0"),
     (calls_fsum, 1.5, "math.fsum", "math.fsum"),
-], ids=["np.linalg.cond", "math.fsum"])
+], ids=["np.i0", "math.fsum"])
 def test_a_call_with_neither_rule_nor_source_names_it_and_shows_how_to_register_a_rule(fn, arg, snippet, name):
     err = refusal(fn, arg)
     assert isinstance(err, UnsupportedCallError)

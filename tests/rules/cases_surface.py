@@ -31,6 +31,13 @@ CASES = [
     C("ord-1", np.linalg.norm, rnd(5), ord=-1),
     C("ord0.5", np.linalg.norm, rnd(5), ord=0.5),
     C("ord-2.5-axis0", np.linalg.norm, rnd(4, 3), ord=-2.5, axis=0),
+
+    # ---- np.linalg.cond: every order, square and (for the singular-value orders) rectangular ----
+    *[C(f"p{o}", np.linalg.cond, spread(3, 3), o) for o in [None, "fro", *_MATRIX_ORDS]],
+    C("tall", np.linalg.cond, spread(4, 3)),
+    C("wide-p-2", np.linalg.cond, spread(2, 4), -2),
+    C("batch", np.linalg.cond, spread(2, 3, 3)),
+    C("batch-p1", np.linalg.cond, spread(2, 3, 3), 1),
 ]
 
 _nan = np.array([[0.3, np.nan, -1.2, 0.8, 2.1], [np.nan, np.nan, 0.5, -0.4, 1.7], [1.1, -0.6, 0.2, np.nan, 0.9]])

@@ -793,7 +793,8 @@ def test_rule_is_one_inlinable_return(fn):
 _NO_RULES_ON_PURPOSE = {runtime.norm_weight_dx, runtime.norm_weight_dnorm,  # third derivatives of norm
                         runtime.cumprod_hvp, runtime.cumprod_second,  # third derivatives of cumprod
                         runtime.sinc_curvature,  # third derivatives of sinc
-                        runtime.corrcoef_cov_ct, runtime.corrcoef_jvp}  # second derivatives of corrcoef
+                        runtime.corrcoef_cov_ct, runtime.corrcoef_jvp,  # second derivatives of corrcoef
+                        runtime.cond_weight}  # second derivatives of np.linalg.cond
 
 
 def _resolve(node, namespace):
@@ -915,6 +916,25 @@ def test_second_derivative_of_a_spectral_matrix_norm_is_a_clear_error(ord):
         with pytest.raises(UnsupportedCallError, match=f"ord={ord!r}") as info:
             helper(x, np.linalg.norm(x, ord), ord)
         assert "compute_uv=False" in info.value.hint
+
+
+def _condition_number(a):
+    return np.linalg.cond(a) * 2.0
+
+
+@pytest.mark.parametrize("second", ["hessian", "grad of grad"])
+def test_a_second_derivative_through_a_first_order_rule_names_the_users_line(second):
+    """np.linalg.cond has first-order rules only: differentiating its derivative again is refused at
+    the user's call, not with a hint to register a rule for sourcead's own helper."""
+    from sourcead.errors import UnsupportedCallError
+
+    a = np.array([[2.0, 0.3], [0.1, 1.5]])
+    twice = sourcead.hessian(_condition_number) if second == "hessian" else \
+        sourcead.grad(lambda a: np.sum(sourcead.grad(_condition_number)(a)))
+    with pytest.raises(UnsupportedCallError, match="higher-order derivative") as info:
+        twice(a)
+    assert "np.linalg.cond(a)" in str(info.value) and "cond_weight" in str(info.value)
+    assert "register" not in info.value.hint
 
 
 # ---- conventions and regressions of the NumPy rules added for the function catalogue ----------

@@ -35,6 +35,7 @@ from test_rules import CASES, is_float_leaf, locate
 SECOND_ORDER_OPT_OUT = {
     runtime.norm_weight: "its rules call norm_weight_dx/dnorm, which have no rules: third order is refused",
     runtime.sinc_slope: "its rules call sinc_curvature, which has no rules: third derivatives of sinc are refused",
+    np.linalg.cond: "its rules call cond_weight, which has no rules: second order is refused",
     np.corrcoef: "its rules call corrcoef_cov_ct/corrcoef_jvp, which have no rules: second order is refused",
     runtime.unfield: "its result is a dict (a dataclass's fields), which this harness's directions do not span; "
                      "second order through dataclass fields is checked by hvp in tests/api/test_pytrees.py",
