@@ -1,7 +1,7 @@
 """The pipeline: the one place that writes down the order of the stages.
 
     parse -> fence -> desugar -> to_ssa -> simplify                     (lower: the primal IR, per function)
-    kinds -> pytree_ops -> containers -> hoist -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
+    kinds -> pytree_ops -> containers -> hoist -> private -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
                                                              (derive: per mode, wrt and argument kinds)
 
 Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
@@ -38,7 +38,8 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, derivative_calls, effects, hoist, inplace, pytree_ops, seed, shapes, simplify, split
+from .passes import (containers, dce, derivative_calls, effects, hoist, inplace, private, pytree_ops, seed, shapes,
+                     simplify, split)
 from .passes import kinds as kinds_mod
 
 
@@ -196,6 +197,8 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         primal = primal if explicit is primal else _checked(explicit, "containers")
         primal, kinds = hoist.run(primal, kinds)
         primal = _checked(primal, "hoist")
+        primal, kinds = private.run(primal, kinds)
+        primal = _checked(primal, "private")
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")

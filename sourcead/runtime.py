@@ -219,19 +219,28 @@ def not_shared(value, name, where, others, tracked=()):
 
 
 def _holds(other, value) -> bool:
-    """Whether `other` is the list `value`, or a list or tuple holding it."""
+    """Whether `other` is the list `value`, or a container (list, tuple, dict, dataclass) holding it."""
     if other is value:
         return True
-    return isinstance(other, (list, tuple)) and any(_holds(item, value) for item in other)
+    return any(_holds(item, value) for item in _held(other))
 
 
 def _shares(value, other) -> bool:
-    """Whether `other` (an array, or a list or tuple holding arrays) shares memory with `value`."""
+    """Whether `other` (an array, or a container holding arrays) shares memory with `value`."""
     if type(other) is _ndarray:
         return np.may_share_memory(value, other)
+    return any(_shares(value, item) for item in _held(other))
+
+
+def _held(other) -> tuple:
+    """The items of a list, tuple or dict, or the fields of a dataclass instance (else none)."""
     if isinstance(other, (list, tuple)):
-        return any(_shares(value, item) for item in other)
-    return False
+        return tuple(other)
+    if isinstance(other, dict):
+        return tuple(other.values())
+    if dataclasses.is_dataclass(other) and not isinstance(other, type):
+        return tuple(getattr(other, f.name) for f in dataclasses.fields(other))
+    return ()
 
 
 def check_bound(value, name, where=None):

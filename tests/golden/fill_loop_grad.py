@@ -5,7 +5,6 @@ def fill_loop_grad(x):
     n = x.shape[0]
     out = np.zeros(n)
     for i in range(n):
-        out = not_shared(out, 'out', ('tests/test_mutation.py', 267, 8), (x, n, i))
         t = x[i]
         push(t)
         t_1 = np.sin(t)
