@@ -177,6 +177,16 @@ def calls_i0(x):
     return np.sum(np.i0(x))
 
 
+@dataclasses.dataclass
+class Holder:
+    w: object
+
+
+def reads_a_field_of_an_object_it_made(x):
+    box = Holder(x * 2.0)
+    return np.sum(box.w * x)
+
+
 def calls_frexp(x):
     return np.frexp(x)[0]
 
@@ -302,6 +312,7 @@ BAD_FUNCTIONS = [
     (percent_formats, 1.0, UnsupportedSyntaxError, '"%s" % x', "formatting"),
     (formats, 1.0, UnsupportedCallError, '"{}".format(x)', "format"),
     (calls_i0, np.eye(2) * 2.0, UnsupportedCallError, "np.i0", "np.i0"),
+    (reads_a_field_of_an_object_it_made, np.ones(2), UnsupportedCallError, "box.w", "attribute .w"),
     (calls_frexp, np.array([2.0, 1.0]), UnsupportedCallError, "np.frexp", "np.frexp"),
     (calls_fft, np.array([2.0, 1.0]), UnsupportedCallError, "np.fft.fft", "fft"),
     (calls_frombuffer, np.array([2.0, 1.0]), UnsupportedCallError, "np.frombuffer", "np.frombuffer"),

@@ -14,7 +14,7 @@ import operator
 from .. import runtime
 from ..errors import InternalError, NonDifferentiableError, UnsupportedCallError
 from ..ir.builder import clone_function
-from ..ir.core import Call, Const, For, Function, If, Operand, Var, While, derivative
+from ..ir.core import Attr, Call, Const, For, Function, If, Operand, Var, While, derivative
 from ..ir.printer import op_name
 from ..passes import kinds as kinds_mod
 from ..passes.activity import varied
@@ -124,6 +124,12 @@ class Transform:
                 "derivative of the function called here is not supported", stmt.loc,
                 "differentiate it one time fewer, or take finite differences of sourcead's derivative "
                 "(the notes of docs/supported.md say which functions have which orders)")
+        if isinstance(key, Attr):  # not an array's attribute (those have rules or are refused as such)
+            raise UnsupportedCallError(
+                f"reading the attribute .{key.name} of a value that depends on the differentiated inputs: "
+                "sourcead knows the fields of a dataclass or namedtuple only when it is an argument", stmt.loc,
+                "pass the object in as an argument (its array and float fields are differentiated), or use a "
+                "dict or a tuple here")
         what = describe(stmt)
         target = f"type({stmt.args[0].spelling}).__getitem__" if what.endswith("[...]") else what
         first = "ct" if kind == "adjoint" else "t"
