@@ -117,6 +117,13 @@ class Transform:
         rule = (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
         if rule is not None or registry.is_nondifferentiable(key):
             return rule
+        if key in (runtime.unmodelled_method, runtime.unmodelled_attribute):
+            name = stmt.args[1].value
+            what = f"the method .{name}()" if key is runtime.unmodelled_method else f"the attribute .{name}"
+            raise UnsupportedCallError(
+                f"sourcead has no derivative rule for {what} of a dict, namedtuple or dataclass instance, and it "
+                "is called here with a value that depends on the differentiated inputs", stmt.loc,
+                "read the items or fields (d['w'], p.w, d.get, keys, values, items) and compute with those")
         if getattr(key, "__module__", None) == runtime.__name__:  # a helper of another rule's derivative
             raise UnsupportedCallError(
                 f"the derivative of this line calls sourcead's helper {key.__name__}, which has no "

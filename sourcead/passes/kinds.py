@@ -201,7 +201,12 @@ def _module_constant(c: Const) -> bool:
 
 
 def _join(a, b):
-    """What is known of a value that is either a or b: arrays of one rank stay arrays of that rank."""
+    """What is known of a value that is either a or b: arrays of one rank stay arrays of that rank;
+    dicts with the same keys, and records of one class, stay so, their items joined."""
+    if isinstance(a, Dict) and isinstance(b, Dict) and type(a) is type(b) and a.keys == b.keys \
+            and getattr(a, "cls", None) is getattr(b, "cls", None) and a != b:
+        items = tuple((k, _join(x, y)) for (k, x), (_, y) in zip(a.items, b.items))
+        return Record(items, a.cls) if isinstance(a, Record) else Dict(items)
     if a != b and {type(a), type(b)} <= {Dict, OpenDict}:
         return OPEN_DICT  # dicts with different keys
     if a == b:
@@ -327,8 +332,25 @@ def _math(stmt, ks, kinds):
 
 
 # op -> kind(stmt, operand kinds, table): the operations whose result's kind follows from their operands'
+def _tuple(stmt, ks, kinds):
+    """A tuple is a sequence; what its items are is kept beside (``("items", t)``) for a record
+    built from it (`runtime.make_record`)."""
+    if stmt.outs:
+        kinds[("items", stmt.outs[0])] = tuple(ks)
+    return SEQ
+
+
+def _made_record(stmt, ks, kinds):
+    """``make_record(cls, names, values)``: a record of class cls with the values' kinds."""
+    cls, names, values = stmt.args
+    items = kinds.get(("items", values)) if isinstance(values, Var) else None
+    if not (isinstance(cls, Const) and isinstance(names, Const)) or items is None:
+        return None
+    return Record(tuple(zip(names.value, items)), cls.value)
+
+
 _RULES = {
-    make_tuple: lambda *_: SEQ, make_list: lambda *_: SEQ,
+    make_tuple: _tuple, make_list: lambda *_: SEQ, runtime.make_record: _made_record,
     make_dict: lambda stmt, ks, kinds: Dict(tuple(zip(stmt.args[0].value, ks[1:], strict=True))),
     runtime.dict_with: _dict_with,
     runtime.field: lambda stmt, ks, kinds: ks[0].item(stmt.args[1].value) if isinstance(ks[0], Dict) else None, runtime.concat: lambda *_: SEQ,
@@ -374,11 +396,36 @@ def kind_of_call(stmt: Call, kinds):
         return None if stmt.kwargs else _elementwise(ks)
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":
         return _math(stmt, ks, kinds)
+    if isinstance(op, type):  # a namedtuple or dataclass built here
+        bound = record_arguments(stmt)
+        return None if bound is None else Record(tuple((n, of(a, kinds)) for n, a in zip(*bound[1:])), op)
     try:
         rule = _RULES.get(op)
     except TypeError:  # an unhashable operation
         return None
     return rule(stmt, ks, kinds) if rule is not None else None
+
+
+def _literal(value) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def record_arguments(stmt: Call):
+    """(cls, field names, one operand per field) of a call that builds a namedtuple or dataclass
+    instance whose constructor only stores its arguments, defaults filled in; None for any other
+    call, or arguments its fields do not take (Python's TypeError is then raised as it runs)."""
+    fields = runtime.record_fields(stmt.op)
+    if fields is None or len(stmt.args) > len(fields):
+        return None
+    names = [name for name, _ in fields]
+    given = dict(zip(names, stmt.args))
+    for name, value in stmt.kwargs.items():
+        if name not in names or name in given:
+            return None
+        given[name] = value
+    if any(name not in given and (default is runtime.NO_DEFAULT or not _literal(default)) for name, default in fields):
+        return None
+    return stmt.op, tuple(names), [given[name] if name in given else Const(default) for name, default in fields]
 
 
 def extend(stmts: list, kinds: dict) -> None:

@@ -12,6 +12,8 @@ they hold -- known when compiling, since a derivative is specialised for its arg
     w = .W(p)                 ->  w = getitem(p, 0)           (p a namedtuple whose field 0 is W)
     w = .W(p)                 ->  w = field(p, "W")           (p a dataclass instance)
     d_1 = index_update(d, "w", v)  ->  d_1 = dict_with(d, "w", v)   (``d["w"] = v`` on a dict)
+    p = Params(w, b=b)        ->  t = tuple(w, b); p = make_record(Params, ("w", "b"), t)
+                                  (a namedtuple or dataclass whose constructor only stores its arguments)
 
 so that only indexing, building and `runtime.field`, which have derivative rules, meet such a
 value. A dict whose keys are known only when it runs (`kinds.OpenDict`: a dict comprehension's)
@@ -40,7 +42,7 @@ _METHODS = ("get", "keys", "values", "items")
 
 def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
     """A copy of `fn` with the operations on dicts and records made explicit, and its kinds."""
-    if not any(_container(st, kinds) is not None or _dict_write(st, kinds)
+    if not any(_container(st, kinds) is not None or _dict_write(st, kinds) or _built_record(st)
                for st in walk(fn.body.body) if isinstance(st, Call)):
         return fn, kinds
     mapping: dict = {}
@@ -51,6 +53,9 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
     if replaced:
         substitute(copy.body, replaced)
     kinds_mod.extend(copy.body.body, kinds)
+    for st in walk(copy.body.body):  # what a record built here holds, for the transforms after
+        if isinstance(st, Call) and st.op is runtime.make_record and st.outs[0] in kinds:
+            copy.facts[st.outs[0]] = kinds[st.outs[0]]
     return copy, kinds
 
 
@@ -91,9 +96,19 @@ def _block(stmts: list, kinds: dict, replaced: dict) -> list:
         new = [st] if k is None else _rewrite(st, k, kinds, replaced)
         if isinstance(st, Call) and _dict_write(st, kinds):
             new = [_call(st, runtime.dict_with, list(st.args), st.outs[0])]  # d[k] = v on a dict
+        if isinstance(st, Call) and _built_record(st):
+            cls, names, values = kinds_mod.record_arguments(st)
+            packed = Var()
+            new = [_call(st, make_tuple, values, packed),
+                   _call(st, runtime.make_record, [Const(cls), Const(names), packed], st.outs[0])]
         kinds_mod.extend(new, kinds)  # a field read here may be a record read next
         out.extend(new)
     return out
+
+
+def _built_record(st: Call) -> bool:
+    """Whether `st` builds a namedtuple or dataclass instance sourcead models (``Params(w, b=b)``)."""
+    return isinstance(st.op, type) and bool(st.outs) and kinds_mod.record_arguments(st) is not None
 
 
 def _dict_write(st: Call, kinds) -> bool:

@@ -1,5 +1,5 @@
-"""Derivative rules for reading a dataclass instance's fields, and for the steps of a dict
-comprehension.
+"""Derivative rules for reading a dataclass instance's fields, for building a namedtuple or
+dataclass instance, and for the steps of a dict comprehension.
 
 The compiler writes ``p.W`` of a dataclass argument as `runtime.field(p, "W")`; inside generated
 code a dataclass's cotangent (or tangent) is a dict of its fields, which `field` reads too, so
@@ -10,7 +10,7 @@ the rules hold at every order. (A dict's items are read with the indexing rule, 
 from __future__ import annotations
 
 from .. import runtime
-from ..runtime import dict_with, dict_without, field, unfield, zeros_like_input
+from ..runtime import dict_with, dict_without, field, fields_of, record_like, unfield, zeros_like_input
 from .registry import adjoint, nondifferentiable, tangent
 
 
@@ -32,6 +32,38 @@ def unfield_adjoint(ct, ans, g, x, name):
 @tangent(runtime.unfield)
 def unfield_tangent(t, ans, g, x, name):
     return unfield(t, x, name), None, None
+
+
+# A namedtuple or dataclass instance built inside (``Params(w, b)``) is `make_record(cls, names, values)`;
+# its cotangent and tangent are those of a record argument: a dict of fields, or a list
+@adjoint(runtime.make_record)
+def make_record_adjoint(ct, ans, cls, names, values):
+    return None, None, fields_of(ct, cls, names)
+
+
+@tangent(runtime.make_record)
+def make_record_tangent(t, ans, cls, names, values):
+    return None, None, record_like(t, cls, names)
+
+
+@adjoint(runtime.fields_of)
+def fields_of_adjoint(ct, ans, g, cls, names):
+    return record_like(ct, cls, names), None, None
+
+
+@tangent(runtime.fields_of)
+def fields_of_tangent(t, ans, g, cls, names):
+    return fields_of(t, cls, names), None, None
+
+
+@adjoint(runtime.record_like)
+def record_like_adjoint(ct, ans, g, cls, names):
+    return fields_of(ct, cls, names), None, None
+
+
+@tangent(runtime.record_like)
+def record_like_tangent(t, ans, g, cls, names):
+    return record_like(t, cls, names), None, None
 
 
 # A dict comprehension builds its dict by `dict_with` steps (keys known only when it runs)

@@ -118,6 +118,21 @@ def halves(p):
     return {"a": p["a"] * 2.0, "b": np.sin(p["b"]) * p["a"]}
 
 
+def builds_records(x):
+    """A namedtuple and a dataclass built inside: positional, keyword and default fields."""
+    aff = Affine(W=x[:2, None] * x[None, :], b=np.sin(x[:2]))
+    lay = Layer(aff.W, aff.b, scale=2.0)
+    return lay.scale * np.sum(np.tanh(lay.W @ x + lay.b)) + aff[1][0]
+
+
+def carries_a_record(x):
+    """A namedtuple rebuilt in every iteration of a loop."""
+    p = Affine(x, 0.0)
+    for i in range(3):
+        p = Affine(p.W * 0.5 + np.sin(p.W), p.b + np.sum(p.W))
+    return p.b + np.sum(p.W ** 2)
+
+
 def _mlp():
     return {"W1": _r(4, 3), "b1": _r(4), "W2": _r(2, 4), "b2": _r(2)}
 
@@ -133,6 +148,8 @@ CASES = [
     ("dict-items", items_loss, lambda: ({"w": _r(2, 2), "bias": _r(2), "s": _r()},)),
     ("dataclass-holding-a-dataclass-and-a-dict", model_loss,
      lambda: (Model(Layer(_r(2, 3), _r(2), 0.4), {"w": 1.5, "c": _r(2)}), X)),
+    ("records-built-inside", builds_records, lambda: (X.copy(),)),
+    ("record-carried-by-a-loop", carries_a_record, lambda: (X.copy(),)),
 ]
 IDS = [c[0] for c in CASES]
 
@@ -426,9 +443,9 @@ def updates(params):
 
 @pytest.mark.parametrize("f, arg, cls, snippet, words", [
     (calls_a_method, Frozen(1.0, np.ones(2)), UnsupportedCallError, "f.norm()", "no derivative rule"),
-    (calls_sum, Weights(np.ones(2)), UnsupportedCallError, "p.sum()", "no derivative rule for unmodelled_method"),
-    (reads_a_property, Weights(np.ones(2)), UnsupportedCallError, "p.T", "no derivative rule for unmodelled_attr"),
-    (copies, {"w": 1.0}, UnsupportedCallError, "params.copy()", "no derivative rule for unmodelled_method"),
+    (calls_sum, Weights(np.ones(2)), UnsupportedCallError, "p.sum()", "no derivative rule for the method .sum()"),
+    (reads_a_property, Weights(np.ones(2)), UnsupportedCallError, "p.T", "no derivative rule for the attribute .T"),
+    (copies, {"w": 1.0}, UnsupportedCallError, "params.copy()", "no derivative rule for the method .copy()"),
     (updates, {"w": 1.0}, UnsupportedSyntaxError, "other.update(params)", "expression statement"),
 ], ids=["method-of-a-dataclass", "method-named-like-ndarrays", "property-named-like-ndarrays", "dict-copy",
         "dict-update"])

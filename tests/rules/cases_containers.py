@@ -1,9 +1,21 @@
 """Spec cases for the rules of + and * on lists and tuples (sourcead/rules/containers.py), and of
 reading a dataclass's fields (sourcead/rules/pytrees_.py)."""
 
+import collections
+import dataclasses
+
 from spec import C, rnd
 
 from sourcead import runtime
+
+Pair = collections.namedtuple("Pair", "w b")
+
+
+@dataclasses.dataclass
+class Fields:
+    w: object
+    b: object = 0.0
+
 
 CASES = [
     C("lists", runtime.concat, [rnd(), rnd(3)], [rnd(2, 2)]),
@@ -18,6 +30,14 @@ CASES = [
     C("array-field", runtime.field, {"W": rnd(2, 3), "b": rnd()}, "W"),
     C("float-field", runtime.field, {"W": rnd(2, 3), "b": rnd()}, "b"),
     C("array-field", runtime.unfield, rnd(2, 3), {"W": rnd(2, 3), "b": rnd()}, "W"),
+    # a namedtuple or dataclass built inside a function, and its cotangent's fields
+    C("namedtuple", runtime.make_record, Pair, ("w", "b"), (rnd(2, 3), rnd())),
+    # (make_record of a dataclass returns an instance, which this harness's directions do not span: it is
+    # checked end to end by tests/api/test_pytrees.py, in every mode)
+    C("namedtuple", runtime.fields_of, [rnd(2, 3), rnd()], Pair, ("w", "b")),
+    C("dataclass", runtime.fields_of, {"w": rnd(3), "b": rnd()}, Fields, ("w", "b")),
+    C("namedtuple", runtime.record_like, (rnd(2, 3), rnd()), Pair, ("w", "b")),
+    C("dataclass", runtime.record_like, [rnd(3), rnd()], Fields, ("w", "b")),
     # a dict comprehension's steps
     C("new-key", runtime.dict_with, {"W": rnd(2, 3)}, "b", rnd()),
     C("replaced-key", runtime.dict_with, {"W": rnd(2, 3), "b": rnd(2)}, "b", rnd(2)),
