@@ -307,15 +307,25 @@ def check_program(prog, rng) -> str:
     if not _finite(out):
         raise Skip("primal not finite or too large")
 
-    # -- reverse mode -------------------------------------------------------------------------
+    g = _check_reverse(f, args)
+    _check_forward(f, args, tangents, out)
+    _check_vjp(f, args, fresh, out, g)
+    return _check_second_order(prog, f, args, fresh)
+
+
+def _check_reverse(f, args):
+    """grad against finite differences and autograd; returns the gradient."""
     fd = _stable_fd(numeric_grad, f, args, (0, 1))
     g = _on_copy("grad(f, wrt=(0, 1))", lambda a: sourcead.grad(f, wrt=(0, 1))(*a), args)
     assert_close(g, fd, FD_RTOL, FD_ATOL, what="grad vs finite differences")
     ag = _optional(autograd_grad, f, args, (0, 1))
     if ag is not None and _close(ag, fd, FD_RTOL, FD_ATOL):
         assert_close(g, ag, EXACT_RTOL, EXACT_ATOL, what="grad vs autograd")
+    return g
 
-    # -- forward mode -------------------------------------------------------------------------
+
+def _check_forward(f, args, tangents, out) -> None:
+    """jvp's value against f, its tangent against finite differences and autograd."""
     res = _on_copy("jvp(f)", lambda a: sourcead.jvp(f, a, copy.deepcopy(tangents)), args)
     assert isinstance(res, tuple) and len(res) == 2, f"jvp returned {res!r}"
     jout, jt = res
@@ -323,14 +333,15 @@ def check_program(prog, rng) -> str:
     try:
         fd_t = _stable_fd(lambda *a, eps: numeric_jvp(*a, eps=eps)[1], f, args, tangents)
     except Skip:
-        fd_t = None
-    if fd_t is not None:
-        assert_close(jt, fd_t, FD_RTOL, FD_ATOL, what="jvp tangent vs finite differences")
-        agj = _optional(autograd_jvp, f, args, tangents)
-        if agj is not None and _close(agj[1], fd_t, FD_RTOL, FD_ATOL):
-            assert_close(jt, agj[1], EXACT_RTOL, EXACT_ATOL, what="jvp tangent vs autograd")
+        return
+    assert_close(jt, fd_t, FD_RTOL, FD_ATOL, what="jvp tangent vs finite differences")
+    agj = _optional(autograd_jvp, f, args, tangents)
+    if agj is not None and _close(agj[1], fd_t, FD_RTOL, FD_ATOL):
+        assert_close(jt, agj[1], EXACT_RTOL, EXACT_ATOL, what="jvp tangent vs autograd")
 
-    # -- vjp: the pullback of ones is the gradient ---------------------------------------------
+
+def _check_vjp(f, args, fresh, out, g) -> None:
+    """The pullback of ones is the gradient, and vjp leaves its arguments as they were."""
     given = fresh()
     vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *given))
     assert_close(vout, out, VALUE_RTOL, VALUE_ATOL, what="vjp primal vs f")
@@ -338,7 +349,9 @@ def check_program(prog, rng) -> str:
     assert np.array_equal(_flat(given), _flat(args)), f"vjp changed its arguments: {args!r} became {given!r}"
     assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
 
-    # -- reverse over reverse -----------------------------------------------------------------
+
+def _check_second_order(prog, f, args, fresh) -> str:
+    """Reverse over reverse against finite differences of the gradient (and autograd on floats)."""
     g0 = sourcead.grad(f, wrt=0)
 
     def first(p0, p1):
@@ -473,15 +486,7 @@ def check_containers(prog, f, rng) -> str:
     if fd_t is not None:
         assert_close(_flat(res[1]), fd_t, FD_RTOL, FD_ATOL, what="jvp tangent vs finite differences")
 
-    given = copy.deepcopy(args)
-    vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *given))
-    assert_close(_flat(vout), _flat(out), VALUE_RTOL, VALUE_ATOL, what="vjp primal vs f")
-    ct = _ones_like(out)
-    v = _sourcead("vjp pullback", lambda: pullback(ct))
-    assert _structure(given) == _structure(args) and np.array_equal(_flat(given), _flat(args)), (
-        f"vjp changed its arguments: {args!r} became {given!r}")
-    _seq_kind(v[0], args[0], "vjp cotangent of the sequence")
-    assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
+    _check_container_vjp(f, args, out, g)
 
     g1 = sourcead.grad(f, wrt=1)
 
@@ -496,6 +501,19 @@ def check_containers(prog, f, rng) -> str:
                    lambda: sourcead.grad(g1, wrt=(0, 1))(*copy.deepcopy(args)))
     assert_close(_flat(gg), fd2, FD2_RTOL, FD2_ATOL, what="grad(grad) vs finite differences of grad")
     return "ok"
+
+
+def _check_container_vjp(f, args, out, g) -> None:
+    """The pullback of ones is the gradient, with the sequence's type; the arguments stay as they were."""
+    given = copy.deepcopy(args)
+    vout, pullback = _sourcead("vjp(f)", lambda: sourcead.vjp(f, *given))
+    assert_close(_flat(vout), _flat(out), VALUE_RTOL, VALUE_ATOL, what="vjp primal vs f")
+    ct = _ones_like(out)
+    v = _sourcead("vjp pullback", lambda: pullback(ct))
+    assert _structure(given) == _structure(args) and np.array_equal(_flat(given), _flat(args)), (
+        f"vjp changed its arguments: {args!r} became {given!r}")
+    _seq_kind(v[0], args[0], "vjp cotangent of the sequence")
+    assert_close(_flat(v), _flat(g), EXACT_RTOL, EXACT_ATOL, what="vjp vs grad")
 
 
 def _ones_like(out):

@@ -290,6 +290,12 @@ class _Gen:
 
     def render(self, env: _Env, typ: str, form: str, d: int) -> str:
         """An expression of type `typ` of the given form, its operands `d` deep."""
+        if form in ("bin", "mixed", "div", "pow", "unary", "smooth"):
+            return self.render_arithmetic(env, typ, form, d)
+        return self.render_structure(env, typ, form, d)
+
+    def render_arithmetic(self, env: _Env, typ: str, form: str, d: int) -> str:
+        """Operators and elementwise functions."""
         if form == "bin":
             op = self.choice(["+", "-", "*"])
             return f"({self.expr(env, typ, d)} {op} {self.expr(env, typ, d)})"
@@ -319,6 +325,10 @@ class _Gen:
                 return self.choice([f"math.sqrt(1.0 + {e} * {e})", f"math.log(1.0 + {e} * {e})",
                                     f"math.exp(math.tanh({e}))"])
             return self.choice([f"np.sqrt(1.0 + {e} * {e})", f"np.log(1.0 + {e} * {e})", f"np.log1p({e} * {e})"])
+        raise AssertionError(form)
+
+    def render_structure(self, env: _Env, typ: str, form: str, d: int) -> str:
+        """Containers, indexing, reductions, conditional expressions and calls."""
         if form == "dict":  # a dict literal read by a key it holds, or by one it lacks with a default
             a, b = self.expr(env, typ, d), self.expr(env, typ, d)
             if self.coin():
