@@ -1,7 +1,7 @@
 """The pipeline: the one place that writes down the order of the stages.
 
     parse -> fence -> desugar -> to_ssa -> simplify                     (lower: the primal IR, per function)
-    kinds -> pytree_ops -> containers -> hoist -> private -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
+    kinds -> pytree_ops -> containers -> private [-> simplify] -> hoist -> reverse [-> seed] | forward -> shapes -> simplify -> dce -> to_ast -> compile
                                                              (derive: per mode, wrt and argument kinds)
 
 Higher order runs `derive` again on the IR that `derive` produced (grad of grad, jvp of grad).
@@ -168,6 +168,22 @@ def _gradients_globals(ir: Function, callee_ir) -> tuple:
     return tuple(found)
 
 
+def _prepared(primal: Function, kinds: dict) -> tuple[Function, dict]:
+    """The primal as the transforms take it: the operations on pytrees and sequences explicit, the
+    alias checks that cannot fail dropped, the items of the dicts and records it builds read as the
+    values stored (simplify, again, where any of those changed it), invariant arithmetic hoisted."""
+    changed = False
+    for stage in (pytree_ops, containers, private):
+        explicit, kinds = stage.run(primal, kinds)
+        if explicit is not primal:
+            primal, changed = _checked(explicit, stage.__name__.rsplit(".", 1)[-1]), True
+    if changed:
+        primal, kinds = simplify.run(primal, kinds)
+        primal = _checked(primal, "simplify")
+    primal, kinds = hoist.run(primal, kinds)
+    return _checked(primal, "hoist"), kinds
+
+
 @dataclasses.dataclass
 class Derived:
     ir: Function
@@ -191,14 +207,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         if derivative_ir is not None and derivative_calls.needed(primal):  # grad(f)(x) inside, x varying
             primal = _checked(derivative_calls.run(primal, kinds, derivative_ir), "derivative calls")
             kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
-        explicit, kinds = pytree_ops.run(primal, kinds)
-        primal = primal if explicit is primal else _checked(explicit, "pytree_ops")
-        explicit, kinds = containers.run(primal, kinds)
-        primal = primal if explicit is primal else _checked(explicit, "containers")
-        primal, kinds = hoist.run(primal, kinds)
-        primal = _checked(primal, "hoist")
-        primal, kinds = private.run(primal, kinds)
-        primal = _checked(primal, "private")
+        primal, kinds = _prepared(primal, kinds)
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")

@@ -179,7 +179,11 @@ def calls_i0(x):
 
 @dataclasses.dataclass
 class Holder:
+    """Its __post_init__ may change what it stores: sourcead does not model building it."""
     w: object
+
+    def __post_init__(self):
+        self.w = self.w * 1.0
 
 
 def reads_a_field_of_an_object_it_made(x):

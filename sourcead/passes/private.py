@@ -21,8 +21,9 @@ holds appears among the values that name's checks compare against: that is a use
 kind, and the check stays. So does every check that updates tracked aliases (views).
 
 Guarantees: a dropped check could never have failed; the function computes the same values; the
-input is not changed (a copy is returned); the kinds table is unchanged but for the dropped
-checks' results, which are replaced by the values they checked.
+input is not changed (a copy is returned, or the input itself when no check goes); the kinds
+table is unchanged but for the dropped checks' results, which are replaced by the values they
+checked.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function, substitute
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_dict, make_list
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_dict, make_list, regions
 from . import kinds as kinds_mod
 
 # operations that return a new object (an array, a list or a number)
@@ -58,21 +59,36 @@ _NO_OUT = ("out", "where")  # keywords under which a ufunc writes into, or keeps
 
 
 def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
-    """A copy of `fn` without the alias checks that could never fail, and its kinds."""
-    mapping: dict = {}
-    fn = clone_function(fn, mapping)
-    kinds = kinds_mod.renamed(kinds, mapping)
+    """`fn` without the alias checks that could never fail (a copy; `fn` itself when it has none),
+    and its kinds."""
     analysis = _Analysis(fn, kinds)
     analysis.solve()
-    dropped = {}
-    for region, stmt in analysis.checks:
-        tracked = stmt.args[4] if len(stmt.args) > 4 else Const(())
-        if isinstance(tracked, Const) and tracked.value == () and analysis.private(stmt.outs[0]):
-            dropped[stmt.outs[0]] = stmt.args[0]
+    dropped = [stmt for _, stmt in analysis.checks if _droppable(stmt, analysis)]
+    if not dropped:
+        return fn, kinds
+    mapping: dict = {}
+    copy = clone_function(fn, mapping)
+    kinds = kinds_mod.renamed(kinds, mapping)
+    outs = {mapping[stmt.outs[0]] for stmt in dropped}
+    replaced: dict = {}
+    for region in _regions(copy.body):
+        for stmt in [st for st in region.body if isinstance(st, Call) and st.outs and st.outs[0] in outs]:
+            replaced[stmt.outs[0]] = stmt.args[0]
             region.body.remove(stmt)
-    if dropped:
-        substitute(fn.body, dropped)
-    return fn, kinds
+    substitute(copy.body, replaced)
+    return copy, kinds
+
+
+def _droppable(stmt: Call, analysis: "_Analysis") -> bool:
+    tracked = stmt.args[4] if len(stmt.args) > 4 else Const(())
+    return isinstance(tracked, Const) and tracked.value == () and analysis.private(stmt.outs[0])
+
+
+def _regions(region: Region):
+    yield region
+    for stmt in region.body:
+        for inner in regions(stmt):
+            yield from _regions(inner)
 
 
 def _fresh_op(stmt: Call) -> bool:

@@ -451,11 +451,13 @@ class _Simplifier:
         return None
 
     def getitem(self, stmt, args, lits):
-        """An item of a tuple built here, or of a literal tuple, is that item."""
+        """An item of a tuple built here, or of a literal tuple, is that item; so is an item of a
+        dict or a namedtuple built here."""
         t, i = args
-        built = self.defining(t, make_dict)
-        if built is not None and isinstance(i, Const) and i.spelling is None and i.value in built.args[0].value:
-            return built.args[1 + built.args[0].value.index(i.value)]  # an item of a dict built here
+        if isinstance(i, Const) and i.spelling is None and (isinstance(t, Var) and t in self.defs):
+            item = self.built_item(t, i.value)
+            if item is not None:
+                return item
         if not (isinstance(i, Const) and type(i.value) is int):
             return None
         built = self.defining(t, make_tuple)
@@ -465,6 +467,39 @@ class _Simplifier:
                 and -len(t.value) <= i.value < len(t.value):
             return Const(t.value[i.value])
         return None
+
+
+    def built_item(self, t: Var, key):
+        """The value stored under `key` (a dict's key, a record's field name or a namedtuple's
+        position) in `t`, when `t` was built here: by a dict display and `dict_with` steps, or by
+        `make_record`; else None."""
+        for _ in range(64):  # (a chain of dict_with steps: d["a"] = ..., d["b"] = ...)
+            built = self.defs.get(t)
+            if built is None or built.kwargs:
+                return None
+            if built.op is make_dict:
+                keys = built.args[0].value
+                return built.args[1 + keys.index(key)] if key in keys else None
+            if built.op is runtime.not_shared:  # a check, which passes its value on
+                t = built.args[0]
+                continue
+            if built.op is runtime.dict_with and isinstance(built.args[1], Const):
+                if built.args[1].value == key:
+                    return built.args[2]
+                t = built.args[0]
+                continue
+            if built.op is runtime.make_record and isinstance(built.args[2], Var):
+                values, names = self.defining(built.args[2], make_tuple), built.args[1].value
+                index = names.index(key) if key in names else key if type(key) is int and issubclass(
+                    built.args[0].value, tuple) and -len(names) <= key < len(names) else None
+                return values.args[index] if values is not None and index is not None else None
+            return None
+        return None
+
+    def field(self, stmt, args, lits):
+        """A field of a dataclass instance built here is the value it was built with."""
+        p, name = args
+        return self.built_item(p, name.value) if isinstance(p, Var) and isinstance(name, Const) else None
 
 
 def _same_product(p: Call, q: Call) -> bool:
@@ -503,6 +538,7 @@ _RULES = {
     slice: _Simplifier.slice_, make_tuple: _Simplifier.tuple_, runtime.unpacked: _Simplifier.unpacked,
     runtime.not_shared: _Simplifier.not_shared, runtime.write_back: _Simplifier.write_back,
     runtime.view_of: _Simplifier.view_of, np.size: _Simplifier.size, operator.getitem: _Simplifier.getitem,
+    runtime.field: _Simplifier.field,
     runtime.matmul_adjoint_left: _Simplifier.product_left, runtime.tensordot_adjoint_left: _Simplifier.product_left,
     runtime.matmul_adjoint_right: _Simplifier.product_right, runtime.tensordot_adjoint_right: _Simplifier.product_right,
 }

@@ -7,6 +7,8 @@ Each case: a function, the kinds of its parameters, its IR right after to_ssa, a
 text after simplify. (Dead statements stay: removing them is dce's job.)
 """
 
+import collections
+import dataclasses
 import operator
 import os
 import sys
@@ -19,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 from stages import format_function, ir, kinds_of, to_ssa_of  # noqa: E402
 
 from sourcead import runtime  # noqa: E402
-from sourcead.ir.core import Call, Const, Function, Param, Region, Var, make_tuple  # noqa: E402
+from sourcead.ir.core import Call, Const, Function, Param, Region, Var, make_dict, make_tuple  # noqa: E402
 from sourcead.passes import simplify  # noqa: E402
 from sourcead.passes.kinds import SCALAR, Array  # noqa: E402
 
@@ -457,7 +459,7 @@ def test_the_rewrites_of_the_table_all_have_a_case():
     literals are built by hand below: no source snippet reaches them before simplify)."""
     covered = {operator.mul, operator.truediv, operator.add, operator.sub, operator.pow, operator.neg,
                slice, runtime.unpacked, runtime.not_shared, np.size, operator.getitem, runtime.write_back, runtime.view_of,
-               runtime.unbroadcast, runtime.broadcast_like, make_tuple,
+               runtime.unbroadcast, runtime.broadcast_like, make_tuple, runtime.field,  # field: by hand below
                runtime.matmul_adjoint_left, runtime.matmul_adjoint_right,  # products: by hand below
                runtime.tensordot_adjoint_left, runtime.tensordot_adjoint_right}
     assert set(simplify._RULES) == covered
@@ -484,6 +486,43 @@ def test_a_reshaping_that_cannot_change_the_value_goes(op, g_kind, x_kind, gone)
     out, _ = simplify.run(fn, table)
     assert format_function(out) == ("def f(g, x):\n  return g" if gone else
                                     f"def f(g, x):\n  t = {name}(g, x)\n  return t")
+
+
+Pair = collections.namedtuple("Pair", "w b")
+
+
+@dataclasses.dataclass
+class Fields:
+    w: float
+    b: float
+
+
+@pytest.mark.parametrize("built, read, expected", [
+    ("dict", (operator.getitem, "a"), "z"), ("dict", (operator.getitem, "b"), "y"),
+    ("dict", (operator.getitem, "c"), None),  # a key it lacks: Python's KeyError, as it runs
+    ("namedtuple", (operator.getitem, 1), "y"), ("namedtuple", (operator.getitem, -2), "x"),
+    ("dataclass", (runtime.field, "w"), "x"), ("dataclass", (operator.getitem, 0), None),
+], ids=["replaced-key", "kept-key", "missing-key", "namedtuple-item", "namedtuple-negative", "dataclass-field",
+        "dataclass-item"])
+def test_an_item_of_a_dict_or_record_built_here_is_the_value_stored(built, read, expected):
+    """d = {"a": x, "b": y}; d["a"] = z (through its alias check); Pair(x, y); Fields(x, y): an item
+    read back is the value stored, so the derivative never goes through the container."""
+    x, y, z, c, d, t, out = Var("x"), Var("y"), Var("z"), Var("c"), Var("d"), Var("t"), Var()
+    if built == "dict":
+        body = [Call([c], make_dict, [Const(("a", "b")), x, y]),
+                Call([t], runtime.not_shared, [c, Const("d"), Const(None), Const(())]),
+                Call([d], runtime.dict_with, [t, Const("a"), z])]
+    else:
+        body = [Call([t], make_tuple, [x, y]),
+                Call([d], runtime.make_record, [Const(Pair if built == "namedtuple" else Fields), Const(("w", "b")), t])]
+    body.append(Call([out], read[0], [d, Const(read[1])]))
+    fn = Function("f", [Param(x), Param(y), Param(z)], Region([], body, [out]))
+    out_fn, _ = simplify.run(fn, {})
+    text = format_function(out_fn)
+    if expected is not None:
+        assert text.splitlines()[-1] == f"  return {expected}", text
+    else:  # read as it runs
+        assert text.splitlines()[-2].endswith(f"{'getitem' if read[0] is operator.getitem else 'field'}(d, {read[1]!r})")
 
 
 def product_adjoint(op, ra, rb, dot=False):
