@@ -332,6 +332,14 @@ def walk(stmts: list[Stmt]):
             yield from walk(region.body)
 
 
+def nested(region: "Region"):
+    """`region` and every region inside it, depth first."""
+    yield region
+    for stmt in region.body:
+        for inner in regions(stmt):
+            yield from nested(inner)
+
+
 def regions(stmt: Stmt) -> list[Region]:
     if isinstance(stmt, If):
         return [stmt.then, stmt.orelse]

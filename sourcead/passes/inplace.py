@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Call, For, Function, Method, Pop, Push, Region, Var, While, make_tuple, operands, regions
+from ..ir.core import Call, For, Function, Method, Pop, Push, Region, Var, While, make_tuple, nested, operands, regions
 from . import kinds as kinds_mod
 from .shapes import SHAPE_ONLY
 
@@ -72,7 +72,7 @@ def _unpush(top: Region) -> None:
     loop carries has one shape (each step an update of the last), the loop's result, alive after
     it, has that shape too; the pair goes, and the reverse sweep measures the result."""
     defs, where = {}, {}
-    for region in _regions(top):
+    for region in nested(top):
         for stmt in region.body:
             where[id(stmt)] = region
             for out in getattr(stmt, "outs", []):
@@ -125,13 +125,6 @@ def _shape_only(stmt, v: Var) -> bool:
         return False
     position = SHAPE_ONLY.get(stmt.op)
     return position is not None and all(k == position for k, a in enumerate(stmt.args) if a is v)
-
-
-def _regions(region: Region):
-    yield region
-    for stmt in region.body:
-        for r in regions(stmt):
-            yield from _regions(r)
 
 
 def _fuse(region: Region) -> None:

@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function, substitute
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_dict, make_list, regions
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_dict, make_list, nested
 from . import kinds as kinds_mod
 
 # operations that return a new object (an array, a list or a number)
@@ -71,7 +71,7 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
     kinds = kinds_mod.renamed(kinds, mapping)
     outs = {mapping[stmt.outs[0]] for stmt in dropped}
     replaced: dict = {}
-    for region in _regions(copy.body):
+    for region in nested(copy.body):
         for stmt in [st for st in region.body if isinstance(st, Call) and st.outs and st.outs[0] in outs]:
             replaced[stmt.outs[0]] = stmt.args[0]
             region.body.remove(stmt)
@@ -82,13 +82,6 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
 def _droppable(stmt: Call, analysis: "_Analysis") -> bool:
     tracked = stmt.args[4] if len(stmt.args) > 4 else Const(())
     return isinstance(tracked, Const) and tracked.value == () and analysis.private(stmt.outs[0])
-
-
-def _regions(region: Region):
-    yield region
-    for stmt in region.body:
-        for inner in regions(stmt):
-            yield from _regions(inner)
 
 
 def _fresh_op(stmt: Call) -> bool:
