@@ -145,3 +145,42 @@ def test_jvp_of_a_concatenation_with_constant_parts():
     g = sourcead.grad(concatenated_with_constants)(x)
     np.testing.assert_allclose(g, 2 * x)
     assert sourcead.jvp(concatenated_with_constants, (x,), (np.ones(2),))[1] == pytest.approx(np.sum(2 * x))
+
+
+# ---- the items of a list built here -------------------------------------------------------------
+
+
+def list_rnn(W, xs):
+    h = np.zeros(W.shape[0])
+    hs = []
+    for x in xs:
+        h = np.tanh(W @ h + x)
+        hs.append(h)
+    return sum(np.sum(h ** 2) for h in hs)
+
+
+def list_rnn_autograd(W, xs):
+    h = anp.zeros(W.shape[0])
+    hs = []
+    for x in xs:
+        h = anp.tanh(anp.dot(W, h) + x)
+        hs.append(h)
+    return sum(anp.sum(h ** 2) for h in hs)
+
+
+def test_an_item_of_a_list_built_here_is_an_array_of_its_rank():
+    """The items of hs are vectors (kinds: a list built here knows its items' rank), so the
+    derivative of sum(np.sum(h ** 2) for h in hs) is 2 * h: no h ** 2 computed and pushed only
+    for its shape, no seed spread into an array."""
+    W = np.array([[0.5, -0.2, 0.1], [0.3, 0.4, -0.6], [0.0, 0.2, 0.7]])
+    xs = np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    df = sourcead.grad(list_rnn)
+    np.testing.assert_allclose(df(W, xs), autograd.grad(list_rnn_autograd)(W, xs), rtol=1e-12, atol=1e-14)
+    eps, fd = 1e-6, np.zeros_like(W)
+    for i in np.ndindex(W.shape):
+        e = np.zeros_like(W)
+        e[i] = eps
+        fd[i] = (list_rnn(W + e, xs) - list_rnn(W - e, xs)) / (2 * eps)
+    np.testing.assert_allclose(df(W, xs), fd, rtol=1e-6, atol=1e-8)
+    text = sourcead.source(df, W, xs)
+    assert "expand_reduced" not in text and " ** 2)" not in text.split("# grad of")[0], text

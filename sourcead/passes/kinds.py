@@ -5,7 +5,8 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Array(shape, ndim)      an array of rank `ndim` (None: not known) whose `shape` token names a
                             shape class: arrays with the same token have the same shape (None: not known)
     Bool()                  True or False (a comparison's result)
-    Seq()                   a tuple or a list
+    Seq(item)               a tuple or a list; `item` what each of its items is, for one built here
+                            (a rank, never a shape class; NOTHING: it is empty; None: not known)
     Shape()                 a tuple of ints (``x.shape``): its items are numbers
     Dict(items)             a dict whose keys are known: ((key, kind of its value), ...), in order
     Record(cls, items)      a namedtuple or dataclass instance of class `cls`: ((field, kind), ...)
@@ -51,7 +52,14 @@ class Bool:
 
 @dataclasses.dataclass(frozen=True)
 class Seq:
-    """A tuple or a list."""
+    """A tuple or a list; `item`: what every item is (NOTHING for an empty one, None not known)."""
+
+    item: object = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Nothing:
+    """The kind of the items of an empty sequence: joined with any kind, that kind."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,7 +98,7 @@ class OpenDict:
     with different keys): read by key as Python does, never iterated by position."""
 
 
-SCALAR, SEQ, SHAPE, BOOL, OPEN_DICT = Scalar(), Seq(), Shape(), Bool(), OpenDict()
+SCALAR, SEQ, SHAPE, BOOL, OPEN_DICT, NOTHING = Scalar(), Seq(), Shape(), Bool(), OpenDict(), Nothing()
 SCALAR_TO_ARRAY = Array(None, 1)  # np.cumsum(2.0) is array([2.])
 
 _ELEMENTWISE = {operator.add, operator.sub, operator.mul, operator.truediv, operator.pow, operator.neg,
@@ -203,6 +211,8 @@ def _module_constant(c: Const) -> bool:
 def _join(a, b):
     """What is known of a value that is either a or b: arrays of one rank stay arrays of that rank;
     dicts with the same keys, and records of one class, stay so, their items joined."""
+    if isinstance(a, Seq) and isinstance(b, Seq):
+        return Seq(_join_items(a.item, b.item))
     if isinstance(a, Dict) and isinstance(b, Dict) and type(a) is type(b) and a.keys == b.keys \
             and getattr(a, "cls", None) is getattr(b, "cls", None) and a != b:
         items = tuple((k, _join(x, y)) for (k, x), (_, y) in zip(a.items, b.items))
@@ -214,6 +224,28 @@ def _join(a, b):
     if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
         return Array(None, a.ndim)
     return None
+
+
+def _join_items(a, b):
+    return b if a == NOTHING else a if b == NOTHING else _join(a, b)
+
+
+def item_kind(k):
+    """What a sequence holding a value of kind k says of its items: numbers, or arrays of a rank
+    (of no known shape class: the items of one list may differ in shape)."""
+    if isinstance(k, Scalar):
+        return SCALAR
+    if isinstance(k, Array) and k.ndim is not None:
+        return Array(None, k.ndim)
+    return None
+
+
+def _items(ks):
+    """The item kind of a sequence of items of kinds ks."""
+    out = NOTHING
+    for k in ks:
+        out = _join_items(out, item_kind(k))
+    return out
 
 
 def _elementwise(ks):
@@ -260,6 +292,9 @@ def _getitem(stmt, ks, kinds):
         return None
     if isinstance(ks[0], (Seq, Shape)) and isinstance(index, Const) and isinstance(index.value, slice):
         return ks[0]  # a slice of a sequence is one
+    if isinstance(ks[0], Seq) and ks[0].item != NOTHING and (
+            isinstance(index, Const) and type(index.value) is int or isinstance(index, Var) and is_scalar(index, kinds)):
+        return ks[0].item  # an item of a sequence built here
     if isinstance(ks[0], Shape):
         return SCALAR if isinstance(index, Const) and type(index.value) is int else None
     if not isinstance(ks[0], Array) or ks[0].ndim is None:
@@ -337,7 +372,7 @@ def _tuple(stmt, ks, kinds):
     built from it (`runtime.make_record`)."""
     if stmt.outs:
         kinds[("items", stmt.outs[0])] = tuple(ks)
-    return SEQ
+    return Seq(_items(ks))
 
 
 def _made_record(stmt, ks, kinds):
@@ -350,11 +385,11 @@ def _made_record(stmt, ks, kinds):
 
 
 _RULES = {
-    make_tuple: _tuple, make_list: lambda *_: SEQ, runtime.make_record: _made_record,
+    make_tuple: _tuple, make_list: lambda stmt, ks, kinds: Seq(_items(ks)), runtime.make_record: _made_record,
     make_dict: lambda stmt, ks, kinds: Dict(tuple(zip(stmt.args[0].value, ks[1:], strict=True))),
     runtime.dict_with: _dict_with,
-    runtime.field: lambda stmt, ks, kinds: ks[0].item(stmt.args[1].value) if isinstance(ks[0], Dict) else None, runtime.concat: lambda *_: SEQ,
-    runtime.repeat_seq: lambda *_: SEQ, runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
+    runtime.field: lambda stmt, ks, kinds: ks[0].item(stmt.args[1].value) if isinstance(ks[0], Dict) else None, runtime.concat: lambda stmt, ks, kinds: _sequences(operator.add, ks),
+    runtime.repeat_seq: lambda stmt, ks, kinds: _sequences(operator.mul, ks), runtime.concat_parts: lambda *_: SEQ, runtime.repeat_parts: lambda *_: SEQ,
     runtime.unrepeat_seq: lambda *_: SEQ,
     runtime.unpacked: _first, runtime.ones_like_output: _first, runtime.check_bound: _first,
     runtime.not_shared: _first, runtime.numeric_result: _first,
@@ -362,7 +397,9 @@ _RULES = {
     runtime.index_update: _first, runtime.zero_at: _first, runtime.placed: _second,  # mutation
     np.zeros: _allocated, np.empty: _allocated, np.ones: _allocated,
     runtime.write_back: _first, runtime.view_of: _first, runtime.kept_back: _first, runtime.old_part: _first,
-    runtime.list_insert: lambda *_: SEQ, runtime.list_without: lambda *_: SEQ, runtime.as_list: lambda *_: SEQ,
+    runtime.list_insert: lambda stmt, ks, kinds: _with_item(ks[0], ks[2] if len(ks) > 2 else None),
+    runtime.list_without: lambda stmt, ks, kinds: _with_item(ks[0], NOTHING),
+    runtime.as_list: lambda stmt, ks, kinds: _with_item(ks[0], NOTHING),
     runtime.unbroadcast: _second, runtime.broadcast_like: _second,  # a cotangent shaped like its argument
     runtime.expand_reduced: _second, runtime.unindex: _second,
     operator.matmul: _matmul, np.matmul: _matmul, np.dot: _matmul, Method("dot"): _matmul,
@@ -380,10 +417,17 @@ _RULES = {
 def _sequences(op, ks):
     """``a + b`` of two sequences and ``s * n`` of a sequence and a number are sequences."""
     if op is operator.add and len(ks) == 2 and all(isinstance(k, Seq) for k in ks):
-        return SEQ
+        return Seq(_join_items(ks[0].item, ks[1].item))
     if op is operator.mul and len(ks) == 2 and {type(k) for k in ks} == {Seq, Scalar}:
-        return SEQ
+        return next(k for k in ks if isinstance(k, Seq))
     return None
+
+
+def _with_item(seq, k):
+    """A sequence like `seq` (a list's insert, pop or extend) that may also hold an item of kind k."""
+    if not isinstance(seq, Seq):
+        return SEQ
+    return Seq(_join_items(seq.item, item_kind(k) if k != NOTHING else NOTHING))
 
 
 def kind_of_call(stmt: Call, kinds):

@@ -37,6 +37,9 @@ def describe(fn, table) -> dict:
         elif isinstance(k, Array):
             token = "?" if k.shape is None else name_of.get(k.shape, "own")
             out[name] = f"Array({token}, {k.ndim})"
+        elif isinstance(k, Seq) and k.item is not None:
+            item = k.item
+            out[name] = f"Seq[{'empty' if item == kinds.NOTHING else type(item).__name__ if not isinstance(item, Array) else f'Array(?, {item.ndim})'}]"
         else:
             out[name] = type(k).__name__
     return out
@@ -110,6 +113,13 @@ def cumulative(A, v):
     c = v.cumprod()
     d = np.cumsum(2.0)
     return a, b, c, d
+
+
+def appends(x, n):
+    hs = []
+    for i in range(n):
+        hs.append(x * i)
+    return hs[0], [x, n][1]
 
 
 def containers(x, y):
@@ -226,7 +236,13 @@ CASES = [
           p = tuple(x, y)
           q = list(x, y)
           return x
-     """), {"x": "Scalar", "y": "Scalar", "p": "Seq", "q": "Seq"}),
+     """), {"x": "Scalar", "y": "Scalar", "p": "Seq[Scalar]", "q": "Seq[Scalar]"}),
+    # a list built here knows its items' rank (not their shape class: items may differ in shape)
+    (appends, (VEC, SCALAR), None,
+{"x": "Array(x, 1)", "n": "Scalar", "hs": "Seq[empty]", "t": "-", "hs_1": "Seq[Array(?, 1)]",
+            "i": "-", "i_1": "Scalar", "hs_2": "Seq[Array(?, 1)]", "i_2": "-", "t_1": "Seq", "hs_3": "Seq[Array(?, 1)]",
+            "t_2": "Array(x, 1)", "t_3": "Seq[Array(?, 1)]", "hs_4": "Seq[Array(?, 1)]", "t_4": "Array(?, 1)",
+            "t_5": "Seq", "t_6": "-"}),
 ]
 
 
