@@ -887,3 +887,114 @@ def calls_a_copier(x):
 def test_a_callee_writing_into_its_own_copy_is_fine():
     g = sourcead.grad(calls_a_copier)(X)
     np.testing.assert_allclose(g, numeric_grad(calls_a_copier, (X.copy(),)), rtol=1e-6, atol=1e-8)
+
+
+# ---- views that outlive the branch or the iteration that made them --------------------------------
+# (found by the fuzzer: a view made and written through inside an `if` or a loop stayed a view of its
+# base in Python, while the lowering had dropped the relation and the run-time check saw two separate
+# arrays -- a write into the base afterwards did not reach the view: a silently wrong gradient)
+
+
+def view_made_in_a_branch(a, x):
+    if x > 0.0:
+        head = a[:]
+        head[0] += 0.5
+    a[1] *= 3.0 * x
+    return np.sum(head) * x
+
+
+def view_made_in_a_for_loop(a, x):
+    for i in range(2):
+        head = a[:]
+        head[0] += 0.5 * x
+    a[1] *= 3.0 * x
+    return a[2] + np.sum(head)
+
+
+def view_made_in_a_while_loop(a, x):
+    n = 0
+    while n < 1:
+        n += 1
+        head = a[1:]
+        head *= x
+    a[2] -= 2.0 * a[1]
+    return np.sum(head ** 2)
+
+
+def base_written_before_the_view_is_made_again(a, x):
+    for i in range(3):
+        a[0] += x  # changes last iteration's head too, which is made again before it is read
+        head = a[:2]
+        head *= 1.5
+    return np.sum(a * head[0])
+
+
+def the_fuzzers_program(a, x):
+    n1 = 0
+    while n1 < 1:
+        n1 += 1
+        x = {'p': np.maximum(x, a[1])}.get('p', a[n1 % 3])
+        n2 = 0
+        while n2 < 3:
+            n2 += 1
+            a *= (1.0 + 0.5 * np.sin((a[2] * x)))
+            a[a > -0.5] *= (1.0 + 0.5 * np.sin((1.5 * x)))
+        else:
+            hd3 = a[:]
+            hd3[-2] += 0.5
+            hd3[n1 % 3] += np.mean(hd3)
+        x = (-(n1 + a[1]))
+    z4 = a
+    a[n1 % 3] -= [c * x for c in range(3) if c != 1][1]
+    return z4[2] + hd3
+
+
+@pytest.mark.parametrize("f", [view_made_in_a_branch, view_made_in_a_for_loop, view_made_in_a_while_loop,
+                               base_written_before_the_view_is_made_again, the_fuzzers_program],
+                         ids=lambda f: f.__name__)
+def test_a_view_that_outlives_where_it_was_made_sees_later_writes(f):
+    a, x = np.array([-0.1754, 1.1297, -1.6091]), 0.8
+    g = sourcead.grad(f, wrt=(0, 1))(a.copy(), x)
+    expected = numeric_grad(lambda a, x: f(a.copy(), x), (a, x), wrt=(0, 1))
+    np.testing.assert_allclose(g[0], expected[0], rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(g[1], expected[1], rtol=1e-6, atol=1e-8)
+
+
+def stale_view_written(a, x):
+    head = a * 1.0
+    for i in range(3):
+        head[0] += x  # from the second iteration on, a view of a (made below) in Python
+        head = a[:2]
+        head *= 2.0
+    return np.sum(a)
+
+
+def base_written_while_a_stale_view_is_read(a, x):
+    head = a * 1.0
+    for i in range(3):
+        a[1] += x
+        y = np.sum(head)  # the last iteration's view: it sees the write just made
+        head = a[:2]
+        head *= 2.0
+    return np.sum(a) + y
+
+
+def views_that_differ_by_branch(a, x):
+    if x > 0.0:
+        v = a[:2]
+        v *= 2.0
+    else:
+        v = a[1:]
+        v *= 3.0
+    a[0] = x
+    return np.sum(v)
+
+
+@pytest.mark.parametrize("f, snippet", [
+    (stale_view_written, "head[0] += x"), (base_written_while_a_stale_view_is_read, "a[1] += x"),
+    (views_that_differ_by_branch, "a[0] = x"),
+], ids=["stale-view-written", "base-written-while-stale-view-read", "views-differ-by-branch"])
+def test_a_write_the_lowering_cannot_follow_is_refused_where_it_is_written(f, snippet):
+    with pytest.raises(UnsupportedSyntaxError, match="cannot follow which variables change") as info:
+        sourcead.grad(f)(np.array([-0.1754, 1.1297, -1.6091]), 0.8)
+    assert_located(info.value, f, snippet)

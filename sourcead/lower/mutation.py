@@ -38,14 +38,21 @@ _CALLEE_WRITES = (index_update, list_insert, list_without, write_back)
 
 class Aliases:
     """name -> (the name it was made from, its index operand or None for the same object); and the
-    write in progress (the name a ``$not_shared`` check announced, with its value before)."""
+    write in progress (the name a ``$not_shared`` check announced, with its value before).
 
-    def __init__(self, made_from: dict | None = None):
+    `separated`: the names whose relation a write has already carried out (`write_back`,
+    `view_of`): their values no longer share memory as their Python objects do, so the run-time
+    check cannot see the relation any more. `unfollowed`: the names of such a relation that was
+    lost at the end of an `if` (the branches disagree on it): a later write into one of them is
+    refused when compiling, since the run-time check would not catch it."""
+
+    def __init__(self, made_from: dict | None = None, separated=(), unfollowed=()):
         self.made_from = dict(made_from or {})
         self.writing: tuple | None = None
+        self.separated, self.unfollowed = set(separated), set(unfollowed)
 
     def copy(self) -> "Aliases":
-        return Aliases(self.made_from)
+        return Aliases(self.made_from, self.separated, self.unfollowed)
 
     def group(self, name: str) -> set[str]:
         """Every name related to `name` through the table, `name` included."""
@@ -63,6 +70,8 @@ class Aliases:
     def forget(self, name: str) -> None:
         """`name` is rebound to a new object: it leaves the table; what was made from it keeps
         its relation to the object where that can be said (through the same object's names)."""
+        self.unfollowed.discard(name)
+        self.separated.discard(name)
         parent = self.made_from.pop(name, None)
         children = sorted(c for c, (p, _) in self.made_from.items() if p == name)
         same = [c for c in children if self.made_from[c][1] is None]
@@ -103,6 +112,12 @@ def before_write(ctx: Context, name: str, node) -> tuple[Operand, set]:
                            f"work on a copy: local = {name}.copy() (or list({name})), then change that")
         return Const(()), set()
     table = aliases(ctx)
+    if name in table.unfollowed:
+        ctx.unit.error(node, f"{name} may share its memory with another variable, through a view made on "
+                       "only one path of an `if` (or a different one on each), and this changes it in place: "
+                       "sourcead cannot follow which variables change with it",
+                       f"copy it where it is made ({name} = ....copy()), or write {name} = {name} + ... "
+                       "(a new value) instead")
     table.writing = (name, ctx.env[name])
     group = table.group(name)
     tracked = []
@@ -161,10 +176,86 @@ def enter_loop(body_ctx: Context, body: list) -> None:
         table.forget(name)
 
 
+def exit_loop(ctx: Context, body_ctx: Context, body: list, unbound) -> None:
+    """After a loop, whose body was lowered in `body_ctx` (`unbound`: the names it carries that
+    are unbound when it starts). A relation the body ends with, carried out by a write, that the
+    next iteration does not start with (its names rebound in the body) is a view the run-time
+    check cannot see there: writing into its names before the body rebinds them is refused. After
+    the loop, the relations of no iteration (the entry's) and of the last (the body's end) join as
+    at the end of an `if`."""
+    entry, end = aliases(ctx), aliases(body_ctx)
+    start = entry.copy()
+    for name in sorted(_rebound(ctx, body)):
+        start.forget(name)
+    stale = {c: r for c, r in end.made_from.items()
+             if c in end.separated and not (c in start.made_from and _same(start.made_from[c], r))}
+    if stale:
+        _refuse_stale_writes(ctx, body, stale)
+    kept = {n: r for n, r in end.made_from.items()
+            if n in entry.made_from and _same(entry.made_from[n], r) or n in unbound and _portable(r[1])}
+    separated = entry.separated | end.separated
+    lost = {m for n, r in [*entry.made_from.items(), *end.made_from.items()]
+            if n not in kept and n in separated for m in (n, r[0])}
+    ctx.aliases = Aliases(kept, separated & set(kept), entry.unfollowed | end.unfollowed | lost)
+
+
+def _refuse_stale_writes(ctx: Context, body: list, stale: dict) -> None:
+    """Refuse, among the body's statements before it rebinds a `stale` relation's child (child ->
+    (parent, index)) at its top level, a write into the child (the previous iteration's view may
+    be what it holds), or a write into the parent where the child is read there too (it would see
+    the write in Python)."""
+    before = _before_rebinding(ctx, body, set(stale))
+    for child, (parent, _) in sorted(stale.items()):
+        reads_child = any(isinstance(n, gast.Name) and n.id == child and isinstance(n.ctx, gast.Load)
+                          for node in before[child] for n in gast.walk(node))
+        for node in before[child]:
+            for inner in _walk_statements([node]):
+                if not (isinstance(inner, gast.Assign) and isinstance(inner.targets[0], gast.Name)
+                        and _is_check(ctx, inner.value)):
+                    continue
+                name = inner.targets[0].id
+                if name == child or name == parent and reads_child:
+                    ctx.unit.error(inner, f"{name} may still share its memory with {parent if name == child else child} "
+                                   "through a view the previous iteration of this loop made, and this changes it in "
+                                   "place before the loop rebinds it: sourcead cannot follow which variables change "
+                                   "with it", f"copy the view where it is made ({child} = ....copy()), or rebind "
+                                   f"{child} first in the loop")
+
+
+def _before_rebinding(ctx: Context, body: list, names: set) -> dict:
+    """name -> the top-level statements of `body` before the first that rebinds it (all of them
+    where none does)."""
+    out = {n: [] for n in names}
+    open_ = set(names)
+    for node in body:
+        for n in open_:
+            out[n].append(node)
+        if isinstance(node, gast.Assign) and isinstance(node.targets[0], gast.Name) and not _is_check(ctx, node.value):
+            open_.discard(node.targets[0].id)
+    for n in names - open_:  # the rebinding statement itself reads the old value only in its right side
+        out[n][-1] = out[n][-1].value
+    return out
+
+
 def merge(ctx: Context, then: Context, orelse: Context) -> None:
-    """After an `if`: the relations both branches agree on."""
-    a, b = aliases(then).made_from, aliases(orelse).made_from
-    ctx.aliases = Aliases({n: r for n, r in a.items() if b.get(n) is not None and _same(r, b[n])})
+    """After an `if`: the relations both branches agree on, and those of a name that only one
+    branch binds (unbound on the other path, where a rebinding of it leaves it unbound). A
+    relation dropped that a write had carried out (`separated`) leaves its names unfollowed."""
+    ta, tb = aliases(then), aliases(orelse)
+    a, b = ta.made_from, tb.made_from
+    kept = {n: r for n, r in a.items() if b.get(n) is not None and _same(r, b[n])}
+    for side, other in ((a, orelse), (b, then)):
+        for n, r in side.items():
+            if n not in kept and n not in other.env and _portable(r[1]):
+                kept[n] = r  # bound on this path only
+    separated = ta.separated | tb.separated
+    lost = {m for n, r in [*a.items(), *b.items()] if n not in kept and n in separated for m in (n, r[0])}
+    ctx.aliases = Aliases(kept, separated & set(kept), ta.unfollowed | tb.unfollowed | lost)
+
+
+def _portable(idx) -> bool:
+    """An index a relation can keep past the end of an `if` (not a value of one branch)."""
+    return idx is None or isinstance(idx, Const)
 
 
 def check_callee(ctx: Context, callee, fn, node) -> None:
@@ -209,6 +300,7 @@ def _propagate(ctx: Context, table: Aliases, name: str, old: Operand, node) -> N
         ctx.env[parent] = ctx.emit(write_back, [before, _idx(idx), changed[current][0], ctx.env[current]],
                                    node=node, hint=ctx.unit.hint(parent))
         changed[parent] = (before, True)
+        table.separated.add(current)  # its relation to parent is rebound, not shared memory, from now on
         current = parent
     todo = sorted(changed)
     while todo:
@@ -221,6 +313,7 @@ def _propagate(ctx: Context, table: Aliases, name: str, old: Operand, node) -> N
             ctx.env[child] = ctx.emit(view_of, [before, ctx.env[base], _idx(idx), Const(through)],
                                       node=node, hint=ctx.unit.hint(child))
             changed[child] = (before, True)
+            table.separated.add(child)
             todo.append(child)
 
 
@@ -302,7 +395,7 @@ def _same(a: tuple, b: tuple) -> bool:
     return a[0] == b[0] and a[1] is b[1]
 
 
-__all__ = ["Aliases", "after_assign", "before_write", "carried", "check_callee", "enter_loop", "merge"]
+__all__ = ["Aliases", "after_assign", "before_write", "carried", "check_callee", "enter_loop", "exit_loop", "merge"]
 
 
 def check_against_caller(ctx: Context, region, arguments: set) -> None:

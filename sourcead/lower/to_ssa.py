@@ -273,7 +273,7 @@ def lower_while(ctx: Context, node: gast.While) -> None:
     cond_region = Region(cond_params, cond_ctx.stmts, [cond])
     body_region = Region(body_params, body_ctx.stmts, [body_ctx.env[n] for n in names])
     outs = _exit(ctx, names, unbound)
-    mutation.enter_loop(ctx, node.body)  # after the loop too, what its body rebinds is not an alias
+    mutation.exit_loop(ctx, body_ctx, node.body, unbound)  # the aliases of no iteration or of the last
     ctx.stmts.append(While(outs, inits, cond_region, body_region, ctx.unit.loc(node)))
 
 
@@ -290,7 +290,7 @@ def lower_for(ctx: Context, node: gast.For) -> None:
     lower_block(body_ctx, node.body)
     body_region = Region([index, *params], body_ctx.stmts, [body_ctx.env[n] for n in names])
     outs = _exit(ctx, names, unbound)
-    mutation.enter_loop(ctx, node.body)
+    mutation.exit_loop(ctx, body_ctx, node.body, unbound)
     ctx.stmts.append(For(outs, iterable, inits, body_region, ctx.unit.loc(node)))
 
 
