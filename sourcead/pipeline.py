@@ -38,7 +38,7 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import containers, dce, derivative_calls, effects, hoist, inplace, pytree_ops, seed, shapes, simplify, split
+from .passes import complexity, containers, dce, derivative_calls, effects, hoist, inplace, pytree_ops, seed, shapes, simplify, split
 from .passes import kinds as kinds_mod
 
 
@@ -196,6 +196,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
         primal = primal if explicit is primal else _checked(explicit, "containers")
         primal, kinds = hoist.run(primal, kinds)
         primal = _checked(primal, "hoist")
+        complexity.check(primal, kinds, wrt, mode)  # complex values only where the rules hold for them
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")

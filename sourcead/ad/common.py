@@ -18,8 +18,9 @@ from ..ir.core import Call, Const, For, Function, If, Operand, Var, While, deriv
 from ..ir.printer import op_name
 from ..passes import kinds as kinds_mod
 from ..passes.activity import varied
+from ..passes.complexity import complex_values, may_be_complex
 from ..passes.dce import EFFECTS
-from ..rules import registry
+from ..rules import complex_, registry
 from ..rules.registry import Rule, rule_key
 
 GRAD = "grad"  # the tag of reverse-sweep statements (the back end comments them)
@@ -47,6 +48,7 @@ class Transform:
         self.rule_ir = rule_ir  # Rule -> its body's IR (inlined) or None (called)
         self.active = varied(fn, [fn.params[i].var for i in wrt])
         self.facts: dict = {}  # kinds the transform knows and inference cannot show (derivatives, pops)
+        self.complex = complex_values(fn, kinds)  # the values that may be complex (passes/complexity.py)
 
     def region(self, region, env: dict, emit: list) -> None:
         for stmt in (reversed(region.body) if self.backwards else region.body):
@@ -100,6 +102,11 @@ class Transform:
         self.know(total, v)
         return total
 
+    def touches_complex(self, stmt: Call) -> bool:
+        """Whether a call reads or makes a value that may be complex."""
+        return any(may_be_complex(a, self.kinds, self.complex) for a in (*stmt.args, *stmt.kwargs.values())) \
+            or any(o in self.complex for o in stmt.outs)
+
     # ---- rules ----------------------------------------------------------------------------------
     def check_constants(self, rule: Rule, bound: dict, stmt: Call) -> None:
         """A parameter the rule treats as a constant must not vary (in either mode)."""
@@ -114,7 +121,8 @@ class Transform:
         """The rule of `kind` for the call, None if its result is declared nondifferentiable;
         a call on varied values with neither is refused (never assumed constant)."""
         key = rule_key(stmt.op, stmt.args)
-        rule = (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
+        rule = self.complex and self.touches_complex(stmt) and complex_.complex_rule(key, kind) \
+            or (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
         if rule is not None or registry.is_nondifferentiable(key):
             return rule
         what = describe(stmt)

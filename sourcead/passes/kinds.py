@@ -11,6 +11,10 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Record(cls, items)      a namedtuple or dataclass instance of class `cls`: ((field, kind), ...)
     OpenDict()              a dict whose keys are known only when it runs
 
+A complex argument's kind is `ComplexScalar` or `ComplexArray` (subclasses: whatever holds for a
+number or an array holds for them), so that a derivative for complex arguments is specialised apart
+from the real one; which values may be complex is the analysis `passes/complexity.py`.
+
 Kinds are inferred once per derivation, on the function to differentiate (`infer`); a transform
 extends the table for the values it creates (`extend`, and the kind of a derivative is its
 primal's), and hands it on to the passes after it. It is a performance and readability device,
@@ -42,6 +46,21 @@ class Array:
 
     shape: object = None
     ndim: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplexScalar(Scalar):
+    """A Python or NumPy complex number."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplexArray(Array):
+    """An array of complex dtype."""
+
+
+def is_complex(k) -> bool:
+    """Whether a kind is a complex number or array (a container's items are not looked at)."""
+    return isinstance(k, (ComplexScalar, ComplexArray))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,8 +122,10 @@ def kind_of_value(x):
     """The kind of a run-time value (used for arguments, to key specialisations)."""
     if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_)):
         return SCALAR
+    if isinstance(x, (complex, np.complexfloating)):
+        return ComplexScalar()
     if isinstance(x, np.ndarray):
-        return Array(None, x.ndim)
+        return (ComplexArray if x.dtype.kind == "c" else Array)(None, x.ndim)
     if isinstance(x, tuple) and hasattr(type(x), "_fields"):
         return Record(tuple((f, kind_of_value(v)) for f, v in zip(type(x)._fields, x)), type(x))
     if isinstance(x, (tuple, list)):
@@ -147,7 +168,7 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
             kinds[("global", key)] = k
     for v, k in arg_kinds.items():
         if isinstance(k, Array) and k.shape is None:
-            k = Array(v, k.ndim)
+            k = dataclasses.replace(k, shape=v)  # (a complex array stays one)
         if k is not None:
             kinds[v] = k
     extend(fn.body.body, kinds)
@@ -158,7 +179,7 @@ def renamed(kinds: dict, mapping: dict) -> dict:
     """The kinds of a copy of a function (`mapping`: old value -> new), shape classes included."""
     def rename(k):
         if isinstance(k, Array) and isinstance(k.shape, Var) and k.shape in mapping:
-            return Array(mapping[k.shape], k.ndim)
+            return dataclasses.replace(k, shape=mapping[k.shape])
         return k
     return {mapping.get(v, v): rename(k) for v, k in kinds.items()}
 
@@ -186,11 +207,11 @@ def of(x, kinds):
         if x.spelling and "." not in x.spelling and x.scope is not None:
             key = ("global", (id(x.scope), x.spelling))
             k = kinds.get(key)
-            return Array(key, k.ndim) if isinstance(k, Array) else k
+            return dataclasses.replace(k, shape=key) if isinstance(k, Array) else k
         return None
     k = kinds.get(x)
     if isinstance(k, Array) and k.shape is None:
-        return Array(x, k.ndim)  # a shape no other value is known to share: its own class
+        return dataclasses.replace(k, shape=x)  # a shape no other value is known to share: its own class
     return k
 
 
@@ -349,6 +370,8 @@ _RULES = {
     np.size: lambda *_: SCALAR, Attr("ndim"): lambda *_: SCALAR, Attr("size"): lambda *_: SCALAR,
     Attr("shape"): lambda *_: SHAPE, np.shape: lambda *_: SHAPE,
     operator.getitem: _getitem,
+    **{op: (lambda stmt, ks, kinds: _elementwise(ks[:1]) if len(ks) == 1 and not stmt.kwargs else None)
+       for op in (np.real, np.imag, Attr("real"), Attr("imag"))},  # real, elementwise (complex too)
     **{op: (lambda *_: BOOL) for op in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
                                          operator.ne, operator.not_, operator.is_, operator.is_not, in_, not_in)},
     **{op: _reduction for op in _REDUCTIONS}, **{Method(name): _reduction for name in _METHOD_REDUCTIONS},
