@@ -744,7 +744,7 @@ def rfft_weights(ans, axis):
     for (1 for the mean and, at even length, the Nyquist entry; 2 for the others), shaped to
     broadcast along `axis` of a half spectrum of the real result `ans`."""
     n = np.shape(ans)[axis]
-    w = np.full(n // 2 + 1, 2.0)
+    w = np.full(n // 2 + 1, 2.0, dtype=getattr(ans, "dtype", np.float64))
     w[0] = 1.0
     if n % 2 == 0:
         w[-1] = 1.0

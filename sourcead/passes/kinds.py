@@ -201,6 +201,8 @@ def of(x, kinds):
         # a literal, or a module constant such as np.pi
         if number and (x.spelling is None or _module_constant(x)):
             return SCALAR
+        if isinstance(v, complex) and x.spelling is None:
+            return ComplexScalar()  # a literal such as 1j
         if isinstance(v, (tuple, list)) and x.spelling is None:
             return SEQ  # a literal tuple
         # a free variable holding data: the kind it has now, which the specialisation key guards

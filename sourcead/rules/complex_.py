@@ -66,12 +66,12 @@ def complex_tangent(t, ans, real=0.0, imag=0.0):
 
 
 # like_input is linear in g: its own transpose (the real part of a real cotangent is itself)
-@adjoint(runtime.like_input)
+@adjoint(runtime.like_input, differentiable=("g",))
 def like_input_adjoint(ct, ans, g, x):
     return like_input(ct, g)
 
 
-@tangent(runtime.like_input)
+@tangent(runtime.like_input, differentiable=("g",))
 def like_input_tangent(t, ans, g, x):
     return like_input(t, x)
 

@@ -125,12 +125,12 @@ def ifftshift_tangent(t, ans, x, axes=None):
 
 
 # cutting and zero-padding are each other's transposes
-@adjoint(runtime.fitted)
+@adjoint(runtime.fitted, differentiable=("g",))
 def fitted_adjoint(ct, ans, g, like, axes):
     return fitted(ct, g, axes)
 
 
-@tangent(runtime.fitted)
+@tangent(runtime.fitted, differentiable=("g",))
 def fitted_tangent(t, ans, g, like, axes):
     return fitted(t, like, axes)
 
