@@ -27,6 +27,7 @@ import operator
 import numpy as np
 
 from .. import runtime
+from ..rules import complex_
 from ..errors import InternalError, NonDifferentiableError
 from ..ir.builder import defined_in, ordered_uses, substitute, used_in
 from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Scope, Slot, Tape, Var,
@@ -147,7 +148,8 @@ class Reverse(Transform):
                 start = len(emit)
                 contribution = templates.instantiate(rule, self.rule_ir(rule), bound, index, emit, stmt.loc, GRAD)
                 self.note(emit[start:])
-                if self.complex and isinstance(contribution, Var) and self.touches_complex(stmt):
+                if self.complex and isinstance(contribution, Var) and self.touches_complex(stmt) \
+                        and not (complex_.gives_real_for_real(rule) and arg not in self.complex):
                     self.complex_cts.add(contribution)
                 self.accumulate(ct, arg, contribution, emit, stmt.loc, emit[start:])
 

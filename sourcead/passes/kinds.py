@@ -347,6 +347,16 @@ def _second(stmt, ks, kinds):
     return ks[1] if len(ks) >= 2 else None
 
 
+def _transform(stmt, ks, kinds):
+    """np.fft's transforms: an array of the same rank; of the same shape without n or s (but rfft's
+    and irfft's, whose lengths change)."""
+    if not ks or not isinstance(ks[0], Array) or len(stmt.args) > 1 and not _is_none(stmt.args[1]) \
+            or any(not _is_none(stmt.kwargs[k]) for k in ("n", "s") if k in stmt.kwargs):
+        return Array(stmt.outs[0], ks[0].ndim) if ks and isinstance(ks[0], Array) else None
+    same = stmt.op not in (np.fft.rfft, np.fft.irfft)
+    return Array(ks[0].shape if same else stmt.outs[0], ks[0].ndim)
+
+
 def _math(stmt, ks, kinds):
     return SCALAR if all(isinstance(k, Scalar) for k in ks) else None
 
@@ -374,6 +384,9 @@ _RULES = {
     np.size: lambda *_: SCALAR, Attr("ndim"): lambda *_: SCALAR, Attr("size"): lambda *_: SCALAR,
     Attr("shape"): lambda *_: SHAPE, np.shape: lambda *_: SHAPE,
     operator.getitem: _getitem,
+    **{op: _transform for op in (np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.irfft, np.fft.fft2, np.fft.ifft2,
+                                 np.fft.fftn, np.fft.ifftn, np.fft.fftshift, np.fft.ifftshift)},
+    runtime.like_input: _first,
     **{op: (lambda stmt, ks, kinds: _elementwise(ks[:1]) if len(ks) == 1 and not stmt.kwargs else None)
        for op in (np.real, np.imag, Attr("real"), Attr("imag"))},  # real, elementwise (complex too)
     **{op: (lambda *_: BOOL) for op in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq,

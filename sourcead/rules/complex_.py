@@ -78,6 +78,19 @@ def like_input_tangent(t, ans, g, x):
 
 nondifferentiable(np.iscomplexobj, np.isrealobj, np.iscomplex, np.isreal)
 
+# adjoint rules that give a real argument a real cotangent themselves (no real part to take after them)
+_REAL_FOR_REAL: set = {imag_adjoint, angle_adjoint, complex_adjoint, like_input_adjoint}
+
+
+def real_for_real(*fns) -> None:
+    """Declare adjoint rules that give a real argument a real cotangent (rules/fft.py's)."""
+    _REAL_FOR_REAL.update(fns)
+
+
+def gives_real_for_real(rule) -> bool:
+    """Whether an adjoint rule's cotangent of a real argument is real already."""
+    return rule.fn in _REAL_FOR_REAL
+
 
 # ---- |z| of a complex z: its own rule (the real one is ct * sign(x)) ------------------------------
 
@@ -116,12 +129,20 @@ HOLOMORPHIC_OR_LINEAR = {
     np.hstack, np.vstack, np.conjugate, np.ndarray.conj, np.ndarray.conjugate, np.real, np.ndarray.real,
     np.imag, np.ndarray.imag, np.angle, complex, runtime.like_input,
     make_tuple, make_list, make_dict,
+    # the linear helpers the rules above call (a derivative differentiated again meets them)
+    runtime.unbroadcast, runtime.broadcast_like, runtime.expand_reduced, runtime.unindex,
+    runtime.matmul_adjoint_left, runtime.matmul_adjoint_right, runtime.tensordot_adjoint_left,
+    runtime.tensordot_adjoint_right, runtime.unconcatenate, runtime.unstack, runtime.unsum, runtime.untrace,
+    runtime.uncumsum, runtime.einsum_general, runtime.add_cotangents, runtime.power_slope, runtime.log_or_zero,
 }
 
 # operations that only look at a value (never at its order): fine on complex values
 _STRUCTURAL = {len, np.shape, np.ndim, np.size, np.ndarray.shape, np.ndarray.ndim, np.ndarray.size,
                np.ndarray.dtype, operator.eq, operator.ne, operator.is_, operator.is_not, np.iscomplexobj,
-               np.isrealobj, np.iscomplex, np.isreal, np.equal, np.not_equal, isinstance}
+               np.isrealobj, np.iscomplex, np.isreal, np.equal, np.not_equal, isinstance, runtime.ones_like_output,
+               runtime.zeros_like_input, runtime.unpacked, runtime.check_bound, runtime.numeric_result,
+               runtime.not_shared, runtime.inverse_axes, runtime.einsum_spec, runtime.einsum_cospec,
+               runtime.dot_axes, runtime.inner_axes, runtime.hstack_axis, runtime.shape_of}
 
 _EXTRA: set = set()  # filled by rules/fft.py
 

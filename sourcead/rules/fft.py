@@ -17,13 +17,15 @@ import numpy as np
 
 from .. import runtime
 from ..runtime import dual_norm, fft_axes, fitted, like_input, rfft_weights
-from .complex_ import mark_complex_result, mark_real_result, mark_supported
+from .complex_ import mark_complex_result, mark_real_result, mark_supported, real_for_real
 from .registry import adjoint, nondifferentiable, tangent
 
 
 @adjoint(np.fft.fft)
 def fft_adjoint(ct, ans, a, n=None, axis=-1, norm=None):
-    return like_input(fitted(np.fft.fft(ct, None, axis, norm), a, (axis,)), a)
+    """Its own transpose (under the pairing Re(a * b)); n cuts or pads, its transpose pads or cuts back."""
+    return like_input(np.fft.fft(ct, None, axis, norm) if n is None else fitted(np.fft.fft(ct, None, axis, norm), a,
+                                                                                 (axis,)), a)
 
 
 @tangent(np.fft.fft)
@@ -33,7 +35,9 @@ def fft_tangent(t, ans, a, n=None, axis=-1, norm=None):
 
 @adjoint(np.fft.ifft)
 def ifft_adjoint(ct, ans, a, n=None, axis=-1, norm=None):
-    return like_input(fitted(np.fft.ifft(ct, None, axis, norm), a, (axis,)), a)
+    """As fft: its own transpose; complex or real input."""
+    return like_input(np.fft.ifft(ct, None, axis, norm) if n is None else fitted(np.fft.ifft(ct, None, axis, norm), a,
+                                                                                  (axis,)), a)
 
 
 @tangent(np.fft.ifft)
@@ -43,7 +47,9 @@ def ifft_tangent(t, ans, a, n=None, axis=-1, norm=None):
 
 @adjoint(np.fft.fftn)
 def fftn_adjoint(ct, ans, a, s=None, axes=None, norm=None):
-    return like_input(fitted(np.fft.fftn(ct, None, fft_axes(a, s, axes), norm), a, fft_axes(a, s, axes)), a)
+    """As fft, over `axes` (the last len(s), or all)."""
+    return like_input(np.fft.fftn(ct, None, axes, norm) if s is None else
+                      fitted(np.fft.fftn(ct, None, fft_axes(a, s, axes), norm), a, fft_axes(a, s, axes)), a)
 
 
 @tangent(np.fft.fftn)
@@ -53,7 +59,9 @@ def fftn_tangent(t, ans, a, s=None, axes=None, norm=None):
 
 @adjoint(np.fft.ifftn)
 def ifftn_adjoint(ct, ans, a, s=None, axes=None, norm=None):
-    return like_input(fitted(np.fft.ifftn(ct, None, fft_axes(a, s, axes), norm), a, fft_axes(a, s, axes)), a)
+    """As ifft, over `axes` (the last len(s), or all)."""
+    return like_input(np.fft.ifftn(ct, None, axes, norm) if s is None else
+                      fitted(np.fft.ifftn(ct, None, fft_axes(a, s, axes), norm), a, fft_axes(a, s, axes)), a)
 
 
 @tangent(np.fft.ifftn)
@@ -63,7 +71,9 @@ def ifftn_tangent(t, ans, a, s=None, axes=None, norm=None):
 
 @adjoint(np.fft.fft2)
 def fft2_adjoint(ct, ans, a, s=None, axes=(-2, -1), norm=None):
-    return like_input(fitted(np.fft.fft2(ct, None, axes, norm), a, axes), a)
+    """As fft, over the last two axes (or `axes`)."""
+    return like_input(np.fft.fft2(ct, None, axes, norm) if s is None else fitted(np.fft.fft2(ct, None, axes, norm), a,
+                                                                                  axes), a)
 
 
 @tangent(np.fft.fft2)
@@ -73,7 +83,9 @@ def fft2_tangent(t, ans, a, s=None, axes=(-2, -1), norm=None):
 
 @adjoint(np.fft.ifft2)
 def ifft2_adjoint(ct, ans, a, s=None, axes=(-2, -1), norm=None):
-    return like_input(fitted(np.fft.ifft2(ct, None, axes, norm), a, axes), a)
+    """As ifft, over the last two axes (or `axes`)."""
+    return like_input(np.fft.ifft2(ct, None, axes, norm) if s is None else fitted(np.fft.ifft2(ct, None, axes, norm), a,
+                                                                                   axes), a)
 
 
 @tangent(np.fft.ifft2)
@@ -84,7 +96,8 @@ def ifft2_tangent(t, ans, a, s=None, axes=(-2, -1), norm=None):
 @adjoint(np.fft.rfft)
 def rfft_adjoint(ct, ans, a, n=None, axis=-1, norm=None):
     """a is real: the real part of fft of the cotangent padded to the transform's length."""
-    return fitted(np.real(np.fft.fft(ct, np.shape(a)[axis] if n is None else n, axis, norm)), a, (axis,))
+    return np.real(np.fft.fft(ct, np.shape(a)[axis], axis, norm)) if n is None else \
+        fitted(np.real(np.fft.fft(ct, n, axis, norm)), a, (axis,))
 
 
 @tangent(np.fft.rfft)
@@ -95,8 +108,8 @@ def rfft_tangent(t, ans, a, n=None, axis=-1, norm=None):
 @adjoint(np.fft.irfft)
 def irfft_adjoint(ct, ans, a, n=None, axis=-1, norm=None):
     """Each half-spectrum entry stands for itself and its conjugate twin (but the mean and Nyquist)."""
-    return like_input(fitted(rfft_weights(ans, axis) * np.conj(np.fft.rfft(ct, None, axis, dual_norm(norm))),
-                             a, (axis,)), a)
+    return like_input(fitted(rfft_weights(ans, axis) * np.conj(np.fft.rfft(ct, None, axis, dual_norm(norm))), a,
+                             (axis,)), a)
 
 
 @tangent(np.fft.irfft)
@@ -106,6 +119,7 @@ def irfft_tangent(t, ans, a, n=None, axis=-1, norm=None):
 
 @adjoint(np.fft.fftshift)
 def fftshift_adjoint(ct, ans, x, axes=None):
+    """A permutation: its transpose is ifftshift."""
     return np.fft.ifftshift(ct, axes)
 
 
@@ -116,6 +130,7 @@ def fftshift_tangent(t, ans, x, axes=None):
 
 @adjoint(np.fft.ifftshift)
 def ifftshift_adjoint(ct, ans, x, axes=None):
+    """A permutation: its transpose is fftshift."""
     return np.fft.fftshift(ct, axes)
 
 
@@ -142,3 +157,5 @@ mark_supported(*_TRANSFORMS, np.fft.irfft, np.fft.fftshift, np.fft.ifftshift, ru
                runtime.dual_norm, runtime.rfft_weights)
 mark_complex_result(*_TRANSFORMS, np.fft.rfft)
 mark_real_result(np.fft.irfft)
+real_for_real(fft_adjoint, ifft_adjoint, fftn_adjoint, ifftn_adjoint, fft2_adjoint, ifft2_adjoint, rfft_adjoint,
+              irfft_adjoint)
