@@ -116,9 +116,12 @@ def zeros_like_input(x):
 
 
 def _gradient_dtype(x):
-    """The dtype of a seed or gradient for the array `x`: its own when it is a float or complex
-    (float32 stays float32, as NumPy's arithmetic keeps it), float64 for integers and booleans."""
-    return x.dtype if x.dtype.kind in "fc" else np.float64  # (a complex array's is complex)
+    """The dtype of a seed or gradient for the array `x`: its own when it is a real float (float32
+    stays float32, as NumPy's arithmetic keeps it), float64 for integers and booleans (and for
+    complex arrays: passes/shapes.py may read zeros of a complex value's shape from a real value
+    of that shape, so this must not depend on complexness; `as_gradient` makes a complex one's
+    gradient complex)."""
+    return x.dtype if x.dtype.kind == "f" else np.float64
 
 
 def to_float(x):
@@ -140,12 +143,18 @@ def as_gradient(g, x):
         if isinstance(g, (list, tuple)):
             return type(x)(as_gradient(gi, xi) for gi, xi in zip(g, x, strict=True))
         return type(x)(as_gradient(g, xi) for xi in x)
+    if _complex_value(g) and not _complex_value(x):
+        if np.any(np.imag(g) != 0):
+            raise _complex_leak()
+        g = np.real(g)  # a complex dtype with no imaginary part (SciPy's matrix functions, NumPy 2.5's eig)
     if isinstance(x, _ndarray):
-        if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
+        like = x.dtype if x.dtype.kind == "c" else _gradient_dtype(x)  # a complex array's gradient is complex
+        if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc" \
+                and np.result_type(g, like) == g.dtype:
             return g
         if not isinstance(g, _ndarray) or g.ndim == 0:
-            return np.full(x.shape, g, dtype=np.result_type(g, _gradient_dtype(x)))
-        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, _gradient_dtype(x))), x.shape).copy()
+            return np.full(x.shape, g, dtype=np.result_type(g, like))
+        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, like)), x.shape).copy()
     if isinstance(g, _ndarray):
         if g.size != 1:
             return g
@@ -157,6 +166,20 @@ def as_gradient(g, x):
     if isinstance(x, np.floating) and type(x) is not np.float64:
         return type(x)(g)  # a float32 number's gradient is a float32 number
     return _float(g)
+
+
+def _complex_value(v) -> bool:
+    return isinstance(v, (complex, np.complexfloating)) or getattr(getattr(v, "dtype", None), "kind", "") == "c"
+
+
+def _complex_leak() -> NonDifferentiableError:
+    """A complex derivative of a real value: a complex value the compiler could not see (an
+    attribute of an object, a callable without source) met a rule that may not hold for it."""
+    return NonDifferentiableError(
+        "a complex value reached the derivative of a real value, but sourcead could not tell when compiling "
+        "that it was complex (so it could not check the rules it went through)",
+        hint="make the complex value visible to the compiler: a complex argument, a literal such as 1j, a "
+             "module-level array, or np.asarray(..., dtype=complex)")
 
 
 class _Unbound:
@@ -591,7 +614,7 @@ def cast_like(g, like, dtype=None):
     if dtype is not None and np.dtype(dtype).kind in "biu":
         return np.zeros(np.shape(like)) if np.ndim(like) else 0.0
     if isinstance(like, _ndarray) and like.dtype.kind in "fc" and np.result_type(g) != like.dtype:
-        return np.asarray(g, dtype=like.dtype)
+        return np.asarray(g if like.dtype.kind == "c" else np.real(g), dtype=like.dtype)  # (a real like: Re g)
     return g
 
 

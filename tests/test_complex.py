@@ -363,3 +363,67 @@ def test_second_order_through_complex_intermediates_is_refused_or_right():
     numeric = np.array([[(_fd(lambda y: sourcead.grad(spectral)(y)[i], (x,), 0, (j,), 1.0))
                          for j in range(n)] for i in range(n)])
     close(H, numeric, 1e-4)
+
+
+# ---- constructions of complex values, the run-time guard, standalone code -----------------------
+
+def built(a, b):
+    z = complex(a, 2.0 * b) * (a + 1j)
+    return np.abs(z ** 2 + 1j) + np.imag(z)
+
+
+def built_twin(a, b):  # for autograd, which cannot trace complex(a, b)
+    z = (a + 2.0j * b) * (a + 1j)
+    return np.abs(z ** 2 + 1j) + np.imag(z)
+
+
+def cast(x):
+    z = (x * np.arange(1.0, 4.0)).astype(complex) * np.exp(0.5j * x)
+    return np.sum(np.real(z) ** 2 - np.imag(z))
+
+
+def test_complex_of_two_reals():
+    TWINS[built] = built_twin
+    g = sourcead.grad(built, wrt=(0, 1))(0.7, -0.4)
+    oracle = autograd_vjp(built, (0.7, -0.4), 1.0)
+    for i in (0, 1):
+        assert isinstance(g[i], float)
+        close(g[i], fd_grad(built, (0.7, -0.4), i), 1e-5)
+        close(g[i], oracle[i])
+    _, t = sourcead.jvp(built, (0.7, -0.4), (1.0, 0.5))
+    close(t, fd_jvp(built, (0.7, -0.4), (1.0, 0.5)), 1e-5)
+
+
+def test_astype_complex_makes_a_complex_value():
+    g = sourcead.grad(cast)(0.8)
+    assert isinstance(g, float)
+    close(g, fd_grad(cast, (0.8,), 0), 1e-5)
+    assert "np.real(" in sourcead.source(sourcead.grad(cast), 0.8)
+
+
+class Rotor:
+    def __init__(self):
+        self.turn = 1j
+
+
+ROTOR = Rotor()
+
+
+def hidden_complex(x):
+    return np.real(np.maximum(x * ROTOR.turn, 0.0))
+
+
+def test_a_complex_value_the_compiler_cannot_see_is_caught_when_it_reaches_a_real_gradient():
+    """An attribute of an object is read when the derivative runs: its complexness is not known when
+    compiling, so np.maximum is not refused then; the complex cotangent of the real x is refused
+    when it arrives, never returned."""
+    with pytest.raises(sourcead.NonDifferentiableError, match="could not tell when compiling"):
+        sourcead.grad(hidden_complex)(0.5)
+
+
+def test_standalone_source_of_a_complex_derivative_runs():
+    text = sourcead.source(sourcead.grad(spectral), np.ones(6), standalone=True)
+    namespace: dict = {}
+    exec(compile(text, "<standalone>", "exec"), namespace)
+    x = np.array([0.3, -1.0, 0.5, 2.0, 0.25, -0.5])
+    close(namespace["spectral_grad"](x), sourcead.grad(spectral)(x))

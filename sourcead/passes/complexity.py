@@ -16,6 +16,8 @@ gradient is asked only of a real result; anything else is refused with the user'
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..errors import NonDifferentiableError, UnsupportedCallError
@@ -58,12 +60,12 @@ def _complex_constant(v) -> bool:
     if isinstance(v, type) and (v is complex or issubclass(v, np.complexfloating)) \
             or isinstance(v, np.dtype) and v.kind == "c":
         return True
-    if isinstance(v, str):
-        try:
-            return np.dtype(v).kind == "c"
-        except TypeError:
-            return False
+    if isinstance(v, str):  # a dtype's name ("complex128", "c16"); not a one-letter code ("F" is an order)
+        return _COMPLEX_NAME.match(v) is not None
     return False
+
+
+_COMPLEX_NAME = re.compile(r"^[<>=|]?(complex\d*|c\d+)$")
 
 
 def _region(region, kinds: dict, found: set, pushed: dict) -> None:

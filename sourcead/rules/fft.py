@@ -139,15 +139,15 @@ def ifftshift_tangent(t, ans, x, axes=None):
     return np.fft.ifftshift(t, axes)
 
 
-# cutting and zero-padding are each other's transposes
-@adjoint(runtime.fitted, differentiable=("g",))
+# cutting and zero-padding are each other's transposes; `like` is read for its shape only
+@adjoint(runtime.fitted, differentiable=("g", "like"))
 def fitted_adjoint(ct, ans, g, like, axes):
-    return fitted(ct, g, axes)
+    return fitted(ct, g, axes), None
 
 
-@tangent(runtime.fitted, differentiable=("g",))
+@tangent(runtime.fitted, differentiable=("g", "like"))
 def fitted_tangent(t, ans, g, like, axes):
-    return fitted(t, like, axes)
+    return fitted(t, like, axes), None
 
 
 nondifferentiable(runtime.fft_axes, runtime.dual_norm, runtime.rfft_weights)
