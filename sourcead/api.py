@@ -200,6 +200,7 @@ class Derivative:
         """grad(f, check=True): the first call is checked against central finite differences."""
         self.check_first = False
         _refuse_structure("check=True", self.f, self.bound.args(args, kwargs), self.wrt)
+        _refuse_complex("check=True", self.f, self.bound.args(args, kwargs), self.wrt, _NO_COMPLEX_CHECK)
         report = check.compare(self, self.bound.args(args, kwargs))
         if not report.ok:
             raise check.mismatch(report)
@@ -352,6 +353,9 @@ def grad(f=_NO_FUNCTION, wrt=0, has_aux=False, check=False):
     return Derivative(f, "grad", wrt, has_aux, check)
 
 
+_NO_COMPLEX_CHECK = "finite-difference checks of complex arguments are not supported yet"
+
+
 @_user_facing
 def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7,
                raise_on_mismatch: bool = False) -> check.GradientCheck:
@@ -365,6 +369,7 @@ def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: flo
                          hint="check_grad(f, *args, wrt=...) differentiates f and checks that")
     df = grad(f, wrt=wrt)
     _refuse_structure("check_grad", df.f, df.bound.args(list(args), {}), df.wrt)
+    _refuse_complex("check_grad", df.f, df.bound.args(list(args), {}), df.wrt, _NO_COMPLEX_CHECK)
     report = check.compare(df, args, eps, rtol, atol)
     if raise_on_mismatch and not report.ok:
         raise check.mismatch(report)
@@ -945,13 +950,14 @@ def _value_problem(x, inside: bool = False) -> str | None:
     return f"{_describe(x)}, not a number"
 
 
-def _refuse_complex(what: str, f, primals, positions) -> None:
-    """hessian and hvp of a function of complex values are refused (JAX asks a holomorphic f there)."""
+def _refuse_complex(what: str, f, primals, positions,
+                    why: str = "second derivatives of functions of complex values are not supported") -> None:
+    """hessian and hvp of a function of complex values are refused (JAX asks a holomorphic f there),
+    and the finite-difference checks (which step along the real axis only)."""
     names = list(_signature(f).parameters)
     for i in positions:
         if _is_complex(primals[i]):
-            raise _usage(f"{what} of {f.__name__} with respect to {names[i]}, {_describe(primals[i])}: second "
-                         "derivatives of functions of complex values are not supported",
+            raise _usage(f"{what} of {f.__name__} with respect to {names[i]}, {_describe(primals[i])}: {why}",
                          hint="differentiate with respect to the real and imaginary parts as two float arguments")
 
 

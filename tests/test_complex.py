@@ -427,3 +427,20 @@ def test_standalone_source_of_a_complex_derivative_runs():
     exec(compile(text, "<standalone>", "exec"), namespace)
     x = np.array([0.3, -1.0, 0.5, 2.0, 0.25, -0.5])
     close(namespace["spectral_grad"](x), sourcead.grad(spectral)(x))
+
+
+def test_finite_difference_checks_of_complex_arguments_are_refused():
+    with pytest.raises(sourcead.UsageError, match="finite-difference checks of complex arguments"):
+        sourcead.check_grad(squared_modulus, z0)
+    with pytest.raises(sourcead.UsageError, match="finite-difference checks of complex arguments"):
+        sourcead.grad(squared_modulus, check=True)(z0)
+
+
+def test_forward_over_reverse_of_a_function_of_complex_values():
+    """jvp of grad (hessian and hvp refuse complex arguments; jvp of a gradient is the real-linear
+    map it is): against finite differences of the gradient, along both axes."""
+    for f in (squared_modulus, phases, least_squares):
+        g = sourcead.grad(f)
+        for d in (np.ones(3), 1j * np.ones(3), np.array([0.5, -1j, 1 + 1j])):
+            _, t = sourcead.jvp(g, (z0,), (d,))
+            close(t, fd_jvp(g, (z0,), (d,)), 1e-5)

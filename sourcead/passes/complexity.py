@@ -138,12 +138,12 @@ def check(fn: Function, kinds: dict, wrt, mode: str) -> None:
             continue
         key = rule_key(stmt.op, stmt.args)
         if not complex_.supports(key):
-            name = _describe(stmt)
             raise UnsupportedCallError(
-                f"{name} of a complex value: {complex_.refusal(key)}", stmt.loc,
+                f"{_describe(stmt)} of a complex value: {complex_.refusal(key)}", stmt.loc,
+                "a second derivative through complex values meets this in the first derivative's code: "
+                "differentiate with respect to real and imaginary parts as floats" if _generated(stmt, key) else
                 "compute with np.real(z), np.imag(z) or np.abs(z) (real values) before it, or register "
-                "a rule that holds for complex numbers" + (" (a second derivative of a function of complex "
-                                                           "values is not supported)" if _generated(key) else ""))
+                "a rule that holds for complex numbers")
     if mode in ("grad", "value_and_grad", "grad_aux"):
         _refuse_complex_result(fn, kinds, found, mode)
 
@@ -163,5 +163,6 @@ def _describe(stmt: Call) -> str:
     return op_name(stmt.op)
 
 
-def _generated(key) -> bool:
-    return getattr(key, "__module__", "") == "sourcead.runtime"
+def _generated(stmt: Call, key) -> bool:
+    """Whether the call is in derivative code (a derivative differentiated again)."""
+    return bool(stmt.tag) or getattr(key, "__module__", "") == "sourcead.runtime"
