@@ -934,8 +934,8 @@ def _value_problem(x, inside: bool = False) -> str | None:
     """Why `x` cannot be differentiated with respect to (None if it can); `inside`: x is an item
     of a list, tuple or pytree (where complex numbers are not supported yet)."""
     if _is_complex(x):
-        return None if not inside else \
-            f"{_describe(x)}: sourcead differentiates complex numbers passed as arguments of their own, not yet inside a container"
+        return None if not inside else (f"{_describe(x)}: sourcead differentiates complex numbers passed as "
+                                        "arguments of their own, not yet inside a container")
     if isinstance(x, dict) and not all(type(k) in (str, int) for k in x):
         return f"{_describe(x)} whose keys are not all strings or ints: sourcead does not differentiate it yet"
     if _plain_sequence(x) or _pytree(x):

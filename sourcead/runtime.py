@@ -731,6 +731,12 @@ def like_input(g, x):
     return g if np.iscomplexobj(x) else np.real(g)
 
 
+def complex_zeros_like(x):
+    """The zero derivative of a value that may be complex: complex zeros of x's shape (its dtype is
+    not read, so that any value of its shape may stand for x: passes/shapes.py)."""
+    return np.zeros(np.shape(x), dtype=complex) if np.ndim(x) else 0j
+
+
 def fitted(g, like, axes):
     """`g` cut, or padded with zeros, along `axes` to like's length there: what the FFT's `n` and
     `s` do to its input, and the adjoint of that (cutting and padding are each other's transposes)."""

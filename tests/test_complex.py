@@ -444,3 +444,18 @@ def test_forward_over_reverse_of_a_function_of_complex_values():
         for d in (np.ones(3), 1j * np.ones(3), np.array([0.5, -1j, 1 + 1j])):
             _, t = sourcead.jvp(g, (z0,), (d,))
             close(t, fd_jvp(g, (z0,), (d,)), 1e-5)
+
+
+def written(z):
+    w = np.zeros(3, dtype=complex)
+    for k in range(3):
+        w[k] = z[k] * z[(k + 1) % 3] + 1j
+    w[1] += np.conj(z[0])
+    return np.sum(np.abs(w) ** 2)
+
+
+def test_writes_into_a_complex_array():
+    g = sourcead.grad(written)(z0)
+    close(g, fd_grad(written, (z0,), 0), 1e-5)
+    for d in (np.ones(3), 1j * np.ones(3)):
+        close(sourcead.jvp(written, (z0,), (d,))[1], fd_jvp(written, (z0,), (d,)), 1e-5)

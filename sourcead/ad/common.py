@@ -90,7 +90,8 @@ class Transform:
                 or kinds_mod.is_scalar(v, self.kinds):
             return Const(0.0)  # (a constant array or sequence gets zeros of its shape, below)
         z = derivative(v)
-        emit.append(Call([z], runtime.zeros_like_input, [v], {}, loc, None, self.tag))
+        zeros = runtime.complex_zeros_like if v in self.complex else runtime.zeros_like_input  # (written into)
+        emit.append(Call([z], zeros, [v], {}, loc, None, self.tag))
         self.know(z, v)
         return z
 

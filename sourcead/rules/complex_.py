@@ -77,7 +77,7 @@ def like_input_tangent(t, ans, g, x):
     return like_input(t, x), None
 
 
-nondifferentiable(np.iscomplexobj, np.isrealobj, np.iscomplex, np.isreal)
+nondifferentiable(np.iscomplexobj, np.isrealobj, np.iscomplex, np.isreal, runtime.complex_zeros_like)
 
 # adjoint rules that give a real argument a real cotangent themselves (no real part to take after them)
 _REAL_FOR_REAL: set = {imag_adjoint, angle_adjoint, complex_adjoint, like_input_adjoint}
@@ -135,13 +135,17 @@ HOLOMORPHIC_OR_LINEAR = {
     runtime.matmul_adjoint_left, runtime.matmul_adjoint_right, runtime.tensordot_adjoint_left,
     runtime.tensordot_adjoint_right, runtime.unconcatenate, runtime.unstack, runtime.unsum, runtime.untrace,
     runtime.uncumsum, runtime.einsum_general, runtime.add_cotangents, runtime.power_slope, runtime.log_or_zero,
+    # writes into arrays (x[i] = v is a functional update: linear in x and v)
+    runtime.index_update, runtime.zero_at, runtime.placed, runtime.write_back, runtime.view_of, runtime.kept_back,
+    runtime.old_part,
 }
 
 # operations that only look at a value (never at its order): fine on complex values
 _STRUCTURAL = {len, np.shape, np.ndim, np.size, np.ndarray.shape, np.ndarray.ndim, np.ndarray.size,
                np.ndarray.dtype, operator.eq, operator.ne, operator.is_, operator.is_not, np.iscomplexobj,
                np.isrealobj, np.iscomplex, np.isreal, np.equal, np.not_equal, isinstance, runtime.ones_like_output,
-               runtime.zeros_like_input, runtime.unpacked, runtime.check_bound, runtime.numeric_result,
+               runtime.zeros_like_input, runtime.complex_zeros_like, runtime.unpacked, runtime.check_bound,
+               runtime.numeric_result,
                runtime.not_shared, runtime.inverse_axes, runtime.einsum_spec, runtime.einsum_cospec,
                runtime.dot_axes, runtime.inner_axes, runtime.hstack_axis, runtime.shape_of}
 
