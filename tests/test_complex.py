@@ -109,6 +109,68 @@ def irfft_loss(z):
     return np.sum(np.fft.irfft(z, 8) ** 2)
 
 
+# control flow, lists, calls, comprehensions with complex values
+
+def listbuild(z):
+    hs = []
+    h = z[0]
+    for k in range(3):
+        h = h * z[k] + 0.5j
+        hs.append(h)
+    return np.sum(np.abs(np.stack(hs)) ** 2)
+
+def listplus(z):
+    hs = [z[0]]
+    for k in range(1, 3):
+        hs = hs + [hs[-1] * z[k]]
+    return np.abs(sum(hs))
+
+def iterate(z):
+    acc = 0.0
+    for w in z:
+        acc = acc + np.real(w * np.conj(w) * w)
+    return acc
+
+def whileloop(z):
+    w = z
+    n = 0
+    while np.abs(w) < 10.0:
+        w = w * (1.5 + 0.5j) + z
+        n = n + 1
+    return np.abs(w) + np.angle(w)
+
+def unpack(z):
+    a, b = z[0], z[1]
+    return np.real(a * b) + np.imag(a / b)
+
+def comprehension(z):
+    return np.sum(np.array([np.abs(w * 1j + 1) for w in z]))
+
+def einsum_loss(z):
+    m = np.einsum("i,j->ij", z, np.conj(z))
+    return np.real(np.trace(m)) + np.abs(np.sum(m.T @ z))
+
+def early(z):
+    for k in range(3):
+        if np.abs(z[k]) > 1.2:
+            return np.abs(z[k] * z[0])
+    return np.real(z[2])
+
+def helper(w):
+    return w * w + 1j
+
+def calls(z):
+    return np.abs(helper(z[0]) + helper(z[1]))
+
+def mean_var(z):
+    m = np.mean(z)
+    return np.sum(np.abs(z - m) ** 2) / len(z)
+
+def reshape(z):
+    m = np.reshape(np.concatenate([z, np.conj(z)]), (2, 3))
+    return np.sum(np.abs(m[:, ::-1] * np.arange(3)) ** 2)
+
+
 # ---- finite differences along the real and the imaginary axis ---------------------------------
 
 def fd_grad(f, args, i):
@@ -170,6 +232,9 @@ REAL_VALUED = [  # (function, arguments, wrt)
     (mixed, (x0,), 0), (mixed_two, (0.6, 0.9 - 0.4j), (0, 1)),
     (two_dimensional, (rng.standard_normal((4, 5)) + 1j * rng.standard_normal((4, 5)),), 0),
     (irfft_loss, (rng.standard_normal(5) + 1j * rng.standard_normal(5),), 0),
+    *[(f, (z0,), 0) for f in (listbuild, listplus, iterate, unpack, comprehension, einsum_loss, early, calls,
+                             mean_var, reshape)],
+    (whileloop, (0.3 + 0.2j,), 0), (whileloop, (-0.2 + 0.6j,), 0),
 ]
 IDS = [f"{f.__name__}-{k}" for k, (f, _, _) in enumerate(REAL_VALUED)]
 

@@ -141,7 +141,7 @@ def check(fn: Function, kinds: dict, wrt, mode: str) -> None:
             raise UnsupportedCallError(
                 f"{_describe(stmt)} of a complex value: {complex_.refusal(key)}", stmt.loc,
                 "a second derivative through complex values meets this in the first derivative's code: "
-                "differentiate with respect to real and imaginary parts as floats" if _generated(stmt, key) else
+                "differentiate with respect to real and imaginary parts as floats" if stmt.tag else
                 "compute with np.real(z), np.imag(z) or np.abs(z) (real values) before it, or register "
                 "a rule that holds for complex numbers")
     if mode in ("grad", "value_and_grad", "grad_aux"):
@@ -161,8 +161,3 @@ def _describe(stmt: Call) -> str:
     if stmt.ref is not None and stmt.ref.spelling:
         return stmt.ref.spelling
     return op_name(stmt.op)
-
-
-def _generated(stmt: Call, key) -> bool:
-    """Whether the call is in derivative code (a derivative differentiated again)."""
-    return bool(stmt.tag) or getattr(key, "__module__", "") == "sourcead.runtime"

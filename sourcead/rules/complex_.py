@@ -138,6 +138,9 @@ HOLOMORPHIC_OR_LINEAR = {
     # writes into arrays (x[i] = v is a functional update: linear in x and v)
     runtime.index_update, runtime.zero_at, runtime.placed, runtime.write_back, runtime.view_of, runtime.kept_back,
     runtime.old_part,
+    # lists and tuples of complex values (hs.append(h) is hs + [h]), and arrays made of them
+    runtime.concat, runtime.concat_parts, runtime.repeat_seq, runtime.repeat_parts, runtime.unrepeat_seq,
+    runtime.list_insert, runtime.list_without, runtime.as_list, sum, np.array, np.asarray, runtime.unpack_like,
 }
 
 # operations that only look at a value (never at its order): fine on complex values
