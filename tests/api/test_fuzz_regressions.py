@@ -184,6 +184,16 @@ def test_unsupported_construct_is_refused_at_its_line(construct):
     assert check_program(prog, np.random.default_rng(0)) == "refused as expected"
 
 
+def test_the_real_part_of_a_complex_product_is_differentiated():
+    """The fuzzer's complex line, refused before complex numbers were supported, is checked like
+    any other (grad, jvp and grad of grad against finite differences and autograd)."""
+    head = HEADER + "def f(xs, y):\n    hs = [y, xs[0]]\n    v = 0.0\n    for i in range(2):\n"
+    source = head + "        v = (xs[1] * (1.0 + 0.5j)).real * v + y\n" + \
+        "        hs = hs + [v * xs[i]]\n    return hs[-1] + v\n"
+    prog = Program(source=source, kind="seq", args=((0.3, -0.5, 1.1), 0.7), ret=SCALAR, container="L")
+    assert check_program(prog, np.random.default_rng(0)) == "ok"
+
+
 # --- bug 8 (seen in the long run: 10,000 programs grew the process to 2.1 GB) -------------------
 #
 # A module-level function differentiated once is never freed, even when its module is dropped
