@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from ..errors import NonDifferentiableError, UnsupportedCallError
-from ..ir.core import Call, Const, For, Function, If, Pop, Push, Var, While, walk
+from ..ir.core import Call, Const, Function, If, Pop, Push, Var, While, walk
 from ..ir.printer import op_name
 from ..rules import complex_
 from ..rules.registry import rule_key
