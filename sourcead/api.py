@@ -200,6 +200,7 @@ class Derivative:
         """grad(f, check=True): the first call is checked against central finite differences."""
         self.check_first = False
         _refuse_structure("check=True", self.f, self.bound.args(args, kwargs), self.wrt)
+        _refuse_complex("check=True", self.f, self.bound.args(args, kwargs), self.wrt, _NO_COMPLEX_CHECK)
         report = check.compare(self, self.bound.args(args, kwargs))
         if not report.ok:
             raise check.mismatch(report)
@@ -352,6 +353,9 @@ def grad(f=_NO_FUNCTION, wrt=0, has_aux=False, check=False):
     return Derivative(f, "grad", wrt, has_aux, check)
 
 
+_NO_COMPLEX_CHECK = "finite-difference checks of complex arguments are not supported yet"
+
+
 @_user_facing
 def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7,
                raise_on_mismatch: bool = False) -> check.GradientCheck:
@@ -365,6 +369,7 @@ def check_grad(f, *args, wrt=0, eps: float = 1e-6, rtol: float = 1e-5, atol: flo
                          hint="check_grad(f, *args, wrt=...) differentiates f and checks that")
     df = grad(f, wrt=wrt)
     _refuse_structure("check_grad", df.f, df.bound.args(list(args), {}), df.wrt)
+    _refuse_complex("check_grad", df.f, df.bound.args(list(args), {}), df.wrt, _NO_COMPLEX_CHECK)
     report = check.compare(df, args, eps, rtol, atol)
     if raise_on_mismatch and not report.ok:
         raise check.mismatch(report)
@@ -388,10 +393,10 @@ def _differentiable(x) -> bool:
     a list mixing floats with other values) is refused by `_refuse_undifferentiable`."""
     if isinstance(x, (bool, np.bool_)):
         return False
-    if isinstance(x, (float, np.floating)):
+    if isinstance(x, (float, np.floating, complex, np.complexfloating)):
         return True
     if isinstance(x, np.ndarray):
-        return x.dtype.kind == "f"
+        return x.dtype.kind in "fc"
     if _plain_sequence(x) or pytrees.is_structure(x):
         return any(_differentiable(e) for _, e in pytrees.children(x))
     return False
@@ -624,9 +629,14 @@ def _tangent_like(t, x, name="x"):
     if problem is not None or isinstance(t, (list, tuple)):
         raise _usage(f"jvp: the tangent of {name} is {problem or _describe(t)}",
                      hint=f"pass a float or a float array shaped like {name}")
+    if _is_complex(t) and not _is_complex(x):
+        raise _usage(f"jvp: the tangent of {name} is {_describe(t)}, but {name} is real",
+                     hint="a real primal's tangent is real; pass a complex primal to move it off the real axis")
     # a floating primal's dtype (float32 stays float32, as NumPy's arithmetic keeps it), else float64
-    dtype = x.dtype if isinstance(x, np.ndarray) and x.dtype.kind == "f" else np.float64
+    dtype = x.dtype if isinstance(x, np.ndarray) and x.dtype.kind in "fc" else \
+        np.complex128 if _is_complex(x) else np.float64
     t = to_float(t) if not isinstance(t, np.ndarray) else t.astype(dtype, copy=False)
+    t = complex(t) if isinstance(x, (complex, np.complexfloating)) else t
     if isinstance(x, np.ndarray):
         try:
             t = np.broadcast_to(np.asarray(t, dtype=dtype), x.shape)
@@ -681,6 +691,7 @@ def hvp(f, wrt=0):
             raise UsageError(f"hvp: pass the {g.bound.n_params} arguments of {g.f.__name__}, then v")
         *primals, v = args
         params = g.bound.args(primals, kwargs)
+        _refuse_complex("hvp", g.f, params, g.wrt)
         tangents = [None] * len(params)
         tangents[g.wrt[0]] = v  # for wrt naming *args, a tuple: one tangent per element
         return _jvp(g, params, tangents)[1]
@@ -700,6 +711,7 @@ def hessian(f, wrt=0):
     def hess(*args, **kwargs):
         primals = g.bound.args(args, kwargs)
         _refuse_structure("hessian", g.f, primals, g.wrt)
+        _refuse_complex("hessian", g.f, primals, g.wrt)
         blocks = []
         for i in g.wrt:
             row = []
@@ -733,7 +745,7 @@ def _refuse_star(f, positions, what: str) -> None:
 def _floating(a) -> np.ndarray:
     """`a` as an array of a floating dtype: its own if it has one (float32 stays), else float64."""
     a = np.asarray(a)
-    return a if a.dtype.kind == "f" else a.astype(np.float64)
+    return a if a.dtype.kind in "fc" else a.astype(np.float64)
 
 
 @_user_facing
@@ -758,6 +770,12 @@ def jacobian(f, wrt=0):
         if isinstance(out, tuple):
             raise UsageError("jacobian of a function returning a tuple: take each result separately")
         m, n = int(np.size(out)), int(np.size(x))
+        if _is_complex(x) or _is_complex(out):  # rows of gradients, columns of directional derivatives
+            n, m = (m + 1, m) if _is_complex(x) else (0, m)
+            if _is_complex(x) and _is_complex(out):
+                raise _usage("jacobian of a complex result with respect to a complex argument is not supported "
+                             "(it is one complex matrix only for a holomorphic function)",
+                             hint="use jvp along 1 and 1j, or vjp with a cotangent per result")
         if n <= m and _plain_sequence(primals[i]):  # (reverse rows flatten a list's cotangent; columns cannot)
             raise _usage(f"jacobian with respect to a list or tuple ({list(_signature(base).parameters)[i]}) of a "
                          "result with as many elements is not supported",
@@ -776,7 +794,9 @@ def jacobian(f, wrt=0):
             for e in _basis(_floating(out) if isinstance(out, np.ndarray) else float(out)):
                 rows.append(_floating(pullback(e if isinstance(out, np.ndarray) else float(e))[i]))
             J = np.stack(rows, axis=0).reshape(np.shape(out) + np.shape(x))
-        return float(J) if J.ndim == 0 else J
+        if J.ndim == 0:
+            return complex(J) if J.dtype.kind == "c" else float(J)
+        return J
 
     return jac
 
@@ -910,15 +930,17 @@ def _describe(x) -> str:
     return f"{article} {kind}"
 
 
-def _value_problem(x) -> str | None:
-    """Why `x` cannot be differentiated with respect to (None if it can)."""
+def _value_problem(x, inside: bool = False) -> str | None:
+    """Why `x` cannot be differentiated with respect to (None if it can); `inside`: x is an item
+    of a list, tuple or pytree (where complex numbers are not supported yet)."""
     if _is_complex(x):
-        return f"{_describe(x)}: sourcead does not differentiate complex numbers yet"
+        return None if not inside else (f"{_describe(x)}: sourcead differentiates complex numbers passed as "
+                                        "arguments of their own, not yet inside a container")
     if isinstance(x, dict) and not all(type(k) in (str, int) for k in x):
         return f"{_describe(x)} whose keys are not all strings or ints: sourcead does not differentiate it yet"
     if _plain_sequence(x) or _pytree(x):
         for k, e in pytrees.children(x):
-            problem = _value_problem(e)
+            problem = _value_problem(e, inside=True)
             if problem is not None:
                 where = f"element {k}" if _plain_sequence(x) else f"item {pytrees.describe_key(x, k)}"
                 return f"a {type(x).__name__} whose {where} is {problem}"
@@ -928,9 +950,19 @@ def _value_problem(x) -> str | None:
     return f"{_describe(x)}, not a number"
 
 
+def _refuse_complex(what: str, f, primals, positions,
+                    why: str = "second derivatives of functions of complex values are not supported") -> None:
+    """hessian and hvp of a function of complex values are refused (JAX asks a holomorphic f there),
+    and the finite-difference checks (which step along the real axis only)."""
+    names = list(_signature(f).parameters)
+    for i in positions:
+        if _is_complex(primals[i]):
+            raise _usage(f"{what} of {f.__name__} with respect to {names[i]}, {_describe(primals[i])}: {why}",
+                         hint="differentiate with respect to the real and imaginary parts as two float arguments")
+
+
 _HINTS = {
-    "complex": "differentiate with respect to the real and imaginary parts as two float arguments "
-               "(complex support comes later)",
+    "complex": "pass each complex number or complex array as an argument of its own",
     "other": "differentiate with respect to a float, an int, a float array, or a list, tuple, dict, "
              "namedtuple or dataclass of them; leave other arguments out of wrt",
 }
@@ -1006,6 +1038,9 @@ def _cotangent_like(ct, out):
     if problem is not None or _plain_sequence(ct):
         raise _usage(f"vjp: the cotangent is {problem or _describe(ct)}",
                      hint="pass a float or a float array shaped like the result")
+    if _is_complex(ct) and not _is_complex(out):
+        raise _usage(f"vjp: the cotangent is {_describe(ct)}, of a real result",
+                     hint="pass a real cotangent for a real result (a complex one for a complex result)")
     if np.shape(ct) == np.shape(out):
         return ct
     if np.ndim(ct) == 0 and isinstance(out, np.ndarray):

@@ -38,8 +38,8 @@ from .ir.core import Const, Function, Scope, Var, operands, walk
 from .ir.printer import format_function
 from .ir.verify import verify
 from .lower.to_ssa import to_ssa
-from .passes import (containers, dce, derivative_calls, effects, hoist, inplace, private, pytree_ops, seed, shapes,
-                     simplify, split)
+from .passes import (complexity, containers, dce, derivative_calls, effects, hoist, inplace, private, pytree_ops, seed,
+                     shapes, simplify, split)
 from .passes import kinds as kinds_mod
 
 
@@ -208,6 +208,7 @@ def derive(lowered: Lowered, primal: Function, *, mode: str, wrt: tuple[int, ...
             primal = _checked(derivative_calls.run(primal, kinds, derivative_ir), "derivative calls")
             kinds = kinds_mod.infer(primal, {primal.params[i].var: k for i, k in arg_kinds.items()}, global_kinds)
         primal, kinds = _prepared(primal, kinds)
+        complexity.check(primal, kinds, wrt, mode)  # complex values only where the rules hold for them
         if mode == "jvp":
             ir, kinds = forward(primal, list(wrt), kinds, rule_ir=rule_ir)
             ir = _checked(ir, "forward")

@@ -93,8 +93,9 @@ def _a(noun: str) -> str:
 def _not_numeric(y, loc=None):
     if np.iscomplexobj(y):
         return NonDifferentiableError(
-            f"the function returned a complex value ({y!r:.60}): sourcead does not differentiate complex "
-            "numbers yet", loc, hint="return a real number, e.g. the real part, abs(...) or the squared modulus")
+            f"the function returned a complex value ({y!r:.60}): grad differentiates a real-valued function", loc,
+            hint="return a real number (the real part, abs(...), the squared modulus), or use vjp with a "
+                 "cotangent (vjp(f, z)[1](1.0) is f'(z) for a holomorphic f)")
     return NonDifferentiableError(
         f"the function returned {_a(type(y).__name__)} ({y!r:.60}), which has no gradient", loc,
         hint="grad differentiates a function returning numbers or arrays (or tuples or lists of them); "
@@ -116,7 +117,10 @@ def zeros_like_input(x):
 
 def _gradient_dtype(x):
     """The dtype of a seed or gradient for the array `x`: its own when it is a real float (float32
-    stays float32, as NumPy's arithmetic keeps it), float64 for integers and booleans."""
+    stays float32, as NumPy's arithmetic keeps it), float64 for integers and booleans (and for
+    complex arrays: passes/shapes.py may read zeros of a complex value's shape from a real value
+    of that shape, so this must not depend on complexness; `as_gradient` makes a complex one's
+    gradient complex)."""
     return x.dtype if x.dtype.kind == "f" else np.float64
 
 
@@ -139,21 +143,43 @@ def as_gradient(g, x):
         if isinstance(g, (list, tuple)):
             return type(x)(as_gradient(gi, xi) for gi, xi in zip(g, x, strict=True))
         return type(x)(as_gradient(g, xi) for xi in x)
+    if _complex_value(g) and not _complex_value(x):
+        if np.any(np.imag(g) != 0):
+            raise _complex_leak()
+        g = np.real(g)  # a complex dtype with no imaginary part (SciPy's matrix functions, NumPy 2.5's eig)
     if isinstance(x, _ndarray):
-        if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc":
+        like = x.dtype if x.dtype.kind == "c" else _gradient_dtype(x)  # a complex array's gradient is complex
+        if isinstance(g, _ndarray) and g.shape == x.shape and g.dtype.kind in "fc" \
+                and np.result_type(g, like) == g.dtype:
             return g
         if not isinstance(g, _ndarray) or g.ndim == 0:
-            return np.full(x.shape, g, dtype=np.result_type(g, _gradient_dtype(x)))
-        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, _gradient_dtype(x))), x.shape).copy()
+            return np.full(x.shape, g, dtype=np.result_type(g, like))
+        return np.broadcast_to(np.asarray(g, dtype=np.result_type(g, like)), x.shape).copy()
     if isinstance(g, _ndarray):
         if g.size != 1:
             return g
         g = g.reshape(())[()]
     if isinstance(g, complex):
         return g
+    if isinstance(x, (complex, np.complexfloating)):
+        return complex(g)  # a complex number's gradient is complex (0j when it is zero)
     if isinstance(x, np.floating) and type(x) is not np.float64:
         return type(x)(g)  # a float32 number's gradient is a float32 number
     return _float(g)
+
+
+def _complex_value(v) -> bool:
+    return isinstance(v, (complex, np.complexfloating)) or getattr(getattr(v, "dtype", None), "kind", "") == "c"
+
+
+def _complex_leak() -> NonDifferentiableError:
+    """A complex derivative of a real value: a complex value the compiler could not see (an
+    attribute of an object, a callable without source) met a rule that may not hold for it."""
+    return NonDifferentiableError(
+        "a complex value reached the derivative of a real value, but sourcead could not tell when compiling "
+        "that it was complex (so it could not check the rules it went through)",
+        hint="make the complex value visible to the compiler: a complex argument, a literal such as 1j, a "
+             "module-level array, or np.asarray(..., dtype=complex)")
 
 
 class _Unbound:
@@ -597,7 +623,7 @@ def cast_like(g, like, dtype=None):
     if dtype is not None and np.dtype(dtype).kind in "biu":
         return np.zeros(np.shape(like)) if np.ndim(like) else 0.0
     if isinstance(like, _ndarray) and like.dtype.kind in "fc" and np.result_type(g) != like.dtype:
-        return np.asarray(g, dtype=like.dtype)
+        return np.asarray(g if like.dtype.kind == "c" else np.real(g), dtype=like.dtype)  # (a real like: Re g)
     return g
 
 
@@ -703,6 +729,66 @@ def power_slope(x, y):
     """d(x**y)/dx = y * x**(y - 1), and 0 where y == 0 (x**0 is 1 everywhere, even at x == 0)."""
     zero = np.equal(y, 0)
     return np.where(zero, 0.0, y * np.power(np.where(zero, 1.0, x), np.where(zero, 1.0, y) - 1))[()]
+
+
+# ---- complex numbers and the FFT (rules/complex_.py, rules/fft.py) -------------------------------
+
+
+def like_input(g, x):
+    """`g` as the cotangent of `x`: its real part when `x` is real. Under the pairing Re(a * b), a
+    real change dx pairs with the real part of a complex cotangent only (JAX's convention)."""
+    return g if np.iscomplexobj(x) else np.real(g)
+
+
+def complex_zeros_like(x):
+    """The zero derivative of a value that may be complex: complex zeros of x's shape (its dtype is
+    not read, so that any value of its shape may stand for x: passes/shapes.py)."""
+    return np.zeros(np.shape(x), dtype=complex) if np.ndim(x) else 0j
+
+
+def fitted(g, like, axes):
+    """`g` cut, or padded with zeros, along `axes` to like's length there: what the FFT's `n` and
+    `s` do to its input, and the adjoint of that (cutting and padding are each other's transposes)."""
+    target = np.shape(like)
+    for axis in axes:
+        have, want = np.shape(g)[axis], target[axis]
+        if have > want:
+            index = [slice(None)] * np.ndim(g)
+            index[axis] = slice(0, want)
+            g = g[tuple(index)]
+        elif have < want:
+            widths = [(0, 0)] * np.ndim(g)
+            widths[axis] = (0, want - have)
+            g = np.pad(g, widths)
+    return g
+
+
+def fft_axes(x, s=None, axes=None):
+    """The axes np.fft.fftn(x, s, axes) transforms: `axes`, else the last len(s), else all."""
+    if axes is not None:
+        return tuple(axes)
+    if s is not None:
+        return tuple(range(-len(s), 0))
+    return tuple(range(np.ndim(x)))
+
+
+def dual_norm(norm):
+    """The `norm` of a forward FFT that scales as the inverse FFT under `norm` does."""
+    return {None: "forward", "backward": "forward", "ortho": "ortho", "forward": "backward"}[norm]
+
+
+def rfft_weights(ans, axis):
+    """How often each entry of irfft's half spectrum counts in the full Hermitian one it stands
+    for (1 for the mean and, at even length, the Nyquist entry; 2 for the others), shaped to
+    broadcast along `axis` of a half spectrum of the real result `ans`."""
+    n = np.shape(ans)[axis]
+    w = np.full(n // 2 + 1, 2.0, dtype=getattr(ans, "dtype", np.float64))
+    w[0] = 1.0
+    if n % 2 == 0:
+        w[-1] = 1.0
+    shape = [1] * np.ndim(ans)
+    shape[axis] = n // 2 + 1
+    return np.reshape(w, shape)
 
 
 def sinc_slope(x):

@@ -28,7 +28,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAGES = ["docs/tutorial.md", "docs/limitations.md", "docs/comparison.md", "docs/control-flow.md",
-         "docs/forward-and-higher-order.md", "docs/rules.md", "docs/errors.md", "docs/performance.md"]
+         "docs/forward-and-higher-order.md", "docs/rules.md", "docs/errors.md", "docs/performance.md",
+         "docs/complex.md"]
 FENCE = re.compile(r"^```(\w*)\s*$")
 if ROOT not in sys.path:  # the pages import the repository's packages (benchmarks) as its root would
     sys.path.insert(0, ROOT)

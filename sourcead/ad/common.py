@@ -18,8 +18,9 @@ from ..ir.core import Attr, Call, Const, For, Function, If, Operand, Var, While,
 from ..ir.printer import op_name
 from ..passes import kinds as kinds_mod
 from ..passes.activity import varied
+from ..passes.complexity import complex_values, may_be_complex
 from ..passes.dce import EFFECTS
-from ..rules import registry
+from ..rules import complex_, registry
 from ..rules.registry import Rule, rule_key
 
 GRAD = "grad"  # the tag of reverse-sweep statements (the back end comments them)
@@ -47,6 +48,7 @@ class Transform:
         self.rule_ir = rule_ir  # Rule -> its body's IR (inlined) or None (called)
         self.active = varied(fn, [fn.params[i].var for i in wrt])
         self.facts: dict = {}  # kinds the transform knows and inference cannot show (derivatives, pops)
+        self.complex = complex_values(fn, kinds)  # the values that may be complex (passes/complexity.py)
 
     def region(self, region, env: dict, emit: list) -> None:
         for stmt in (reversed(region.body) if self.backwards else region.body):
@@ -88,7 +90,8 @@ class Transform:
                 or kinds_mod.is_scalar(v, self.kinds):
             return Const(0.0)  # (a constant array or sequence gets zeros of its shape, below)
         z = derivative(v)
-        emit.append(Call([z], runtime.zeros_like_input, [v], {}, loc, None, self.tag))
+        zeros = runtime.complex_zeros_like if v in self.complex else runtime.zeros_like_input  # (written into)
+        emit.append(Call([z], zeros, [v], {}, loc, None, self.tag))
         self.know(z, v)
         return z
 
@@ -99,6 +102,11 @@ class Transform:
         emit.append(Call([total], op, [a, b], {}, loc, None, self.tag))
         self.know(total, v)
         return total
+
+    def touches_complex(self, stmt: Call) -> bool:
+        """Whether a call reads or makes a value that may be complex."""
+        return any(may_be_complex(a, self.kinds, self.complex) for a in (*stmt.args, *stmt.kwargs.values())) \
+            or any(o in self.complex for o in stmt.outs)
 
     # ---- rules ----------------------------------------------------------------------------------
     def check_constants(self, rule: Rule, bound: dict, stmt: Call) -> None:
@@ -114,7 +122,8 @@ class Transform:
         """The rule of `kind` for the call, None if its result is declared nondifferentiable;
         a call on varied values with neither is refused (never assumed constant)."""
         key = rule_key(stmt.op, stmt.args)
-        rule = (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
+        rule = self.complex and self.touches_complex(stmt) and complex_.complex_rule(key, kind) \
+            or (registry.lookup_adjoint if kind == "adjoint" else registry.lookup_tangent)(key)
         if rule is not None or registry.is_nondifferentiable(key):
             return rule
         if key in (runtime.unmodelled_method, runtime.unmodelled_attribute):

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
 from .. import runtime
+from ..rules import complex_
 from ..errors import InternalError, NonDifferentiableError
 from ..ir.builder import defined_in, ordered_uses, substitute, used_in
-from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Slot, Tape, Var,
+from ..ir.core import (Attr, Call, Const, For, Function, If, Operand, Param, Pop, Push, Region, Scope, Slot, Tape, Var,
                        While, derivative, like, make_dict, make_list, make_tuple, walk)
 from ..passes import dce, simplify
 from ..passes import kinds as kinds_mod
@@ -48,12 +51,15 @@ class Reverse(Transform):
         self.own_tape = Tape()
         self.prologue: list = []  # statements the function starts with (the tapes)
         self.defs = {o: s for s in walk(fn.body.body) if isinstance(s, Call) for o in s.outs}
+        self.complex_cts: set = set()  # cotangents that may be complex (of complex values, or from them)
 
     def accumulate(self, ct: dict, var, contribution: Operand | None, emit: list, loc, fresh: list = ()) -> None:
         """Add `contribution` to var's cotangent; `fresh` lists the statements that computed it,
         whose result is then recorded as var's cotangent."""
         if contribution is None or not self.varies(var):
             return
+        if self.complex and var not in self.complex and self.complex_cotangent(contribution):
+            contribution, fresh = self.real_part(contribution, emit, loc), emit[-1:]
         prev = ct.get(var)
         if prev is not None:
             ct[var] = self.add(prev, contribution, var, emit, loc)
@@ -62,6 +68,22 @@ class Reverse(Transform):
             contribution.hint, contribution.of = None, var  # computed here: it is var's cotangent
         ct[var] = contribution
         self.know(contribution, var)
+        if var in self.complex:
+            self.complex_cts.add(contribution)
+
+    def complex_cotangent(self, g) -> bool:
+        """Whether a cotangent may be complex: that of a complex value, or computed from one."""
+        if isinstance(g, Const):
+            return isinstance(g.value, complex)
+        return g in self.complex_cts or g.of in self.complex
+
+    def real_part(self, g: Operand, emit: list, loc) -> Var:
+        """``np.real(g)``: a complex cotangent reaching a real value (JAX's convention: a real change
+        pairs with the real part only)."""
+        out = Var()
+        emit.append(Call([out], np.real, [g], {}, loc, Const(np.real, "np.real", Scope(Reverse.real_part)), GRAD))
+        self.note(emit[-1:])
+        return out
 
     # ---- calls ----------------------------------------------------------------------------------
     def call(self, stmt: Call, ct: dict, emit: list) -> None:
@@ -126,6 +148,9 @@ class Reverse(Transform):
                 start = len(emit)
                 contribution = templates.instantiate(rule, self.rule_ir(rule), bound, index, emit, stmt.loc, GRAD)
                 self.note(emit[start:])
+                if self.complex and isinstance(contribution, Var) and self.touches_complex(stmt) \
+                        and not (complex_.gives_real_for_real(rule) and arg not in self.complex):
+                    self.complex_cts.add(contribution)
                 self.accumulate(ct, arg, contribution, emit, stmt.loc, emit[start:])
 
     # ---- if -------------------------------------------------------------------------------------

@@ -77,9 +77,6 @@ def _check(parsed: Parsed, node, top: bool = False) -> None:
             _check_call(parsed, child)
         elif isinstance(child, gast.BinOp):
             _check_string_formatting(parsed, child)
-        elif isinstance(child, gast.Constant) and isinstance(child.value, complex):
-            reject(parsed, child, f"a complex number ({child.value!r}): sourcead does not differentiate "
-                   "complex numbers yet", "compute the real and imaginary parts as separate floats")
         elif isinstance(child, gast.Constant) and isinstance(child.value, bytes):
             reject(parsed, child, "bytes literals are not supported by sourcead",
                    "compute bytes outside the differentiated function")

@@ -43,7 +43,8 @@ _ARITHMETIC = {operator.add, operator.sub, operator.mul, operator.truediv, opera
                operator.pos, operator.floordiv, operator.mod, operator.matmul, runtime.add_cotangents}
 _FRESH = {np.zeros, np.empty, np.ones, np.full, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
           np.copy, Method("copy"), runtime.index_update, runtime.zero_at, runtime.placed, runtime.unindex,
-          runtime.zeros_like_input, runtime.expand_reduced}  # (not updated_part: a list's item is itself)
+          runtime.zeros_like_input, runtime.expand_reduced,  # (not updated_part: a list's item is itself)
+          runtime.complex_zeros_like}
 # reads that keep no reference to their operands (their results are new objects or numbers)
 _READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.ndim, runtime.updated_part,
                         runtime.unindex, runtime.placed, runtime.zero_at, Method("sum"), Method("mean")}

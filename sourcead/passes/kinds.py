@@ -12,6 +12,10 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
     Record(cls, items)      a namedtuple or dataclass instance of class `cls`: ((field, kind), ...)
     OpenDict()              a dict whose keys are known only when it runs
 
+A complex argument's kind is `ComplexScalar` or `ComplexArray` (subclasses: whatever holds for a
+number or an array holds for them), so that a derivative for complex arguments is specialised apart
+from the real one; which values may be complex is the analysis `passes/complexity.py`.
+
 Kinds are inferred once per derivation, on the function to differentiate (`infer`); a transform
 extends the table for the values it creates (`extend`, and the kind of a derivative is its
 primal's), and hands it on to the passes after it. It is a performance and readability device,
@@ -43,6 +47,21 @@ class Array:
 
     shape: object = None
     ndim: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplexScalar(Scalar):
+    """A Python or NumPy complex number."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplexArray(Array):
+    """An array of complex dtype."""
+
+
+def is_complex(k) -> bool:
+    """Whether a kind is a complex number or array (a container's items are not looked at)."""
+    return isinstance(k, (ComplexScalar, ComplexArray))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,8 +130,10 @@ def kind_of_value(x):
     """The kind of a run-time value (used for arguments, to key specialisations)."""
     if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_)):
         return SCALAR
+    if isinstance(x, (complex, np.complexfloating)):
+        return ComplexScalar()
     if isinstance(x, np.ndarray):
-        return Array(None, x.ndim)
+        return (ComplexArray if x.dtype.kind == "c" else Array)(None, x.ndim)
     if isinstance(x, tuple) and hasattr(type(x), "_fields"):
         return Record(tuple((f, kind_of_value(v)) for f, v in zip(type(x)._fields, x)), type(x))
     if isinstance(x, (tuple, list)):
@@ -155,7 +176,7 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
             kinds[("global", key)] = k
     for v, k in arg_kinds.items():
         if isinstance(k, Array) and k.shape is None:
-            k = Array(v, k.ndim)
+            k = dataclasses.replace(k, shape=v)  # (a complex array stays one)
         if k is not None:
             kinds[v] = k
     extend(fn.body.body, kinds)
@@ -166,7 +187,7 @@ def renamed(kinds: dict, mapping: dict) -> dict:
     """The kinds of a copy of a function (`mapping`: old value -> new), shape classes included."""
     def rename(k):
         if isinstance(k, Array) and isinstance(k.shape, Var) and k.shape in mapping:
-            return Array(mapping[k.shape], k.ndim)
+            return dataclasses.replace(k, shape=mapping[k.shape])
         return k
     return {mapping.get(v, v): rename(k) for v, k in kinds.items()}
 
@@ -188,17 +209,19 @@ def of(x, kinds):
         # a literal, or a module constant such as np.pi
         if number and (x.spelling is None or _module_constant(x)):
             return SCALAR
+        if isinstance(v, complex) and x.spelling is None:
+            return ComplexScalar()  # a literal such as 1j
         if isinstance(v, (tuple, list)) and x.spelling is None:
             return SEQ  # a literal tuple
         # a free variable holding data: the kind it has now, which the specialisation key guards
         if x.spelling and "." not in x.spelling and x.scope is not None:
             key = ("global", (id(x.scope), x.spelling))
             k = kinds.get(key)
-            return Array(key, k.ndim) if isinstance(k, Array) else k
+            return dataclasses.replace(k, shape=key) if isinstance(k, Array) else k
         return None
     k = kinds.get(x)
     if isinstance(k, Array) and k.shape is None:
-        return Array(x, k.ndim)  # a shape no other value is known to share: its own class
+        return dataclasses.replace(k, shape=x)  # a shape no other value is known to share: its own class
     return k
 
 
@@ -221,6 +244,8 @@ def _join(a, b):
         return OPEN_DICT  # dicts with different keys
     if a == b:
         return a
+    if isinstance(a, Scalar) and isinstance(b, Scalar):
+        return SCALAR  # a real number or a complex one (passes/complexity.py tells which)
     if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
         return Array(None, a.ndim)
     return None
@@ -362,6 +387,16 @@ def _second(stmt, ks, kinds):
     return ks[1] if len(ks) >= 2 else None
 
 
+def _transform(stmt, ks, kinds):
+    """np.fft's transforms: an array of the same rank; of the same shape without n or s (but rfft's
+    and irfft's, whose lengths change)."""
+    if not ks or not isinstance(ks[0], Array) or len(stmt.args) > 1 and not _is_none(stmt.args[1]) \
+            or any(not _is_none(stmt.kwargs[k]) for k in ("n", "s") if k in stmt.kwargs):
+        return Array(stmt.outs[0], ks[0].ndim) if ks and isinstance(ks[0], Array) else None
+    same = stmt.op not in (np.fft.rfft, np.fft.irfft)
+    return Array(ks[0].shape if same else stmt.outs[0], ks[0].ndim)
+
+
 def _math(stmt, ks, kinds):
     return SCALAR if all(isinstance(k, Scalar) for k in ks) else None
 
@@ -408,6 +443,11 @@ _RULES = {
     np.size: lambda *_: SCALAR, Attr("ndim"): lambda *_: SCALAR, Attr("size"): lambda *_: SCALAR,
     Attr("shape"): lambda *_: SHAPE, np.shape: lambda *_: SHAPE,
     operator.getitem: _getitem,
+    **{op: _transform for op in (np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.irfft, np.fft.fft2, np.fft.ifft2,
+                                 np.fft.fftn, np.fft.ifftn, np.fft.fftshift, np.fft.ifftshift)},
+    runtime.like_input: _first,
+    **{op: (lambda stmt, ks, kinds: _elementwise(ks[:1]) if len(ks) == 1 and not stmt.kwargs else None)
+       for op in (np.real, np.imag, Attr("real"), Attr("imag"))},  # real, elementwise (complex too)
     **{op: (lambda *_: BOOL) for op in (operator.lt, operator.le, operator.gt, operator.ge, operator.eq,
                                          operator.ne, operator.not_, operator.is_, operator.is_not, in_, not_in)},
     **{op: _reduction for op in _REDUCTIONS}, **{Method(name): _reduction for name in _METHOD_REDUCTIONS},

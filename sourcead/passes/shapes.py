@@ -26,7 +26,7 @@ from . import kinds as kinds_mod
 # operation -> the position of the operand it reads only for its shape
 SHAPE_ONLY = {
     runtime.unbroadcast: 1, runtime.broadcast_like: 1, runtime.expand_reduced: 1, runtime.unindex: 1,
-    runtime.zeros_like_input: 0, runtime.ones_like_output: 0, runtime.placed: 1, runtime.updated_part: 2, runtime.add_into: 3,
+    runtime.zeros_like_input: 0, runtime.complex_zeros_like: 0, runtime.ones_like_output: 0, runtime.placed: 1, runtime.updated_part: 2, runtime.add_into: 3,
     np.size: 0, np.shape: 0, np.ndim: 0, Attr("shape"): 0, Attr("size"): 0, Attr("ndim"): 0,
 }
 

@@ -692,14 +692,16 @@ class _Gen:
         env.bind(v, SCALAR)
 
     def unsupported(self, env: _Env, indent: int):
-        """A construct sourcead refuses (a set, a write into a nested element, a complex number):
-        the test expects a located refusal."""
+        """A construct sourcead refuses (a set, a write into a nested element): the test expects a
+        located refusal; or the real part of a complex product, which it differentiates."""
         form = self.choice(["set", "nested_write", "complex"])
         v = self.new_name("v")
         if form == "set":
             self.emit(indent, f"{v} = min({{{self.expr(env, SCALAR, 1)}, {self.expr(env, SCALAR, 1)}}})")
-        elif form == "complex":
+        elif form == "complex":  # (supported since complex numbers are: differentiated, not refused)
             self.emit(indent, f"{v} = ({self.expr(env, SCALAR, 1)} * (1.0 + 0.5j)).real")
+            env.bind(v, SCALAR)
+            return
         else:
             lst = self.new_name("l")
             self.emit(indent, f"{lst} = [{self.expr(env, SCALAR, 1)}]")

@@ -317,9 +317,10 @@ def call(target, args, kwargs):
 
 
 def is_float_leaf(v):
+    """A float or complex leaf: what a rule differentiates (complex in JAX's convention)."""
     if isinstance(v, np.ndarray):
-        return v.dtype.kind == "f"
-    return isinstance(v, (float, np.floating))
+        return v.dtype.kind in "fc"
+    return isinstance(v, (float, np.floating, complex, np.complexfloating))
 
 
 def leaves(v):
@@ -340,6 +341,9 @@ def direction(v, rng):
         return {k: direction(item, rng) for k, item in v.items()}
     if isinstance(v, (list, tuple)):
         return type(v)(direction(item, rng) for item in v)
+    if is_float_leaf(v) and np.iscomplexobj(v):  # along the real and the imaginary axis at once
+        d = rng.standard_normal(np.shape(v)) + 1j * rng.standard_normal(np.shape(v))
+        return np.asarray(d) if np.ndim(v) or isinstance(v, np.ndarray) else complex(d)
     if is_float_leaf(v) and (np.ndim(v) or isinstance(v, np.ndarray)):
         return np.asarray(rng.standard_normal(np.shape(v)))  # a 0-d array's direction is one too
     if is_float_leaf(v):
@@ -362,7 +366,11 @@ def shifted(v, d, e):
 def vdot(a, b):
     la, lb = leaves(a), leaves(b)
     assert len(la) == len(lb), f"structure mismatch: {len(la)} leaves vs {len(lb)}"
-    return float(sum(np.sum(np.asarray(x, dtype=float) * np.asarray(y, dtype=float)) for x, y in zip(la, lb)))
+    return float(sum(np.real(np.sum(_numbers(x) * _numbers(y))) for x, y in zip(la, lb)))  # Re(a * b)
+
+
+def _numbers(x):
+    return np.asarray(x, dtype=complex if np.iscomplexobj(x) else float)
 
 
 def cotangent_like(ans, rng):
@@ -370,6 +378,8 @@ def cotangent_like(ans, rng):
         return {k: cotangent_like(item, rng) for k, item in ans.items()}
     if isinstance(ans, (list, tuple)):
         return [cotangent_like(item, rng) for item in ans]
+    if np.iscomplexobj(ans):
+        return direction(ans, rng)
     return rng.standard_normal(np.shape(ans)) if np.ndim(ans) else float(rng.standard_normal())
 
 
@@ -472,7 +482,8 @@ def check_adjoint(case):
             continue
         assert_structure(entry, x, f"adjoint entry for {name}")
         for leaf in leaves(entry):
-            assert np.result_type(leaf).kind == "f", f"adjoint entry for {name} has dtype {np.result_type(leaf)}"
+            assert np.result_type(leaf).kind in ("fc" if any(map(np.iscomplexobj, leaves(x))) else "f"), \
+                f"adjoint entry for {name} has dtype {np.result_type(leaf)}"
             if isinstance(leaf, np.ndarray):
                 assert leaf.flags.writeable, f"adjoint entry for {name} is a read-only view"
         an = vdot(entry, v)
@@ -495,7 +506,7 @@ def check_tangent(case):
             continue
         v = direction(x, rng)
         plus, minus = fd_points(case, where, v)
-        fd = [(np.asarray(p, dtype=float) - np.asarray(m, dtype=float)) / (2 * EPS)
+        fd = [(_numbers(p) - _numbers(m)) / (2 * EPS)
               for p, m in zip(leaves(plus), leaves(minus), strict=True)]
         entry = tangent_entry(rule, index, v, ans, case.args, case.kwargs)
         if entry is None:
@@ -503,7 +514,7 @@ def check_tangent(case):
             continue
         assert_structure(entry, ans, f"tangent entry for {name}")
         for got, want in zip(leaves(entry), fd, strict=True):
-            np.testing.assert_allclose(np.asarray(got, dtype=float), want, rtol=RTOL, atol=ATOL,
+            np.testing.assert_allclose(_numbers(got), want, rtol=RTOL, atol=ATOL,
                                        err_msg=f"tangent entry for {name}")
 
 
@@ -661,7 +672,8 @@ def test_adjoint_on_float32(case):
     args32 = [_as_f32(a) for a in case.args]
     with np.errstate(all="ignore"):
         ans32 = call(case.target, args32, case.kwargs)
-        entries = rule.fn(c if not isinstance(c, np.ndarray) else c.astype(np.float32), ans32, *args32,
+        c32 = c.astype(np.complex64 if np.iscomplexobj(c) else np.float32) if isinstance(c, np.ndarray) else c
+        entries = rule.fn(c32, ans32, *args32,
                           **case.kwargs)
     if len(rule.diff_params) == 1:
         entries = (entries,)
@@ -676,8 +688,13 @@ def test_adjoint_on_float32(case):
         plus, minus = fd_points(case, where, v)
         fd = (vdot(c, plus) - vdot(c, minus)) / (2 * EPS)
         an = vdot(entry, v)
-        assert abs(an - fd) <= F32_RTOL * max(abs(an), abs(fd)) + F32_ATOL * max(1.0, vdot(c, c) ** 0.5), \
+        assert abs(an - fd) <= F32_RTOL * max(abs(an), abs(fd)) + F32_ATOL * max(1.0, _size(c)), \
             f"float32 adjoint entry for {name}: {an}, finite differences (float64) {fd}"
+
+
+def _size(c):
+    """The Euclidean norm of a cotangent's leaves (complex ones by their moduli)."""
+    return float(np.sqrt(sum(np.sum(np.abs(_numbers(leaf)) ** 2) for leaf in leaves(c))))
 
 
 def _scipy_upcasts():

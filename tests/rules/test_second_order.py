@@ -54,8 +54,8 @@ def _argument_index(case, rule):
         if where[0] != "args":
             continue
         value = case.args[where[1]]
-        if is_float_leaf(value) and not isinstance(value, (list, tuple)):
-            return where[1]
+        if is_float_leaf(value) and not isinstance(value, (list, tuple)) and not np.iscomplexobj(value):
+            return where[1]  # (second derivatives with respect to complex values are not supported)
     return None
 
 
@@ -100,6 +100,8 @@ def _source(index, case, k, ans):
             return None, names
         body = "    out = " + call + "\n    return " + " + ".join(
             f"np.sum(C[{j}] * out[{j}])" for j in range(len(ans)))
+    elif np.iscomplexobj(ans):  # a real function of the complex result
+        body = f"    return np.sum(np.real(C * {call}))"
     else:
         body = f"    return np.sum(C * {call})"
     return f"import numpy as np\n\n\ndef case_{index}(x):\n{body}\n", names
@@ -122,6 +124,8 @@ def _compiled(tmp_path_factory, index, case, k, ans, c):
 def _like(v, rng):
     if isinstance(v, (list, tuple)):
         return [_like(e, rng) for e in v]
+    if np.iscomplexobj(v):
+        return rng.standard_normal(np.shape(v)) + 1j * rng.standard_normal(np.shape(v))
     return rng.standard_normal(np.shape(v)) if np.ndim(v) else float(rng.standard_normal())
 
 
