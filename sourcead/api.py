@@ -265,7 +265,7 @@ class Derivative:
         _WITH_ENTRY_POINTS.add(self)
         cls.__call__ = Derivative.__call__ if not specs else entry_points.compile_entry(
             self.__name__, entry_points.parameter_defaults(self.bound.signature),
-            specs[-entry_points.MAX_SPECIALISATIONS:], Derivative.__call__, _keep_traceback, _lowered, _global_kinds,
+            specs[-entry_points.MAX_SPECIALISATIONS:], Derivative.__call__.__wrapped__, _keep_traceback, _lowered, _global_kinds,
             self.f, record_last=len(self._entries) > 1)
 
     def _runner(self, d, promote: bool):

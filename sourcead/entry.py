@@ -9,7 +9,7 @@ general path looks up -- its type, and an array's rank and dtype kind -- then th
 specialisation's generated function runs and its results get the conversion the general path
 gives them (`as_gradient` wherever a result is not already of its argument's type, shape and
 dtype). Every other call goes to the general path as it came: keyword arguments, other kinds, a
-rule registered since (the registry's version is tested), a lowering gone stale or globals whose
+rule registered since (`registry.on_change` drops every entry point), a lowering gone stale or globals whose
 kinds changed (tested for the specialisations that read data globals or inline helpers), an
 integer array to promote, a function-valued argument, a dict, namedtuple or dataclass argument.
 
@@ -20,23 +20,24 @@ generated function runs once per call either way. ``SOURCEAD_FAST_CALLS=0`` turn
 For ``grad(f, wrt=(0, 1))`` called on two floats the entry point reads::
 
     def __call__(self, p0=_MISSING, p1=_MISSING, /, *args, **kwargs):
-        if not args and not kwargs:
-            try:
+        try:
+            if not args and not kwargs:
                 if type(p0) is float and type(p1) is float:
-                    self._last = _d0
                     r = _fn0(p0, p1)
-                    g0 = r[-2]
-                    if type(g0) is not float:
-                        g0 = _as_gradient(g0, p0)
-                    g1 = r[-1]
-                    if type(g1) is not float:
-                        g1 = _as_gradient(g1, p1)
-                    return g0, g1
-            except _SourceADError as err:
-                if _keep_traceback(err):
-                    raise
-                raise err.with_traceback(None) from None
-        return _general(self, *[p for p in (p0, p1) if p is not _MISSING], *args, **kwargs)
+                    g0, g1 = r
+                    if type(g0) is float and type(g1) is float:
+                        return r
+                    g0 = _gradient(g0, p0)
+                    g1 = _gradient(g1, p1)
+                    return (g0, g1,)
+            return _general(self, *[p for p in (p0, p1, ) if p is not _MISSING], *args, **kwargs)
+        except _SourceADError as err:
+            if _keep_traceback(err):
+                raise
+            raise err.with_traceback(None) from None
+
+(`_general` is `Derivative.__call__` without its own trimming; `self._last = _d0` is set first
+when the Derivative has more than one specialisation.)
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Spec:
     fn: object           # the generated function
     derived: object      # what `Derivative._last` becomes
     shape: tuple         # (mode, several, wrt, returns_tuple, single_value, has_aux)
-    version: int         # the rule registry's version it was compiled at
+    version: int         # the rule registry's version it was compiled at (later ones drop it)
     validity: tuple | None = None  # (lowering, its globals' kinds): tested on every call when not None
 
 
@@ -165,19 +166,17 @@ def source(defaults: list, specs: list[Spec], types: dict, record_last: bool = T
     params = [f"p{i}" for i in range(len(defaults))]
     signature = ", ".join(["self"] + [f"{p}=_MISSING" for p in params] + (["/"] if params else []) +
                           ["*args", "**kwargs"])
-    lines = [f"def __call__({signature}):",
-             "    if not args and not kwargs:"]
-    lines += [f"        if {p} is _MISSING:\n            {p} = _defaults[{i}]"
+    given = "".join(p + ", " for p in params)
+    lines = [f"def __call__({signature}):", "    try:", "        if not args and not kwargs:"]
+    lines += [f"            if {p} is _MISSING:\n                {p} = _defaults[{i}]"
               for i, p in enumerate(params) if defaults[i] is not MISSING]
-    lines.append("        try:")
     for k, spec in enumerate(specs):
         lines += ["            " + line for line in _branch(k, spec, params, types, record_last)]
-    lines += ["        except _SourceADError as err:",
-              "            if _keep_traceback(err):",
-              "                raise",
-              "            raise err.with_traceback(None) from None",
-              f"    return _general(self, *[p for p in ({''.join(p + ', ' for p in params)}) if p is not _MISSING], "
-              "*args, **kwargs)"]
+    lines += [f"        return _general(self, *[p for p in ({given}) if p is not _MISSING], *args, **kwargs)",
+              "    except _SourceADError as err:",
+              "        if _keep_traceback(err):",
+              "            raise",
+              "        raise err.with_traceback(None) from None"]
     return "\n".join(lines) + "\n"
 
 
