@@ -5,7 +5,7 @@ their kinds up in a dictionary (compiling it on a miss, after checking the argum
 the results their arguments' types. Once it has compiled a derivative for some argument kinds,
 `install` gives the Derivative a `__call__` of its own, written for the specialisations it has made
 so far (the latest `MAX_SPECIALISATIONS`): each argument is tested inline against the key the
-general path looks up -- its type, and an array's rank and dtype kind -- then that
+general path looks up -- its type, and an array's rank and dtype -- then that
 specialisation's generated function runs and its results get the conversion the general path
 gives them (`as_gradient` wherever a result is not already of its argument's type, shape and
 dtype). Every other call goes to the general path as it came: keyword arguments, other kinds, a
@@ -64,7 +64,7 @@ def enabled() -> bool:
 @dataclasses.dataclass(frozen=True)
 class Spec:
     """One specialisation as the entry point calls it."""
-    guards: tuple        # per argument: ("type", T) or ("array", ndim, dtype kind)
+    guards: tuple        # per argument: ("type", T) or ("array", ndim, dtype)
     fn: object           # the generated function
     derived: object      # what `Derivative._last` becomes
     shape: tuple         # (mode, several, wrt, returns_tuple, single_value, has_aux)
@@ -75,8 +75,8 @@ class Spec:
 def guard(a):
     """The inline test that an argument has the general path's key for `a` (`api._fast_kind`), or
     None when no test of its type alone is exact (its kind depends on its contents)."""
-    if type(a) is np.ndarray:
-        return ("array", a.ndim, a.dtype.kind)
+    if type(a) is np.ndarray:  # its dtype itself (the key has its kind): a sufficient test, and a cheap one
+        return ("array", a.ndim, a.dtype)
     if kind_of_value(a) in (None, SCALAR, SEQ):  # what the type alone decides
         return ("type", type(a))
     return None
@@ -90,37 +90,46 @@ def guards(args) -> tuple | None:
 _BUILTIN_TYPES = {float: "float", int: "int", bool: "bool", tuple: "tuple", list: "list", str: "str"}
 
 
+def _spelled(value, types: dict) -> str:
+    """The name a type or dtype has in the entry point's namespace (`types`: (tag, value) -> name;
+    the tag keeps a dtype apart from the type it compares equal to)."""
+    if isinstance(value, type):
+        return _BUILTIN_TYPES.get(value) or types.setdefault(("type", value), f"_type{len(types)}")
+    return types.setdefault(("dtype", value), f"_dtype{len(types)}")
+
+
 def _test(name: str, g, types: dict) -> str:
     if g[0] == "array":
-        return f"type({name}) is _ndarray and {name}.ndim == {g[1]} and {name}.dtype.kind == {g[2]!r}"
-    spelled = _BUILTIN_TYPES.get(g[1]) or types.setdefault(g[1], f"_type{len(types)}")
-    return f"type({name}) is {spelled}"
+        return f"type({name}) is _ndarray and {name}.ndim == {g[1]} and {name}.dtype is {_spelled(g[2], types)}"
+    return f"type({name}) is {_spelled(g[1], types)}"
 
 
-def _ready(g: str, p: str, guard_) -> str | None:
-    """The test that the gradient `g` of argument `p` already is what `api._gradient` makes of it
-    (None: no inline test; it goes through `_gradient`)."""
+def _ready(g: str, p: str, guard_, types: dict) -> str | None:
+    """A test that the gradient `g` of argument `p` already is what `api._gradient` makes of it
+    (sufficient: where it fails, `_gradient` decides; None: no inline test)."""
     if guard_[0] == "array":
-        return f"type({g}) is _ndarray and {g}.shape == {p}.shape and {g}.dtype.kind == 'f'"
+        if guard_[2].kind != "f":
+            return None
+        return f"type({g}) is _ndarray and {g}.dtype is {_spelled(guard_[2], types)} and {g}.shape == {p}.shape"
     if guard_[1] in (float, int):
         return f"type({g}) is float"
     return None
 
 
-def _converted(g: str, p: str, guard_) -> list[str]:
+def _converted(g: str, p: str, guard_, types: dict) -> list[str]:
     """Lines giving the gradient `g` of argument `p` what `api._gradient` gives it."""
-    test = _ready(g, p, guard_)
+    test = _ready(g, p, guard_, types)
     if test is None:
         return [f"{g} = _gradient({g}, {p})"]
-    return [f"if not ({test}):", f"    {g} = _as_gradient({g}, {p})"]
+    return [f"if not ({test}):", f"    {g} = _gradient({g}, {p})"]
 
 
-def _grads_results(spec: Spec, params: list[str]) -> list[str]:
+def _grads_results(spec: Spec, params: list[str], types: dict) -> list[str]:
     """grad's result: r itself when every gradient in it already has its argument's type."""
     _, several, wrt, returns_tuple, _, _ = spec.shape
     grads = [f"g{j}" for j in range(len(wrt))]
     lines = [f"{', '.join(grads)} = r" if returns_tuple else "g0 = r"]
-    tests = [_ready(g, params[i], spec.guards[i]) for g, i in zip(grads, wrt)]
+    tests = [_ready(g, params[i], spec.guards[i], types) for g, i in zip(grads, wrt)]
     if all(t is not None for t in tests):
         as_is = "r" if returns_tuple or not several else "(r,)"
         lines += [f"if {' and '.join(tests)}:", f"    return {as_is}"]
@@ -128,12 +137,12 @@ def _grads_results(spec: Spec, params: list[str]) -> list[str]:
     return lines + [f"return ({', '.join(grads)},)" if several else "return g0"]
 
 
-def _results(spec: Spec, params: list[str]) -> list[str]:
+def _results(spec: Spec, params: list[str], types: dict) -> list[str]:
     """Lines turning r, the generated function's result, into the call's result (what
     `Derivative._runner` and `_aux_runner` return)."""
     mode, several, wrt, returns_tuple, single_value, has_aux = spec.shape
     if mode == "grad" and not has_aux:
-        return _grads_results(spec, params)
+        return _grads_results(spec, params, types)
     n = len(wrt)
     grads = [f"g{j}" for j in range(n)]
     if has_aux:
@@ -141,7 +150,7 @@ def _results(spec: Spec, params: list[str]) -> list[str]:
     else:
         lines = ([] if returns_tuple else ["r = (r,)"]) + [f"g{j} = r[{j - n}]" for j in range(n)]
     for j, i in enumerate(wrt):
-        lines += _converted(f"g{j}", params[i], spec.guards[i])
+        lines += _converted(f"g{j}", params[i], spec.guards[i], types)
     grads_expr = f"({', '.join(grads)},)" if several else grads[0]
     if has_aux:
         return lines + [f"return (value, aux), {grads_expr}" if mode == "value_and_grad" else
@@ -155,7 +164,7 @@ def _branch(k: int, spec: Spec, params: list[str], types: dict, record_last: boo
     if spec.validity is not None:
         tests.append(f"_lowered(_f) is _low{k} and _global_kinds(_low{k}) == _gk{k}")
     body = ([f"self._last = _d{k}"] if record_last else []) + [f"r = _fn{k}({', '.join(params)})"]
-    body += _results(spec, params)
+    body += _results(spec, params, types)
     return [f"if {' and '.join(tests) or 'True'}:"] + ["    " + line for line in body]
 
 
@@ -189,11 +198,11 @@ def compile_entry(name: str, defaults: list, specs: list[Spec], general, keep_tr
     text = source(defaults, specs, types, record_last)
     filename = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<entry point of {name}>")
     namespace = {"_MISSING": MISSING, "_general": general, "_ndarray": np.ndarray,
-                 "_as_gradient": as_gradient, "_gradient": gradient, "_SourceADError": SourceADError,
+                 "_gradient": gradient, "_SourceADError": SourceADError,
                  "_keep_traceback": keep_traceback, "_defaults": defaults, "_lowered": lowered,
                  "_global_kinds": global_kinds, "_f": f,
                  "__name__": __name__}  # a sourcead frame (pdb's skip=["sourcead.*"] steps over it)
-    namespace.update({spelled: t for t, spelled in types.items()})
+    namespace.update({spelled: value for (_, value), spelled in types.items()})
     for k, spec in enumerate(specs):
         namespace.update({f"_fn{k}": spec.fn, f"_d{k}": spec.derived})
         if spec.validity is not None:

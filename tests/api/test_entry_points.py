@@ -1,7 +1,7 @@
 """A Derivative's entry point (sourcead/entry.py) and its general path agree.
 
 After a first call, `Derivative` gets a generated `__call__` that tests the arguments' types (an
-array's rank and dtype kind) inline and calls the compiled derivative directly. Every case here
+array's rank and dtype) inline and calls the compiled derivative directly. Every case here
 is run three ways: by a Derivative whose entry points are off (SOURCEAD_FAST_CALLS=0: the general
 path alone), and by one with its entry point, called twice -- the second call must be served by
 the entry point where the case says so (the general path's dictionary is not consulted) and by the
