@@ -176,6 +176,7 @@ class Derivative:
         self._returns_tuple = None
         self._entries: dict = {}
         self._fast: dict = {}  # kinds key -> entry.Spec, for the entry point
+        self._entry_point_due = False  # specialisations made since the entry point was written
         self.check_first = check_first  # check the first call against finite differences
         functools.update_wrapper(self, base)
         self.__name__ = _name(base, self.chain)
@@ -192,11 +193,14 @@ class Derivative:
             return self._checked_call(args, kwargs)
         if kwargs or len(args) != self.bound.n_positional:
             args = self.bound.args(args, kwargs)
-        # The general path: one dictionary hit on the arguments' types (and ranks and dtypes); once
-        # an entry is made, calls like this one take the entry point `_install_entry_point` writes.
+        # The general path: one dictionary hit on the arguments' types (and ranks and dtypes). From
+        # the second call on, calls like this one take the entry point `_install_entry_point` writes
+        # (not on the first: a derivative called once does not pay for writing it).
         entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
         if entry is None or entry[0] != registry.version():
             entry = self._entry(list(args))
+        elif self._entry_point_due:
+            self._install_entry_point()
         self._last = entry[2]
         return entry[1](args)
 
@@ -236,7 +240,7 @@ class Derivative:
         spec = self._entry_spec(args, d, lowered, specialised[1]) if not promote else None
         if spec is not None:
             self._fast[key] = spec
-        self._install_entry_point()
+        self._entry_point_due = True
         return entry
 
     def _entry_spec(self, args, d, lowered, global_kinds):
@@ -255,6 +259,7 @@ class Derivative:
         """Give this Derivative's own class a `__call__` calling the derivatives compiled so far
         for the current rules (the latest few) without the general path's dispatch; or the general
         path itself when there are none."""
+        self._entry_point_due = False
         specs = [spec for spec in self._fast.values() if spec.version == registry.version()]
         cls = type(self)
         if cls is Derivative:
@@ -265,8 +270,8 @@ class Derivative:
         _WITH_ENTRY_POINTS.add(self)
         cls.__call__ = Derivative.__call__ if not specs else entry_points.compile_entry(
             self.__name__, entry_points.parameter_defaults(self.bound.signature),
-            specs[-entry_points.MAX_SPECIALISATIONS:], Derivative.__call__.__wrapped__, _keep_traceback, _lowered, _global_kinds,
-            self.f, record_last=len(self._entries) > 1)
+            specs[-entry_points.MAX_SPECIALISATIONS:], Derivative.__call__.__wrapped__, _keep_traceback,
+            _lowered, _global_kinds, self.f, record_last=len(self._entries) > 1)
 
     def _runner(self, d, promote: bool):
         """The function that calls the compiled derivative `d` and shapes its results."""

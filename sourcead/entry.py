@@ -2,16 +2,17 @@
 
 `Derivative.__call__` -- the general path -- binds the arguments, looks the compiled derivative for
 their kinds up in a dictionary (compiling it on a miss, after checking the arguments), and gives
-the results their arguments' types. Once it has compiled a derivative for some argument kinds,
-`install` gives the Derivative a `__call__` of its own, written for the specialisations it has made
+the results their arguments' types. When it is called again for argument kinds it has compiled a
+derivative for, `Derivative._install_entry_point` gives it a `__call__` of its own (a derivative
+called once pays nothing for it), written with `compile_entry` for the specialisations it has made
 so far (the latest `MAX_SPECIALISATIONS`): each argument is tested inline against the key the
-general path looks up -- its type, and an array's rank and dtype -- then that
-specialisation's generated function runs and its results get the conversion the general path
-gives them (`as_gradient` wherever a result is not already of its argument's type, shape and
-dtype). Every other call goes to the general path as it came: keyword arguments, other kinds, a
-rule registered since (`registry.on_change` drops every entry point), a lowering gone stale or globals whose
-kinds changed (tested for the specialisations that read data globals or inline helpers), an
-integer array to promote, a function-valued argument, a dict, namedtuple or dataclass argument.
+general path looks up -- its type, and an array's rank and dtype -- then that specialisation's
+generated function runs and its results get the conversion the general path gives them
+(`as_gradient` wherever a result is not already of its argument's type, shape and dtype). Every
+other call goes to the general path as it came: keyword arguments, other kinds, a rule registered
+since (`registry.on_change` drops every entry point), a lowering gone stale or globals whose kinds
+changed (tested for the specialisations that read data globals or inline helpers), an integer
+array to promote, a function-valued argument, a dict, namedtuple or dataclass argument.
 
 Guarantee: a call through the entry point returns what the general path returns for the same
 arguments, and raises what it raises, with the same traceback trimming (`keep_traceback`); the
