@@ -402,3 +402,19 @@ def test_generated_entry_point_reads_as_documented():
     specs = list(df._fast.values())
     text = entry.source(entry.parameter_defaults(df.bound.signature), specs, {}, record_last=False)
     assert textwrap.indent(text, "    ") in entry.__doc__
+
+
+def test_the_last_derivative_is_shown_after_a_new_kind_then_an_old_one():
+    """The entry point of a Derivative with one specialisation does not record the last one run
+    (it is the only one); a second specialisation must not leave that entry point in place."""
+    df = sourcead.grad(sines)
+    df(0.5)
+    df(0.5)
+    float_source = sourcead.source(df)
+    df(V3)
+    assert sourcead.source(df) == sourcead.source(df, V3) != float_source
+    df(0.5)
+    assert sourcead.source(df) == float_source
+    df(V3)
+    df(0.5)
+    assert sourcead.source(df) == float_source
