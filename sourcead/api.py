@@ -238,6 +238,7 @@ class Derivative:
         self._entries[key] = entry
         self._fast.pop(key, None)
         spec = self._entry_spec(args, d, lowered, specialised[1]) if not promote else None
+        self._defaults = entry_points.parameter_defaults(self.bound.signature)
         if spec is not None:
             self._fast[key] = spec
         self._entry_point_due = True
@@ -260,7 +261,8 @@ class Derivative:
     def _install_entry_point(self) -> None:
         """Give this Derivative's own class a `__call__` calling the derivatives compiled so far
         for the current rules (the latest few) without the general path's dispatch; or the general
-        path itself when there are none."""
+        path itself when there are none. It runs on a warm call: it calls no Python function
+        outside sourcead (a debugger skipping sourcead's frames steps straight into the derivative)."""
         self._entry_point_due = False
         specs = [spec for spec in self._fast.values() if spec.version == registry.version()]
         cls = type(self)
@@ -269,9 +271,9 @@ class Derivative:
                 return
             cls = self.__class__ = type(Derivative.__name__, (Derivative,), {"__module__": Derivative.__module__,
                                                                             "__qualname__": Derivative.__qualname__})
-        _WITH_ENTRY_POINTS.add(self)
+        _WITH_ENTRY_POINTS[id(self)] = weakref.ref(self, functools.partial(_forget_entry_point, id(self)))
         cls.__call__ = Derivative.__call__ if not specs else entry_points.compile_entry(
-            self.__name__, entry_points.parameter_defaults(self.bound.signature),
+            self.__name__, self._defaults,
             specs[-entry_points.MAX_SPECIALISATIONS:], Derivative.__call__.__wrapped__, _keep_traceback,
             _lowered, _global_kinds, self.f, record_last=len(self._entries) > 1)
 
@@ -338,13 +340,20 @@ class Derivative:
             return str(err), False
 
 
-_WITH_ENTRY_POINTS: "weakref.WeakSet[Derivative]" = weakref.WeakSet()
+_WITH_ENTRY_POINTS: dict = {}  # id -> weak reference, of the Derivatives that have an entry point
+
+
+def _forget_entry_point(key: int, ref) -> None:
+    if _WITH_ENTRY_POINTS.get(key) is ref:
+        del _WITH_ENTRY_POINTS[key]
 
 
 def _drop_entry_points() -> None:
     """A rule was registered: every entry point goes back to the general path (which compiles
     anew for the new rules and installs a new entry point); entry points test no version."""
-    for df in list(_WITH_ENTRY_POINTS):
+    for df in [ref() for ref in list(_WITH_ENTRY_POINTS.values())]:
+        if df is None:
+            continue
         df._fast.clear()
         type(df).__call__ = Derivative.__call__
 

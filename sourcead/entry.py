@@ -54,6 +54,7 @@ from .errors import SourceADError
 from .passes.kinds import SCALAR, SEQ, kind_of_value
 from .runtime import as_gradient
 
+_DIRECTORY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")  # sourcead's, with a separator
 MAX_SPECIALISATIONS = 4  # the latest ones get inline tests; others take the general path
 MISSING = object()  # an argument not given
 
@@ -197,7 +198,7 @@ def compile_entry(name: str, defaults: list, specs: list[Spec], general, keep_tr
     general path's)."""
     types: dict = {}
     text = source(defaults, specs, types, record_last)
-    filename = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"<entry point of {name}>")
+    filename = _DIRECTORY + f"<entry point of {name}>"
     namespace = {"_MISSING": MISSING, "_general": general, "_ndarray": np.ndarray,
                  "_gradient": gradient, "_SourceADError": SourceADError,
                  "_keep_traceback": keep_traceback, "_defaults": defaults, "_lowered": lowered,

@@ -418,3 +418,33 @@ def test_the_last_derivative_is_shown_after_a_new_kind_then_an_old_one():
     df(V3)
     df(0.5)
     assert sourcead.source(df) == float_source
+
+
+def test_a_derivative_that_goes_away_is_forgotten():
+    import gc
+
+    from sourcead import api
+
+    df = sourcead.grad(poly)
+    df(1.5, -0.7)
+    df(1.5, -0.7)
+    key = id(df)
+    assert api._WITH_ENTRY_POINTS[key]() is df
+    del df
+    gc.collect()
+    assert key not in api._WITH_ENTRY_POINTS
+
+
+def test_pdb_skipping_sourcead_steps_from_the_entry_point_into_the_generated_code():
+    """As tests/test_display.py checks for the call that writes the entry point: a debugger
+    skipping sourcead's frames stops first in the generated function, not in the entry point."""
+    import io
+    import pdb
+
+    df = sourcead.grad(poly, wrt=(0, 1))
+    df(101.0, 12.0)
+    df(101.0, 12.0)
+    assert type(df).__call__ is not Derivative.__call__
+    out = io.StringIO()
+    pdb.Pdb(skip=["sourcead.*"], stdin=io.StringIO("s\nc\n"), stdout=out).runcall(df, 101.0, 12.0)
+    assert "poly_grad()" in out.getvalue().splitlines()[1]
