@@ -25,7 +25,7 @@ For ``grad(f, wrt=(0, 1))`` called on two floats the entry point reads::
             if not args and not kwargs:
                 if type(p0) is float and type(p1) is float:
                     r = _fn0(p0, p1)
-                    g0, g1 = r
+                    g0, g1, = r
                     if type(g0) is float and type(g1) is float:
                         return r
                     g0 = _gradient(g0, p0)
@@ -130,7 +130,7 @@ def _grads_results(spec: Spec, params: list[str], types: dict) -> list[str]:
     """grad's result: r itself when every gradient in it already has its argument's type."""
     _, several, wrt, returns_tuple, _, _ = spec.shape
     grads = [f"g{j}" for j in range(len(wrt))]
-    lines = [f"{', '.join(grads)} = r" if returns_tuple else "g0 = r"]
+    lines = [f"{', '.join(grads)}, = r" if returns_tuple else "g0 = r"]
     tests = [_ready(g, params[i], spec.guards[i], types) for g, i in zip(grads, wrt)]
     if all(t is not None for t in tests):
         as_is = "r" if returns_tuple or not several else "(r,)"
