@@ -30,6 +30,13 @@ from sourcead.api import Derivative  # noqa: E402
 from sourcead.errors import SourceADError, UnboundNameError, UsageError  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _entry_points_on(monkeypatch):
+    """Each test starts with entry points on and leaves the setting as it found it (the tests
+    set SOURCEAD_FAST_CALLS=0 where they want the general path alone)."""
+    monkeypatch.delenv("SOURCEAD_FAST_CALLS", raising=False)
+
+
 class _CountingDict(dict):
     """The general path's table of specialisations, counting its look-ups."""
 
