@@ -177,6 +177,7 @@ class Derivative:
         self._entries: dict = {}
         self._fast: dict = {}  # kinds key -> entry.Spec, for the entry point
         self._entry_point_due = False  # specialisations made since the entry point was written
+        self._defaults = entry_points.parameter_defaults(self.bound.signature)
         self.check_first = check_first  # check the first call against finite differences
         functools.update_wrapper(self, base)
         self.__name__ = _name(base, self.chain)
@@ -238,12 +239,11 @@ class Derivative:
         self._entries[key] = entry
         self._fast.pop(key, None)
         spec = self._entry_spec(args, d, lowered, specialised[1]) if not promote else None
-        self._defaults = entry_points.parameter_defaults(self.bound.signature)
         if spec is not None:
             self._fast[key] = spec
         self._entry_point_due = True
-        if type(self) is not Derivative:  # the entry point written before is out of date: the next call rewrites it
-            type(self).__call__ = Derivative.__call__
+        if type(self) is not Derivative:  # the entry point written before is out of date
+            type(self).__call__ = Derivative.__call__  # (the next call writes another)
         return entry
 
     def _entry_spec(self, args, d, lowered, global_kinds):
