@@ -70,7 +70,10 @@ def first_call(make, base, args, fresh, samples: int, clock=time.perf_counter):
 
 
 def peak_bytes(fn, args) -> int:
-    """Peak traced memory during one call of fn(*args), above what was traced before it."""
+    """Peak traced memory during one call of fn(*args), above what was traced before it: a call
+    in steady state, after one call untraced (a tool's one-time work on its early calls is not
+    the gradient's memory: sourcead writes a Derivative's entry point on its second call)."""
+    fn(*args)
     gc.collect()
     tracemalloc.start()
     try:

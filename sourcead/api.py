@@ -15,10 +15,12 @@ import functools
 import inspect
 import os
 import types
+import weakref
 
 import numpy as np
 
 from . import check, display, pytrees
+from . import entry as entry_points
 from .backend.standalone import standalone_source
 from .errors import InternalError, NonDifferentiableError, SourceADError, SourceUnavailableError, UsageError
 from .frontend.callables import as_function
@@ -44,10 +46,16 @@ def _user_facing(fn):
         try:
             return fn(*args, **kwargs)
         except SourceADError as err:
-            if isinstance(err, InternalError) or os.environ.get("SOURCEAD_TRACEBACK") == "full":
+            if _keep_traceback(err):
                 raise
             raise err.with_traceback(None) from None
     return call
+
+
+def _keep_traceback(err: SourceADError) -> bool:
+    """Whether a refusal keeps sourcead's frames: an InternalError does (a bug report needs them),
+    and everything does with SOURCEAD_TRACEBACK=full."""
+    return isinstance(err, InternalError) or os.environ.get("SOURCEAD_TRACEBACK") == "full"
 
 
 def _base(f, what: str):
@@ -125,13 +133,7 @@ def _fast_kind(a):
     return (type(a), kind_of_value(a))
 
 
-def _gradient(g, x):
-    """as_gradient, short-circuited where g already is what the user gets back."""
-    if type(g) is float and type(x) in (float, int):
-        return g
-    if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape and g.dtype.kind == "f":
-        return g
-    return as_gradient(g, x)
+_gradient = entry_points.gradient  # as_gradient, short-circuited where g already is what the user gets back
 
 
 class _Bound:
@@ -155,7 +157,7 @@ class _Bound:
         return [bound.arguments[name] for name in self.signature.parameters]
 
 
-_MISSING = object()  # an argument not given (the direct float call falls back to the general one)
+_MISSING = object()  # an argument not given
 
 
 class Derivative:
@@ -173,6 +175,9 @@ class Derivative:
         self._last = None
         self._returns_tuple = None
         self._entries: dict = {}
+        self._fast: dict = {}  # kinds key -> entry.Spec, for the entry point
+        self._entry_point_due = False  # specialisations made since the entry point was written
+        self._defaults = entry_points.parameter_defaults(self.bound.signature)
         self.check_first = check_first  # check the first call against finite differences
         functools.update_wrapper(self, base)
         self.__name__ = _name(base, self.chain)
@@ -189,10 +194,14 @@ class Derivative:
             return self._checked_call(args, kwargs)
         if kwargs or len(args) != self.bound.n_positional:
             args = self.bound.args(args, kwargs)
-        # The fast path: one dictionary hit on the arguments' types (and ranks and dtypes).
+        # The general path: one dictionary hit on the arguments' types (and ranks and dtypes). From
+        # the second call on, calls like this one take the entry point `_install_entry_point` writes
+        # (not on the first: a derivative called once does not pay for writing it).
         entry = self._entries.get(tuple([_FAST_KIND.get(type(a)) or _fast_kind(a) for a in args]))
         if entry is None or entry[0] != registry.version():
             entry = self._entry(list(args))
+        elif self._entry_point_due:
+            self._install_entry_point()
         self._last = entry[2]
         return entry[1](args)
 
@@ -229,36 +238,45 @@ class Derivative:
         else:
             entry = (registry.version(), run, d)
         self._entries[key] = entry
-        if all(k == "f" for k in key) and not (lowered.guards or lowered.ir.callees or self.check_first):
-            self._call_floats_directly(d)
+        self._fast.pop(key, None)
+        spec = self._entry_spec(args, d, lowered, specialised[1]) if not promote else None
+        if spec is not None:
+            self._fast[key] = spec
+        self._entry_point_due = True
+        if type(self) is not Derivative:  # the entry point written before is out of date
+            type(self).__call__ = Derivative.__call__  # (the next call writes another)
         return entry
 
-    def _call_floats_directly(self, d) -> None:
-        """The common case -- every argument a float -- without the dispatch: this Derivative's
-        own class gets a __call__ that tests each argument's type and calls the generated function,
-        falling back to the general path for anything else (keywords, other kinds, a new rule)."""
-        if self.mode != "grad" or self.has_aux or d.ir.returns_tuple != self.several or self.bound.n_positional < 0:
-            return
-        n = self.bound.n_params
-        params = [f"p{i}" for i in range(n)]
-        floats = " and ".join(f"type({p}) is float" for p in params) or "True"
-        check = " and ".join(f"type(g[{k}]) is float" for k in range(len(self.wrt))) if self.several \
-            else "type(g) is float"
-        given = ", ".join(f"{p}=_MISSING" for p in params)
-        text = (f"def __call__(self, {given}, *args, **kwargs):\n"
-                f"    if not args and not kwargs and {floats} and _registry._version == {registry.version()}:\n"
-                f"        g = _fn({', '.join(params)})\n"
-                f"        if {check}:\n"
-                f"            self._last = _d\n"
-                f"            return g\n"
-                f"    given = [p for p in ({', '.join(params)},) if p is not _MISSING]\n"
-                f"    return _general(self, *given, *args, **kwargs)\n")
-        namespace = {"_registry": registry, "_fn": d.fn, "_d": d, "_MISSING": _MISSING, "_general": Derivative.__call__,
-                     "__name__": __name__}  # a sourcead frame (pdb's skip=["sourcead.*"] steps over it)
-        exec(compile(text, f"<sourcead call of {self.__name__}>", "exec"), namespace)
-        self.__class__ = type(Derivative.__name__, (Derivative,), {"__call__": namespace["__call__"],
-                                                                  "__module__": Derivative.__module__,
-                                                                  "__qualname__": Derivative.__qualname__})
+    def _entry_spec(self, args, d, lowered, global_kinds):
+        """How the entry point calls `d` for arguments like `args`, or None where the general path
+        must (see entry.py)."""
+        guards = entry_points.guards(args)
+        if not entry_points.enabled() or guards is None or self.check_first or self.bound.n_positional < 0 \
+                or not (d.ir.returns_tuple or len(self.wrt) == 1):
+            return None
+        validity = (lowered, global_kinds) if lowered.guards or lowered.ir.callees else None
+        single_value = self.mode == "value_and_grad" and not self.has_aux and not self._primal_returns_tuple()
+        shape = (self.mode, self.several, self.wrt, d.ir.returns_tuple, single_value, self.has_aux)
+        return entry_points.Spec(guards, d.fn, d, shape, registry.version(), validity)
+
+    def _install_entry_point(self) -> None:
+        """Give this Derivative's own class a `__call__` calling the derivatives compiled so far
+        for the current rules (the latest few) without the general path's dispatch; or the general
+        path itself when there are none. It runs on a warm call: it calls no Python function
+        outside sourcead (a debugger skipping sourcead's frames steps straight into the derivative)."""
+        self._entry_point_due = False
+        specs = [spec for spec in self._fast.values() if spec.version == registry.version()]
+        cls = type(self)
+        if cls is Derivative:
+            if not specs:
+                return
+            cls = self.__class__ = type(Derivative.__name__, (Derivative,), {"__module__": Derivative.__module__,
+                                                                            "__qualname__": Derivative.__qualname__})
+        _WITH_ENTRY_POINTS[id(self)] = weakref.ref(self, functools.partial(_forget_entry_point, id(self)))
+        cls.__call__ = Derivative.__call__ if not specs else entry_points.compile_entry(
+            self.__name__, self._defaults,
+            specs[-entry_points.MAX_SPECIALISATIONS:], Derivative.__call__.__wrapped__, _keep_traceback,
+            _lowered, _global_kinds, self.f, record_last=len(self._entries) > 1)
 
     def _runner(self, d, promote: bool):
         """The function that calls the compiled derivative `d` and shapes its results."""
@@ -321,6 +339,27 @@ class Derivative:
             return source(self), True
         except SourceADError as err:
             return str(err), False
+
+
+_WITH_ENTRY_POINTS: dict = {}  # id -> weak reference, of the Derivatives that have an entry point
+
+
+def _forget_entry_point(key: int, ref) -> None:
+    if _WITH_ENTRY_POINTS.get(key) is ref:
+        del _WITH_ENTRY_POINTS[key]
+
+
+def _drop_entry_points() -> None:
+    """A rule was registered: every entry point goes back to the general path (which compiles
+    anew for the new rules and installs a new entry point); entry points test no version."""
+    for df in [ref() for ref in list(_WITH_ENTRY_POINTS.values())]:
+        if df is None:
+            continue
+        df._fast.clear()
+        type(df).__call__ = Derivative.__call__
+
+
+registry.on_change(_drop_entry_points)
 
 
 _NO_FUNCTION = object()  # grad() and grad(wrt=...) as decorators; grad(None) is a mistake

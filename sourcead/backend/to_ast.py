@@ -19,6 +19,7 @@ the user named keep their own lines.
 
 from __future__ import annotations
 
+import keyword
 import math
 import operator
 
@@ -409,7 +410,15 @@ def _paren(text: str) -> str:
 
 
 def _expr(text: str):
-    return gast.parse(text, mode="eval").body
+    """The expression `text` as a gast node; a (dotted) name, the common case, built directly
+    (the node gast.parse makes, without its ~40 µs)."""
+    parts = text.split(".")
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+        return gast.parse(text, mode="eval").body
+    node = gast.Name(id=parts[0], ctx=gast.Load(), annotation=None, type_comment=None)
+    for attr in parts[1:]:
+        node = gast.Attribute(value=node, attr=attr, ctx=gast.Load())
+    return node
 
 
 def _consts(fn: Function):

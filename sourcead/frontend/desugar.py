@@ -36,10 +36,11 @@ from .desugar_statements import split_raising_if
 from .desugar_mutation import rewrite as rewrite_mutation
 from .invented import Namer, assign, located, load
 from .parse import Parsed
+from .tree_copy import copy_tree
 
 
 def desugar(parsed: Parsed) -> Parsed:
-    tree = copy.deepcopy(parsed.tree)
+    tree = copy_tree(parsed.tree)
     table: dict = {}
     namer = Namer(table)
     lift_functions(parsed, tree, namer, desugar)

@@ -72,10 +72,9 @@ def parse(fn) -> Parsed:
     raw = "".join(src_lines)
     text = textwrap.dedent(raw)
     dedent = _indent(src_lines[0]) - _indent(text.splitlines()[0] if text else "")
-    all_lines = linecache.getlines(filename) or src_lines
-    lines = {first + i: line.rstrip("\n") for i, line in enumerate(src_lines)}
-    for i, line in enumerate(all_lines, start=1):
-        lines.setdefault(i, line.rstrip("\n"))
+    own_lines = {first + i: line.rstrip("\n") for i, line in enumerate(src_lines)}
+    lines = {**own_lines, **_file_lines(filename, src_lines)}  # the function's lines first, then the file's,
+    lines.update(own_lines)  # its own text where both have a line (as setdefault over the file would)
     if name == "<lambda>":
         tree = _find_lambda(text, fn, filename, first, lines)
     else:
@@ -93,6 +92,21 @@ def parse(fn) -> Parsed:
         tree = defs[0]
     tree.decorator_list = []
     return Parsed(fn, tree, filename, first, dedent, lines, name)
+
+
+_FILE_LINES: dict = {}  # filename -> (linecache's lines, {line number: text}), made once per file
+
+
+def _file_lines(filename: str, src_lines: list) -> dict:
+    """{line number: text} of the whole file (of `src_lines` where linecache has no file): made
+    once per file and linecache entry, not per function parsed (a rule module has ~2000 lines)."""
+    all_lines = linecache.getlines(filename)
+    if not all_lines:
+        return {i: line.rstrip("\n") for i, line in enumerate(src_lines, start=1)}
+    cached = _FILE_LINES.get(filename)
+    if cached is None or cached[0] is not all_lines:
+        cached = _FILE_LINES[filename] = (all_lines, {i: line.rstrip("\n") for i, line in enumerate(all_lines, 1)})
+    return cached[1]
 
 
 def _refuse_async(module, name, filename, first, lines) -> None:

@@ -28,22 +28,31 @@ def clone_region(region: Region, mapping: dict) -> Region:
 
 def clone_stmt(stmt, mapping: dict):
     if isinstance(stmt, Call):
-        new = dataclasses.replace(stmt, args=[_sub(a, mapping) for a in stmt.args],
-                                  kwargs={k: _sub(v, mapping) for k, v in stmt.kwargs.items()}, outs=[])
+        new = _replaced(stmt, args=[_sub(a, mapping) for a in stmt.args],
+                       kwargs={k: _sub(v, mapping) for k, v in stmt.kwargs.items()}, outs=[])
     elif isinstance(stmt, If):
-        new = dataclasses.replace(stmt, cond=_sub(stmt.cond, mapping), then=clone_region(stmt.then, mapping),
-                                  orelse=clone_region(stmt.orelse, mapping), outs=[])
+        new = _replaced(stmt, cond=_sub(stmt.cond, mapping), then=clone_region(stmt.then, mapping),
+                       orelse=clone_region(stmt.orelse, mapping), outs=[])
     elif isinstance(stmt, While):
-        new = dataclasses.replace(stmt, inits=[_sub(a, mapping) for a in stmt.inits],
-                                  cond=clone_region(stmt.cond, mapping), body=clone_region(stmt.body, mapping),
-                                  outs=[])
+        new = _replaced(stmt, inits=[_sub(a, mapping) for a in stmt.inits],
+                       cond=clone_region(stmt.cond, mapping), body=clone_region(stmt.body, mapping),
+                       outs=[])
     elif isinstance(stmt, For):
-        new = dataclasses.replace(stmt, iterable=_sub(stmt.iterable, mapping),
-                                  inits=[_sub(a, mapping) for a in stmt.inits],
-                                  body=clone_region(stmt.body, mapping), outs=[])
+        new = _replaced(stmt, iterable=_sub(stmt.iterable, mapping),
+                       inits=[_sub(a, mapping) for a in stmt.inits],
+                       body=clone_region(stmt.body, mapping), outs=[])
     else:
         raise TypeError(stmt)
     new.outs = [_fresh(v, mapping) for v in stmt.outs]
+    return new
+
+
+def _replaced(stmt, **changes):
+    """`dataclasses.replace(stmt, **changes)` (the statement classes run nothing on __init__),
+    without its cost: clone_stmt runs for every statement of every copy a stage makes."""
+    new = object.__new__(stmt.__class__)
+    new.__dict__.update(stmt.__dict__)
+    new.__dict__.update(changes)
     return new
 
 

@@ -70,6 +70,20 @@ def version() -> int:
     return _version
 
 
+_LISTENERS: list[Callable[[], None]] = []
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    """Call `listener()` after every registration (api: the entry points that skip the version
+    test drop what they call)."""
+    _LISTENERS.append(listener)
+
+
+def _notify() -> None:
+    for listener in _LISTENERS:
+        listener()
+
+
 def _key(target: Any) -> Any:
     # Bound methods of the same descriptor compare equal; everything else by identity/hash.
     try:
@@ -116,6 +130,7 @@ def _register(table: dict, kind: str, targets: tuple, differentiable=None) -> Ca
             table[_key(target)] = _make_rule(fn, target, kind, differentiable)
             _NONDIFF.pop(target, None)
         _version += 1
+        _notify()
         return fn
 
     return decorate
@@ -149,6 +164,7 @@ def nondifferentiable(*targets: Any) -> None:
     for target in targets:
         _NONDIFF[_key(target)] = True
     _version += 1
+    _notify()
 
 
 _SUBSCRIPTABLE_DATA = (numpy.ndarray, numpy.generic, list, tuple)
