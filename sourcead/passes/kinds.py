@@ -3,7 +3,9 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
 
     Scalar()                a Python or NumPy number
     Array(shape, ndim)      an array of rank `ndim` (None: not known) whose `shape` token names a
-                            shape class: arrays with the same token have the same shape (None: not known)
+                            shape class: arrays with the same token have the same shape (None: not known);
+                            `unit_free`: no axis of length 1, and `same`: more tokens of classes known to
+                            have its shape (see `_unit_free` for what that proves)
     Bool()                  True or False (a comparison's result)
     Seq()                   a tuple or a list
     Shape()                 a tuple of ints (``x.shape``): its items are numbers
@@ -38,10 +40,13 @@ class Scalar:
 
 @dataclasses.dataclass(frozen=True)
 class Array:
-    """An array of rank `ndim` whose shape is that of every array with the same `shape` token."""
+    """An array of rank `ndim` whose shape is that of every array with the same `shape` token, and
+    of every array whose token is in `same`; `unit_free`: known to have no axis of length 1."""
 
     shape: object = None
     ndim: int | None = None
+    unit_free: bool = False
+    same: frozenset = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,7 +109,7 @@ def kind_of_value(x):
     if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, (bool, np.bool_)):
         return SCALAR
     if isinstance(x, np.ndarray):
-        return Array(None, x.ndim)
+        return Array(None, x.ndim, 1 not in x.shape)
     if isinstance(x, tuple) and hasattr(type(x), "_fields"):
         return Record(tuple((f, kind_of_value(v)) for f, v in zip(type(x)._fields, x)), type(x))
     if isinstance(x, (tuple, list)):
@@ -147,7 +152,7 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
             kinds[("global", key)] = k
     for v, k in arg_kinds.items():
         if isinstance(k, Array) and k.shape is None:
-            k = Array(v, k.ndim)
+            k = dataclasses.replace(k, shape=v)
         if k is not None:
             kinds[v] = k
     extend(fn.body.body, kinds)
@@ -157,8 +162,9 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
 def renamed(kinds: dict, mapping: dict) -> dict:
     """The kinds of a copy of a function (`mapping`: old value -> new), shape classes included."""
     def rename(k):
-        if isinstance(k, Array) and isinstance(k.shape, Var) and k.shape in mapping:
-            return Array(mapping[k.shape], k.ndim)
+        if isinstance(k, Array) and (k.shape in mapping or k.same):
+            return dataclasses.replace(k, shape=mapping.get(k.shape, k.shape),
+                                       same=frozenset(mapping.get(t, t) for t in k.same))
         return k
     return {mapping.get(v, v): rename(k) for v, k in kinds.items()}
 
@@ -166,6 +172,15 @@ def renamed(kinds: dict, mapping: dict) -> dict:
 def numeric(k) -> bool:
     """Whether a kind is a number or an array (whose cotangents add with +)."""
     return isinstance(k, (Scalar, Array))
+
+
+def same_shape(a, b) -> bool:
+    """Whether two kinds are arrays known to have one shape (a class token in common)."""
+    return isinstance(a, Array) and isinstance(b, Array) and bool(_tokens(a) & _tokens(b))
+
+
+def _tokens(k: Array) -> frozenset:
+    return k.same | {k.shape} if k.shape is not None else k.same
 
 
 def is_scalar(x, kinds) -> bool:
@@ -186,11 +201,11 @@ def of(x, kinds):
         if x.spelling and "." not in x.spelling and x.scope is not None:
             key = ("global", (id(x.scope), x.spelling))
             k = kinds.get(key)
-            return Array(key, k.ndim) if isinstance(k, Array) else k
+            return dataclasses.replace(k, shape=key) if isinstance(k, Array) else k
         return None
     k = kinds.get(x)
     if isinstance(k, Array) and k.shape is None:
-        return Array(x, k.ndim)  # a shape no other value is known to share: its own class
+        return dataclasses.replace(k, shape=x)  # a shape no other value is known to share: its own class
     return k
 
 
@@ -207,7 +222,9 @@ def _join(a, b):
     if a == b:
         return a
     if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
-        return Array(None, a.ndim)
+        both = _tokens(a) & _tokens(b)  # what either value is known to share
+        token = a.shape if a.shape in both else min(both, key=repr) if both else None
+        return Array(token, a.ndim, a.unit_free and b.unit_free, frozenset(both - {token}))
     return None
 
 
@@ -220,7 +237,19 @@ def _elementwise(ks):
     tokens = {k.shape for k in arrays}
     ndims = {k.ndim for k in arrays}
     ndim = max(ndims) if None not in ndims else None  # broadcasting: the largest rank
+    if ndim is not None and all(k.unit_free for k in arrays):
+        return _unit_free(arrays, ndim)
     return Array(tokens.pop() if len(tokens) == 1 else None, ndim)
+
+
+def _unit_free(arrays: list, ndim: int) -> Array:
+    """Broadcasting arrays none of which has an axis of length 1: NumPy raises unless the axes
+    that line up are equal, so (when it does not raise) the result has the shape of each operand
+    of the largest rank, and is itself free of axes of length 1."""
+    widest = [k for k in arrays if k.ndim == ndim]
+    tokens = frozenset().union(*(_tokens(k) for k in widest))
+    token = widest[0].shape if widest[0].shape is not None else min(tokens, key=repr) if tokens else None
+    return Array(token, ndim, True, tokens - {token})
 
 
 def _matmul(stmt, ks, kinds):
@@ -234,14 +263,17 @@ def _matmul(stmt, ks, kinds):
     if not (isinstance(a, Array) and isinstance(b, Array)) or a.ndim is None or b.ndim is None:
         return None
     rank = max(a.ndim, b.ndim) if min(a.ndim, b.ndim) >= 2 else a.ndim + b.ndim - 2
-    return SCALAR if rank == 0 else Array(stmt.outs[0], rank)
+    # the result's axes are axes of the operands (their batch axes equal when none is of length 1)
+    return SCALAR if rank == 0 else Array(stmt.outs[0], rank, a.unit_free and b.unit_free)
 
 
 def _transpose(stmt, ks, kinds):
     """Same rank; a vector's transpose is itself, anything else has a shape of its own."""
     if len(stmt.args) != 1 or not isinstance(ks[0], Array):
         return None
-    return Array(stmt.outs[0] if ks[0].ndim != 1 else ks[0].shape, ks[0].ndim)
+    if ks[0].ndim == 1:
+        return ks[0]
+    return Array(stmt.outs[0], ks[0].ndim, ks[0].unit_free)
 
 
 def _getitem(stmt, ks, kinds):
@@ -266,7 +298,7 @@ def _getitem(stmt, ks, kinds):
     else:
         return None
     rank = ks[0].ndim - ints
-    return SCALAR if rank == 0 else Array(None, rank)
+    return SCALAR if rank == 0 else Array(None, rank, ks[0].unit_free)  # the last axes of x
 
 
 def _reduction(stmt, ks, kinds):

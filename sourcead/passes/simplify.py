@@ -243,7 +243,7 @@ class _Simplifier:
             c, x = d.args[0], d.args[1]
             kx = kinds_mod.of(x, self.kinds)
             if self.scalar(c) and isinstance(kx, kinds_mod.Array) and kx.shape is not None \
-                    and kinds_mod.of(other, self.kinds) == kx:
+                    and kinds_mod.same_shape(kinds_mod.of(other, self.kinds), kx):
                 return self.derive(stmt, operator.mul, [c, other] if first else [other, c])
             if self.scalar(c) and self.scalar(other) and stmt.tag == "grad":  # spread c, times s: spread c * s
                 scaled = self.product(stmt, c, other)
@@ -343,7 +343,7 @@ class _Simplifier:
         unbroadcast(u * v, x) of a number x, u and v of one shape: np.vdot(u, v) (the sum of the
         products, in one pass)."""
         kg, kx = kinds_mod.of(args[0], self.kinds), kinds_mod.of(args[1], self.kinds)
-        if kg is not None and kg == kx and (isinstance(kg, kinds_mod.Scalar) or isinstance(kg, kinds_mod.Array) and kg.shape is not None):
+        if isinstance(kg, kinds_mod.Scalar) and kg == kx or kinds_mod.same_shape(kg, kx):
             return args[0]
         product = self.defining(args[0], operator.mul)
         if stmt.op is not runtime.unbroadcast or product is None:
@@ -354,11 +354,11 @@ class _Simplifier:
             return self.after(stmt, runtime.unbroadcast, [scaled[1], args[1]], scaled[0])
         if isinstance(kx, kinds_mod.Scalar):
             ku, kv = (kinds_mod.of(x, self.kinds) for x in product.args)
-            if isinstance(ku, kinds_mod.Array) and ku.shape is not None and ku == kv:
+            if isinstance(ku, kinds_mod.Array) and ku.shape is not None and kinds_mod.same_shape(ku, kv):
                 for i, factor in enumerate(product.args):  # vdot(s * u, v) -> s * vdot(u, v)
                     inner = self.defining(factor, operator.mul)
                     scaled = self.scaled(inner) if inner is not None else None
-                    if scaled is not None and self.kinds_of(scaled[1]) == ku:
+                    if scaled is not None and kinds_mod.same_shape(self.kinds_of(scaled[1]), ku):
                         pair = [scaled[1], product.args[1 - i]] if i == 0 else [product.args[0], scaled[1]]
                         return self.after(stmt, np.vdot, pair, scaled[0])
                 return self.derive(stmt, np.vdot, product.args)
