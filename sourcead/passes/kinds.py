@@ -402,7 +402,8 @@ def kind_of_call(stmt: Call, kinds):
     ks = [of(a, kinds) for a in stmt.args]
     if op in (operator.add, operator.mul) and any(isinstance(k, Seq) for k in ks):
         return _sequences(op, ks)
-    if op in _ELEMENTWISE or isinstance(op, np.ufunc) or op is runtime.log_or_zero:
+    # a generalised ufunc (np.matmul, np.vecdot: core dimensions) is not elementwise
+    if op in _ELEMENTWISE or isinstance(op, np.ufunc) and op.signature is None or op is runtime.log_or_zero:
         return None if stmt.kwargs else _elementwise(ks)
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":
         return _math(stmt, ks, kinds)
