@@ -237,16 +237,17 @@ def _elementwise(ks):
     tokens = {k.shape for k in arrays}
     ndims = {k.ndim for k in arrays}
     ndim = max(ndims) if None not in ndims else None  # broadcasting: the largest rank
-    if ndim is not None and all(k.unit_free for k in arrays):
-        return _unit_free(arrays, ndim)
+    widest = [k for k in arrays if k.ndim == ndim and k.unit_free] if ndim is not None else []
+    if widest:
+        return _unit_free(widest, ndim)
     return Array(tokens.pop() if len(tokens) == 1 else None, ndim)
 
 
-def _unit_free(arrays: list, ndim: int) -> Array:
-    """Broadcasting arrays none of which has an axis of length 1: NumPy raises unless the axes
-    that line up are equal, so (when it does not raise) the result has the shape of each operand
-    of the largest rank, and is itself free of axes of length 1."""
-    widest = [k for k in arrays if k.ndim == ndim]
+def _unit_free(widest: list, ndim: int) -> Array:
+    """The result of broadcasting operands some of which (`widest`) have the largest rank and no
+    axis of length 1: NumPy raises unless every other operand's axes that line up with theirs are
+    equal to them or 1, so (when it does not raise) the result has the shape of each of `widest`
+    and no axis of length 1 either."""
     tokens = frozenset().union(*(_tokens(k) for k in widest))
     token = widest[0].shape if widest[0].shape is not None else min(tokens, key=repr) if tokens else None
     return Array(token, ndim, True, tokens - {token})
@@ -302,14 +303,35 @@ def _getitem(stmt, ks, kinds):
 
 
 def _reduction(stmt, ks, kinds):
-    """A full reduction is a number, whatever it reduces."""
+    """A full reduction is a number, whatever it reduces; one along literal axes, an array."""
     rest = stmt.args[1:]
     axis = stmt.kwargs.get("axis", rest[0] if rest else None)
     keep = stmt.kwargs.get("keepdims")
     if (axis is None or _is_none(axis)) and (keep is None or isinstance(keep, Const) and not keep.value) \
             and len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims", "ddof"}:
         return SCALAR
+    if len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims"} and isinstance(ks[0], Array) \
+            and ks[0].ndim is not None and axis is not None:
+        return _along_axes(ks[0], axis, keep)
     return None
+
+
+def _along_axes(a: Array, axis, keep):
+    """A reduction of `a` along literal axes: of a's rank with keepdims (those axes of length 1),
+    else that many axes fewer (the others a's own, so no axis of length 1 if a has none)."""
+    if not (isinstance(axis, Const) and axis.spelling is None):
+        return None
+    axes = axis.value if isinstance(axis.value, tuple) else (axis.value,)
+    if not all(type(i) is int for i in axes) or keep is not None and not _plain_bool(keep):
+        return None
+    if keep is not None and keep.value:
+        return Array(None, a.ndim)
+    rank = a.ndim - len(axes)
+    return None if rank < 0 else SCALAR if rank == 0 else Array(None, rank, a.unit_free)
+
+
+def _plain_bool(x) -> bool:
+    return isinstance(x, Const) and x.spelling is None and type(x.value) is bool
 
 
 def _is_none(x):

@@ -165,10 +165,13 @@ def test_an_elementwise_result_of_unit_free_arrays_shares_each_operands_shape():
     assert same_shape(k, A) and same_shape(k, B) and k.unit_free
     k, _ = call_kind(np.multiply, A, Array("v", 1, True), Array("B", 2, True))
     assert same_shape(k, A) and same_shape(k, B) and not same_shape(k, Array("v", 1, True))
-    k, _ = call_kind(operator.add, A, Array("C", 2, False))  # C may have a unit axis: nothing known
-    assert not same_shape(k, A) and not k.unit_free
-    k, _ = call_kind(operator.add, Array("v", 1, True), Array("w", 1, False))
-    assert not same_shape(k, Array("v", 1, True))
+    C = Array("C", 2, False)  # C may have an axis of length 1, broadcast up to A's
+    k, _ = call_kind(operator.add, A, C)
+    assert same_shape(k, A) and k.unit_free and not same_shape(k, C)
+    k, _ = call_kind(operator.add, Array("v", 1, True), C)  # v is of a lower rank: nothing known
+    assert not same_shape(k, Array("v", 1, True)) and not same_shape(k, C) and not k.unit_free
+    k, _ = call_kind(operator.add, Array("v", 1, False), Array("w", 1, False))
+    assert not same_shape(k, Array("v", 1)) and not k.unit_free
 
 
 def test_products_and_items_of_unit_free_arrays_are_unit_free():
@@ -194,3 +197,37 @@ def test_either_of_two_values_keeps_what_both_are_known_to_share():
     assert same_shape(joined, Array("x", 2)) and joined.unit_free
     assert not kinds._join(a, Array("y", 2, True)).shape
     assert not kinds._join(a, Array("x", 2, False)).unit_free
+
+
+def softmax_xent(W, b, X, Y):
+    logits = X @ W + b
+    z = logits - np.max(logits, axis=1, keepdims=True)
+    lse = np.log(np.sum(np.exp(z), axis=1, keepdims=True))
+    return -np.sum(Y * (z - lse)) / X.shape[0] + 0.1 * np.sum(np.mean(np.tanh(logits), axis=0) ** 2)
+
+
+@pytest.mark.parametrize("batch, classes", [(5, 3), (1, 3), (5, 1)], ids=["plain", "batch-one", "one-class"])
+def test_reductions_along_an_axis_broadcast_back(batch, classes):
+    """The MLP's loss: a row max and a row sum with keepdims (an axis of length 1) broadcast back
+    against the logits, which have no axis of length 1 when batch and classes are not 1."""
+    rng = np.random.RandomState(4)
+    args = (rng.normal(size=(2, classes)), rng.normal(size=classes), rng.normal(size=(batch, 2)),
+            np.eye(classes)[rng.randint(classes, size=batch)])
+    df = sourcead.grad(softmax_xent, wrt=(0, 1))
+    check_grad(df, softmax_xent, args, (0, 1))
+    if batch > 1 and classes > 1:
+        text = sourcead.source(df, *args)
+        assert "unbroadcast(dz" not in text and "unbroadcast(dt, t" not in text
+
+
+def test_a_reduction_along_literal_axes_is_an_array_of_that_many_axes_fewer():
+    from sourcead.ir.core import Call, Const, Var
+    A = Array("A", 3, True)
+    for kw, expected in [({"axis": Const(1)}, Array(None, 2, True)), ({"axis": Const((0, 2))}, Array(None, 1, True)),
+                         ({"axis": Const(1), "keepdims": Const(True)}, Array(None, 3)),
+                         ({"axis": Const((0, 1, 2))}, kinds.SCALAR)]:
+        a = Var()
+        got = kinds.kind_of_call(Call([Var()], np.sum, [a], kw, None), {a: A})
+        assert got == expected, kw
+    a, n = Var(), Var()
+    assert kinds.kind_of_call(Call([Var()], np.sum, [a], {"axis": n}, None), {a: A, n: kinds.SCALAR}) is None

@@ -167,7 +167,8 @@ CASES = [
           return (a, b, c, d, e, f)
      """), {"A": "Array(A, 2)", "v": "Array(v, 1)", "i": "Scalar", "a": "Array(?, 1)", "b": "Scalar",
             "c": "Scalar", "d": "-", "e": "Shape", "f": "Scalar"}),
-    # a full reduction is a number; along an axis or with keepdims it is not inferred
+    # a full reduction is a number; along a literal axis an array of one axis fewer; with keepdims
+    # and no axis it is not inferred
     (reductions, (MAT,), ir("""
         def reductions(A):
           a = numpy.sum(A)
@@ -177,7 +178,8 @@ CASES = [
           e = len(A)
           f = .sum(A, 0)
           return (a, b, c, d, e, f)
-     """), {"A": "Array(A, 2)", "a": "Scalar", "b": "-", "c": "Scalar", "d": "-", "e": "Scalar", "f": "-"}),
+     """), {"A": "Array(A, 2)", "a": "Scalar", "b": "Array(?, 1)", "c": "Scalar", "d": "-", "e": "Scalar",
+                   "f": "Array(?, 1)"}),
     # s starts a number and becomes x's array: after the loop it is either, so not known
     (loops, (VEC, SCALAR), ir("""
         def loops(x, n):
@@ -253,11 +255,14 @@ def test_a_global_has_the_kind_it_is_guarded_for():
     key = (id(w.scope), "W")
     table = kinds.infer(fn, {fn.params[0].var: VEC}, {key: kinds.kind_of_value(W)})
     (result,) = fn.body.yields
-    assert table[result] == Array(None, 1), "x's shape class and W's differ: not known to be the same"
+    assert table[result] == Array(("global", key), 1, unit_free=True), \
+        "W has no axis of length 1: x is of its length or 1 (or W * x raises), W * x of W's shape"
     assert kinds.of(w, table) == Array(("global", key), 1, unit_free=True), "W = np.ones(3): no axis of length 1"
     table = kinds.infer(fn, {fn.params[0].var: SCALAR}, {key: kinds.kind_of_value(W)})
     assert table[result] == Array(("global", key), 1, unit_free=True), "a number times W has W's shape"
     assert result not in kinds.infer(fn, {fn.params[0].var: SCALAR}, {}), "an unguarded global: not known"
+    table = kinds.infer(fn, {fn.params[0].var: VEC}, {key: Array(None, 1)})
+    assert table[result] == Array(None, 1), "W may have length 1: x's shape class and W's differ"
 
 
 def test_an_argument_array_of_unknown_shape_class_gets_its_own():
