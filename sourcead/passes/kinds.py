@@ -223,7 +223,7 @@ def _join(a, b):
         return a
     if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
         both = _tokens(a) & _tokens(b)  # what either value is known to share
-        token = a.shape if a.shape in both else min(both, key=repr) if both else None
+        token = a.shape if a.shape == b.shape else None
         return Array(token, a.ndim, a.unit_free and b.unit_free, frozenset(both - {token}))
     return None
 
@@ -237,19 +237,20 @@ def _elementwise(ks):
     tokens = {k.shape for k in arrays}
     ndims = {k.ndim for k in arrays}
     ndim = max(ndims) if None not in ndims else None  # broadcasting: the largest rank
+    token = tokens.pop() if len(tokens) == 1 else None
     widest = [k for k in arrays if k.ndim == ndim and k.unit_free] if ndim is not None else []
     if widest:
-        return _unit_free(widest, ndim)
-    return Array(tokens.pop() if len(tokens) == 1 else None, ndim)
+        return _unit_free(widest, token, ndim)
+    return Array(token, ndim)
 
 
-def _unit_free(widest: list, ndim: int) -> Array:
+def _unit_free(widest: list, token, ndim: int) -> Array:
     """The result of broadcasting operands some of which (`widest`) have the largest rank and no
     axis of length 1: NumPy raises unless every other operand's axes that line up with theirs are
     equal to them or 1, so (when it does not raise) the result has the shape of each of `widest`
-    and no axis of length 1 either."""
+    and no axis of length 1 either. Its class (`token`) stays as without that knowledge (the value
+    a shape is read from is one of its dtype too); `same` records the others."""
     tokens = frozenset().union(*(_tokens(k) for k in widest))
-    token = widest[0].shape if widest[0].shape is not None else min(tokens, key=repr) if tokens else None
     return Array(token, ndim, True, tokens - {token})
 
 

@@ -53,7 +53,7 @@ VEC = np.array([0.3, -1.2, 2.0, 0.5])
 
 @pytest.mark.parametrize("f, args, wrt, expected", [
     (mse, (0.5, -0.2, VEC, 2 * VEC + 0.1), (0, 1), [
-        "r = w * x + b - y", "t = 2.0 * (1 / np.size(x))",
+        "r = w * x + b - y", "t = 2.0 * (1 / np.size(r))",
         "db = t * unbroadcast(r, b)", "dw = t * vdot(r, x)", "return dw, db"]),
     # x with an axis of length 1: r = w * x + b - y is not known to have x's shape
     (mse, (0.5, -0.2, VEC[None, :], 2 * VEC + 0.1), (0, 1), [
