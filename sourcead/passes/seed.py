@@ -46,8 +46,9 @@ def run(fn: Function, kinds: dict, wrt: list[int], seed) -> tuple[Function, dict
     uniform = _Uniform(kinds, kind, seed)
     wrt_vars = [fn.params[i].var for i in wrt]
     results = fn.body.yields[len(fn.body.yields) - len(wrt):]
-    if not uniform.region(fn.body.body) or any(g in uniform.values and not kinds_mod.same_shape(kinds_mod.of(v, kinds), kind)
-                                               for v, g in zip(wrt_vars, results, strict=True)):
+    if not uniform.region(fn.body.body) or any(
+            g in uniform.values and not kinds_mod.same_shape(kinds_mod.of(v, kinds), kind)
+            for v, g in zip(wrt_vars, results, strict=True)):
         return fn, kinds  # a number standing for an array cannot be summed down to a number here
     _rewrite(fn, kinds, uniform, seed, wrt_vars)
     return fn, kinds

@@ -69,6 +69,22 @@ def test_one_gradient_serves_arrays_that_broadcast(batch, h0_rows):
     check_grad(df, rnn, rnn_args(seed=1), (0, 1, 2))  # and back
 
 
+@pytest.mark.parametrize("h0_rows", [None, 1], ids=["unit-free", "h0-one-row"])
+def test_rnn_in_every_mode(h0_rows):
+    """vjp, jvp and the Hessian with respect to b of the RNN, against autograd (and finite
+    differences for the Hessian), with and without an axis that broadcasts."""
+    args = rnn_args(batch=3, h0_rows=h0_rows, steps=3)
+    out, pullback = sourcead.vjp(rnn, *args)
+    expected_out, expected = autograd_vjp(rnn, args, 1.5)
+    assert_close(out, expected_out)
+    assert_close(pullback(1.5), expected, rtol=1e-9, atol=1e-11)
+    tangents = tuple(np.random.RandomState(5).normal(size=np.shape(a)) for a in args)
+    assert_close(sourcead.jvp(rnn, args, tangents), autograd_jvp(rnn, args, tangents), rtol=1e-9, atol=1e-11)
+    got = sourcead.hessian(rnn, wrt=2)(*args)
+    assert_close(got, autograd_hessian(rnn, args, wrt=2), rtol=1e-8, atol=1e-10)
+    assert_close(got, numeric_hessian(rnn, args, wrt=2), rtol=1e-5, atol=1e-7)
+
+
 def blend(x, y):
     z = x * y + x
     return np.sin(z) * y + np.tanh(x - y)
