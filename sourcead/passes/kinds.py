@@ -29,7 +29,7 @@ import types
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_dict, make_list, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_dict, make_list, make_tuple, regions, walk
 from ..ir.ops import in_, not_in
 
 
@@ -464,7 +464,10 @@ def _loop(stmt, kinds) -> None:
     if isinstance(stmt, For):
         kinds[stmt.body.params[0]] = SCALAR  # an index from a range
     current = [of(a, kinds) for a in stmt.inits]
+    inside = [o for region in regions(stmt) for st in walk(region.body) for o in st.outs]
+    given = {v: kinds[v] for v in inside if v in kinds}  # facts a transform established
     for _ in range(4):
+        _forget(inside, given, kinds)
         _carry(stmt, params, current, kinds)
         new = [_join(c, of(y, kinds)) for c, y in zip(current, stmt.body.yields, strict=True)]
         if new == current:
@@ -472,9 +475,21 @@ def _loop(stmt, kinds) -> None:
         current = new
     else:
         current = [None] * len(params)
+        _forget(inside, given, kinds)
         _carry(stmt, params, current, kinds)
     for out, k in zip(stmt.outs, current, strict=True):
         _set(kinds, out, k)
+
+
+def _forget(inside: list, given: dict, kinds: dict) -> None:
+    """Each round of a loop's fixed point infers its body afresh from the carried values' kinds:
+    what an earlier round inferred from narrower ones (a number that the next iteration makes an
+    array) must not stay as a kept fact."""
+    for v in inside:
+        if v in given:
+            kinds[v] = given[v]
+        else:
+            kinds.pop(v, None)
 
 
 def _carry(stmt, params, current, kinds) -> None:
