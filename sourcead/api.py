@@ -129,7 +129,7 @@ _FAST_KIND = {float: "f", int: "i", np.float64: "f", bool: "b"}
 def _fast_kind(a):
     """A cheap key for what a derivative is specialised on: a type, and an array's rank and dtype."""
     if type(a) is np.ndarray:
-        return (a.ndim, a.dtype.kind)
+        return (a.ndim, a.dtype.kind, 1 not in a.shape)  # kinds.kind_of_value's unit_free
     return (type(a), kind_of_value(a))
 
 

@@ -6,7 +6,8 @@ the results their arguments' types. When it is called again for argument kinds i
 derivative for, `Derivative._install_entry_point` gives it a `__call__` of its own (a derivative
 called once pays nothing for it), written with `compile_entry` for the specialisations it has made
 so far (the latest `MAX_SPECIALISATIONS`): each argument is tested inline against the key the
-general path looks up -- its type, and an array's rank and dtype -- then that specialisation's
+general path looks up -- its type, and an array's rank, dtype and whether it has an axis of length
+1 -- then that specialisation's
 generated function runs and its results get the conversion the general path gives them
 (`as_gradient` wherever a result is not already of its argument's type, shape and dtype). Every
 other call goes to the general path as it came: keyword arguments, other kinds, a rule registered
@@ -66,7 +67,7 @@ def enabled() -> bool:
 @dataclasses.dataclass(frozen=True)
 class Spec:
     """One specialisation as the entry point calls it."""
-    guards: tuple        # per argument: ("type", T) or ("array", ndim, dtype)
+    guards: tuple        # per argument: ("type", T) or ("array", ndim, dtype, unit_free)
     fn: object           # the generated function
     derived: object      # what `Derivative._last` becomes
     shape: tuple         # (mode, several, wrt, returns_tuple, single_value, has_aux)
@@ -78,7 +79,7 @@ def guard(a):
     """The inline test that an argument has the general path's key for `a` (`api._fast_kind`), or
     None when no test of its type alone is exact (its kind depends on its contents)."""
     if type(a) is np.ndarray:  # its dtype itself (the key has its kind): a sufficient test, and a cheap one
-        return ("array", a.ndim, a.dtype)
+        return ("array", a.ndim, a.dtype, 1 not in a.shape)  # and kinds' unit_free: no axis of length 1
     if kind_of_value(a) in (None, SCALAR, SEQ):  # what the type alone decides
         return ("type", type(a))
     return None
@@ -102,7 +103,8 @@ def _spelled(value, types: dict) -> str:
 
 def _test(name: str, g, types: dict) -> str:
     if g[0] == "array":
-        return f"type({name}) is _ndarray and {name}.ndim == {g[1]} and {name}.dtype is {_spelled(g[2], types)}"
+        return (f"type({name}) is _ndarray and {name}.ndim == {g[1]} and {name}.dtype is {_spelled(g[2], types)} "
+                f"and 1 {'not in' if g[3] else 'in'} {name}.shape")
     return f"type({name}) is {_spelled(g[1], types)}"
 
 

@@ -3,7 +3,9 @@ specialised for. A kind is a small frozen value of a lattice whose top is None (
 
     Scalar()                a Python or NumPy number
     Array(shape, ndim)      an array of rank `ndim` (None: not known) whose `shape` token names a
-                            shape class: arrays with the same token have the same shape (None: not known)
+                            shape class: arrays with the same token have the same shape (None: not known);
+                            `unit_free`: no axis of length 1, and `same`: more tokens of classes known to
+                            have its shape (see `_unit_free` for what that proves)
     Bool()                  True or False (a comparison's result)
     Seq(item)               a tuple or a list; `item` what each of its items is, for one built here
                             (a rank, never a shape class; NOTHING: it is empty; None: not known)
@@ -32,7 +34,7 @@ import types
 import numpy as np
 
 from .. import runtime
-from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_dict, make_list, make_tuple
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Var, While, make_dict, make_list, make_tuple, regions, walk
 from ..ir.ops import in_, not_in
 
 
@@ -43,10 +45,13 @@ class Scalar:
 
 @dataclasses.dataclass(frozen=True)
 class Array:
-    """An array of rank `ndim` whose shape is that of every array with the same `shape` token."""
+    """An array of rank `ndim` whose shape is that of every array with the same `shape` token, and
+    of every array whose token is in `same`; `unit_free`: known to have no axis of length 1."""
 
     shape: object = None
     ndim: int | None = None
+    unit_free: bool = False
+    same: frozenset = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +138,7 @@ def kind_of_value(x):
     if isinstance(x, (complex, np.complexfloating)):
         return ComplexScalar()
     if isinstance(x, np.ndarray):
-        return (ComplexArray if x.dtype.kind == "c" else Array)(None, x.ndim)
+        return (ComplexArray if x.dtype.kind == "c" else Array)(None, x.ndim, 1 not in x.shape)
     if isinstance(x, tuple) and hasattr(type(x), "_fields"):
         return Record(tuple((f, kind_of_value(v)) for f, v in zip(type(x)._fields, x)), type(x))
     if isinstance(x, (tuple, list)):
@@ -186,8 +191,9 @@ def infer(fn: Function, arg_kinds: dict[Var, object], global_kinds: dict | None 
 def renamed(kinds: dict, mapping: dict) -> dict:
     """The kinds of a copy of a function (`mapping`: old value -> new), shape classes included."""
     def rename(k):
-        if isinstance(k, Array) and isinstance(k.shape, Var) and k.shape in mapping:
-            return dataclasses.replace(k, shape=mapping[k.shape])
+        if isinstance(k, Array) and (k.shape in mapping or k.same):
+            return dataclasses.replace(k, shape=mapping.get(k.shape, k.shape),
+                                       same=frozenset(mapping.get(t, t) for t in k.same))
         return k
     return {mapping.get(v, v): rename(k) for v, k in kinds.items()}
 
@@ -195,6 +201,15 @@ def renamed(kinds: dict, mapping: dict) -> dict:
 def numeric(k) -> bool:
     """Whether a kind is a number or an array (whose cotangents add with +)."""
     return isinstance(k, (Scalar, Array))
+
+
+def same_shape(a, b) -> bool:
+    """Whether two kinds are arrays known to have one shape (a class token in common)."""
+    return isinstance(a, Array) and isinstance(b, Array) and bool(_tokens(a) & _tokens(b))
+
+
+def _tokens(k: Array) -> frozenset:
+    return k.same | {k.shape} if k.shape is not None else k.same
 
 
 def is_scalar(x, kinds) -> bool:
@@ -247,7 +262,9 @@ def _join(a, b):
     if isinstance(a, Scalar) and isinstance(b, Scalar):
         return SCALAR  # a real number or a complex one (passes/complexity.py tells which)
     if isinstance(a, Array) and isinstance(b, Array) and a.ndim == b.ndim and a.ndim is not None:
-        return Array(None, a.ndim)
+        both = _tokens(a) & _tokens(b)  # what either value is known to share
+        token = a.shape if a.shape == b.shape else None
+        return Array(token, a.ndim, a.unit_free and b.unit_free, frozenset(both - {token}))
     return None
 
 
@@ -282,7 +299,21 @@ def _elementwise(ks):
     tokens = {k.shape for k in arrays}
     ndims = {k.ndim for k in arrays}
     ndim = max(ndims) if None not in ndims else None  # broadcasting: the largest rank
-    return Array(tokens.pop() if len(tokens) == 1 else None, ndim)
+    token = tokens.pop() if len(tokens) == 1 else None
+    widest = [k for k in arrays if k.ndim == ndim and k.unit_free] if ndim is not None else []
+    if widest:
+        return _unit_free(widest, token, ndim)
+    return Array(token, ndim)
+
+
+def _unit_free(widest: list, token, ndim: int) -> Array:
+    """The result of broadcasting operands some of which (`widest`) have the largest rank and no
+    axis of length 1: NumPy raises unless every other operand's axes that line up with theirs are
+    equal to them or 1, so (when it does not raise) the result has the shape of each of `widest`
+    and no axis of length 1 either. Its class (`token`) stays as without that knowledge (the value
+    a shape is read from is one of its dtype too); `same` records the others."""
+    tokens = frozenset().union(*(_tokens(k) for k in widest))
+    return Array(token, ndim, True, tokens - {token})
 
 
 def _matmul(stmt, ks, kinds):
@@ -296,14 +327,17 @@ def _matmul(stmt, ks, kinds):
     if not (isinstance(a, Array) and isinstance(b, Array)) or a.ndim is None or b.ndim is None:
         return None
     rank = max(a.ndim, b.ndim) if min(a.ndim, b.ndim) >= 2 else a.ndim + b.ndim - 2
-    return SCALAR if rank == 0 else Array(stmt.outs[0], rank)
+    # the result's axes are axes of the operands (their batch axes equal when none is of length 1)
+    return SCALAR if rank == 0 else Array(stmt.outs[0], rank, a.unit_free and b.unit_free)
 
 
 def _transpose(stmt, ks, kinds):
     """Same rank; a vector's transpose is itself, anything else has a shape of its own."""
     if len(stmt.args) != 1 or not isinstance(ks[0], Array):
         return None
-    return Array(stmt.outs[0] if ks[0].ndim != 1 else ks[0].shape, ks[0].ndim)
+    if ks[0].ndim == 1:
+        return ks[0]
+    return Array(stmt.outs[0], ks[0].ndim, ks[0].unit_free)
 
 
 def _getitem(stmt, ks, kinds):
@@ -331,18 +365,39 @@ def _getitem(stmt, ks, kinds):
     else:
         return None
     rank = ks[0].ndim - ints
-    return SCALAR if rank == 0 else Array(None, rank)
+    return SCALAR if rank == 0 else Array(None, rank, ks[0].unit_free)  # the last axes of x
 
 
 def _reduction(stmt, ks, kinds):
-    """A full reduction is a number, whatever it reduces."""
+    """A full reduction is a number, whatever it reduces; one along literal axes, an array."""
     rest = stmt.args[1:]
     axis = stmt.kwargs.get("axis", rest[0] if rest else None)
     keep = stmt.kwargs.get("keepdims")
     if (axis is None or _is_none(axis)) and (keep is None or isinstance(keep, Const) and not keep.value) \
             and len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims", "ddof"}:
         return SCALAR
+    if len(rest) <= 1 and set(stmt.kwargs) <= {"axis", "keepdims"} and isinstance(ks[0], Array) \
+            and ks[0].ndim is not None and axis is not None:
+        return _along_axes(ks[0], axis, keep)
     return None
+
+
+def _along_axes(a: Array, axis, keep):
+    """A reduction of `a` along literal axes: of a's rank with keepdims (those axes of length 1),
+    else that many axes fewer (the others a's own, so no axis of length 1 if a has none)."""
+    if not (isinstance(axis, Const) and axis.spelling is None):
+        return None
+    axes = axis.value if isinstance(axis.value, tuple) else (axis.value,)
+    if not all(type(i) is int for i in axes) or keep is not None and not _plain_bool(keep):
+        return None
+    if keep is not None and keep.value:
+        return Array(None, a.ndim)
+    rank = a.ndim - len(axes)
+    return None if rank < 0 else SCALAR if rank == 0 else Array(None, rank, a.unit_free)
+
+
+def _plain_bool(x) -> bool:
+    return isinstance(x, Const) and x.spelling is None and type(x.value) is bool
 
 
 def _is_none(x):
@@ -476,7 +531,8 @@ def kind_of_call(stmt: Call, kinds):
     ks = [of(a, kinds) for a in stmt.args]
     if op in (operator.add, operator.mul) and any(isinstance(k, Seq) for k in ks):
         return _sequences(op, ks)
-    if op in _ELEMENTWISE or isinstance(op, np.ufunc) or op is runtime.log_or_zero:
+    # a generalised ufunc (np.matmul, np.vecdot: core dimensions) is not elementwise
+    if op in _ELEMENTWISE or isinstance(op, np.ufunc) and op.signature is None or op is runtime.log_or_zero:
         return None if stmt.kwargs else _elementwise(ks)
     if isinstance(op, types.BuiltinFunctionType) and getattr(op, "__module__", None) == "math":
         return _math(stmt, ks, kinds)
@@ -539,7 +595,10 @@ def _loop(stmt, kinds) -> None:
     if isinstance(stmt, For):
         kinds[stmt.body.params[0]] = SCALAR  # an index from a range
     current = [of(a, kinds) for a in stmt.inits]
+    inside = [o for region in regions(stmt) for st in walk(region.body) for o in st.outs]
+    given = {v: kinds[v] for v in inside if v in kinds}  # facts a transform established
     for _ in range(4):
+        _forget(inside, given, kinds)
         _carry(stmt, params, current, kinds)
         new = [_join(c, of(y, kinds)) for c, y in zip(current, stmt.body.yields, strict=True)]
         if new == current:
@@ -547,9 +606,21 @@ def _loop(stmt, kinds) -> None:
         current = new
     else:
         current = [None] * len(params)
+        _forget(inside, given, kinds)
         _carry(stmt, params, current, kinds)
     for out, k in zip(stmt.outs, current, strict=True):
         _set(kinds, out, k)
+
+
+def _forget(inside: list, given: dict, kinds: dict) -> None:
+    """Each round of a loop's fixed point infers its body afresh from the carried values' kinds:
+    what an earlier round inferred from narrower ones (a number that the next iteration makes an
+    array) must not stay as a kept fact."""
+    for v in inside:
+        if v in given:
+            kinds[v] = given[v]
+        else:
+            kinds.pop(v, None)
 
 
 def _carry(stmt, params, current, kinds) -> None:

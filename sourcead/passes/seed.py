@@ -46,8 +46,9 @@ def run(fn: Function, kinds: dict, wrt: list[int], seed) -> tuple[Function, dict
     uniform = _Uniform(kinds, kind, seed)
     wrt_vars = [fn.params[i].var for i in wrt]
     results = fn.body.yields[len(fn.body.yields) - len(wrt):]
-    if not uniform.region(fn.body.body) or any(g in uniform.values and kinds_mod.of(v, kinds) != kind
-                                               for v, g in zip(wrt_vars, results, strict=True)):
+    if not uniform.region(fn.body.body) or any(
+            g in uniform.values and not kinds_mod.same_shape(kinds_mod.of(v, kinds), kind)
+            for v, g in zip(wrt_vars, results, strict=True)):
         return fn, kinds  # a number standing for an array cannot be summed down to a number here
     _rewrite(fn, kinds, uniform, seed, wrt_vars)
     return fn, kinds
@@ -64,7 +65,7 @@ class _Uniform:
     def fine(self, x) -> bool:
         """An operand that broadcasts like a number or an array of the seed's shape."""
         k = kinds_mod.of(x, self.kinds)
-        return x in self.values or isinstance(k, kinds_mod.Scalar) or k == self.kind
+        return x in self.values or isinstance(k, kinds_mod.Scalar) or kinds_mod.same_shape(k, self.kind)
 
     def region(self, stmts) -> bool:
         """Whether every statement touching such a value keeps the condition (and extend them)."""
@@ -78,7 +79,7 @@ class _Uniform:
         if not any(isinstance(a, Var) and a in self.values for a in (*st.args, *st.kwargs.values())):
             return True
         if st.op is runtime.unbroadcast and st.args[0] in self.values and st.args[1] not in self.values \
-                and kinds_mod.of(st.args[1], self.kinds) == self.kind:
+                and kinds_mod.same_shape(kinds_mod.of(st.args[1], self.kinds), self.kind):
             self.values.add(st.outs[0])
             self.elided[st.outs[0]] = st.args[0]
             return True

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Attr, Call, Const, For, Function, If, Region, Var, While, make_dict, make_tuple, operands, regions
+from ..ir.core import Attr, Call, Const, For, Function, If, Method, Region, Var, While, make_dict, make_tuple, operands, regions
 from . import kinds as kinds_mod
 
 _FOLD = {operator.add, operator.sub, operator.mul, operator.truediv, operator.neg, operator.pos, operator.pow}
@@ -243,7 +243,7 @@ class _Simplifier:
             c, x = d.args[0], d.args[1]
             kx = kinds_mod.of(x, self.kinds)
             if self.scalar(c) and isinstance(kx, kinds_mod.Array) and kx.shape is not None \
-                    and kinds_mod.of(other, self.kinds) == kx:
+                    and kinds_mod.same_shape(kinds_mod.of(other, self.kinds), kx):
                 return self.derive(stmt, operator.mul, [c, other] if first else [other, c])
             if self.scalar(c) and self.scalar(other) and stmt.tag == "grad":  # spread c, times s: spread c * s
                 scaled = self.product(stmt, c, other)
@@ -341,28 +341,50 @@ class _Simplifier:
     def shaped_like(self, stmt, args, lits):
         """unbroadcast(g, x), broadcast_like(g, x): g itself when it provably has x's shape;
         unbroadcast(u * v, x) of a number x, u and v of one shape: np.vdot(u, v) (the sum of the
-        products, in one pass)."""
+        products, in one pass); unbroadcast(g, x) of a number x or of an x of a lower rank with no
+        axis of length 1: ``g.sum(axis=0)`` (the leading axes summed, the others x's)."""
         kg, kx = kinds_mod.of(args[0], self.kinds), kinds_mod.of(args[1], self.kinds)
-        if kg is not None and kg == kx and (isinstance(kg, kinds_mod.Scalar) or isinstance(kg, kinds_mod.Array) and kg.shape is not None):
+        if isinstance(kg, kinds_mod.Scalar) and kg == kx or kinds_mod.same_shape(kg, kx):
             return args[0]
         product = self.defining(args[0], operator.mul)
         if stmt.op is not runtime.unbroadcast or product is None:
-            return None
+            return self.leading_sum(stmt, args[0], args[1])
         scaled = self.scaled(product)
         if scaled is not None and (isinstance(kx, kinds_mod.Scalar) or self.uses.get(args[0], 0) == 1):
             # unbroadcast(s * g, x) -> s * unbroadcast(g, x): linear; on a number, the scaling is free
+            axis = self.leading_axes(stmt, scaled[1], args[1])
+            if axis is not None:
+                return self.after(stmt, Method("sum"), [scaled[1]], scaled[0], {"axis": axis})
             return self.after(stmt, runtime.unbroadcast, [scaled[1], args[1]], scaled[0])
         if isinstance(kx, kinds_mod.Scalar):
             ku, kv = (kinds_mod.of(x, self.kinds) for x in product.args)
-            if isinstance(ku, kinds_mod.Array) and ku.shape is not None and ku == kv:
+            if isinstance(ku, kinds_mod.Array) and ku.shape is not None and kinds_mod.same_shape(ku, kv):
                 for i, factor in enumerate(product.args):  # vdot(s * u, v) -> s * vdot(u, v)
                     inner = self.defining(factor, operator.mul)
                     scaled = self.scaled(inner) if inner is not None else None
-                    if scaled is not None and self.kinds_of(scaled[1]) == ku:
+                    if scaled is not None and kinds_mod.same_shape(self.kinds_of(scaled[1]), ku):
                         pair = [scaled[1], product.args[1 - i]] if i == 0 else [product.args[0], scaled[1]]
                         return self.after(stmt, np.vdot, pair, scaled[0])
                 return self.derive(stmt, np.vdot, product.args)
-        return None
+        return self.leading_sum(stmt, args[0], args[1])
+
+    def leading_sum(self, stmt: Call, g, x):
+        """``g.sum(axis=...)`` for ``unbroadcast(g, x)``, where `leading_axes` says which."""
+        axis = self.leading_axes(stmt, g, x)
+        return None if axis is None else Call(stmt.outs, Method("sum"), [g], {"axis": axis}, stmt.loc, None, stmt.tag)
+
+    def leading_axes(self, stmt: Call, g, x):
+        """The axes ``unbroadcast(g, x)`` sums when x is a number or an array of fewer axes than g
+        and none of length 1: g's leading ones (x's are g's last; unbroadcast's sum over x's axes
+        of length 1 is a no-op). None when that is not known."""
+        kg, kx = self.kinds_of(g), self.kinds_of(x)
+        rank = 0 if isinstance(kx, kinds_mod.Scalar) else kx.ndim if isinstance(kx, kinds_mod.Array) and kx.unit_free \
+            else None
+        if stmt.op is not runtime.unbroadcast or not isinstance(kg, kinds_mod.Array) or rank is None \
+                or kg.ndim is None or kg.ndim <= rank:
+            return None
+        lead = kg.ndim - rank
+        return Const(0) if lead == 1 else Const(tuple(range(lead)))
 
     def kinds_of(self, x):
         return kinds_mod.of(x, self.kinds)
@@ -376,10 +398,10 @@ class _Simplifier:
             return b, a
         return None
 
-    def after(self, stmt: Call, op, args: list, factor):
-        """``factor * op(*args)``: op's result computed first (a pending statement)."""
+    def after(self, stmt: Call, op, args: list, factor, kwargs: dict | None = None):
+        """``factor * op(*args, **kwargs)``: op's result computed first (a pending statement)."""
         inner = Var()
-        self.pending.append(Call([inner], op, list(args), {}, stmt.loc, None, stmt.tag))
+        self.pending.append(Call([inner], op, list(args), dict(kwargs or {}), stmt.loc, None, stmt.tag))
         kinds_mod.extend(self.pending[-1:], self.kinds)
         return self.derive(stmt, operator.mul, [factor, inner])
 

@@ -455,3 +455,23 @@ def test_pdb_skipping_sourcead_steps_from_the_entry_point_into_the_generated_cod
     out = io.StringIO()
     pdb.Pdb(skip=["sourcead.*"], stdin=io.StringIO("s\nc\n"), stdout=out).runcall(df, 101.0, 12.0)
     assert "poly_grad()" in out.getvalue().splitlines()[1]
+
+
+def broadcast_bias(x, b):
+    return np.sum(np.tanh(x + b) * x)
+
+
+def test_an_array_with_an_axis_of_length_1_does_not_take_the_entry_point_of_one_without():
+    """Kinds specialise on whether an array has an axis of length 1 (it decides whether a sum
+    broadcasts): the entry point made for (3, 4) + (3, 4) must not serve (3, 4) + (1, 4), of the
+    same rank and dtype."""
+    df = sourcead.grad(broadcast_bias, wrt=(0, 1))
+    x = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    for b in (np.linspace(0.0, 0.5, 12).reshape(3, 4), np.array([[0.1, 0.2, 0.3, 0.4]]),
+              np.array([[0.1], [0.2], [0.3]]), np.linspace(0.0, 0.5, 12).reshape(3, 4)):
+        for _ in range(2):  # the second call of a kind is the entry point's
+            g = df(x, b)
+        expected = numeric_grad(broadcast_bias, (x, b), wrt=(0, 1))
+        assert g[1].shape == b.shape
+        assert_close(g, expected, 1e-6, 1e-8)
+        assert_close(g, autograd_grad(broadcast_bias, (x, b), wrt=(0, 1)), 1e-12, 1e-14)

@@ -1,8 +1,9 @@
 def mse_grad(w, b, x, y_true):
     y_pred = w * x + b
+    t = y_pred - y_true
     # grad of: return ((y_pred - y_true) ** 2).sum() / y_true.shape[0]
-    dy_pred = unbroadcast(1.0 / y_true.shape[0] * 2 * (y_pred - y_true), x)
+    t_1 = 1.0 / y_true.shape[0] * 2
     # grad of: y_pred = w * x + b
-    db = unbroadcast(dy_pred, b)
-    dw = vdot(dy_pred, x)
+    db = t_1 * t.sum(axis=0)
+    dw = t_1 * vdot(t, x)
     return dw, db

@@ -177,7 +177,8 @@ CASES = [
           return (a, b, c, d, e, f)
      """), {"A": "Array(A, 2)", "v": "Array(v, 1)", "i": "Scalar", "a": "Array(?, 1)", "b": "Scalar",
             "c": "Scalar", "d": "-", "e": "Shape", "f": "Scalar"}),
-    # a full reduction is a number; along an axis or with keepdims it is not inferred
+    # a full reduction is a number; along a literal axis an array of one axis fewer; with keepdims
+    # and no axis it is not inferred
     (reductions, (MAT,), ir("""
         def reductions(A):
           a = numpy.sum(A)
@@ -187,8 +188,11 @@ CASES = [
           e = len(A)
           f = .sum(A, 0)
           return (a, b, c, d, e, f)
-     """), {"A": "Array(A, 2)", "a": "Scalar", "b": "-", "c": "Scalar", "d": "-", "e": "Scalar", "f": "-"}),
-    # s starts a number and becomes x's array: after the loop it is either, so not known
+     """), {"A": "Array(A, 2)", "a": "Scalar", "b": "Array(?, 1)", "c": "Scalar", "d": "-", "e": "Scalar",
+                   "f": "Array(?, 1)"}),
+    # s starts a number and becomes x's array: after the loop it is either, so not known, nor is
+    # s_1 + x inside (each round of the loop's fixed point infers the body afresh: what the
+    # first, where s_1 was a number, found does not stay)
     (loops, (VEC, SCALAR), ir("""
         def loops(x, n):
           t = range(n)
@@ -205,8 +209,7 @@ CASES = [
               yield t_5
           return (s, t_1)
      """), {"x": "Array(x, 1)", "n": "Scalar", "t": "-", "i": "-", "s": "-", "i_1": "Scalar", "i_2": "-",
-            "s_1": "-", "s_2": "Array(x, 1)", "t_1": "-", "t_2": "-", "t_3": "Bool", "t_4": "-",
-            "t_5": "Array(x, 1)"}),
+            "s_1": "-", "s_2": "-", "t_1": "-", "t_2": "-", "t_3": "Bool", "t_4": "-", "t_5": "-"}),
     (loops, (SCALAR, SCALAR), None,
      {"x": "Scalar", "n": "Scalar", "t": "-", "i": "-", "s": "Scalar", "i_1": "Scalar", "i_2": "-",
       "s_1": "Scalar", "s_2": "Scalar", "t_1": "Scalar", "t_2": "Scalar", "t_3": "Bool", "t_4": "Scalar",
@@ -269,11 +272,16 @@ def test_a_global_has_the_kind_it_is_guarded_for():
     key = (id(w.scope), "W")
     table = kinds.infer(fn, {fn.params[0].var: VEC}, {key: kinds.kind_of_value(W)})
     (result,) = fn.body.yields
-    assert table[result] == Array(None, 1), "x's shape class and W's differ: not known to be the same"
-    assert kinds.of(w, table) == Array(("global", key), 1)
+    assert kinds.same_shape(table[result], Array(("global", key), 1)) and table[result].unit_free, \
+        "W has no axis of length 1: x is of its length or 1 (or W * x raises), W * x of W's shape"
+    assert table[result].shape is None, "its class stays its own (it need not have W's dtype)"
+    assert kinds.of(w, table) == Array(("global", key), 1, unit_free=True), "W = np.ones(3): no axis of length 1"
     table = kinds.infer(fn, {fn.params[0].var: SCALAR}, {key: kinds.kind_of_value(W)})
-    assert table[result] == Array(("global", key), 1), "a number times W has W's shape"
+    assert table[result] == Array(("global", key), 1, unit_free=True), "a number times W has W's shape"
     assert result not in kinds.infer(fn, {fn.params[0].var: SCALAR}, {}), "an unguarded global: not known"
+    table = kinds.infer(fn, {fn.params[0].var: VEC}, {key: Array(None, 1)})
+    assert table[result] == Array(None, 1), "W may have length 1: x's shape class and W's differ"
+    assert not kinds.same_shape(kinds.of(result, table), Array(("global", key), 1))
 
 
 def test_an_argument_array_of_unknown_shape_class_gets_its_own():
@@ -285,7 +293,8 @@ def test_an_argument_array_of_unknown_shape_class_gets_its_own():
 
 @pytest.mark.parametrize("value, kind", [
     (1.5, SCALAR), (3, SCALAR), (np.float32(1.0), SCALAR), (np.int64(2), SCALAR), (True, None), (np.bool_(True), None),
-    (np.ones((2, 3)), Array(None, 2)), (np.array(1.0), Array(None, 0)), ((1.0, 2.0), SEQ), ([1.0], SEQ),
+    (np.ones((2, 3)), Array(None, 2, True)), (np.ones((2, 1)), Array(None, 2)), (np.array(1.0), Array(None, 0, True)),
+    ((1.0, 2.0), SEQ), ([1.0], SEQ),
     ("text", None), (None, None),
 ], ids=lambda v: type(v).__name__)
 def test_the_kind_of_a_run_time_value(value, kind):
