@@ -312,6 +312,8 @@ def broadcast_like(g, x):
 
     Returns `g` itself when the shapes agree, else a fresh writable array.
     """
+    if type(g) is float and type(x) is _ndarray and x.ndim:  # a scalar seed spread (the common case, fast)
+        return np.full(x.shape, g, dtype=x.dtype if x.dtype.kind in "fc" else np.float64)
     xs = np.shape(x)
     if np.shape(g) == xs:
         return g
