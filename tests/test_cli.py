@@ -109,7 +109,7 @@ def test_show_standalone_runs_next_to_the_users_file(model, capsys, tmp_path):
 
 def test_a_decorated_gradient_shows_and_checks_as_its_function(model, capsys):
     code, out, _ = run(capsys, "show", f"{model}:decorated", "--args", "2.0,3.0")
-    assert code == 0 and out.startswith("def decorated_grad(x, y):") and "return y ** 2, dy" in out
+    assert code == 0 and out.startswith("def decorated_grad(x, y):") and "return y * y, dy" in out
     code, out, _ = run(capsys, "check", f"{model}:decorated", "--args", "2.0,3.0")
     assert code == 0 and [r.split()[0] for r in out.splitlines()[2:]] == ["x", "y"]
 

@@ -332,6 +332,9 @@ class _Simplifier:
     def pow_(self, stmt, args, lits):
         if lits[1] is not None and lits[1] == 1 and (self.scalar(args[0]) or type(lits[1]) is int):
             return args[0]
+        if type(lits[1]) is int and lits[1] == 2 and isinstance(args[0], Var) and self.scalar(args[0]) \
+                and not kinds_mod.is_complex(kinds_mod.of(args[0], self.kinds)):
+            return self.derive(stmt, operator.mul, [args[0], args[0]])  # x * x: a float's ** 2 is a pow() call
         return None
 
     def neg_(self, stmt, args, lits):
