@@ -18,18 +18,14 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 from oracle import (assert_close, autograd_grad, autograd_hessian, autograd_jvp, autograd_vjp,  # noqa: E402
                     numeric_grad, numeric_hessian, numeric_jvp)
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # benchmarks/
+
 import sourcead  # noqa: E402
 from sourcead.passes import kinds  # noqa: E402
 from sourcead.passes.kinds import Array, same_shape  # noqa: E402
 
 
-def rnn(W, U, b, xs, h0):
-    h = h0
-    loss = 0.0
-    for t in range(xs.shape[0]):
-        h = np.tanh(xs[t] @ W + h @ U + b)
-        loss = loss + np.sum(h * h)
-    return loss
+from benchmarks.workloads.rnn import rnn_loss as rnn  # noqa: E402  (the #11 workload)
 
 
 def rnn_args(batch=3, h0_rows=None, hidden=4, inputs=2, steps=4, seed=0):
