@@ -191,12 +191,7 @@ def exit_loop(ctx: Context, body_ctx: Context, body: list, unbound) -> None:
              if c in end.separated and not (c in start.made_from and _same(start.made_from[c], r))}
     if stale:
         _refuse_stale_writes(ctx, body, stale)
-    kept = {n: r for n, r in end.made_from.items()
-            if n in entry.made_from and _same(entry.made_from[n], r) or n in unbound and _portable(r[1])}
-    separated = entry.separated | end.separated
-    lost = {m for n, r in [*entry.made_from.items(), *end.made_from.items()]
-            if n not in kept and n in separated for m in (n, r[0])}
-    ctx.aliases = Aliases(kept, separated & set(kept), entry.unfollowed | end.unfollowed | lost)
+    ctx.aliases = _joined(entry, end, set(), set(unbound))
 
 
 def _refuse_stale_writes(ctx: Context, body: list, stale: dict) -> None:
@@ -241,16 +236,21 @@ def merge(ctx: Context, then: Context, orelse: Context) -> None:
     """After an `if`: the relations both branches agree on, and those of a name that only one
     branch binds (unbound on the other path, where a rebinding of it leaves it unbound). A
     relation dropped that a write had carried out (`separated`) leaves its names unfollowed."""
-    ta, tb = aliases(then), aliases(orelse)
+    ctx.aliases = _joined(aliases(then), aliases(orelse), set(then.env) - set(orelse.env),
+                          set(orelse.env) - set(then.env))
+
+
+def _joined(ta: Aliases, tb: Aliases, only_a: set, only_b: set) -> Aliases:
+    """The table after two paths meet: the relations both agree on, and those of names that only
+    one path binds (`only_a`, `only_b`: unbound on the other), where their index outlives the
+    path; names of any other relation a write had carried out (`separated`) are unfollowed."""
     a, b = ta.made_from, tb.made_from
     kept = {n: r for n, r in a.items() if b.get(n) is not None and _same(r, b[n])}
-    for side, other in ((a, orelse), (b, then)):
-        for n, r in side.items():
-            if n not in kept and n not in other.env and _portable(r[1]):
-                kept[n] = r  # bound on this path only
+    for side, only in ((a, only_a), (b, only_b)):
+        kept.update({n: r for n, r in side.items() if n not in kept and n in only and _portable(r[1])})
     separated = ta.separated | tb.separated
     lost = {m for n, r in [*a.items(), *b.items()] if n not in kept and n in separated for m in (n, r[0])}
-    ctx.aliases = Aliases(kept, separated & set(kept), ta.unfollowed | tb.unfollowed | lost)
+    return Aliases(kept, separated & set(kept), ta.unfollowed | tb.unfollowed | lost)
 
 
 def _portable(idx) -> bool:

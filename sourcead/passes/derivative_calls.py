@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 
 from ..ir.builder import clone_function, clone_region, substitute
-from ..ir.core import Call, Const, Function, Pop, Push, Region, Slot, Tape, Var, make_tuple, regions
+from ..ir.core import Call, Const, Function, Pop, Push, Region, Slot, Tape, Var, make_tuple, regions, walk
 from .kinds import Array, kind_of_value
 
 
@@ -39,14 +39,7 @@ def run(fn: Function, kinds: dict, derivative_ir) -> Function:
 
 def needed(fn: Function) -> bool:
     """Whether `fn` calls a gradient on a varying value."""
-    return any(_replaceable(s) for s in _walk(fn.body))
-
-
-def _walk(region: Region):
-    for stmt in region.body:
-        yield stmt
-        for r in regions(stmt):
-            yield from _walk(r)
+    return any(_replaceable(s) for s in walk(fn.body.body))
 
 
 def _replaceable(stmt) -> bool:

@@ -32,7 +32,8 @@ import numpy as np
 
 from .. import runtime
 from ..ir.builder import clone_function
-from ..ir.core import Call, For, Function, Method, Pop, Push, Region, Var, While, make_tuple, nested, operands, regions
+from ..ir.core import (Call, For, Function, Method, Pop, Push, Region, Var, While, make_tuple, nested, operands, regions,
+                       walk)
 from . import kinds as kinds_mod
 from .shapes import SHAPE_ONLY
 
@@ -53,7 +54,7 @@ _READS = _ARITHMETIC | {np.sum, np.mean, np.dot, np.matmul, len, np.shape, np.nd
 def run(fn: Function, kinds: dict) -> Function:
     """A copy of `fn` whose updates of owned, dead arrays write in place."""
     if not any(isinstance(s, Call) and _hashable(s.op) and (_key(s.op) in _UPDATES or s.op in (runtime.unindex,
-               runtime.placed)) for s in _walk(fn.body)):
+               runtime.placed)) for s in walk(fn.body.body)):
         return fn
     mapping: dict = {}
     fn = clone_function(fn, mapping)
@@ -78,9 +79,9 @@ def _unpush(top: Region) -> None:
             where[id(stmt)] = region
             for out in getattr(stmt, "outs", []):
                 defs[out] = stmt
-    loops = {id(r): (s, where[id(s)]) for s in _walk(top) if isinstance(s, (For, While)) for r in [s.body]}
-    pops = {s.op.slot: s for s in _walk(top) if isinstance(s, Call) and isinstance(s.op, Pop)}
-    for push in [s for s in _walk(top) if isinstance(s, Call) and isinstance(s.op, Push)]:
+    loops = {id(r): (s, where[id(s)]) for s in walk(top.body) if isinstance(s, (For, While)) for r in [s.body]}
+    pops = {s.op.slot: s for s in walk(top.body) if isinstance(s, Call) and isinstance(s.op, Pop)}
+    for push in [s for s in walk(top.body) if isinstance(s, Call) and isinstance(s.op, Push)]:
         body, pop = where[id(push)], pops.get(push.op.slot)
         if pop is None or id(body) not in loops or not pop.outs:
             continue
@@ -91,9 +92,9 @@ def _unpush(top: Region) -> None:
         if k is None or reverse is None or outer.body.index(reverse) < outer.body.index(loop):
             continue
         value = pop.outs[0]
-        if not all(_shape_only(s, value) for s in _walk(back) if value in _reads(s)) or value in back.yields:
+        if not all(_shape_only(s, value) for s in walk(back.body) if value in _reads(s)) or value in back.yields:
             continue
-        for s in _walk(back):
+        for s in walk(back.body):
             if isinstance(s, Call):
                 s.args = [loop.outs[k] if a is value else a for a in s.args]
         body.body.remove(push)
@@ -161,13 +162,6 @@ def _key(op):
             else None
     except TypeError:
         return None
-
-
-def _walk(region: Region):
-    for stmt in region.body:
-        yield stmt
-        for r in regions(stmt):
-            yield from _walk(r)
 
 
 def _reads(stmt) -> set:

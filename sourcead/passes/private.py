@@ -41,8 +41,8 @@ from . import kinds as kinds_mod
 _MAKERS = frozenset({
     np.zeros, np.ones, np.empty, np.full, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
     np.eye, np.identity, np.arange, np.linspace, np.copy, np.concatenate, np.stack,
-    make_list, make_dict, runtime.dict_with, runtime.index_update, runtime.list_insert, runtime.list_without, runtime.concat,
-    runtime.repeat_seq, Method("copy"),
+    make_list, make_dict, runtime.dict_with, runtime.index_update, runtime.list_insert, runtime.list_without,
+    runtime.concat, runtime.repeat_seq, Method("copy"),
 })
 
 # operations whose result is a new object or a number, and holds no reference to its operands

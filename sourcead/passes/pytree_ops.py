@@ -53,9 +53,6 @@ def run(fn: Function, kinds: dict) -> tuple[Function, dict]:
     if replaced:
         substitute(copy.body, replaced)
     kinds_mod.extend(copy.body.body, kinds)
-    for st in walk(copy.body.body):  # what a record built here holds, for the transforms after
-        if isinstance(st, Call) and st.op is runtime.make_record and st.outs[0] in kinds:
-            copy.facts[st.outs[0]] = kinds[st.outs[0]]
     return copy, kinds
 
 

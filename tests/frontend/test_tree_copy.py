@@ -3,7 +3,6 @@ locations), no node or list shared with the original, a node reached twice copie
 function of the test catalog and every rule body sourcead inlines."""
 
 import copy
-import inspect
 import types
 
 import gast
